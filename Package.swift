@@ -1,0 +1,118 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Shared settings: every target is compiled in Swift 6 language mode.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "sesame",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sesame", targets: ["sesame"]),
+        .executable(name: "sesame-bench", targets: ["SesameBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: no I/O.
+        .target(
+            name: "SesameCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // AWS wire formats: SigV4, Query decoding, XML/JSON rendering, AWS errors.
+        .target(
+            name: "SesameAWSProtocol",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The store protocol and the SQL implementation shared by both engines.
+        .target(
+            name: "SesameStorage",
+            dependencies: [
+                "SesameCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SesameSQLite",
+            dependencies: ["SesameStorage", .product(name: "SQLiteKit", package: "sqlite-kit")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SesamePostgres",
+            dependencies: ["SesameStorage", .product(name: "PostgresKit", package: "postgres-kit")],
+            swiftSettings: swiftSettings
+        ),
+        // Use cases: IAM, STS, bootstrap, credential lookup; owns transactions.
+        .target(
+            name: "SesameBackend",
+            dependencies: [
+                "SesameCore", "SesameStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP front end: the AWS APIs on Hummingbird.
+        .target(
+            name: "SesameAPI",
+            dependencies: [
+                "SesameAWSProtocol", "SesameBackend",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: configuration -> stores -> backends -> services.
+        .target(
+            name: "SesameServer",
+            dependencies: [
+                "SesameAPI", "SesameSQLite", "SesamePostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sesame",
+            dependencies: [
+                "SesameServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SesameBench",
+            dependencies: [
+                "SesameAWSProtocol", "SesameCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameAWSProtocolTests", dependencies: ["SesameAWSProtocol"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameStorageTests",
+            dependencies: ["SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

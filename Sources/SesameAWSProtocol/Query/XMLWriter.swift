@@ -1,0 +1,90 @@
+/// A small streaming XML writer for AWS Query-protocol responses.
+public struct XMLWriter: Sendable {
+    public private(set) var text: String = ""
+
+    public init() {
+        text.reserveCapacity(512)
+    }
+
+    public static func escape(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for c in value.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\r": out += "&#13;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    public mutating func open(_ name: String, xmlns: String? = nil) {
+        text += "<\(name)"
+        if let xmlns { text += " xmlns=\"\(xmlns)\"" }
+        text += ">"
+    }
+
+    public mutating func close(_ name: String) { text += "</\(name)>" }
+
+    /// `<name>value</name>`; nothing when `value` is nil.
+    public mutating func element(_ name: String, _ value: String?) {
+        guard let value else { return }
+        text += "<\(name)>\(Self.escape(value))</\(name)>"
+    }
+
+    public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
+    public mutating func element(_ name: String, _ value: Int) { element(name, String(value)) }
+
+    public mutating func element(_ name: String, _ body: (inout XMLWriter) -> Void) {
+        open(name)
+        body(&self)
+        close(name)
+    }
+
+    /// `<name><member>…</member>…</name>` as the Query protocol writes lists.
+    public mutating func list<T>(_ name: String, _ items: [T], _ body: (inout XMLWriter, T) -> Void) {
+        open(name)
+        for item in items {
+            open("member")
+            body(&self, item)
+            close("member")
+        }
+        close(name)
+    }
+}
+
+/// The Query protocol's response envelope:
+/// `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…`.
+public enum QueryResponse {
+    public static func render(action: String, namespace: String, requestID: String, result: ((inout XMLWriter) -> Void)?) -> String {
+        var xml = XMLWriter()
+        xml.open("\(action)Response", xmlns: namespace)
+        if let result {
+            xml.open("\(action)Result")
+            result(&xml)
+            xml.close("\(action)Result")
+        }
+        xml.element("ResponseMetadata") { $0.element("RequestId", requestID) }
+        xml.close("\(action)Response")
+        return xml.text
+    }
+
+    /// `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+    public static func renderError(_ error: AWSError, namespace: String, requestID: String) -> String {
+        var xml = XMLWriter()
+        xml.open("ErrorResponse", xmlns: namespace)
+        xml.element("Error") {
+            $0.element("Type", error.fault.rawValue)
+            $0.element("Code", error.code)
+            $0.element("Message", error.message)
+        }
+        xml.element("RequestId", requestID)
+        xml.close("ErrorResponse")
+        return xml.text
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import SesameCore
+
+/// An authenticated principal with the policies that govern it and the request's context.
+public struct Caller: Sendable {
+    public var principal: Principal
+    public var policies: [PolicyDocument]
+    public var accessKeyID: String?
+    /// Global condition keys for this request (lowercased), e.g. `aws:sourceip`.
+    public var context: [String: [String]]
+
+    public init(principal: Principal, policies: [PolicyDocument], accessKeyID: String? = nil, context: [String: [String]] = [:]) {
+        self.principal = principal
+        self.policies = policies
+        self.accessKeyID = accessKeyID
+        self.context = context
+    }
+
+    public var accountID: String { principal.accountID }
+
+    /// Adds the global condition keys IAM defines for every request.
+    public mutating func addRequestContext(now: Date, sourceIP: String?, secureTransport: Bool, userAgent: String?, region: String?) {
+        context["aws:currenttime"] = [Timestamp.iso8601(now)]
+        context["aws:epochtime"] = [String(Int(now.timeIntervalSince1970))]
+        context["aws:securetransport"] = [secureTransport ? "true" : "false"]
+        if let sourceIP { context["aws:sourceip"] = [sourceIP] }
+        if let userAgent { context["aws:useragent"] = [userAgent] }
+        if let region { context["aws:requestedregion"] = [region] }
+        context["aws:principalarn"] = [principal.arn]
+        context["aws:principalaccount"] = [principal.accountID]
+        context["aws:userid"] = [principal.userID]
+        switch principal {
+        case .root: context["aws:principaltype"] = ["Account"]
+        case .user(let user):
+            context["aws:principaltype"] = ["User"]
+            context["aws:username"] = [user.name]
+        }
+    }
+}
+
+/// Decides whether a caller may act, and words the refusal as IAM does.
+public enum Authorizer {
+    /// Throws `AccessDenied` unless the caller's policies allow `action` on `resource`.
+    public static func authorize(
+        _ caller: Caller, action: String, resource: String, context extra: [String: [String]] = [:]
+    ) throws(SesameError) {
+        if caller.principal.isRoot { return }
+        var context = caller.context
+        for (key, values) in extra { context[key.lowercased()] = values }
+        var request = AuthorizationRequest(action: action, resource: resource)
+        request.context = context
+        switch PolicyEvaluator.evaluate(caller.policies, request) {
+        case .allowed: return
+        case .explicitDeny:
+            throw SesameError(
+                .accessDenied,
+                "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource) with an explicit deny in an identity-based policy")
+        case .implicitDeny:
+            throw SesameError(.accessDenied, "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource)")
+        }
+    }
+}

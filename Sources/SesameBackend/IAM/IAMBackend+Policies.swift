@@ -1,0 +1,216 @@
+import Foundation
+import SesameCore
+import SesameStorage
+
+extension IAMBackend {
+    // MARK: Inline policies
+
+    public func putUserPolicy(_ caller: Caller, userName: String, policyName: String, document: String) async throws {
+        try IAMValidation.policyName(policyName)
+        _ = try PolicyDocument.parse(document)
+        try await write { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:PutUserPolicy", resource: user.arn)
+            try await session.putInlinePolicy(userID: user.id, InlinePolicy(name: policyName, document: document))
+        }
+    }
+
+    static func noSuchInlinePolicy(_ name: String) -> SesameError {
+        SesameError(.noSuchEntity, "The user policy with name \(name) cannot be found.")
+    }
+
+    public func getUserPolicy(_ caller: Caller, userName: String, policyName: String) async throws -> InlinePolicy {
+        try IAMValidation.policyName(policyName)
+        return try await store.read { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:GetUserPolicy", resource: user.arn)
+            guard let policy = try await session.inlinePolicies(userID: user.id).first(where: { $0.name == policyName }) else {
+                throw Self.noSuchInlinePolicy(policyName)
+            }
+            return policy
+        }
+    }
+
+    public func listUserPolicies(_ caller: Caller, userName: String, marker: String?, maxItems: Int?) async throws -> Page<String> {
+        let limit = try IAMValidation.maxItems(maxItems)
+        let after = try Self.decodeMarker(marker)
+        let names = try await store.read { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:ListUserPolicies", resource: user.arn)
+            return try await session.inlinePolicies(userID: user.id).map(\.name)
+        }
+        let remaining = after.map { m in names.filter { $0 > m } } ?? names
+        return Self.page(remaining, maxItems: limit) { $0 }
+    }
+
+    public func deleteUserPolicy(_ caller: Caller, userName: String, policyName: String) async throws {
+        try IAMValidation.policyName(policyName)
+        try await write { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:DeleteUserPolicy", resource: user.arn)
+            guard try await session.inlinePolicies(userID: user.id).contains(where: { $0.name == policyName }) else {
+                throw Self.noSuchInlinePolicy(policyName)
+            }
+            try await session.deleteInlinePolicy(userID: user.id, name: policyName)
+        }
+    }
+
+    // MARK: Managed policies
+
+    static func validatePolicyARN(_ arn: String) throws(SesameError) {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard arn.count >= 20, arn.count <= 2048, parts.count == 6, parts[0] == "arn", parts[2] == "iam",
+            parts[5].hasPrefix("policy/")
+        else {
+            throw SesameError(.invalidInput, "ARN \(arn) is not valid.")
+        }
+    }
+
+    public func attachUserPolicy(_ caller: Caller, userName: String, policyARN: String) async throws {
+        try Self.validatePolicyARN(policyARN)
+        let now = clock.now()
+        try await write { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:AttachUserPolicy", resource: user.arn)
+            guard ManagedPolicies.named(arn: policyARN) != nil else {
+                throw SesameError(.noSuchEntity, "Policy \(policyARN) does not exist or is not attachable.")
+            }
+            let attached = try await session.attachedPolicyARNs(userID: user.id)
+            if attached.contains(policyARN) { return }
+            if attached.count >= Self.managedPoliciesPerUser {
+                throw SesameError(.limitExceeded, "Cannot exceed quota for PoliciesPerUser: \(Self.managedPoliciesPerUser)")
+            }
+            try await session.attachPolicy(userID: user.id, arn: policyARN, at: now)
+        }
+    }
+
+    public func detachUserPolicy(_ caller: Caller, userName: String, policyARN: String) async throws {
+        try Self.validatePolicyARN(policyARN)
+        try await write { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:DetachUserPolicy", resource: user.arn)
+            guard try await session.attachedPolicyARNs(userID: user.id).contains(policyARN) else {
+                throw SesameError(.noSuchEntity, "Policy \(policyARN) was not found.")
+            }
+            try await session.detachPolicy(userID: user.id, arn: policyARN)
+        }
+    }
+
+    public func listAttachedUserPolicies(
+        _ caller: Caller, userName: String, pathPrefix: String?, marker: String?, maxItems: Int?
+    ) async throws -> Page<ManagedPolicy> {
+        let limit = try IAMValidation.maxItems(maxItems)
+        let after = try Self.decodeMarker(marker)
+        let arns = try await store.read { session in
+            let user = try await Self.requireUser(userName, in: session)
+            try Authorizer.authorize(caller, action: "iam:ListAttachedUserPolicies", resource: user.arn)
+            return try await session.attachedPolicyARNs(userID: user.id)
+        }
+        let policies = arns.compactMap(ManagedPolicies.named(arn:)).filter { $0.path.hasPrefix(pathPrefix ?? "/") }
+            .sorted { $0.name < $1.name }
+        let remaining = after.map { m in policies.filter { $0.name > m } } ?? policies
+        return Self.page(remaining, maxItems: limit) { $0.name }
+    }
+
+    public struct PolicyInfo: Sendable {
+        public var policy: ManagedPolicy
+        public var attachmentCount: Int
+    }
+
+    /// `ListPolicies`: the AWS managed policies Sesame knows (there are no customer managed ones yet).
+    public func listPolicies(
+        _ caller: Caller, scope: String?, onlyAttached: Bool, pathPrefix: String?, marker: String?, maxItems: Int?
+    ) async throws -> Page<PolicyInfo> {
+        try Authorizer.authorize(caller, action: "iam:ListPolicies", resource: ARN.policyPrefix(account: caller.accountID))
+        let limit = try IAMValidation.maxItems(maxItems)
+        let after = try Self.decodeMarker(marker)
+        if let scope, !["All", "AWS", "Local"].contains(scope) {
+            throw SesameError(
+                .validation,
+                "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")
+        }
+        if scope == "Local" { return Page(items: [], isTruncated: false, marker: nil) }
+        let infos = try await store.read { session in
+            var out: [PolicyInfo] = []
+            for policy in ManagedPolicies.all {
+                out.append(PolicyInfo(policy: policy, attachmentCount: try await session.attachmentCount(policyARN: policy.arn)))
+            }
+            return out
+        }
+        let filtered = infos.filter { (!onlyAttached || $0.attachmentCount > 0) && $0.policy.path.hasPrefix(pathPrefix ?? "/") }
+            .sorted { $0.policy.name < $1.policy.name }
+        let remaining = after.map { m in filtered.filter { $0.policy.name > m } } ?? filtered
+        return Self.page(remaining, maxItems: limit) { $0.policy.name }
+    }
+
+    public func getPolicy(_ caller: Caller, policyARN: String) async throws -> PolicyInfo {
+        try Self.validatePolicyARN(policyARN)
+        try Authorizer.authorize(caller, action: "iam:GetPolicy", resource: policyARN)
+        guard let policy = ManagedPolicies.named(arn: policyARN) else {
+            throw SesameError(.noSuchEntity, "Policy \(policyARN) was not found.")
+        }
+        let count = try await store.read { session in try await session.attachmentCount(policyARN: policyARN) }
+        return PolicyInfo(policy: policy, attachmentCount: count)
+    }
+
+    // MARK: Login profiles (console passwords)
+
+    static func noSuchLoginProfile(_ name: String) -> SesameError {
+        SesameError(.noSuchEntity, "Login Profile for User \(name) cannot be found.")
+    }
+
+    static func loginTarget(_ name: String?, caller: Caller, in session: any StoreSession) async throws -> IAMUser {
+        switch try await target(name, caller: caller, in: session) {
+        case .user(let user): return user
+        case .root:
+            throw SesameError(.validation, "The root user's console password is managed with `sesame` itself, not with IAM.")
+        }
+    }
+
+    public func createLoginProfile(_ caller: Caller, userName: String?, password: String, resetRequired: Bool) async throws -> LoginProfile {
+        try IAMValidation.consolePassword(password)
+        let hash = hashPassword(password)
+        let now = clock.now()
+        return try await write { session in
+            let user = try await Self.loginTarget(userName, caller: caller, in: session)
+            try Authorizer.authorize(caller, action: "iam:CreateLoginProfile", resource: user.arn)
+            if try await session.loginProfile(userID: user.id) != nil {
+                throw SesameError(.entityAlreadyExists, "Login Profile for user \(user.name) already exists.")
+            }
+            let profile = LoginProfile(userID: user.id, passwordHash: hash, passwordResetRequired: resetRequired, createdAt: now)
+            try await session.putLoginProfile(profile)
+            return profile
+        }
+    }
+
+    public func getLoginProfile(_ caller: Caller, userName: String?) async throws -> (userName: String, profile: LoginProfile) {
+        try await store.read { session in
+            let user = try await Self.loginTarget(userName, caller: caller, in: session)
+            try Authorizer.authorize(caller, action: "iam:GetLoginProfile", resource: user.arn)
+            guard let profile = try await session.loginProfile(userID: user.id) else { throw Self.noSuchLoginProfile(user.name) }
+            return (user.name, profile)
+        }
+    }
+
+    public func updateLoginProfile(_ caller: Caller, userName: String?, password: String?, resetRequired: Bool?) async throws {
+        if let password { try IAMValidation.consolePassword(password) }
+        let hash = password.map(hashPassword)
+        try await write { session in
+            let user = try await Self.loginTarget(userName, caller: caller, in: session)
+            try Authorizer.authorize(caller, action: "iam:UpdateLoginProfile", resource: user.arn)
+            guard var profile = try await session.loginProfile(userID: user.id) else { throw Self.noSuchLoginProfile(user.name) }
+            if let hash { profile.passwordHash = hash }
+            if let resetRequired { profile.passwordResetRequired = resetRequired }
+            try await session.putLoginProfile(profile)
+        }
+    }
+
+    public func deleteLoginProfile(_ caller: Caller, userName: String?) async throws {
+        try await write { session in
+            let user = try await Self.loginTarget(userName, caller: caller, in: session)
+            try Authorizer.authorize(caller, action: "iam:DeleteLoginProfile", resource: user.arn)
+            guard try await session.loginProfile(userID: user.id) != nil else { throw Self.noSuchLoginProfile(user.name) }
+            try await session.deleteLoginProfile(userID: user.id)
+        }
+    }
+}

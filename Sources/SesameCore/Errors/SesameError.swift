@@ -1,0 +1,53 @@
+/// The one error type the core and the backend throw.
+///
+/// `message` is safe to show a client; `reason` is for logs only. Each protocol front end maps
+/// `code` to its wire form in exactly one place (AWS: `SesameAPI/Errors/AWSErrorMapping.swift`).
+/// New codes are added as static members, so adding one breaks no caller.
+public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Base: String, Sendable {
+            case noSuchEntity, entityAlreadyExists, limitExceeded, deleteConflict
+            case malformedPolicyDocument, validation, accessDenied, invalidInput
+            case policyNotAttachable, passwordPolicyViolation, temporarilyUnavailable, internalFailure
+        }
+        fileprivate let base: Base
+        public var description: String { base.rawValue }
+
+        public static let noSuchEntity = Code(base: .noSuchEntity)
+        public static let entityAlreadyExists = Code(base: .entityAlreadyExists)
+        public static let limitExceeded = Code(base: .limitExceeded)
+        public static let deleteConflict = Code(base: .deleteConflict)
+        public static let malformedPolicyDocument = Code(base: .malformedPolicyDocument)
+        /// A parameter failed a constraint (IAM `ValidationError`).
+        public static let validation = Code(base: .validation)
+        public static let accessDenied = Code(base: .accessDenied)
+        /// A parameter value is not acceptable for the operation (IAM `InvalidInput`).
+        public static let invalidInput = Code(base: .invalidInput)
+        public static let policyNotAttachable = Code(base: .policyNotAttachable)
+        public static let passwordPolicyViolation = Code(base: .passwordPolicyViolation)
+        /// Storage is unreachable or busy; the client may retry.
+        public static let temporarilyUnavailable = Code(base: .temporarilyUnavailable)
+        public static let internalFailure = Code(base: .internalFailure)
+
+        /// Every code, for exhaustive mapping tests.
+        public static let all: [Code] = [
+            .noSuchEntity, .entityAlreadyExists, .limitExceeded, .deleteConflict, .malformedPolicyDocument,
+            .validation, .accessDenied, .invalidInput, .policyNotAttachable, .passwordPolicyViolation,
+            .temporarilyUnavailable, .internalFailure,
+        ]
+    }
+
+    public var code: Code
+    /// Text for the client, in the words AWS uses.
+    public var message: String
+    /// Detail for the operator's log; never sent to a client.
+    public var reason: String?
+
+    public init(_ code: Code, _ message: String, reason: String? = nil) {
+        self.code = code
+        self.message = message
+        self.reason = reason
+    }
+
+    public var description: String { "\(code): \(message)" + (reason.map { " (\($0))" } ?? "") }
+}

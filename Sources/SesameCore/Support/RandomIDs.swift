@@ -1,0 +1,40 @@
+/// Generators for the identifiers AWS hands out, in AWS's formats.
+public enum RandomIDs {
+    static let base32 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    static let alphanumericUpper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    static let secretAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+    static func pick(_ count: Int, from alphabet: [Character]) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// `AKIA` followed by 16 characters of `A-Z2-7`.
+    public static func accessKeyID() -> String { "AKIA" + pick(16, from: base32) }
+    /// 40 characters of `A-Za-z0-9+/`, as AWS secrets are.
+    public static func secretAccessKey() -> String { pick(40, from: secretAlphabet) }
+    /// A unique ID: a four-letter prefix (`AIDA` user, `ANPA` policy) and 17 characters.
+    public static func uniqueID(prefix: String) -> String { prefix + pick(17, from: alphanumericUpper) }
+    /// A 12-digit AWS account ID that does not start with 0.
+    public static func accountID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let first = String(generator.next(upperBound: UInt64(9)) + 1)
+        return first + String((0..<11).map { _ in Character(String(generator.next(upperBound: UInt64(10)))) })
+    }
+    /// A readable random password for generated root credentials.
+    public static func password(length: Int = 24) -> String {
+        pick(length, from: Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"))
+    }
+    /// A UUID-shaped request ID.
+    public static func requestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let hex = Array("0123456789abcdef")
+        var out = ""
+        out.reserveCapacity(36)
+        for i in 0..<32 {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append("-") }
+            out.append(hex[Int(generator.next(upperBound: UInt64(16)))])
+        }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import NIOPosix
+import SQLiteKit
+import SesameStorage
+
+/// SQLite in the data directory: WAL journal, `synchronous=FULL` (a commit is on disk before it
+/// returns), one writer connection (SQLite allows one writer at a time) and a few readers.
+public final class SQLiteSource: SQLConnectionSource {
+    public let path: String
+    let writer: AsyncPool<SQLiteConnection>
+    let readers: AsyncPool<SQLiteConnection>
+
+    public var engine: String { "sqlite" }
+    public var location: String { path }
+
+    init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.path = path
+        self.writer = AsyncPool([writer])
+        self.readers = AsyncPool(readers)
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String, readers: Int = 2, logger: Logger) async throws -> SQLiteSource {
+        func connect() async throws -> SQLiteConnection {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+                _ = try await connection.query(pragma)
+            }
+            return connection
+        }
+        let writer = try await connect()
+        var readerConnections: [SQLiteConnection] = []
+        for _ in 0..<max(1, readers) { readerConnections.append(try await connect()) }
+        return SQLiteSource(path: path, writer: writer, readers: readerConnections)
+    }
+
+    public func beginStatement(write: Bool) -> String { write ? "BEGIN IMMEDIATE" : "BEGIN" }
+
+    public func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let pool = write ? writer : readers
+        let connection = await pool.take()
+        do {
+            let result = try await body(connection.sql())
+            await pool.give(connection)
+            return result
+        } catch {
+            await pool.give(connection)
+            throw error
+        }
+    }
+
+    /// The writer connection is exclusive, so migrations from one process are serialized already,
+    /// and `BEGIN IMMEDIATE` serializes them across processes sharing the file.
+    public func withMigrationLock<R: Sendable>(_ db: any SQLDatabase, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
+        try await body()
+    }
+
+    public func isUniqueViolation(_ error: any Error) -> Bool {
+        String(describing: error).contains("UNIQUE constraint failed")
+    }
+
+    public func shutdown() async {
+        for connection in await writer.drain() + readers.drain() {
+            try? await connection.close()
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// Versioned schema migrations. The SQL is written once for both engines: only types both
+/// understand (TEXT, BIGINT, INTEGER) and constraints both enforce. Dates are epoch milliseconds.
+/// Never edit a released migration: add a new one.
+public struct Migration: Sendable {
+    public var version: Int
+    public var name: String
+    public var statements: [String]
+}
+
+public enum Migrations {
+    public static let all: [Migration] = [
+        Migration(
+            version: 1, name: "accounts and IAM",
+            statements: [
+                """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY,
+                    root_email TEXT NOT NULL,
+                    root_password_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                """
+                CREATE TABLE iam_users (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    name TEXT NOT NULL,
+                    name_lower TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    password_last_used BIGINT
+                )
+                """,
+                "CREATE UNIQUE INDEX iam_users_name ON iam_users (account_id, name_lower)",
+                """
+                CREATE TABLE iam_user_tags (
+                    user_id TEXT NOT NULL REFERENCES iam_users(id) ON DELETE CASCADE,
+                    tag_key TEXT NOT NULL,
+                    tag_value TEXT NOT NULL,
+                    position BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, tag_key)
+                )
+                """,
+                """
+                CREATE TABLE access_keys (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    user_id TEXT REFERENCES iam_users(id) ON DELETE CASCADE,
+                    encrypted_secret TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    last_used_at BIGINT,
+                    last_used_service TEXT,
+                    last_used_region TEXT
+                )
+                """,
+                "CREATE INDEX access_keys_user ON access_keys (user_id)",
+                """
+                CREATE TABLE login_profiles (
+                    user_id TEXT PRIMARY KEY REFERENCES iam_users(id) ON DELETE CASCADE,
+                    password_hash TEXT NOT NULL,
+                    password_reset_required INTEGER NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE inline_policies (
+                    user_id TEXT NOT NULL REFERENCES iam_users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (user_id, name)
+                )
+                """,
+                """
+                CREATE TABLE attached_policies (
+                    user_id TEXT NOT NULL REFERENCES iam_users(id) ON DELETE CASCADE,
+                    policy_arn TEXT NOT NULL,
+                    attached_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, policy_arn)
+                )
+                """,
+                "CREATE INDEX attached_policies_arn ON attached_policies (policy_arn)",
+            ]),
+    ]
+}

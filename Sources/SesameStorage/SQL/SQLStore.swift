@@ -1,0 +1,341 @@
+import Foundation
+import Logging
+import SQLKit
+import SesameCore
+
+/// The one `Store` implementation, written against SQLKit so both engines share every query.
+public final class SQLStore: Store {
+    let source: any SQLConnectionSource
+    let logger: Logger
+
+    public init(source: any SQLConnectionSource, logger: Logger) {
+        self.source = source
+        self.logger = logger
+    }
+
+    public var engine: String { source.engine }
+    public var location: String { source.location }
+
+    public func read<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
+        try await transaction(write: false, body)
+    }
+
+    public func write<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
+        try await transaction(write: true, body)
+    }
+
+    func transaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
+        let source = self.source
+        return try await source.withConnection(write: write) { db in
+            try await db.raw(SQLQueryString(source.beginStatement(write: write))).run()
+            do {
+                let result = try await body(SQLStoreSession(db: db, source: source))
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                if source.isUniqueViolation(error) { throw StoreConflict(detail: String(describing: error)) }
+                throw error
+            }
+        }
+    }
+
+    public func migrate() async throws {
+        let source = self.source
+        let logger = self.logger
+        try await source.withConnection(write: true) { db in
+            try await source.withMigrationLock(db) {
+                try await db.raw(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+                ).run()
+                let applied = Set(
+                    try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+                for migration in Migrations.all where !applied.contains(migration.version) {
+                    try await db.raw(SQLQueryString(source.beginStatement(write: true))).run()
+                    do {
+                        for statement in migration.statements { try await db.raw(SQLQueryString(statement)).run() }
+                        try await db.raw(
+                            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.millis(Date())))"
+                        ).run()
+                        try await db.raw("COMMIT").run()
+                        logger.info("applied migration \(migration.version): \(migration.name)")
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            }
+        }
+    }
+
+    public func shutdown() async { await source.shutdown() }
+}
+
+/// One transaction's view of the store.
+struct SQLStoreSession: StoreSession {
+    let db: any SQLDatabase
+    let source: any SQLConnectionSource
+
+    // MARK: Account
+
+    func account() async throws -> StoredAccount? {
+        guard let row = try await db.raw("SELECT id, root_email, root_password_hash, created_at FROM accounts LIMIT 1").first() else {
+            return nil
+        }
+        return StoredAccount(
+            account: Account(
+                id: try row.decode(column: "id", as: String.self),
+                rootEmail: try row.decode(column: "root_email", as: String.self),
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self))),
+            rootPasswordHash: try row.decode(column: "root_password_hash", as: String.self))
+    }
+
+    func insertAccount(_ stored: StoredAccount) async throws {
+        try await db.raw(
+            """
+            INSERT INTO accounts (id, root_email, root_password_hash, created_at)
+            VALUES (\(bind: stored.account.id), \(bind: stored.account.rootEmail), \(bind: stored.rootPasswordHash), \(bind: Timestamp.millis(stored.account.createdAt)))
+            """
+        ).run()
+    }
+
+    func updateRootPasswordHash(_ hash: String) async throws {
+        try await db.raw("UPDATE accounts SET root_password_hash = \(bind: hash)").run()
+    }
+
+    func setting(_ key: String) async throws -> String? {
+        try await db.raw("SELECT value FROM settings WHERE key = \(bind: key)").first()?.decode(column: "value", as: String.self)
+    }
+
+    func putSetting(_ key: String, _ value: String) async throws {
+        try await db.raw(
+            "INSERT INTO settings (key, value) VALUES (\(bind: key), \(bind: value)) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ).run()
+    }
+
+    // MARK: Users
+
+    static let userColumns = "id, account_id, name, path, created_at, password_last_used"
+
+    func decodeUser(_ row: any SQLRow) throws -> IAMUser {
+        IAMUser(
+            id: try row.decode(column: "id", as: String.self),
+            accountID: try row.decode(column: "account_id", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            path: try row.decode(column: "path", as: String.self),
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            passwordLastUsed: try row.decode(column: "password_last_used", as: Int64?.self).map(Timestamp.date(millis:)))
+    }
+
+    func user(named name: String) async throws -> IAMUser? {
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM iam_users WHERE name_lower = \(bind: name.lowercased())")
+            .first().map(decodeUser)
+    }
+
+    func user(id: String) async throws -> IAMUser? {
+        try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM iam_users WHERE id = \(bind: id)").first().map(decodeUser)
+    }
+
+    func users(pathPrefix: String, afterName: String?, limit: Int) async throws -> [IAMUser] {
+        let rows = try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.userColumns) FROM iam_users
+            WHERE name_lower > \(bind: afterName ?? "") AND substr(path, 1, \(bind: pathPrefix.utf8.count)) = \(bind: pathPrefix)
+            ORDER BY name_lower LIMIT \(bind: limit)
+            """
+        ).all()
+        return try rows.map(decodeUser)
+    }
+
+    func userCount() async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM iam_users").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    func insertUser(_ user: IAMUser) async throws {
+        try await db.raw(
+            """
+            INSERT INTO iam_users (id, account_id, name, name_lower, path, created_at)
+            VALUES (\(bind: user.id), \(bind: user.accountID), \(bind: user.name), \(bind: user.name.lowercased()), \(bind: user.path), \(bind: Timestamp.millis(user.createdAt)))
+            """
+        ).run()
+        if !user.tags.isEmpty { try await putTags(userID: user.id, user.tags) }
+    }
+
+    func updateUser(id: String, name: String, path: String) async throws {
+        try await db.raw(
+            "UPDATE iam_users SET name = \(bind: name), name_lower = \(bind: name.lowercased()), path = \(bind: path) WHERE id = \(bind: id)"
+        ).run()
+    }
+
+    func deleteUser(id: String) async throws {
+        // Children first: foreign-key cascades are not enabled on every SQLite connection.
+        for table in ["iam_user_tags", "access_keys", "login_profiles", "inline_policies", "attached_policies"] {
+            try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE user_id = \(bind: id)").run()
+        }
+        try await db.raw("DELETE FROM iam_users WHERE id = \(bind: id)").run()
+    }
+
+    func tags(userID: String) async throws -> [Tag] {
+        try await db.raw("SELECT tag_key, tag_value FROM iam_user_tags WHERE user_id = \(bind: userID) ORDER BY position, tag_key")
+            .all().map { Tag(key: try $0.decode(column: "tag_key", as: String.self), value: try $0.decode(column: "tag_value", as: String.self)) }
+    }
+
+    func putTags(userID: String, _ tags: [Tag]) async throws {
+        let start = try await db.raw("SELECT COALESCE(MAX(position), 0) AS p FROM iam_user_tags WHERE user_id = \(bind: userID)")
+            .first()?.decode(column: "p", as: Int64.self) ?? 0
+        for (offset, tag) in tags.enumerated() {
+            try await db.raw(
+                """
+                INSERT INTO iam_user_tags (user_id, tag_key, tag_value, position) VALUES (\(bind: userID), \(bind: tag.key), \(bind: tag.value), \(bind: start + Int64(offset) + 1))
+                ON CONFLICT (user_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value
+                """
+            ).run()
+        }
+    }
+
+    func removeTags(userID: String, keys: [String]) async throws {
+        for key in keys {
+            try await db.raw("DELETE FROM iam_user_tags WHERE user_id = \(bind: userID) AND tag_key = \(bind: key)").run()
+        }
+    }
+
+    // MARK: Access keys
+
+    static let keyColumns =
+        "id, account_id, user_id, encrypted_secret, status, created_at, last_used_at, last_used_service, last_used_region"
+
+    func decodeKey(_ row: any SQLRow) throws -> StoredAccessKey {
+        StoredAccessKey(
+            key: AccessKey(
+                id: try row.decode(column: "id", as: String.self),
+                accountID: try row.decode(column: "account_id", as: String.self),
+                userID: try row.decode(column: "user_id", as: String?.self),
+                status: AccessKeyStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .inactive,
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                lastUsedAt: try row.decode(column: "last_used_at", as: Int64?.self).map(Timestamp.date(millis:)),
+                lastUsedService: try row.decode(column: "last_used_service", as: String?.self),
+                lastUsedRegion: try row.decode(column: "last_used_region", as: String?.self)),
+            encryptedSecret: try row.decode(column: "encrypted_secret", as: String.self))
+    }
+
+    func accessKey(id: String) async throws -> StoredAccessKey? {
+        try await db.raw("SELECT \(unsafeRaw: Self.keyColumns) FROM access_keys WHERE id = \(bind: id)").first().map(decodeKey)
+    }
+
+    func accessKeys(userID: String?) async throws -> [StoredAccessKey] {
+        let rows: [any SQLRow]
+        if let userID {
+            rows = try await db.raw(
+                "SELECT \(unsafeRaw: Self.keyColumns) FROM access_keys WHERE user_id = \(bind: userID) ORDER BY created_at, id"
+            ).all()
+        } else {
+            rows = try await db.raw("SELECT \(unsafeRaw: Self.keyColumns) FROM access_keys WHERE user_id IS NULL ORDER BY created_at, id")
+                .all()
+        }
+        return try rows.map(decodeKey)
+    }
+
+    func insertAccessKey(_ stored: StoredAccessKey) async throws {
+        let key = stored.key
+        try await db.raw(
+            """
+            INSERT INTO access_keys (id, account_id, user_id, encrypted_secret, status, created_at)
+            VALUES (\(bind: key.id), \(bind: key.accountID), \(bind: key.userID), \(bind: stored.encryptedSecret), \(bind: key.status.rawValue), \(bind: Timestamp.millis(key.createdAt)))
+            """
+        ).run()
+    }
+
+    func updateAccessKeyStatus(id: String, _ status: AccessKeyStatus) async throws {
+        try await db.raw("UPDATE access_keys SET status = \(bind: status.rawValue) WHERE id = \(bind: id)").run()
+    }
+
+    func deleteAccessKey(id: String) async throws {
+        try await db.raw("DELETE FROM access_keys WHERE id = \(bind: id)").run()
+    }
+
+    func recordAccessKeyUse(id: String, at: Date, service: String, region: String) async throws {
+        try await db.raw(
+            """
+            UPDATE access_keys SET last_used_at = \(bind: Timestamp.millis(at)), last_used_service = \(bind: service), last_used_region = \(bind: region)
+            WHERE id = \(bind: id) AND (last_used_at IS NULL OR last_used_at < \(bind: Timestamp.millis(at)))
+            """
+        ).run()
+    }
+
+    // MARK: Login profiles
+
+    func loginProfile(userID: String) async throws -> LoginProfile? {
+        guard
+            let row = try await db.raw(
+                "SELECT user_id, password_hash, password_reset_required, created_at FROM login_profiles WHERE user_id = \(bind: userID)"
+            ).first()
+        else { return nil }
+        return LoginProfile(
+            userID: try row.decode(column: "user_id", as: String.self),
+            passwordHash: try row.decode(column: "password_hash", as: String.self),
+            passwordResetRequired: try row.decode(column: "password_reset_required", as: Int.self) != 0,
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+    }
+
+    func putLoginProfile(_ profile: LoginProfile) async throws {
+        try await db.raw(
+            """
+            INSERT INTO login_profiles (user_id, password_hash, password_reset_required, created_at)
+            VALUES (\(bind: profile.userID), \(bind: profile.passwordHash), \(bind: profile.passwordResetRequired ? 1 : 0), \(bind: Timestamp.millis(profile.createdAt)))
+            ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, password_reset_required = excluded.password_reset_required
+            """
+        ).run()
+    }
+
+    func deleteLoginProfile(userID: String) async throws {
+        try await db.raw("DELETE FROM login_profiles WHERE user_id = \(bind: userID)").run()
+    }
+
+    func recordPasswordUse(userID: String, at: Date) async throws {
+        try await db.raw("UPDATE iam_users SET password_last_used = \(bind: Timestamp.millis(at)) WHERE id = \(bind: userID)").run()
+    }
+
+    // MARK: Policies
+
+    func inlinePolicies(userID: String) async throws -> [InlinePolicy] {
+        try await db.raw("SELECT name, document FROM inline_policies WHERE user_id = \(bind: userID) ORDER BY name").all().map {
+            InlinePolicy(name: try $0.decode(column: "name", as: String.self), document: try $0.decode(column: "document", as: String.self))
+        }
+    }
+
+    func putInlinePolicy(userID: String, _ policy: InlinePolicy) async throws {
+        try await db.raw(
+            """
+            INSERT INTO inline_policies (user_id, name, document) VALUES (\(bind: userID), \(bind: policy.name), \(bind: policy.document))
+            ON CONFLICT (user_id, name) DO UPDATE SET document = excluded.document
+            """
+        ).run()
+    }
+
+    func deleteInlinePolicy(userID: String, name: String) async throws {
+        try await db.raw("DELETE FROM inline_policies WHERE user_id = \(bind: userID) AND name = \(bind: name)").run()
+    }
+
+    func attachedPolicyARNs(userID: String) async throws -> [String] {
+        try await db.raw("SELECT policy_arn FROM attached_policies WHERE user_id = \(bind: userID) ORDER BY attached_at, policy_arn")
+            .all().map { try $0.decode(column: "policy_arn", as: String.self) }
+    }
+
+    func attachPolicy(userID: String, arn: String, at: Date) async throws {
+        try await db.raw(
+            """
+            INSERT INTO attached_policies (user_id, policy_arn, attached_at) VALUES (\(bind: userID), \(bind: arn), \(bind: Timestamp.millis(at)))
+            ON CONFLICT (user_id, policy_arn) DO NOTHING
+            """
+        ).run()
+    }
+
+    func detachPolicy(userID: String, arn: String) async throws {
+        try await db.raw("DELETE FROM attached_policies WHERE user_id = \(bind: userID) AND policy_arn = \(bind: arn)").run()
+    }
+
+    func attachmentCount(policyARN: String) async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM attached_policies WHERE policy_arn = \(bind: policyARN)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SesameCore
+
+/// An access key as stored: metadata plus the secret, encrypted at rest.
+public struct StoredAccessKey: Sendable, Equatable {
+    public var key: AccessKey
+    /// Base64 of AES-GCM nonce + ciphertext + tag (see `SecretBox` in SesameBackend).
+    public var encryptedSecret: String
+
+    public init(key: AccessKey, encryptedSecret: String) {
+        self.key = key
+        self.encryptedSecret = encryptedSecret
+    }
+}
+
+/// The account row with the root user's console password hash.
+public struct StoredAccount: Sendable, Equatable {
+    public var account: Account
+    public var rootPasswordHash: String
+
+    public init(account: Account, rootPasswordHash: String) {
+        self.account = account
+        self.rootPasswordHash = rootPasswordHash
+    }
+}
+
+/// Raised by a store when a unique constraint refuses a write (a concurrent writer got there first).
+public struct StoreConflict: Error, Sendable {
+    public var detail: String
+    public init(detail: String) { self.detail = detail }
+}
+
+/// Sesame's persistent state. One implementation serves SQLite and PostgreSQL (see `SQLStore`);
+/// adapters differ only in how they open connections.
+public protocol Store: Sendable {
+    /// A short name for banners and logs: `sqlite` or `postgresql`.
+    var engine: String { get }
+    /// Where the data lives, for the banner (a path or `host:port/db`, never a password).
+    var location: String { get }
+    /// Runs `body` in a read transaction.
+    func read<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R
+    /// Runs `body` in a write transaction, committed (durably) before this returns.
+    func write<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R
+    /// Applies pending migrations; safe to call from several nodes at once.
+    func migrate() async throws
+    func shutdown() async
+}
+
+/// The operations available inside one transaction.
+public protocol StoreSession: Sendable {
+    // Account and settings
+    func account() async throws -> StoredAccount?
+    func insertAccount(_ account: StoredAccount) async throws
+    func updateRootPasswordHash(_ hash: String) async throws
+    func setting(_ key: String) async throws -> String?
+    func putSetting(_ key: String, _ value: String) async throws
+
+    // Users
+    func user(named name: String) async throws -> IAMUser?
+    func user(id: String) async throws -> IAMUser?
+    /// Users ordered by lowercased name, starting after `afterName` (lowercased), at most `limit`.
+    func users(pathPrefix: String, afterName: String?, limit: Int) async throws -> [IAMUser]
+    func userCount() async throws -> Int
+    func insertUser(_ user: IAMUser) async throws
+    func updateUser(id: String, name: String, path: String) async throws
+    func deleteUser(id: String) async throws
+    func tags(userID: String) async throws -> [Tag]
+    func putTags(userID: String, _ tags: [Tag]) async throws
+    func removeTags(userID: String, keys: [String]) async throws
+
+    // Access keys
+    func accessKey(id: String) async throws -> StoredAccessKey?
+    /// The keys of a user, or of the root user when `userID` is nil, oldest first.
+    func accessKeys(userID: String?) async throws -> [StoredAccessKey]
+    func insertAccessKey(_ key: StoredAccessKey) async throws
+    func updateAccessKeyStatus(id: String, _ status: AccessKeyStatus) async throws
+    func deleteAccessKey(id: String) async throws
+    func recordAccessKeyUse(id: String, at: Date, service: String, region: String) async throws
+
+    // Console passwords
+    func loginProfile(userID: String) async throws -> LoginProfile?
+    func putLoginProfile(_ profile: LoginProfile) async throws
+    func deleteLoginProfile(userID: String) async throws
+    func recordPasswordUse(userID: String, at: Date) async throws
+
+    // Policies
+    func inlinePolicies(userID: String) async throws -> [InlinePolicy]
+    func putInlinePolicy(userID: String, _ policy: InlinePolicy) async throws
+    func deleteInlinePolicy(userID: String, name: String) async throws
+    func attachedPolicyARNs(userID: String) async throws -> [String]
+    func attachPolicy(userID: String, arn: String, at: Date) async throws
+    func detachPolicy(userID: String, arn: String) async throws
+    func attachmentCount(policyARN: String) async throws -> Int
+}
