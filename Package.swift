@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "SesameAPI", "SesameSQLite", "SesamePostgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -91,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "sesame",
             dependencies: [
-                "SesameServer",
+                "SesameServer", "SesameCore", "SesameBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -7,7 +7,9 @@ import SesameStorage
 
 /// PostgreSQL, for several Sesame nodes sharing one store. Connections come from a pool;
 /// commits use the server's default `synchronous_commit = on`.
-public final class PostgresSource: SQLConnectionSource {
+/// `@unchecked`: async-kit's `EventLoopGroupConnectionPool` is documented as thread-safe (it locks internally)
+/// but predates `Sendable`.
+public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     public let location: String
     public var engine: String { "postgresql" }

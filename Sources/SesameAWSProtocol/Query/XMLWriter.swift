@@ -31,6 +31,9 @@ public struct XMLWriter: Sendable {
 
     public mutating func close(_ name: String) { text += "</\(name)>" }
 
+    /// Escaped character data inside the current element.
+    public mutating func characters(_ value: String) { text += Self.escape(value) }
+
     /// `<name>value</name>`; nothing when `value` is nil.
     public mutating func element(_ name: String, _ value: String?) {
         guard let value else { return }

@@ -29,7 +29,7 @@ public final class CredentialResolver: Sendable {
     }
 
     let store: any Store
-    let secrets: SecretBox
+    public let secrets: SecretBox
     let ttl: Duration
     let cache = Mutex<[String: Entry]>([:])
     let usage = Mutex<(pending: [String: (Date, String, String)], flushScheduled: Bool)>(([:], false))

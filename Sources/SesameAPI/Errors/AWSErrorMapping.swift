@@ -1,0 +1,45 @@
+import Logging
+import SesameAWSProtocol
+import SesameCore
+import SesameStorage
+
+/// The only place where Sesame's errors become AWS errors.
+public enum AWSErrorMapping {
+    /// Maps any error thrown while serving a request to what the AWS client sees.
+    /// Unknown errors become `InternalFailure`, logged with their cause, never shown to the client.
+    public static func awsError(for error: any Error, logger: Logger) -> AWSError {
+        switch error {
+        case let error as AWSError:
+            return error
+        case let error as SesameError:
+            let mapped = map(error)
+            if mapped.status >= 500 { logger.error("request failed: \(error)") }
+            return mapped
+        default:
+            logger.error("request failed with an unexpected error: \(String(reflecting: error))")
+            return .internalFailure()
+        }
+    }
+
+    /// IAM's codes and HTTP statuses (botocore's IAM model) for each `SesameError.Code`.
+    static func map(_ error: SesameError) -> AWSError {
+        let (code, status): (String, Int) =
+            switch error.code {
+            case .noSuchEntity: ("NoSuchEntity", 404)
+            case .entityAlreadyExists: ("EntityAlreadyExists", 409)
+            case .limitExceeded: ("LimitExceeded", 409)
+            case .deleteConflict: ("DeleteConflict", 409)
+            case .malformedPolicyDocument: ("MalformedPolicyDocument", 400)
+            case .validation: ("ValidationError", 400)
+            case .accessDenied: ("AccessDenied", 403)
+            case .invalidInput: ("InvalidInput", 400)
+            case .policyNotAttachable: ("PolicyNotAttachable", 400)
+            case .passwordPolicyViolation: ("PasswordPolicyViolation", 400)
+            case .temporarilyUnavailable: ("ServiceUnavailable", 503)
+            case .internalFailure: ("InternalFailure", 500)
+            default: ("InternalFailure", 500)
+            }
+        if code == "InternalFailure" { return .internalFailure() }
+        return AWSError(code: code, status: status, message: error.message, fault: status >= 500 ? .receiver : .sender)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import SesameBackend
+
+/// `HOST:PORT`, with `[v6]:PORT` for IPv6.
+public struct HostPort: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init?(_ text: String) {
+        let host: Substring, portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
+        self.host = String(host)
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// Everything `sesame serve` can be told, with the defaults a fresh machine gets.
+public struct SesameConfiguration: Sendable {
+    public var dataDirectory: String = "./sesame-data"
+    /// `postgres://user:pass@host:port/db`; nil keeps the store in SQLite at `DATA/sesame.sqlite`.
+    public var databaseURL: String?
+    public var httpAddress = HostPort(host: "127.0.0.1", port: 8080)
+    public var smtpAddresses = [HostPort(host: "127.0.0.1", port: 2587)]
+    public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
+    public var regions = ["us-east-1"]
+    /// Base64 of 32 bytes (`SESAME_MASTER_KEY`); nil reads or creates `DATA/master.key`.
+    public var masterKey: String?
+    public var seed = Bootstrap.Seed()
+    /// bcrypt cost for console passwords.
+    public var passwordCost: UInt8 = 10
+
+    public init() {}
+
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("sesame.sqlite") }
+    public var masterKeyPath: String { (dataDirectory as NSString).appendingPathComponent("master.key") }
+    public var rootCredentialsPath: String { (dataDirectory as NSString).appendingPathComponent("root-credentials.csv") }
+}
+
+public enum SesameVersion {
+    public static let current = "0.1.0"
+}

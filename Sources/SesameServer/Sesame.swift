@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SesameAPI
+import SesameBackend
+import SesameCore
+import SesamePostgres
+import SesameSQLite
+import SesameStorage
+import ServiceLifecycle
+import UnixSignals
+
+/// A built Sesame node: store opened and migrated, account bootstrapped, listeners configured.
+/// `main` and the tests both build it this way and then call `run()`.
+public struct Sesame: Sendable {
+    public let configuration: SesameConfiguration
+    public let store: any Store
+    public let account: Account
+    public let bootstrap: Bootstrap.Outcome
+    public let masterKeySource: String
+    public let credentials: CredentialResolver
+    let logger: Logger
+
+    /// Called once the HTTP listener is bound, with its actual port (useful with port 0).
+    public typealias OnRunning = @Sendable (_ httpPort: Int) async -> Void
+
+    public static func build(configuration: SesameConfiguration, logger: Logger) async throws -> Sesame {
+        try DataDirectory.prepare(configuration.dataDirectory)
+        let (masterKey, keySource) = try DataDirectory.masterKey(configuration)
+        let secrets = try SecretBox(masterKey: masterKey)
+        let store = try await openStore(configuration, logger: logger)
+        do {
+            try await store.migrate()
+            let outcome = try await Bootstrap(store: store, secrets: secrets, passwordCost: configuration.passwordCost)
+                .run(seed: configuration.seed)
+            if let created = outcome.created, created.generatedSomething {
+                try DataDirectory.writeRootCredentials(created, path: configuration.rootCredentialsPath)
+            }
+            return Sesame(
+                configuration: configuration, store: store, account: outcome.account, bootstrap: outcome,
+                masterKeySource: keySource,
+                credentials: CredentialResolver(store: store, secrets: secrets, logger: logger),
+                logger: logger)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
+    static func openStore(_ configuration: SesameConfiguration, logger: Logger) async throws -> any Store {
+        if let url = configuration.databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("postgres+tcp://") else {
+                throw DataDirectory.StartupError(
+                    description: "--database-url must be a PostgreSQL URL like postgres://user:password@host:5432/sesame (got a different scheme).")
+            }
+            let source = try PostgresSource(url: url, logger: logger)
+            return SQLStore(source: source, logger: logger)
+        }
+        let source = try await SQLiteSource.open(path: configuration.sqlitePath, logger: logger)
+        return SQLStore(source: source, logger: logger)
+    }
+
+    var secrets: SecretBox { credentials.secrets }
+
+    /// The HTTP application serving the AWS APIs.
+    func makeHTTPApplication(onRunning: @escaping OnRunning) -> some ApplicationProtocol {
+        let clock = SystemWallClock()
+        let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
+        let router = Router(context: SesameRequestContext.self)
+        APIRoutes.add(to: router, iam: iam, regions: configuration.regions, clock: clock)
+        let address = configuration.httpAddress
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
+            logger: logger)
+    }
+
+    /// Runs until SIGTERM/SIGINT (or `ServiceGroup` cancellation), then shuts down gracefully:
+    /// listeners stop first, pending bookkeeping is written, the store closes last.
+    public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping OnRunning = { _ in }) async throws {
+        let storeService = StoreService(store: store, credentials: credentials)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: storeService),
+                    .init(service: makeHTTPApplication(onRunning: onRunning)),
+                ],
+                gracefulShutdownSignals: gracefulShutdownSignals,
+                logger: logger))
+        try await group.run()
+    }
+}
+
+/// Keeps the store open while the node runs; on shutdown flushes bookkeeping and closes it.
+/// It is the first service, so graceful shutdown stops it last.
+struct StoreService: Service {
+    let store: any Store
+    let credentials: CredentialResolver
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await credentials.flushUsage()
+        await store.shutdown()
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SesameBackend
+import SesameCore
+import SesameServer
+
+/// Reads an option from the command line, else from `SESAME_<NAME>`, else the default.
+enum Environment {
+    static func value(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Repeatable options take a comma-separated list from the environment.
+    static func list(_ name: String) -> [String]? {
+        value(name).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the Sesame server.",
+        discussion: """
+            On a fresh data directory Sesame creates an AWS account with a root user and one root
+            access key. Whatever it generated (password, access key) is written once to
+            DATA/root-credentials.csv (readable by you only). Then, for example:
+
+              export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_DEFAULT_REGION=us-east-1
+              aws --endpoint-url http://127.0.0.1:8080 iam create-user --user-name alice
+
+            Every option can also be set with an environment variable, shown in brackets; a
+            command-line option wins over the variable. Repeatable options take a comma-separated
+            list from the variable.
+
+            First-start variables (ignored, with a warning, once the store exists):
+              SESAME_ACCOUNT_ID              12-digit account ID (default: random)
+              SESAME_ROOT_EMAIL              root user's email (default: root@sesame.localhost)
+              SESAME_ROOT_PASSWORD           root user's console password (default: generated)
+              SESAME_ROOT_ACCESS_KEY_ID      root access key ID (default: generated)
+              SESAME_ROOT_SECRET_ACCESS_KEY  its secret (default: generated)
+            SESAME_MASTER_KEY (base64 of 32 bytes) encrypts stored secrets; without it Sesame keeps
+            one in DATA/master.key. Nodes sharing one PostgreSQL database must share this key.
+
+            SIGTERM or Ctrl-C stops Sesame gracefully.
+            """)
+
+    @Option(help: ArgumentHelp("Directory for Sesame's files; created if missing. [SESAME_DATA_DIR] (default: ./sesame-data)", valueName: "path"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("PostgreSQL store shared by several nodes, as postgres://user:pass@host:port/db. Without it the store is SQLite at DATA/sesame.sqlite. [SESAME_DATABASE_URL]", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(help: ArgumentHelp("Where the AWS APIs (IAM, STS) listen. [SESAME_HTTP_ADDRESS] (default: 127.0.0.1:8080)", valueName: "host:port"))
+    var httpAddress: String?
+
+    @Option(help: ArgumentHelp("SMTP listener with STARTTLS; repeatable. Not served yet in this version. [SESAME_SMTP_ADDRESS] (default: 127.0.0.1:2587)", valueName: "host:port"))
+    var smtpAddress: [String] = []
+
+    @Option(help: ArgumentHelp("SMTP listener with TLS from the first byte; repeatable. Not served yet in this version. [SESAME_SMTPS_ADDRESS] (default: 127.0.0.1:2465)", valueName: "host:port"))
+    var smtpsAddress: [String] = []
+
+    @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
+    var region: [String] = []
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
+    var logLevel: String?
+
+    func address(_ text: String, option: String) throws -> HostPort {
+        guard let parsed = HostPort(text) else {
+            throw ValidationError("\(option) must look like HOST:PORT, e.g. 127.0.0.1:8080 (got '\(text)').")
+        }
+        return parsed
+    }
+
+    func makeConfiguration() throws -> SesameConfiguration {
+        var configuration = SesameConfiguration()
+        if let dir = dataDir ?? Environment.value("SESAME_DATA_DIR") { configuration.dataDirectory = dir }
+        configuration.databaseURL = databaseURL ?? Environment.value("SESAME_DATABASE_URL")
+        if let http = httpAddress ?? Environment.value("SESAME_HTTP_ADDRESS") {
+            configuration.httpAddress = try address(http, option: "--http-address")
+        }
+        if let smtp = smtpAddress.isEmpty ? Environment.list("SESAME_SMTP_ADDRESS") : smtpAddress {
+            configuration.smtpAddresses = try smtp.map { try address($0, option: "--smtp-address") }
+        }
+        if let smtps = smtpsAddress.isEmpty ? Environment.list("SESAME_SMTPS_ADDRESS") : smtpsAddress {
+            configuration.smtpsAddresses = try smtps.map { try address($0, option: "--smtps-address") }
+        }
+        if let regions = region.isEmpty ? Environment.list("SESAME_REGION") : region {
+            for name in regions where !Self.isRegionName(name) {
+                throw ValidationError("--region '\(name)' is not a region name like us-east-1 or eu-west-1.")
+            }
+            configuration.regions = regions
+        }
+        configuration.masterKey = Environment.value("SESAME_MASTER_KEY")
+        configuration.seed = Bootstrap.Seed(
+            accountID: Environment.value("SESAME_ACCOUNT_ID"), rootEmail: Environment.value("SESAME_ROOT_EMAIL"),
+            rootPassword: Environment.value("SESAME_ROOT_PASSWORD"),
+            rootAccessKeyID: Environment.value("SESAME_ROOT_ACCESS_KEY_ID"),
+            rootSecretAccessKey: Environment.value("SESAME_ROOT_SECRET_ACCESS_KEY"))
+        return configuration
+    }
+
+    static func isRegionName(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count >= 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }
+            && parts.last!.allSatisfy(\.isNumber)
+    }
+
+    func run() async throws {
+        let configuration = try makeConfiguration()
+        let levelText = logLevel ?? Environment.value("SESAME_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error (got '\(levelText)').")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "sesame")
+        let sesame: Sesame
+        do {
+            sesame = try await Sesame.build(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("sesame: cannot start: \(Self.explain(error))\n".utf8))
+            throw ExitCode(1)
+        }
+        for warning in sesame.bootstrap.warnings { logger.warning("\(warning)") }
+        try await sesame.run { port in
+            Banner.print(sesame, httpPort: port)
+        }
+    }
+
+    static func explain(_ error: any Error) -> String {
+        if let error = error as? SesameError { return error.message + (error.reason.map { " (\($0))" } ?? "") }
+        return String(describing: error)
+    }
+}
+
+enum Banner {
+    static func print(_ sesame: Sesame, httpPort: Int) {
+        let c = sesame.configuration
+        var lines = [
+            "Sesame \(SesameVersion.current) is running.",
+            "  Account ID:   \(sesame.account.id)",
+            "  Root user:    \(sesame.account.rootEmail)",
+            "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS)",
+            "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) STARTTLS, \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) TLS (reserved, not served yet)",
+            "  Regions:      \(c.regions.joined(separator: ", "))",
+            "  Data:         \(sesame.store.engine) at \(sesame.store.location)",
+            "  Master key:   \(sesame.masterKeySource)",
+        ]
+        if let created = sesame.bootstrap.created {
+            if created.generatedSomething {
+                lines.append("  First start: generated root credentials were written to \(c.rootCredentialsPath) (keep it safe).")
+            } else {
+                lines.append("  First start: the root user and access key were created from the SESAME_ROOT_* variables.")
+            }
+            lines.append("  Root access key ID: \(created.accessKeyID)")
+        }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
