@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import SesameCore
+
+@Suite struct IdentifierTests {
+    @Test func accessKeyIDsHaveAWSShape() {
+        for _ in 0..<50 {
+            let id = RandomIDs.accessKeyID()
+            #expect(id.count == 20)
+            #expect(id.hasPrefix("AKIA"))
+            #expect(id.dropFirst(4).allSatisfy { "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".contains($0) })
+        }
+    }
+
+    @Test func secretsAreFortyCharacters() {
+        let secret = RandomIDs.secretAccessKey()
+        #expect(secret.count == 40)
+        #expect(secret != RandomIDs.secretAccessKey())
+    }
+
+    @Test func userIDsAndAccounts() {
+        let id = RandomIDs.uniqueID(prefix: "AIDA")
+        #expect(id.count == 21 && id.hasPrefix("AIDA"))
+        let account = RandomIDs.accountID()
+        #expect(account.count == 12 && account.allSatisfy(\.isNumber) && account.first != "0")
+    }
+
+    @Test func arns() {
+        #expect(ARN.user(account: "123456789012", path: "/", name: "bob") == "arn:aws:iam::123456789012:user/bob")
+        #expect(ARN.user(account: "123456789012", path: "/ops/", name: "bob") == "arn:aws:iam::123456789012:user/ops/bob")
+        #expect(ARN.root(account: "123456789012") == "arn:aws:iam::123456789012:root")
+    }
+}
+
+@Suite struct ValidationTests {
+    @Test(arguments: ["alice", "a", "ses-smtp-user.20230604-140541", "x+y=z,w.v@u_t-s", String(repeating: "a", count: 64)])
+    func validUserNames(_ name: String) throws {
+        try IAMValidation.userName(name)
+    }
+
+    @Test(arguments: ["", "bad name", "slash/name", "ünïcode", String(repeating: "a", count: 65)])
+    func invalidUserNames(_ name: String) {
+        #expect(throws: SesameError.self) { try IAMValidation.userName(name) }
+    }
+
+    @Test func invalidNameMessageNamesTheField() {
+        do {
+            try IAMValidation.userName("bad name")
+            Issue.record("expected a validation error")
+        } catch {
+            #expect(error.code == .validation)
+            #expect(error.message.contains("at 'userName'"))
+            #expect(error.message.contains("[\\w+=,.@-]+"))
+        }
+    }
+
+    @Test func paths() throws {
+        try IAMValidation.path("/")
+        try IAMValidation.path("/division_abc/subdivision_xyz/")
+        #expect(throws: SesameError.self) { try IAMValidation.path("noslash") }
+        #expect(throws: SesameError.self) { try IAMValidation.path("/no-trailing") }
+    }
+
+    @Test func maxItems() throws {
+        #expect(try IAMValidation.maxItems(nil) == 100)
+        #expect(try IAMValidation.maxItems(5) == 5)
+        #expect(throws: SesameError.self) { try IAMValidation.maxItems(0) }
+        #expect(throws: SesameError.self) { try IAMValidation.maxItems(1001) }
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func roundTrip() {
+        let date = Date(timeIntervalSince1970: 1_346_873_928)
+        #expect(Timestamp.iso8601(date) == "2012-09-05T19:38:48Z")
+        #expect(Timestamp.parse("2012-09-05T19:38:48Z") == date)
+        #expect(Timestamp.parse("2012-09-05T21:38:48+02:00") == date)
+        #expect(Timestamp.parse("1346873928") == date)
+        #expect(Timestamp.parse("2012-09-05") == Date(timeIntervalSince1970: 1_346_803_200))
+        #expect(Timestamp.parse("not a date") == nil)
+        #expect(Timestamp.parse("2012-13-05T00:00:00Z") == nil)
+    }
+}
