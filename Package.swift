@@ -109,7 +109,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SesameAWSProtocolTests", dependencies: ["SesameAWSProtocol"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameAWSProtocolTests",
+            dependencies: ["SesameAWSProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameStorageTests",
             dependencies: ["SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend"],
