@@ -91,7 +91,7 @@ public struct Bootstrap: Sendable {
         let password = seed.rootPassword ?? RandomIDs.password()
         let keyID = seed.rootAccessKeyID ?? RandomIDs.accessKeyID()
         let secret = seed.rootSecretAccessKey ?? RandomIDs.secretAccessKey()
-        let now = clock.now()
+        let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
         let account = Account(id: accountID, rootEmail: email, createdAt: now)
         let hash = Bcrypt.hash(password, cost: passwordCost)
         let sealed = try secrets.seal(secret, boundTo: keyID)

@@ -11,7 +11,7 @@ extension IAMBackend {
 
     public func createAccessKey(_ caller: Caller, userName: String?) async throws -> CreatedAccessKey {
         let secrets = self.secrets
-        let now = clock.now()
+        let now = now()
         return try await write { session in
             let target = try await Self.target(userName, caller: caller, in: session)
             try Authorizer.authorize(caller, action: "iam:CreateAccessKey", resource: target.arn)

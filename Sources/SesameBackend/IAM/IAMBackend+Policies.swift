@@ -68,7 +68,7 @@ extension IAMBackend {
 
     public func attachUserPolicy(_ caller: Caller, userName: String, policyARN: String) async throws {
         try Self.validatePolicyARN(policyARN)
-        let now = clock.now()
+        let now = now()
         try await write { session in
             let user = try await Self.requireUser(userName, in: session)
             try Authorizer.authorize(caller, action: "iam:AttachUserPolicy", resource: user.arn)
@@ -170,7 +170,7 @@ extension IAMBackend {
     public func createLoginProfile(_ caller: Caller, userName: String?, password: String, resetRequired: Bool) async throws -> LoginProfile {
         try IAMValidation.consolePassword(password)
         let hash = hashPassword(password)
-        let now = clock.now()
+        let now = now()
         return try await write { session in
             let user = try await Self.loginTarget(userName, caller: caller, in: session)
             try Authorizer.authorize(caller, action: "iam:CreateLoginProfile", resource: user.arn)

@@ -11,7 +11,7 @@ extension IAMBackend {
         try Authorizer.authorize(caller, action: "iam:CreateUser", resource: userARN(caller, path: path, name: name))
         let user = IAMUser(
             id: RandomIDs.uniqueID(prefix: "AIDA"), accountID: caller.accountID, name: name, path: path,
-            createdAt: clock.now(), tags: tags)
+            createdAt: now(), tags: tags)
         return try await write { session in
             if try await session.user(named: name) != nil {
                 throw SesameError(.entityAlreadyExists, "User with name \(name) already exists.")

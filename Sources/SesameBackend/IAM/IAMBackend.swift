@@ -110,5 +110,8 @@ public struct IAMBackend: Sendable {
         return Page(items: all, isTruncated: false, marker: nil)
     }
 
+    /// IAM reports dates in whole seconds; so does the store's copy.
+    func now() -> Date { Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down)) }
+
     func hashPassword(_ password: String) -> String { Bcrypt.hash(password, cost: passwordCost) }
 }

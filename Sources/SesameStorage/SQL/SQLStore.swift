@@ -140,7 +140,7 @@ struct SQLStoreSession: StoreSession {
         let rows = try await db.raw(
             """
             SELECT \(unsafeRaw: Self.userColumns) FROM iam_users
-            WHERE name_lower > \(bind: afterName ?? "") AND substr(path, 1, \(bind: pathPrefix.utf8.count)) = \(bind: pathPrefix)
+            WHERE name_lower > \(bind: afterName ?? "") AND substr(path, 1, \(bind: Int32(pathPrefix.count))) = \(bind: pathPrefix)
             ORDER BY name_lower LIMIT \(bind: limit)
             """
         ).all()

@@ -1,0 +1,158 @@
+"""Fixtures that run the real `sesame` binary on 127.0.0.1 and drive it with real AWS clients.
+
+SESAME_BIN names the binary (scripts/test builds it); SESAME_TEST_POSTGRES_URL names a PostgreSQL
+server where databases may be created (scripts/test starts a throwaway one).
+"""
+import csv
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+import urllib.parse
+
+import boto3
+import botocore.config
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SESAME_BIN = os.environ.get("SESAME_BIN", os.path.join(ROOT, ".build", "debug", "sesame"))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def postgres_admin_url():
+    url = os.environ.get("SESAME_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail("SESAME_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL")
+    return url
+
+
+def create_database():
+    """A fresh PostgreSQL database; returns its URL."""
+    admin = postgres_admin_url()
+    name = "sesame_e2e_" + uuid.uuid4().hex[:12]
+    parts = urllib.parse.urlsplit(admin)
+    libpq = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    subprocess.run(["psql", libpq, "-q", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+class Sesame:
+    """One running `sesame serve` process with its own data directory and ports."""
+
+    def __init__(self, data_dir, database_url=None, env=None, regions=("us-east-1",)):
+        self.data_dir = data_dir
+        self.database_url = database_url
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.extra_env = env or {}
+        self.regions = regions
+        self.proc = None
+        self.output = ""
+
+    def start(self, wait=True):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_") and not k.startswith("AWS_")}
+        env.update(self.extra_env)
+        args = [SESAME_BIN, "serve", "--data-dir", self.data_dir, "--http-address", f"127.0.0.1:{self.port}",
+                "--smtp-address", f"127.0.0.1:{free_port()}", "--smtps-address", f"127.0.0.1:{free_port()}"]
+        for region in self.regions:
+            args += ["--region", region]
+        if self.database_url:
+            args += ["--database-url", self.database_url]
+        self.log_path = os.path.join(self.data_dir + ".log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"sesame exited with {self.proc.returncode}:\n{self.read_log()}")
+            if "Sesame " in self.read_log() and "is running" in self.read_log():
+                return
+            time.sleep(0.05)
+        raise RuntimeError("sesame did not start:\n" + self.read_log())
+
+    def read_log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, timeout=20):
+        """SIGTERM and wait: Sesame must shut down gracefully and exit 0."""
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else 0
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+        finally:
+            self.log.close()
+        return code
+
+    def root_credentials(self):
+        with open(os.path.join(self.data_dir, "root-credentials.csv")) as f:
+            row = list(csv.DictReader(f))[0]
+        return row
+
+    def client(self, service, key_id, secret, region="us-east-1"):
+        return boto3.client(
+            service, endpoint_url=self.endpoint, region_name=region,
+            aws_access_key_id=key_id, aws_secret_access_key=secret,
+            config=botocore.config.Config(retries={"max_attempts": 1}))
+
+    def root_client(self, service, region="us-east-1"):
+        creds = self.root_credentials()
+        return self.client(service, creds["Access key ID"], creds["Secret access key"], region)
+
+    def cli(self, *args, key_id=None, secret=None, region="us-east-1", check=True):
+        """Runs the aws CLI against this node; returns (exit code, stdout, stderr)."""
+        if key_id is None:
+            creds = self.root_credentials()
+            key_id, secret = creds["Access key ID"], creds["Secret access key"]
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret, AWS_DEFAULT_REGION=region,
+                   AWS_MAX_ATTEMPTS="1", AWS_PAGER="", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+        p = subprocess.run(["aws", "--endpoint-url", self.endpoint, "--output", "json", *args],
+                           capture_output=True, text=True, env=env)
+        if check and p.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed: {p.stderr}")
+        return p.returncode, p.stdout, p.stderr
+
+
+@pytest.fixture
+def tmpdir_path():
+    with tempfile.TemporaryDirectory(prefix="sesame-e2e-") as d:
+        yield d
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sesame(request, tmpdir_path):
+    """A node on each storage engine, stopped (gracefully, exit 0) after the test."""
+    database_url = create_database() if request.param == "postgres" else None
+    node = Sesame(os.path.join(tmpdir_path, "data"), database_url=database_url, regions=("us-east-1", "eu-west-1"))
+    node.engine = request.param
+    node.start()
+    yield node
+    assert node.stop() == 0, node.read_log()
+
+
+@pytest.fixture
+def sqlite_sesame(tmpdir_path):
+    node = Sesame(os.path.join(tmpdir_path, "data"))
+    node.start()
+    yield node
+    assert node.stop() == 0, node.read_log()
