@@ -38,7 +38,8 @@ public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
     public func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await pool.requestConnection().get()
         do {
-            let result = try await body(connection.sql())
+            // Query logging is off: binds include password hashes and sealed secrets.
+            let result = try await body(connection.sql(queryLogLevel: nil))
             pool.releaseConnection(connection)
             return result
         } catch {

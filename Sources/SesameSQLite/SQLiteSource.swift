@@ -41,7 +41,8 @@ public final class SQLiteSource: SQLConnectionSource {
         let pool = write ? writer : readers
         let connection = await pool.take()
         do {
-            let result = try await body(connection.sql())
+            // Query logging is off: binds include password hashes and sealed secrets.
+            let result = try await body(connection.sql(queryLogLevel: nil))
             await pool.give(connection)
             return result
         } catch {

@@ -109,6 +109,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try makeConfiguration()
+        // Everything Sesame writes (database, keys, credentials) is for its owner only.
+        umask(0o077)
         let levelText = logLevel ?? Environment.value("SESAME_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error (got '\(levelText)').")
