@@ -94,6 +94,8 @@ let package = Package(
             dependencies: [
                 "SesameServer", "SesameCore", "SesameBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

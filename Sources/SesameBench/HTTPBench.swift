@@ -32,26 +32,39 @@ struct HTTPBench: AsyncParsableCommand {
         let recorder = Recorder()
         let deadline = NIODeadline.now() + .milliseconds(Int64(duration * 1000))
         let hostHeader = "\(host):\(port)"
-        var channels: [any Channel] = []
         let start = NIODeadline.now()
-        for _ in 0..<connections {
-            let done = group.next().makePromise(of: Void.self)
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(
-                            LoadHandler(signer: signer, host: hostHeader, deadline: deadline, recorder: recorder, done: done))
+        // Each slot keeps one connection busy; when a server closes the connection after a
+        // response (moto does, every time), the slot opens a new one until the time is up.
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<connections {
+                tasks.addTask {
+                    while NIODeadline.now() < deadline {
+                        let done = group.next().makePromise(of: Void.self)
+                        do {
+                            let channel = try await ClientBootstrap(group: group)
+                                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                                .connectTimeout(.seconds(5))
+                                .channelInitializer { channel in
+                                    channel.eventLoop.makeCompletedFuture {
+                                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                                        try channel.pipeline.syncOperations.addHandler(
+                                            LoadHandler(signer: signer, host: hostHeader, deadline: deadline, recorder: recorder, done: done))
+                                    }
+                                }
+                                .connect(host: host, port: port).get()
+                            try await done.futureResult.get()
+                            try? await channel.close()
+                        } catch {
+                            done.succeed(())
+                            recorder.record([], errors: 1)
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
                     }
                 }
-                .connect(host: host, port: port).get()
-            channels.append(channel)
-            recorder.add(done.futureResult)
+            }
+            try await tasks.waitForAll()
         }
-        try await EventLoopFuture.andAllComplete(recorder.futures(), on: group.next()).get()
         let elapsed = Double((NIODeadline.now() - start).nanoseconds) / 1e9
-        for channel in channels { try? await channel.close() }
         try await group.shutdownGracefully()
         let (latencies, errors) = recorder.results()
         let sorted = latencies.sorted()
@@ -68,10 +81,6 @@ final class Recorder: @unchecked Sendable {
     private let lock = NSLock()
     private var latencies: [Int64] = []
     private var errors = 0
-    private var pending: [EventLoopFuture<Void>] = []
-
-    func add(_ future: EventLoopFuture<Void>) { lock.withLock { pending.append(future) } }
-    func futures() -> [EventLoopFuture<Void>] { lock.withLock { pending } }
     func record(_ local: [Int64], errors localErrors: Int) {
         lock.withLock {
             latencies += local
@@ -96,6 +105,8 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
     var latencies: [Int64] = []
     var errors = 0
     var finished = false
+    var keepAlive = true
+    var timeout: Scheduled<Void>?
 
     init(signer: SigV4Signer, host: String, deadline: NIODeadline, recorder: Recorder, done: EventLoopPromise<Void>) {
         self.signer = signer
@@ -117,6 +128,12 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
         for (name, value) in base + signed { head.headers.add(name: name, value: value) }
         sentAt = .now()
+        // A request unanswered for 10 seconds counts as an error and ends the connection.
+        let channel = context.channel
+        timeout = context.eventLoop.scheduleTask(in: .seconds(10)) { [weak self] in
+            self?.errors += 1
+            channel.close(promise: nil)
+        }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -126,6 +143,7 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
         switch unwrapInboundIn(data) {
         case .head(let head):
             status = head.status
+            keepAlive = head.isKeepAlive
         case .body:
             break
         case .end:
@@ -134,10 +152,12 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
             } else {
                 errors += 1
             }
-            if NIODeadline.now() < deadline {
+            timeout?.cancel()
+            if NIODeadline.now() < deadline && keepAlive {
                 send(context: context)
             } else {
                 finish()
+                context.close(promise: nil)
             }
         }
     }
@@ -152,6 +172,7 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
         finish()
     }
 

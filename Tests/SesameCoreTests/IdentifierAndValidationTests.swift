@@ -82,3 +82,19 @@ import Testing
         #expect(Timestamp.parse("2012-13-05T00:00:00Z") == nil)
     }
 }
+
+@Suite struct RequestIDTests {
+    @Test func uuidShaped() {
+        let id = RandomIDs.requestID()
+        #expect(id.count == 36)
+        let groups = id.split(separator: "-").map(\.count)
+        #expect(groups == [8, 4, 4, 4, 12])
+        #expect(id.allSatisfy { "0123456789abcdef-".contains($0) })
+        #expect(RandomIDs.requestID() != id)
+    }
+
+    @Test func iso8601Padding() {
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_000_000_005.9)) == "2001-09-09T01:46:45Z")
+    }
+}

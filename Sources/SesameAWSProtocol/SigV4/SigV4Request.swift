@@ -18,8 +18,24 @@ public struct SigV4HTTPRequest: Sendable {
         self.payloadHash = payloadHash
     }
 
-    func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+    /// The first header with this name; `lowercaseName` must be lowercase.
+    func header(_ lowercaseName: String) -> String? {
+        headers.first { Self.equalsIgnoringASCIICase($0.name, lowercaseName) }?.value
+    }
+
+    /// Compares a header name with a lowercase name, ignoring ASCII case, without allocating.
+    static func equalsIgnoringASCIICase(_ name: String, _ lowercaseName: String) -> Bool {
+        var a = name.utf8.makeIterator()
+        var b = lowercaseName.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                let lx = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
+                if lx != y { return false }
+            default: return false
+            }
+        }
     }
 }
 

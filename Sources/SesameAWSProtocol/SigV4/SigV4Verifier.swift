@@ -25,21 +25,43 @@ public struct SigV4Verifier: Sendable {
     }
 
     func parseHeader(_ authorization: String, _ request: SigV4HTTPRequest) throws(AWSError) -> ParsedSignature {
-        let trimmed = authorization.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix(Self.algorithm + " ") else {
-            let algorithm = trimmed.split(separator: " ").first.map(String.init) ?? trimmed
-            throw .incompleteSignature("Unsupported AWS 'algorithm': '\(algorithm)'.")
+        // Byte-level parsing: this runs on every request.
+        let bytes = Array(authorization.utf8)
+        let algorithm = Array(Self.algorithm.utf8)
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        guard bytes.count >= start + algorithm.count + 1, Array(bytes[start..<(start + algorithm.count)]) == algorithm,
+            bytes[start + algorithm.count] == 0x20
+        else {
+            let word = bytes[start...].split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw .incompleteSignature("Unsupported AWS 'algorithm': '\(word)'.")
         }
-        var fields: [String: String] = [:]
-        for part in trimmed.dropFirst(Self.algorithm.count + 1).split(separator: ",") {
-            let item = part.trimmingCharacters(in: .whitespaces)
-            guard let eq = item.firstIndex(of: "=") else { continue }
-            fields[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        var credential: String?, signedHeaders: String?, signature: String?
+        var i = start + algorithm.count + 1
+        while i < bytes.count {
+            // One `name=value` item, up to the next comma.
+            var end = i
+            while end < bytes.count, bytes[end] != 0x2C { end += 1 }
+            var lo = i, hi = end
+            while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+            while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+            var eq = lo
+            while eq < hi, bytes[eq] != 0x3D { eq += 1 }
+            if eq < hi {
+                let value = String(decoding: bytes[(eq + 1)..<hi], as: UTF8.self)
+                switch eq - lo {
+                case 10 where bytes[lo] == 0x43: credential = value  // Credential
+                case 13 where bytes[lo] == 0x53: signedHeaders = value  // SignedHeaders
+                case 9 where bytes[lo] == 0x53: signature = value  // Signature
+                default: break
+                }
+            }
+            i = end + 1
         }
         var missing: [String] = []
-        for name in ["Credential", "Signature", "SignedHeaders"] where fields[name] == nil {
-            missing.append("Authorization header requires '\(name)' parameter.")
-        }
+        if credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+        if signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+        if signedHeaders == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
         let amzDate = request.header("x-amz-date") ?? request.header("date").flatMap(Self.amzDate(fromHTTPDate:))
         if amzDate == nil {
             missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
@@ -47,12 +69,31 @@ public struct SigV4Verifier: Sendable {
         if !missing.isEmpty {
             throw .incompleteSignature(missing.joined(separator: " ") + " Authorization=\(authorization)")
         }
-        let scope = try parseCredential(fields["Credential"]!)
+        let scope = try parseCredential(credential!)
         return ParsedSignature(
             form: .authorizationHeader, scope: scope,
-            signedHeaders: fields["SignedHeaders"]!.split(separator: ";").map { $0.lowercased() },
-            signature: fields["Signature"]!, amzDate: amzDate!, expires: nil,
+            signedHeaders: Self.splitASCII(signedHeaders!, 0x3B, lowercase: true),
+            signature: signature!, amzDate: amzDate!, expires: nil,
             securityToken: request.header("x-amz-security-token"))
+    }
+
+    /// Splits on one ASCII byte, keeping empty parts; optionally lowercases ASCII letters.
+    /// A plain loop: the generic `split` is measurably slow on this hot path.
+    static func splitASCII(_ text: String, _ separator: UInt8, lowercase: Bool) -> [String] {
+        var parts: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(32)
+        for var c in text.utf8 {
+            if c == separator {
+                parts.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            } else {
+                if lowercase && c >= 0x41 && c <= 0x5A { c += 0x20 }
+                current.append(c)
+            }
+        }
+        parts.append(String(decoding: current, as: UTF8.self))
+        return parts
     }
 
     func parsePresigned(_ query: [(String, String)]) throws(AWSError) -> ParsedSignature {
@@ -82,7 +123,7 @@ public struct SigV4Verifier: Sendable {
     }
 
     func parseCredential(_ credential: String) throws(AWSError) -> CredentialScope {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = Self.splitASCII(credential, 0x2F, lowercase: false)
         guard parts.count == 5, !parts[0].isEmpty else {
             throw .incompleteSignature("Credential should be scoped to a valid region. Credential=\(credential)")
         }
@@ -140,7 +181,7 @@ public struct SigV4Verifier: Sendable {
             canonical += name
             canonical += ":"
             var first = true
-            for header in request.headers where header.name.lowercased() == name {
+            for header in request.headers where SigV4HTTPRequest.equalsIgnoringASCIICase(header.name, name) {
                 if !first { canonical += "," }
                 canonical += Self.trimHeaderValue(header.value)
                 first = false
@@ -213,19 +254,21 @@ public struct SigV4Verifier: Sendable {
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
+    /// Trims the value and folds runs of spaces and tabs into one space, as SigV4 requires.
     static func trimHeaderValue(_ value: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
         var pendingSpace = false
-        for c in value.trimmingCharacters(in: .whitespaces) {
-            if c == " " || c == "\t" {
-                pendingSpace = true
+        for c in value.utf8 {
+            if c == 0x20 || c == 0x09 {
+                pendingSpace = !out.isEmpty
             } else {
-                if pendingSpace { out.append(" ") }
+                if pendingSpace { out.append(0x20) }
                 pendingSpace = false
                 out.append(c)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

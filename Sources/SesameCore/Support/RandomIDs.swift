@@ -25,16 +25,18 @@ public enum RandomIDs {
     public static func password(length: Int = 24) -> String {
         pick(length, from: Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"))
     }
-    /// A UUID-shaped request ID.
+    /// A UUID-shaped request ID, from two 64-bit random words (two system calls, not 32).
     public static func requestID() -> String {
         var generator = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef")
-        var out = ""
+        let words = [generator.next() as UInt64, generator.next() as UInt64]
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
         out.reserveCapacity(36)
         for i in 0..<32 {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append("-") }
-            out.append(hex[Int(generator.next(upperBound: UInt64(16)))])
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            let word = words[i / 16]
+            out.append(hex[Int((word >> UInt64((15 - i % 16) * 4)) & 0xF)])
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
