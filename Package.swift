@@ -115,6 +115,7 @@ let package = Package(
             name: "SesameAWSProtocolTests",
             dependencies: ["SesameAWSProtocol", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "SesameAPITests", dependencies: ["SesameAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameStorageTests",
             dependencies: ["SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend"],

@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import SesameAWSProtocol
 import SesameCore
@@ -15,6 +16,11 @@ public enum AWSErrorMapping {
             let mapped = map(error)
             if mapped.status >= 500 { logger.error("request failed: \(error)") }
             return mapped
+        case let error as StoreConflict:
+            logger.notice("concurrent change: \(error.detail)")
+            return AWSError(code: "ConcurrentModification", status: 409, message: "The request conflicts with a concurrent change; retry it.")
+        case let error as HTTPError where error.status == .contentTooLarge:
+            return AWSError(code: "RequestEntityTooLarge", status: 413, message: "Request body exceeds the maximum size Sesame accepts.")
         default:
             logger.error("request failed with an unexpected error: \(String(reflecting: error))")
             return .internalFailure()

@@ -152,7 +152,6 @@ public enum IAMService {
                     xml.element("CreateDate", date(key.createdAt))
                 }
                 writePage(&xml, truncated: listed.page.isTruncated, marker: listed.page.marker)
-                if let name = listed.userName { xml.element("UserName", name) }
             }
         }
         actions["UpdateAccessKey"] = { call in

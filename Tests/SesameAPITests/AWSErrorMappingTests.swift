@@ -1,0 +1,41 @@
+import Logging
+import SesameAWSProtocol
+import SesameCore
+import SesameStorage
+import Testing
+
+@testable import SesameAPI
+
+/// Every `SesameError.Code` has its AWS code and status, and nothing internal leaks.
+@Suite struct AWSErrorMappingTests {
+    static let expected: [(SesameError.Code, String, Int)] = [
+        (.noSuchEntity, "NoSuchEntity", 404), (.entityAlreadyExists, "EntityAlreadyExists", 409),
+        (.limitExceeded, "LimitExceeded", 409), (.deleteConflict, "DeleteConflict", 409),
+        (.malformedPolicyDocument, "MalformedPolicyDocument", 400), (.validation, "ValidationError", 400),
+        (.accessDenied, "AccessDenied", 403), (.invalidInput, "InvalidInput", 400),
+        (.policyNotAttachable, "PolicyNotAttachable", 400), (.passwordPolicyViolation, "PasswordPolicyViolation", 400),
+        (.temporarilyUnavailable, "ServiceUnavailable", 503), (.internalFailure, "InternalFailure", 500),
+    ]
+
+    @Test func everyCodeIsMapped() {
+        #expect(Set(Self.expected.map { $0.0.description }) == Set(SesameError.Code.all.map(\.description)))
+        let logger = Logger(label: "test")
+        for (code, awsCode, status) in Self.expected {
+            let mapped = AWSErrorMapping.awsError(for: SesameError(code, "message", reason: "secret detail"), logger: logger)
+            #expect(mapped.code == awsCode, "\(code)")
+            #expect(mapped.status == status, "\(code)")
+            #expect(!mapped.message.contains("secret detail"))
+        }
+    }
+
+    @Test func unknownErrorsBecomeInternalFailure() {
+        struct Boom: Error {}
+        let mapped = AWSErrorMapping.awsError(for: Boom(), logger: Logger(label: "test"))
+        #expect(mapped.code == "InternalFailure" && mapped.status == 500 && mapped.fault == .receiver)
+    }
+
+    @Test func awsErrorsPassThrough() {
+        let mapped = AWSErrorMapping.awsError(for: AWSError.invalidClientTokenId(), logger: Logger(label: "test"))
+        #expect(mapped == .invalidClientTokenId())
+    }
+}
