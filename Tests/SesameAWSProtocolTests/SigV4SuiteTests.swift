@@ -123,6 +123,32 @@ import Testing
         }
     }
 
+    /// Presigned URLs may declare `UNSIGNED-PAYLOAD`; a header-signed request may not skip the body hash.
+    @Test func unsignedPayloadOnlyForPresignedURLs() throws {
+        let verifier = SigV4Verifier()
+        let key = Self.signingKey
+        let bodyHash = SigV4Verifier.sha256Hex(Array("Action=ListUsers".utf8))
+        let query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host"
+        var presigned = SigV4HTTPRequest(
+            method: "POST", rawPath: "/", rawQuery: query,
+            headers: [("Host", "example.amazonaws.com"), ("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")], payloadHash: bodyHash)
+        let parsedPresigned = try verifier.parse(presigned)
+        #expect(verifier.canonicalRequest(parsedPresigned, presigned).hasSuffix("\nUNSIGNED-PAYLOAD"))
+        let signature = verifier.expectedSignature(parsedPresigned, presigned, signingKey: key)
+        presigned.rawQuery += "&X-Amz-Signature=\(signature)"
+        try verifier.verifySignature(try verifier.parse(presigned), presigned, signingKey: key)
+
+        let header = SigV4HTTPRequest(
+            method: "POST", rawPath: "/", rawQuery: "",
+            headers: [
+                ("Host", "example.amazonaws.com"), ("X-Amz-Date", "20150830T123600Z"), ("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"),
+                ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=00"),
+            ],
+            payloadHash: bodyHash)
+        let parsedHeader = try verifier.parse(header)
+        #expect(verifier.canonicalRequest(parsedHeader, header).hasSuffix("\n" + bodyHash))
+    }
+
     /// An SES-shaped request signed by botocore (same key and time).
     @Test func sesQueryRequest() throws {
         let body = "Action=GetSendQuota&Version=2010-12-01"
