@@ -5,13 +5,15 @@ import SesameCore
 /// Installs the AWS API routes on a router.
 public enum APIRoutes {
     public static func add(
-        to router: Router<SesameRequestContext>, iam: IAMBackend, regions: [String], clock: any WallClock
+        to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock
     ) {
+        let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
         let door = QueryFrontDoor(
-            services: [IAMService.make(iam), STSService.make()],
-            authenticator: SigV4Authenticator(credentials: iam.credentials, clock: clock),
+            services: [IAMService.make(iam), STSService.make(), SESv1Service.make(ses)],
+            authenticator: authenticator,
             regions: regions)
         router.post("/") { request, context in await door.handle(request, context: context) }
         router.get("/") { request, context in await door.handle(request, context: context) }
+        CapturedMailRoutes(store: ses.store, authenticator: authenticator).add(to: router)
     }
 }

@@ -68,7 +68,8 @@ public struct Sesame: Sendable {
         let clock = SystemWallClock()
         let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
         let router = Router(context: SesameRequestContext.self)
-        APIRoutes.add(to: router, iam: iam, regions: configuration.regions, clock: clock)
+        let ses = SESBackend(store: store, clock: clock)
+        APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: clock)
         let address = configuration.httpAddress
         return Application(
             router: router,

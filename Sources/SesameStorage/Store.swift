@@ -91,4 +91,19 @@ public protocol StoreSession: Sendable {
     func attachPolicy(userID: String, arn: String, at: Date) async throws
     func detachPolicy(userID: String, arn: String) async throws
     func attachmentCount(policyARN: String) async throws -> Int
+
+    // SES identities
+    func identity(region: String, name: String) async throws -> Identity?
+    /// Identities of a region ordered by name, after `afterName`, at most `limit`.
+    func identities(region: String, kind: Identity.Kind?, afterName: String?, limit: Int) async throws -> [Identity]
+    func putIdentity(_ identity: Identity) async throws
+    func deleteIdentity(region: String, name: String) async throws
+
+    // Accepted messages
+    func insertMessage(_ message: StoredMessage) async throws
+    /// Messages oldest first, optionally one ID or one envelope sender.
+    func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage]
+    func deleteMessages(id: String?) async throws
+    /// Recipients of messages accepted in `region` since `since` (for the 24-hour quota).
+    func recipientsAccepted(region: String, since: Date) async throws -> Int
 }

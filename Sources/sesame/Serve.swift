@@ -147,7 +147,7 @@ enum Banner {
             "Sesame \(SesameVersion.current) is running.",
             "  Account ID:   \(sesame.account.id)",
             "  Root user:    \(sesame.account.rootEmail)",
-            "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS)",
+            "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS, SES v1)",
             "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) STARTTLS, \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) TLS (reserved, not served yet)",
             "  Regions:      \(c.regions.joined(separator: ", "))",
             "  Data:         \(sesame.store.engine) at \(sesame.store.location)",

@@ -15,6 +15,8 @@ import Testing
         (.accessDenied, "AccessDenied", 403), (.invalidInput, "InvalidInput", 400),
         (.policyNotAttachable, "PolicyNotAttachable", 400), (.passwordPolicyViolation, "PasswordPolicyViolation", 400),
         (.temporarilyUnavailable, "ServiceUnavailable", 503), (.internalFailure, "InternalFailure", 500),
+        (.messageRejected, "MessageRejected", 400), (.invalidParameterValue, "InvalidParameterValue", 400),
+        (.throttling, "Throttling", 400), (.sendingPaused, "AccountSendingPausedException", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -247,3 +247,49 @@ extension IAMUser {
         return copy
     }
 }
+
+/// SES state on both engines.
+@Suite struct SESStoreTests {
+    static let root = Caller(principal: .root(accountID: "123456789012"), policies: [])
+
+    @Test(arguments: Engine.allCases)
+    func identitiesAndMessages(_ engine: Engine) async throws {
+        try await StoreFixture.withIAM(engine) { _, _, store in
+            let ses = SESBackend(store: store)
+            let root = Self.root
+            try await ses.verifyEmailIdentity(root, region: "us-east-1", email: "a@example.com")
+            let token = try await ses.verifyDomainIdentity(root, region: "us-east-1", domain: "Example.org")
+            #expect(try await ses.verifyDomainIdentity(root, region: "us-east-1", domain: "example.org") == token)
+            try await ses.verifyEmailIdentity(root, region: "eu-west-1", email: "eu@example.com")
+            let listed = try await ses.listIdentities(root, region: "us-east-1", kind: nil, nextToken: nil, maxItems: 1)
+            #expect(listed.identities.map(\.name) == ["a@example.com"])
+            let next = try await ses.listIdentities(root, region: "us-east-1", kind: nil, nextToken: listed.nextToken, maxItems: 1)
+            #expect(next.identities.map(\.name) == ["example.org"] && next.nextToken == nil)
+
+            // Identities belong to a region: eu@ cannot send from us-east-1.
+            do {
+                _ = try await ses.sendEmail(root, region: "us-east-1", source: "eu@example.com", to: ["b@x.org"], cc: [], bcc: [], replyTo: [], subject: "s", text: "t", html: nil)
+                Issue.record("sent from an identity of another region")
+            } catch let error as SesameError {
+                #expect(error.code == .messageRejected)
+                #expect(error.message == "Email address is not verified. The following identities failed the check in region US-EAST-1: eu@example.com")
+            }
+            // A verified domain covers its addresses.
+            let id = try await ses.sendEmail(
+                root, region: "us-east-1", source: "news@example.org", to: ["b@x.org", "c@x.org"], cc: [], bcc: ["d@x.org"], replyTo: [],
+                subject: "s", text: "t", html: nil)
+            let stored = try await store.read { try await $0.messages(id: id, source: nil, limit: 10) }
+            #expect(stored.count == 1)
+            #expect(stored[0].destinations == ["b@x.org", "c@x.org", "d@x.org"])
+            #expect(!String(decoding: stored[0].raw, as: UTF8.self).contains("d@x.org"))
+            #expect(try await ses.sendQuota(root, region: "us-east-1").sentLast24Hours == 3)
+            #expect(try await ses.sendQuota(root, region: "eu-west-1").sentLast24Hours == 0)
+
+            try await ses.deleteIdentity(root, region: "us-east-1", name: "example.org")
+            try await ses.deleteIdentity(root, region: "us-east-1", name: "never-existed.org")
+            #expect(try await ses.identityAttributes(root, region: "us-east-1", names: ["example.org", "a@example.com"]).map(\.name) == ["a@example.com"])
+            try await store.write { try await $0.deleteMessages(id: nil) }
+            #expect(try await store.read { try await $0.messages(id: nil, source: nil, limit: 10) }.isEmpty)
+        }
+    }
+}

@@ -43,6 +43,10 @@ public enum AWSErrorMapping {
             case .passwordPolicyViolation: ("PasswordPolicyViolation", 400)
             case .temporarilyUnavailable: ("ServiceUnavailable", 503)
             case .internalFailure: ("InternalFailure", 500)
+            case .messageRejected: ("MessageRejected", 400)
+            case .invalidParameterValue: ("InvalidParameterValue", 400)
+            case .throttling: ("Throttling", 400)
+            case .sendingPaused: ("AccountSendingPausedException", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

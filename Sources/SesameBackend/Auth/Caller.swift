@@ -40,16 +40,25 @@ public struct Caller: Sendable {
 
 /// Decides whether a caller may act, and words the refusal as IAM does.
 public enum Authorizer {
+    /// How the refusal is worded: IAM writes `User: … is not authorized to perform: …`, SES writes
+    /// ``User `…' is not authorized to perform `…' on resource `…'``.
+    public enum Style: Sendable { case iam, ses }
+
     /// Throws `AccessDenied` unless the caller's policies allow `action` on `resource`.
     public static func authorize(
-        _ caller: Caller, action: String, resource: String, context extra: [String: [String]] = [:]
+        _ caller: Caller, action: String, resource: String, context extra: [String: [String]] = [:], style: Style = .iam
     ) throws(SesameError) {
         if caller.principal.isRoot { return }
         var context = caller.context
         for (key, values) in extra { context[key.lowercased()] = values }
         var request = AuthorizationRequest(action: action, resource: resource)
         request.context = context
-        switch PolicyEvaluator.evaluate(caller.policies, request) {
+        let decision = PolicyEvaluator.evaluate(caller.policies, request)
+        if style == .ses && decision != .allowed {
+            throw SesameError(
+                .accessDenied, "User `\(caller.principal.arn)' is not authorized to perform `\(action)' on resource `\(resource)'")
+        }
+        switch decision {
         case .allowed: return
         case .explicitDeny:
             throw SesameError(

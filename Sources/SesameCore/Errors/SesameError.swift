@@ -9,6 +9,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case noSuchEntity, entityAlreadyExists, limitExceeded, deleteConflict
             case malformedPolicyDocument, validation, accessDenied, invalidInput
             case policyNotAttachable, passwordPolicyViolation, temporarilyUnavailable, internalFailure
+            case messageRejected, invalidParameterValue, throttling, sendingPaused
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -28,12 +29,20 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         /// Storage is unreachable or busy; the client may retry.
         public static let temporarilyUnavailable = Code(base: .temporarilyUnavailable)
         public static let internalFailure = Code(base: .internalFailure)
+        /// SES refused the message (unverified identity, no recipients, …).
+        public static let messageRejected = Code(base: .messageRejected)
+        /// An SES parameter has a value SES does not accept.
+        public static let invalidParameterValue = Code(base: .invalidParameterValue)
+        /// A sending quota or rate was exceeded.
+        public static let throttling = Code(base: .throttling)
+        /// Sending is disabled for the account in this region.
+        public static let sendingPaused = Code(base: .sendingPaused)
 
         /// Every code, for exhaustive mapping tests.
         public static let all: [Code] = [
             .noSuchEntity, .entityAlreadyExists, .limitExceeded, .deleteConflict, .malformedPolicyDocument,
             .validation, .accessDenied, .invalidInput, .policyNotAttachable, .passwordPolicyViolation,
-            .temporarilyUnavailable, .internalFailure,
+            .temporarilyUnavailable, .internalFailure, .messageRejected, .invalidParameterValue, .throttling, .sendingPaused,
         ]
     }
 

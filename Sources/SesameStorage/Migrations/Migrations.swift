@@ -82,5 +82,35 @@ public enum Migrations {
                 """,
                 "CREATE INDEX attached_policies_arn ON attached_policies (policy_arn)",
             ]),
+        Migration(
+            version: 2, name: "SES identities and accepted messages",
+            statements: [
+                """
+                CREATE TABLE ses_identities (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    verification_token TEXT,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """,
+                """
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY,
+                    region TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    destinations TEXT NOT NULL,
+                    recipient_count INTEGER NOT NULL,
+                    subject TEXT,
+                    raw_base64 TEXT NOT NULL,
+                    principal_arn TEXT NOT NULL,
+                    via TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX messages_region_created ON messages (region, created_at)",
+            ]),
     ]
 }

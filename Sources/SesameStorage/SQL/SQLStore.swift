@@ -339,3 +339,109 @@ struct SQLStoreSession: StoreSession {
             .decode(column: "n", as: Int.self) ?? 0
     }
 }
+
+// MARK: SES
+
+extension SQLStoreSession {
+    func decodeIdentity(_ row: any SQLRow) throws -> Identity {
+        Identity(
+            region: try row.decode(column: "region", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            kind: Identity.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .emailAddress,
+            status: Identity.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+            verificationToken: try row.decode(column: "verification_token", as: String?.self),
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+    }
+
+    func identity(region: String, name: String) async throws -> Identity? {
+        try await db.raw(
+            "SELECT region, name, kind, status, verification_token, created_at FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
+        ).first().map(decodeIdentity)
+    }
+
+    func identities(region: String, kind: Identity.Kind?, afterName: String?, limit: Int) async throws -> [Identity] {
+        let rows: [any SQLRow]
+        if let kind {
+            rows = try await db.raw(
+                """
+                SELECT region, name, kind, status, verification_token, created_at FROM ses_identities
+                WHERE region = \(bind: region) AND kind = \(bind: kind.rawValue) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
+                """
+            ).all()
+        } else {
+            rows = try await db.raw(
+                """
+                SELECT region, name, kind, status, verification_token, created_at FROM ses_identities
+                WHERE region = \(bind: region) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
+                """
+            ).all()
+        }
+        return try rows.map(decodeIdentity)
+    }
+
+    func putIdentity(_ identity: Identity) async throws {
+        try await db.raw(
+            """
+            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at)
+            VALUES (\(bind: identity.region), \(bind: identity.name), \(bind: identity.kind.rawValue), \(bind: identity.status.rawValue), \(bind: identity.verificationToken), \(bind: Timestamp.millis(identity.createdAt)))
+            ON CONFLICT (region, name) DO UPDATE SET status = excluded.status, verification_token = excluded.verification_token
+            """
+        ).run()
+    }
+
+    func deleteIdentity(region: String, name: String) async throws {
+        try await db.raw("DELETE FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)").run()
+    }
+
+    func insertMessage(_ message: StoredMessage) async throws {
+        let destinations = String(decoding: try JSONEncoder().encode(message.destinations), as: UTF8.self)
+        try await db.raw(
+            """
+            INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at)
+            VALUES (\(bind: message.id), \(bind: message.region), \(bind: message.source), \(bind: destinations), \(bind: message.destinations.count),
+                    \(bind: message.subject), \(bind: Data(message.raw).base64EncodedString()), \(bind: message.principalARN), \(bind: message.via),
+                    \(bind: Timestamp.millis(message.createdAt)))
+            """
+        ).run()
+    }
+
+    func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage] {
+        let columns = "id, region, source, destinations, subject, raw_base64, principal_arn, via, created_at"
+        let rows: [any SQLRow]
+        if let id {
+            rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM messages WHERE id = \(bind: id)").all()
+        } else if let source {
+            rows = try await db.raw(
+                "SELECT \(unsafeRaw: columns) FROM messages WHERE source = \(bind: source) ORDER BY created_at, id LIMIT \(bind: limit)"
+            ).all()
+        } else {
+            rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM messages ORDER BY created_at, id LIMIT \(bind: limit)").all()
+        }
+        return try rows.map { row in
+            StoredMessage(
+                id: try row.decode(column: "id", as: String.self),
+                region: try row.decode(column: "region", as: String.self),
+                source: try row.decode(column: "source", as: String.self),
+                destinations: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
+                subject: try row.decode(column: "subject", as: String?.self),
+                raw: Array(Data(base64Encoded: try row.decode(column: "raw_base64", as: String.self)) ?? Data()),
+                principalARN: try row.decode(column: "principal_arn", as: String.self),
+                via: try row.decode(column: "via", as: String.self),
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    func deleteMessages(id: String?) async throws {
+        if let id {
+            try await db.raw("DELETE FROM messages WHERE id = \(bind: id)").run()
+        } else {
+            try await db.raw("DELETE FROM messages").run()
+        }
+    }
+
+    func recipientsAccepted(region: String, since: Date) async throws -> Int {
+        try await db.raw(
+            "SELECT COALESCE(SUM(recipient_count), 0) AS n FROM messages WHERE region = \(bind: region) AND created_at >= \(bind: Timestamp.millis(since))"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import SesameAWSProtocol
+import SesameBackend
+import SesameCore
+
+/// SES API v1 (Query protocol, version 2010-12-01), served at `POST /` for requests signed for
+/// `ses` (or `email`, which some SDKs use).
+public enum SESv1Service {
+    public static let namespace = "http://ses.amazonaws.com/doc/2010-12-01/"
+
+    public static func make(_ ses: SESBackend) -> QueryService {
+        var actions: [String: QueryAction] = [:]
+        addIdentityActions(ses, &actions)
+        addSendActions(ses, &actions)
+        addAccountActions(ses, &actions)
+        return QueryService(signingNames: ["ses", "email"], namespace: namespace, version: "2010-12-01", actions: actions, acceptsGlobalRegion: false)
+    }
+
+    static func required(_ p: QueryParameters, _ name: String) throws -> String {
+        guard let value = p[name] else {
+            throw AWSError(code: "ValidationError", status: 400, message: "1 validation error detected: Value null at '\(QueryParameters.fieldName(name))' failed to satisfy constraint: Member must not be null")
+        }
+        return value
+    }
+
+    static func addIdentityActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
+        actions["VerifyEmailIdentity"] = { call in
+            try await ses.verifyEmailIdentity(call.caller, region: call.region, email: try required(call.parameters, "EmailAddress"))
+            return QueryResult { _ in }
+        }
+        actions["VerifyEmailAddress"] = { call in
+            try await ses.verifyEmailIdentity(
+                call.caller, region: call.region, email: try required(call.parameters, "EmailAddress"), action: "ses:VerifyEmailAddress")
+            return .empty
+        }
+        actions["VerifyDomainIdentity"] = { call in
+            let token = try await ses.verifyDomainIdentity(call.caller, region: call.region, domain: try required(call.parameters, "Domain"))
+            return QueryResult { $0.element("VerificationToken", token) }
+        }
+        actions["ListIdentities"] = { call in
+            let p = call.parameters
+            var kind: Identity.Kind?
+            if let type = p["IdentityType"] {
+                guard let parsed = Identity.Kind(rawValue: type) else {
+                    throw AWSError(code: "ValidationError", status: 400, message: "1 validation error detected: Value '\(type)' at 'identityType' failed to satisfy constraint: Member must satisfy enum value set: [EmailAddress, Domain]")
+                }
+                kind = parsed
+            }
+            let listed = try await ses.listIdentities(call.caller, region: call.region, kind: kind, nextToken: p["NextToken"], maxItems: try p.integer("MaxItems"))
+            return QueryResult { xml in
+                xml.list("Identities", listed.identities) { xml, identity in xml.characters(identity.name) }
+                xml.element("NextToken", listed.nextToken)
+            }
+        }
+        actions["ListVerifiedEmailAddresses"] = { call in
+            let listed = try await ses.listIdentities(call.caller, region: call.region, kind: .emailAddress, nextToken: nil, maxItems: 1000)
+            let verified = listed.identities.filter { $0.status == .success }
+            return QueryResult { xml in xml.list("VerifiedEmailAddresses", verified) { xml, identity in xml.characters(identity.name) } }
+        }
+        actions["GetIdentityVerificationAttributes"] = { call in
+            let found = try await ses.identityAttributes(call.caller, region: call.region, names: call.parameters.list("Identities"))
+            return QueryResult { xml in
+                xml.element("VerificationAttributes") { xml in
+                    for identity in found {
+                        xml.element("entry") { xml in
+                            xml.element("key", identity.name)
+                            xml.element("value") { xml in
+                                xml.element("VerificationStatus", identity.status.rawValue)
+                                xml.element("VerificationToken", identity.verificationToken)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        actions["DeleteIdentity"] = { call in
+            try await ses.deleteIdentity(call.caller, region: call.region, name: try required(call.parameters, "Identity"))
+            return QueryResult { _ in }
+        }
+        actions["DeleteVerifiedEmailAddress"] = { call in
+            try await ses.deleteIdentity(
+                call.caller, region: call.region, name: try required(call.parameters, "EmailAddress"), action: "ses:DeleteVerifiedEmailAddress")
+            return .empty
+        }
+    }
+
+    static func addSendActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
+        actions["SendEmail"] = { call in
+            let p = call.parameters
+            let text = p["Message.Body.Text.Data"], html = p["Message.Body.Html.Data"]
+            guard p["Message.Subject.Data"] != nil else {
+                throw AWSError(code: "ValidationError", status: 400, message: "1 validation error detected: Value null at 'message.subject' failed to satisfy constraint: Member must not be null")
+            }
+            let id = try await ses.sendEmail(
+                call.caller, region: call.region, source: try required(p, "Source"),
+                to: p.list("Destination.ToAddresses"), cc: p.list("Destination.CcAddresses"), bcc: p.list("Destination.BccAddresses"),
+                replyTo: p.list("ReplyToAddresses"), subject: p["Message.Subject.Data"] ?? "", text: text, html: html)
+            return QueryResult { $0.element("MessageId", id) }
+        }
+        actions["SendRawEmail"] = { call in
+            let p = call.parameters
+            guard let data = Data(base64Encoded: try required(p, "RawMessage.Data")) else {
+                throw AWSError(code: "InvalidParameterValue", status: 400, message: "RawMessage.Data must be base64-encoded.")
+            }
+            let id = try await ses.sendRawEmail(
+                call.caller, region: call.region, source: p["Source"], destinations: p.list("Destinations"), raw: Array(data))
+            return QueryResult { $0.element("MessageId", id) }
+        }
+    }
+
+    static func addAccountActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
+        actions["GetSendQuota"] = { call in
+            let quota = try await ses.sendQuota(call.caller, region: call.region)
+            return QueryResult { xml in
+                xml.element("Max24HourSend", String(quota.max24HourSend))
+                xml.element("MaxSendRate", String(quota.maxSendRate))
+                xml.element("SentLast24Hours", String(quota.sentLast24Hours))
+            }
+        }
+        actions["GetAccountSendingEnabled"] = { call in
+            let enabled = try await ses.accountSendingEnabled(call.caller, region: call.region)
+            return QueryResult { $0.element("Enabled", enabled) }
+        }
+        actions["UpdateAccountSendingEnabled"] = { call in
+            try await ses.updateAccountSendingEnabled(call.caller, region: call.region, enabled: try call.parameters.boolean("Enabled") ?? false)
+            return .empty
+        }
+    }
+}

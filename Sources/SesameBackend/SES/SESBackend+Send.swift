@@ -1,0 +1,141 @@
+import Foundation
+import SesameCore
+import SesameStorage
+
+extension SESBackend {
+    /// What every send path hands to `submit`: the envelope, the bytes, and where it came from.
+    public struct Submission: Sendable {
+        public var region: String
+        /// The envelope sender as given (may carry a display name).
+        public var source: String
+        public var recipients: [String]
+        public var raw: [UInt8]
+        public var subject: String?
+        /// `ses:SendEmail` or `ses:SendRawEmail`.
+        public var action: String
+        /// "1" or "2", for the `ses:ApiVersion` condition key.
+        public var apiVersion: String
+        /// `SendEmail`, `SendRawEmail`, `SMTP`, …
+        public var via: String
+        /// Addresses whose identities must be verified (the source, and a raw message's From).
+        public var identitiesToCheck: [String]
+    }
+
+    static func parseAddress(_ text: String) throws(SesameError) -> EmailAddress {
+        guard let address = EmailAddress.parse(text) else {
+            if !text.contains("@") { throw SesameError(.invalidParameterValue, "Missing final '@domain'") }
+            throw SesameError(.invalidParameterValue, "Illegal address")
+        }
+        return address
+    }
+
+    /// `SendEmail`: builds standards-correct MIME from the parts, then submits it.
+    public func sendEmail(
+        _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
+        subject: String, text: String?, html: String?, apiVersion: String = "1", extraHeaders: [(String, String)] = []
+    ) async throws -> String {
+        let from = try Self.parseAddress(source)
+        let toAddresses = try to.map(Self.parseAddress)
+        let ccAddresses = try cc.map(Self.parseAddress)
+        let bccAddresses = try bcc.map(Self.parseAddress)
+        let replyAddresses = try replyTo.map(Self.parseAddress)
+        let id = MessageID.make(at: clock.now())
+        let raw = MIME.simpleMessage(
+            from: from, to: toAddresses, cc: ccAddresses, replyTo: replyAddresses, subject: subject, text: text, html: html,
+            messageID: id, date: clock.now(), extraHeaders: extraHeaders)
+        return try await submit(
+            Submission(
+                region: region, source: source, recipients: (toAddresses + ccAddresses + bccAddresses).map(\.address), raw: raw,
+                subject: subject, action: "ses:SendEmail", apiVersion: apiVersion, via: "SendEmail", identitiesToCheck: [source]),
+            messageID: id, caller: caller)
+    }
+
+    /// `SendRawEmail`: the sender's bytes are kept, except SES's own `X-SES-*` control headers.
+    /// `Source` and `Destinations` override what the headers say.
+    public func sendRawEmail(
+        _ caller: Caller, region: String, source: String?, destinations: [String], raw: [UInt8], apiVersion: String = "1",
+        via: String = "SendRawEmail"
+    ) async throws -> String {
+        guard !raw.isEmpty else { throw SesameError(.invalidParameterValue, "Empty raw message.") }
+        let headers = MIME.headers(of: raw)
+        func values(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name }.map(\.value) }
+        let fromHeader = values("from").first.flatMap { MIME.addressList($0).first }
+        guard let envelopeSource = source ?? fromHeader?.description else {
+            throw SesameError(.invalidParameterValue, "Missing required header 'From'.")
+        }
+        var recipients = destinations
+        if recipients.isEmpty {
+            recipients = (values("to") + values("cc") + values("bcc")).flatMap { MIME.addressList($0) }.map(\.address)
+        } else {
+            recipients = try recipients.map { try Self.parseAddress($0).address }
+        }
+        var check = [envelopeSource]
+        if let fromHeader, fromHeader.address.lowercased() != (try Self.parseAddress(envelopeSource)).address.lowercased() {
+            check.append(fromHeader.description)
+        }
+        let stripped = MIME.removingHeaders(raw) { $0.lowercased() == "x-ses-configuration-set" || $0.lowercased() == "x-ses-message-tags" }
+        let subject = values("subject").first.map(MIME.decodeHeaderText)
+        return try await submit(
+            Submission(
+                region: region, source: envelopeSource, recipients: recipients, raw: stripped, subject: subject,
+                action: "ses:SendRawEmail", apiVersion: apiVersion, via: via, identitiesToCheck: check),
+            messageID: MessageID.make(at: clock.now()), caller: caller)
+    }
+
+    /// The one path into the store for every message: authorize, check identities, recipients
+    /// and quota, then commit. The message ID is returned only after the commit.
+    public func submit(_ submission: Submission, messageID: String, caller: Caller) async throws -> String {
+        let from = try Self.parseAddress(submission.source)
+        let recipients = submission.recipients
+        var context: [String: [String]] = [
+            "ses:FromAddress": [from.address], "ses:ApiVersion": [submission.apiVersion],
+        ]
+        if !recipients.isEmpty { context["ses:Recipients"] = recipients }
+        if let name = from.displayName { context["ses:FromDisplayName"] = [name] }
+        try authorize(caller, submission.action, identityARN(caller, submission.region, from.address), context: context)
+
+        if recipients.isEmpty { throw SesameError(.messageRejected, "There are no recipients specified.") }
+        if recipients.count > Configuration.maxRecipients {
+            throw SesameError(.invalidParameterValue, "Recipient count exceeds \(Configuration.maxRecipients).")
+        }
+        let region = submission.region
+        let now = clock.now()
+        let message = StoredMessage(
+            id: messageID, region: region, source: from.address, destinations: recipients, subject: submission.subject,
+            raw: submission.raw, principalARN: caller.principal.arn, via: submission.via, createdAt: now)
+        let limit = configuration.max24HourSend
+        try await store.write { session in
+            if try await session.setting(Self.sendingKey(region)) == "false" {
+                throw SesameError(.sendingPaused, "Email sending is disabled for your entire Amazon SES account.")
+            }
+            var failed: [String] = []
+            for text in submission.identitiesToCheck {
+                let address = try Self.parseAddress(text)
+                if try await !Self.isVerified(address, region: region, in: session) { failed.append(text) }
+            }
+            if !failed.isEmpty {
+                throw SesameError(
+                    .messageRejected,
+                    "Email address is not verified. The following identities failed the check in region \(region.uppercased()): \(failed.joined(separator: ", "))")
+            }
+            let sent = try await session.recipientsAccepted(region: region, since: now.addingTimeInterval(-24 * 3600))
+            if limit >= 0 && sent + recipients.count > limit {
+                throw SesameError(.throttling, "Daily message quota exceeded.")
+            }
+            try await session.insertMessage(message)
+        }
+        return messageID
+    }
+
+    /// An address may send when it, or its domain, is a verified identity in the region.
+    static func isVerified(_ address: EmailAddress, region: String, in session: any StoreSession) async throws -> Bool {
+        if let identity = try await session.identity(region: region, name: address.address), identity.status == .success { return true }
+        if address.address != address.address.lowercased(),
+            let identity = try await session.identity(region: region, name: address.address.lowercased()), identity.status == .success
+        {
+            return true
+        }
+        if let identity = try await session.identity(region: region, name: address.domain), identity.status == .success { return true }
+        return false
+    }
+}

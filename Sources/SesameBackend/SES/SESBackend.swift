@@ -1,0 +1,147 @@
+import Crypto
+import Foundation
+import SesameCore
+import SesameStorage
+
+/// SES as one backend behind every front end (API v1, later v2 and SMTP): identities, sending,
+/// quotas. Every operation authorizes its caller with SES's resource ARNs and wording.
+public struct SESBackend: Sendable {
+    public struct Configuration: Sendable {
+        /// Recipients per 24 hours per region (SES's production default is 50,000).
+        public var max24HourSend: Int = 50_000
+        /// Messages per second per region.
+        public var maxSendRate: Int = 14
+        /// New identities are verified at once (capture mode, like the SES emulators).
+        public var verifyIdentitiesImmediately = true
+        public static let maxRecipients = 50
+
+        public init() {}
+    }
+
+    public let store: any Store
+    public let clock: any WallClock
+    public var configuration: Configuration
+
+    public init(store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init()) {
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+    }
+
+    func authorize(_ caller: Caller, _ action: String, _ resource: String, context: [String: [String]] = [:]) throws(SesameError) {
+        try Authorizer.authorize(caller, action: action, resource: resource, context: context, style: .ses)
+    }
+
+    func identityARN(_ caller: Caller, _ region: String, _ name: String) -> String {
+        ARN.sesIdentity(region: region, account: caller.accountID, identity: name)
+    }
+
+    // MARK: Identities
+
+    public func verifyEmailIdentity(_ caller: Caller, region: String, email: String, action: String = "ses:VerifyEmailIdentity") async throws {
+        guard EmailAddress.isValidAddress(email) else {
+            throw SesameError(.invalidParameterValue, "Invalid email address<\(email)>.")
+        }
+        try authorize(caller, action, identityARN(caller, region, email))
+        let identity = Identity(
+            region: region, name: email, kind: .emailAddress, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
+            verificationToken: nil, createdAt: clock.now())
+        try await store.write { session in
+            if try await session.identity(region: region, name: email) == nil { try await session.putIdentity(identity) }
+        }
+    }
+
+    /// Returns the TXT record value to publish at `_amazonses.DOMAIN`.
+    public func verifyDomainIdentity(_ caller: Caller, region: String, domain: String) async throws -> String {
+        guard EmailAddress.isValidDomain(domain), domain.contains(".") else {
+            throw SesameError(.invalidParameterValue, "Invalid domain name \(domain).")
+        }
+        let name = domain.lowercased()
+        try authorize(caller, "ses:VerifyDomainIdentity", identityARN(caller, region, name))
+        let token = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+        let fresh = Identity(
+            region: region, name: name, kind: .domain, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
+            verificationToken: token, createdAt: clock.now())
+        return try await store.write { session in
+            if let existing = try await session.identity(region: region, name: name), let token = existing.verificationToken {
+                return token
+            }
+            try await session.putIdentity(fresh)
+            return token
+        }
+    }
+
+    public func listIdentities(_ caller: Caller, region: String, kind: Identity.Kind?, nextToken: String?, maxItems: Int?) async throws -> (
+        identities: [Identity], nextToken: String?
+    ) {
+        try authorize(caller, "ses:ListIdentities", "*")
+        let limit = maxItems ?? 1000
+        guard (1...1000).contains(limit) else {
+            throw SesameError(.invalidParameterValue, "MaxItems must be between 1 and 1000.")
+        }
+        let after = try nextToken.map { token throws(SesameError) -> String in
+            guard let data = Data(base64Encoded: token) else { throw SesameError(.invalidParameterValue, "Invalid NextToken.") }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let found = try await store.read { session in
+            try await session.identities(region: region, kind: kind, afterName: after, limit: limit + 1)
+        }
+        if found.count > limit {
+            let page = Array(found.prefix(limit))
+            return (page, Data(page[page.count - 1].name.utf8).base64EncodedString())
+        }
+        return (found, nil)
+    }
+
+    public func identityAttributes(_ caller: Caller, region: String, names: [String]) async throws -> [Identity] {
+        try authorize(caller, "ses:GetIdentityVerificationAttributes", "*")
+        return try await store.read { session in
+            var out: [Identity] = []
+            for name in names {
+                if let identity = try await session.identity(region: region, name: name) {
+                    out.append(identity)
+                } else if let identity = try await session.identity(region: region, name: name.lowercased()) {
+                    out.append(identity)
+                }
+            }
+            return out
+        }
+    }
+
+    /// Deleting an identity that does not exist succeeds, as in SES v1.
+    public func deleteIdentity(_ caller: Caller, region: String, name: String, action: String = "ses:DeleteIdentity") async throws {
+        try authorize(caller, action, identityARN(caller, region, name))
+        try await store.write { session in
+            try await session.deleteIdentity(region: region, name: name)
+            if name != name.lowercased() { try await session.deleteIdentity(region: region, name: name.lowercased()) }
+        }
+    }
+
+    // MARK: Account
+
+    public struct SendQuota: Sendable {
+        public var max24HourSend: Double
+        public var maxSendRate: Double
+        public var sentLast24Hours: Double
+    }
+
+    public func sendQuota(_ caller: Caller, region: String) async throws -> SendQuota {
+        try authorize(caller, "ses:GetSendQuota", "*")
+        let since = clock.now().addingTimeInterval(-24 * 3600)
+        let sent = try await store.read { session in try await session.recipientsAccepted(region: region, since: since) }
+        return SendQuota(
+            max24HourSend: Double(configuration.max24HourSend), maxSendRate: Double(configuration.maxSendRate), sentLast24Hours: Double(sent))
+    }
+
+    static func sendingKey(_ region: String) -> String { "ses.sending_enabled.\(region)" }
+
+    public func accountSendingEnabled(_ caller: Caller, region: String) async throws -> Bool {
+        try authorize(caller, "ses:GetAccountSendingEnabled", "*")
+        return try await store.read { session in try await session.setting(Self.sendingKey(region)) != "false" }
+    }
+
+    public func updateAccountSendingEnabled(_ caller: Caller, region: String, enabled: Bool) async throws {
+        try authorize(caller, "ses:UpdateAccountSendingEnabled", "*")
+        try await store.write { session in try await session.putSetting(Self.sendingKey(region), enabled ? "true" : "false") }
+    }
+}

@@ -1,0 +1,61 @@
+/// A mailbox as SES reads it: an optional display name and an `local@domain` address.
+public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
+    public var displayName: String?
+    public var address: String
+
+    public init(displayName: String? = nil, address: String) {
+        self.displayName = displayName
+        self.address = address
+    }
+
+    /// The part after `@`, lowercased (domains compare case-insensitively).
+    public var domain: String {
+        guard let at = address.lastIndex(of: "@") else { return "" }
+        return address[address.index(after: at)...].lowercased()
+    }
+
+    public var description: String {
+        if let displayName, !displayName.isEmpty { return "\(displayName) <\(address)>" }
+        return address
+    }
+
+    /// Parses `a@b.example`, `<a@b.example>` or `Name <a@b.example>` (quotes around the name allowed).
+    public static func parse(_ text: String) -> EmailAddress? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var name: String?
+        var address = trimmed
+        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+            address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            var displayName = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            if displayName.hasPrefix("\""), displayName.hasSuffix("\""), displayName.count >= 2 {
+                displayName = String(displayName.dropFirst().dropLast())
+            }
+            name = displayName.isEmpty ? nil : displayName
+        }
+        guard isValidAddress(address) else { return nil }
+        return EmailAddress(displayName: name, address: address)
+    }
+
+    /// One `@`, a non-empty local part, a domain with a dot-free or dotted label set, no spaces or controls.
+    public static func isValidAddress(_ address: String) -> Bool {
+        guard address.utf8.count <= 320, let at = address.lastIndex(of: "@") else { return false }
+        let local = address[..<at], domain = address[address.index(after: at)...]
+        guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty, domain.utf8.count <= 255 else { return false }
+        if address.unicodeScalars.contains(where: { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" || $0 == "\u{7F}" }) {
+            return false
+        }
+        if local.contains("@") && !(local.hasPrefix("\"") && local.hasSuffix("\"")) { return false }
+        return isValidDomain(String(domain))
+    }
+
+    public static func isValidDomain(_ domain: String) -> Bool {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard !labels.isEmpty, labels.count <= 127 else { return false }
+        for label in labels {
+            guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else { return false }
+            guard label.unicodeScalars.allSatisfy({ ($0.value > 0x7F) || $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+            else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A verified (or pending) sending identity: an email address or a domain, in one region.
+public struct Identity: Sendable, Equatable {
+    public enum Kind: String, Sendable { case emailAddress = "EmailAddress", domain = "Domain" }
+    public enum Status: String, Sendable { case pending = "Pending", success = "Success", failed = "Failed" }
+
+    public var region: String
+    public var name: String
+    public var kind: Kind
+    public var status: Status
+    /// The domain's TXT record value (`_amazonses.DOMAIN`), or nil for an email address.
+    public var verificationToken: String?
+    public var createdAt: Date
+
+    public init(region: String, name: String, kind: Kind, status: Status, verificationToken: String?, createdAt: Date) {
+        self.region = region
+        self.name = name
+        self.kind = kind
+        self.status = status
+        self.verificationToken = verificationToken
+        self.createdAt = createdAt
+    }
+
+    public func arn(account: String) -> String { ARN.sesIdentity(region: region, account: account, identity: name) }
+}
+
+/// A message Sesame accepted: stored durably before its ID is returned.
+public struct StoredMessage: Sendable, Equatable {
+    public var id: String
+    public var region: String
+    /// The envelope sender (`Source`).
+    public var source: String
+    /// Envelope recipients.
+    public var destinations: [String]
+    public var subject: String?
+    /// The MIME message exactly as it will be delivered.
+    public var raw: [UInt8]
+    /// ARN of the IAM principal that sent it.
+    public var principalARN: String
+    /// `SendEmail`, `SendRawEmail`, … or `SMTP`.
+    public var via: String
+    public var createdAt: Date
+
+    public init(
+        id: String, region: String, source: String, destinations: [String], subject: String?, raw: [UInt8],
+        principalARN: String, via: String, createdAt: Date
+    ) {
+        self.id = id
+        self.region = region
+        self.source = source
+        self.destinations = destinations
+        self.subject = subject
+        self.raw = raw
+        self.principalARN = principalARN
+        self.via = via
+        self.createdAt = createdAt
+    }
+}
