@@ -1,0 +1,188 @@
+"""SES API v1 through boto3 and the aws CLI: identities, sending, quota, and captured mail."""
+import base64
+import email
+import email.policy
+import json
+import urllib.request
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def error_of(call, *args, **kwargs):
+    with pytest.raises(ClientError) as info:
+        call(*args, **kwargs)
+    err = info.value.response
+    return err["Error"]["Code"], err["Error"]["Message"], err["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def captured(node, **query):
+    qs = "&".join(f"{k}={v}" for k, v in query.items())
+    with urllib.request.urlopen(f"{node.endpoint}/_aws/ses" + (f"?{qs}" if qs else "")) as r:
+        return json.load(r)["messages"]
+
+
+def test_identities(sesame):
+    ses = sesame.root_client("ses")
+    ses.verify_email_identity(EmailAddress="sender@example.com")
+    ses.verify_email_address(EmailAddress="old-api@example.com")
+    token = ses.verify_domain_identity(Domain="example.org")["VerificationToken"]
+    assert len(token) == 44
+    assert sorted(ses.list_identities()["Identities"]) == ["example.org", "old-api@example.com", "sender@example.com"]
+    assert ses.list_identities(IdentityType="Domain")["Identities"] == ["example.org"]
+    page = ses.list_identities(MaxItems=2)
+    assert len(page["Identities"]) == 2 and page["NextToken"]
+    assert ses.list_identities(MaxItems=2, NextToken=page["NextToken"])["Identities"] == ["sender@example.com"]
+    attrs = ses.get_identity_verification_attributes(Identities=["sender@example.com", "example.org", "unknown@x.org"])["VerificationAttributes"]
+    assert attrs["sender@example.com"] == {"VerificationStatus": "Success"}
+    assert attrs["example.org"] == {"VerificationStatus": "Success", "VerificationToken": token}
+    assert "unknown@x.org" not in attrs
+    assert sorted(ses.list_verified_email_addresses()["VerifiedEmailAddresses"]) == ["old-api@example.com", "sender@example.com"]
+    # Identities belong to a region.
+    assert sesame.root_client("ses", region="eu-west-1").list_identities()["Identities"] == []
+    ses.delete_identity(Identity="example.org")
+    ses.delete_identity(Identity="never-there.org")
+    ses.delete_verified_email_address(EmailAddress="old-api@example.com")
+    assert ses.list_identities()["Identities"] == ["sender@example.com"]
+    code, message, status = error_of(ses.verify_email_identity, EmailAddress="not an address")
+    assert (code, status) == ("InvalidParameterValue", 400)
+
+
+def test_send_email_builds_standard_mime(sesame):
+    ses = sesame.root_client("ses")
+    ses.verify_domain_identity(Domain="example.com")
+    result = ses.send_email(
+        Source='"Støre, Ånne" <news@example.com>',
+        Destination={"ToAddresses": ["to@example.net"], "CcAddresses": ["cc@example.net"], "BccAddresses": ["bcc@example.net"]},
+        ReplyToAddresses=["reply@example.com"],
+        Message={"Subject": {"Data": "Grüße — subject ✓", "Charset": "UTF-8"},
+                 "Body": {"Text": {"Data": "Plain text, ünïcode.\nSecond line."}, "Html": {"Data": "<p>HTML ✓</p>"}}})
+    message_id = result["MessageId"]
+    assert len(message_id) == 60 and message_id.endswith("-000000")
+
+    [entry] = captured(sesame, id=message_id)
+    assert entry["Destination"]["ToAddresses"] == ["to@example.net", "cc@example.net", "bcc@example.net"]
+    assert entry["Subject"] == "Grüße — subject ✓"
+    assert entry["Body"] == {"text_part": "Plain text, ünïcode.\nSecond line.", "html_part": "<p>HTML ✓</p>"}
+    assert entry["Principal"].endswith(":root")
+
+    parsed = email.message_from_bytes(entry["RawData"].encode(), policy=email.policy.default)
+    assert parsed["Subject"] == "Grüße — subject ✓"
+    assert parsed["From"].addresses[0].display_name == "Støre, Ånne"
+    assert parsed["From"].addresses[0].addr_spec == "news@example.com"
+    assert parsed["To"] == "to@example.net" and parsed["Cc"] == "cc@example.net"
+    assert parsed["Bcc"] is None
+    assert parsed["Reply-To"] == "reply@example.com"
+    assert parsed["Message-ID"] == f"<{message_id}@email.amazonses.com>"
+    assert parsed["Date"] is not None
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert parsed.get_body(("plain",)).get_content().rstrip("\n") == "Plain text, ünïcode.\nSecond line."
+    assert parsed.get_body(("html",)).get_content().rstrip("\n") == "<p>HTML ✓</p>"
+    assert b"\n" not in entry["RawData"].encode().replace(b"\r\n", b"")
+
+
+def test_send_raw_email_keeps_bytes_and_strips_ses_headers(sesame):
+    ses = sesame.root_client("ses")
+    ses.verify_email_identity(EmailAddress="raw@example.com")
+    raw = (b"From: Raw Sender <raw@example.com>\r\nTo: one@example.net\r\nCc: two@example.net\r\nSubject: raw test\r\n"
+           b"X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: campaign=launch\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nExact body bytes.\r\n")
+    message_id = ses.send_raw_email(RawMessage={"Data": raw})["MessageId"]
+    [entry] = captured(sesame, id=message_id)
+    assert entry["Destination"]["ToAddresses"] == ["one@example.net", "two@example.net"]
+    assert "X-SES-" not in entry["RawData"]
+    assert entry["RawData"].encode() == raw.replace(b"X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: campaign=launch\r\n", b"")
+    assert entry["Via"] == "SendRawEmail"
+
+    # Source and Destinations override the headers.
+    ses.verify_email_identity(EmailAddress="bounce@example.com")
+    other = ses.send_raw_email(Source="bounce@example.com", Destinations=["only@example.net"], RawMessage={"Data": raw})["MessageId"]
+    [entry] = captured(sesame, id=other)
+    assert entry["Source"] == "bounce@example.com" and entry["Destination"]["ToAddresses"] == ["only@example.net"]
+
+
+def test_send_errors(sesame):
+    ses = sesame.root_client("ses")
+    code, message, status = error_of(ses.send_email, Source="nobody@unverified.org",
+                                     Destination={"ToAddresses": ["a@example.net"]},
+                                     Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+    assert (code, status) == ("MessageRejected", 400)
+    assert message == "Email address is not verified. The following identities failed the check in region US-EAST-1: nobody@unverified.org"
+
+    ses.verify_email_identity(EmailAddress="ok@example.com")
+    code, message, _ = error_of(ses.send_email, Source="ok@example.com",
+                                Destination={"ToAddresses": [f"r{i}@example.net" for i in range(51)]},
+                                Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+    assert (code, message) == ("InvalidParameterValue", "Recipient count exceeds 50.")
+
+    # A raw message whose From is not verified is refused even when Source is.
+    raw = b"From: spoof@unverified.org\r\nTo: a@example.net\r\nSubject: x\r\n\r\nx\r\n"
+    code, message, _ = error_of(ses.send_raw_email, Source="ok@example.com", RawMessage={"Data": raw})
+    assert code == "MessageRejected" and message.endswith(": spoof@unverified.org")
+
+    ses.update_account_sending_enabled(Enabled=False)
+    assert ses.get_account_sending_enabled()["Enabled"] is False
+    code, _, _ = error_of(ses.send_email, Source="ok@example.com", Destination={"ToAddresses": ["a@example.net"]},
+                          Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+    assert code == "AccountSendingPausedException"
+    ses.update_account_sending_enabled(Enabled=True)
+    assert captured(sesame) == []
+
+
+def test_quota_counts_recipients(sesame):
+    ses = sesame.root_client("ses")
+    quota = ses.get_send_quota()
+    assert quota["Max24HourSend"] == 50000.0 and quota["MaxSendRate"] == 14.0 and quota["SentLast24Hours"] == 0.0
+    ses.verify_email_identity(EmailAddress="q@example.com")
+    ses.send_email(Source="q@example.com", Destination={"ToAddresses": ["a@example.net", "b@example.net"], "CcAddresses": ["c@example.net"]},
+                   Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+    assert ses.get_send_quota()["SentLast24Hours"] == 3.0
+    assert sesame.root_client("ses", region="eu-west-1").get_send_quota()["SentLast24Hours"] == 0.0
+
+
+def test_sending_is_authorized_with_ses_conditions(sesame):
+    iam = sesame.root_client("iam")
+    account = sesame.root_credentials()["Account ID"]
+    sesame.root_client("ses").verify_domain_identity(Domain="example.com")
+    iam.create_user(UserName="app")
+    key = iam.create_access_key(UserName="app")["AccessKey"]
+    app = sesame.client("ses", key["AccessKeyId"], key["SecretAccessKey"])
+    send = dict(Source="app@example.com", Destination={"ToAddresses": ["user@example.net"]},
+                Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+    code, message, status = error_of(app.send_email, **send)
+    assert (code, status) == ("AccessDenied", 403)
+    assert message == (f"User `arn:aws:iam::{account}:user/app' is not authorized to perform `ses:SendEmail' "
+                       f"on resource `arn:aws:ses:us-east-1:{account}:identity/app@example.com'")
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
+        "Condition": {"StringLike": {"ses:FromAddress": "app@example.com"},
+                      "ForAllValues:StringLike": {"ses:Recipients": ["*@example.net"]}}}]}
+    iam.put_user_policy(UserName="app", PolicyName="send", PolicyDocument=json.dumps(policy))
+    message_id = app.send_email(**send)["MessageId"]
+    assert captured(sesame, id=message_id)[0]["Principal"] == f"arn:aws:iam::{account}:user/app"
+    assert error_of(app.send_email, **dict(send, Source="other@example.com"))[0] == "AccessDenied"
+    assert error_of(app.send_email, **dict(send, Destination={"ToAddresses": ["x@elsewhere.org"]}))[0] == "AccessDenied"
+    # Other SES actions need their own permission.
+    assert error_of(app.list_identities)[0] == "AccessDenied"
+
+
+def test_aws_cli_and_capture_endpoint(sesame):
+    sesame.cli("ses", "verify-email-identity", "--email-address", "cli@example.com")
+    _, out, _ = sesame.cli("ses", "send-email", "--from", "cli@example.com", "--destination", "ToAddresses=to@example.net",
+                           "--message", "Subject={Data=from the cli},Body={Text={Data=hello}}")
+    message_id = json.loads(out)["MessageId"]
+    _, out, _ = sesame.cli("ses", "list-identities")
+    assert json.loads(out)["Identities"] == ["cli@example.com"]
+    _, out, _ = sesame.cli("ses", "get-send-quota")
+    assert json.loads(out)["SentLast24Hours"] == 1.0
+
+    assert [m["Id"] for m in captured(sesame, email="cli@example.com")] == [message_id]
+    assert captured(sesame, email="someone-else@example.com") == []
+    request = urllib.request.Request(f"{sesame.endpoint}/_aws/ses?id={message_id}", method="DELETE")
+    assert urllib.request.urlopen(request).status == 204
+    assert captured(sesame) == []
+
+
+def test_unserved_region_is_refused(sesame):
+    code, message, status = error_of(sesame.root_client("ses", region="ap-south-1").get_send_quota)
+    assert code == "SignatureDoesNotMatch" and "ap-south-1" in message
