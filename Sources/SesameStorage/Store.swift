@@ -106,4 +106,17 @@ public protocol StoreSession: Sendable {
     func deleteMessages(id: String?) async throws
     /// Recipients of messages accepted in `region` since `since` (for the 24-hour quota).
     func recipientsAccepted(region: String, since: Date) async throws -> Int
+
+    // SES templates and configuration sets
+    func template(region: String, name: String) async throws -> EmailTemplate?
+    func templates(region: String, afterName: String?, limit: Int) async throws -> [EmailTemplate]
+    /// Inserts, or replaces when `replace` is set; returns false if it exists and `replace` is not set.
+    func putTemplate(region: String, _ template: EmailTemplate, replace: Bool) async throws -> Bool
+    func deleteTemplate(region: String, name: String) async throws
+    func configurationSetExists(region: String, name: String) async throws -> Bool
+    func configurationSets(region: String, afterName: String?, limit: Int) async throws -> [(name: String, createdAt: Date)]
+    func insertConfigurationSet(region: String, name: String, at: Date) async throws -> Bool
+    func deleteConfigurationSet(region: String, name: String) async throws
+    /// (bucket start in epoch milliseconds, recipients) per `bucket` since `since`, for statistics.
+    func recipientBuckets(region: String, since: Date, bucketMillis: Int64) async throws -> [(Int64, Int)]
 }

@@ -17,6 +17,9 @@ import Testing
         (.temporarilyUnavailable, "ServiceUnavailable", 503), (.internalFailure, "InternalFailure", 500),
         (.messageRejected, "MessageRejected", 400), (.invalidParameterValue, "InvalidParameterValue", 400),
         (.throttling, "Throttling", 400), (.sendingPaused, "AccountSendingPausedException", 400),
+        (.templateDoesNotExist, "TemplateDoesNotExist", 400), (.alreadyExists, "AlreadyExists", 400),
+        (.missingRenderingAttribute, "MissingRenderingAttribute", 400), (.invalidRenderingParameter, "InvalidRenderingParameter", 400),
+        (.configurationSetDoesNotExist, "ConfigurationSetDoesNotExist", 400), (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
     ]
 
     @Test func everyCodeIsMapped() {

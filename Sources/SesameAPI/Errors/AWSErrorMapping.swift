@@ -47,6 +47,12 @@ public enum AWSErrorMapping {
             case .invalidParameterValue: ("InvalidParameterValue", 400)
             case .throttling: ("Throttling", 400)
             case .sendingPaused: ("AccountSendingPausedException", 400)
+            case .templateDoesNotExist: ("TemplateDoesNotExist", 400)
+            case .alreadyExists: ("AlreadyExists", 400)
+            case .missingRenderingAttribute: ("MissingRenderingAttribute", 400)
+            case .invalidRenderingParameter: ("InvalidRenderingParameter", 400)
+            case .configurationSetDoesNotExist: ("ConfigurationSetDoesNotExist", 400)
+            case .configurationSetAlreadyExists: ("ConfigurationSetAlreadyExists", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

@@ -13,6 +13,8 @@ public enum SESv1Service {
         addIdentityActions(ses, &actions)
         addSendActions(ses, &actions)
         addAccountActions(ses, &actions)
+        addTemplateActions(ses, &actions)
+        addConfigurationSetActions(ses, &actions)
         return QueryService(signingNames: ["ses", "email"], namespace: namespace, version: "2010-12-01", actions: actions, acceptsGlobalRegion: false)
     }
 
@@ -94,7 +96,8 @@ public enum SESv1Service {
             let id = try await ses.sendEmail(
                 call.caller, region: call.region, source: try required(p, "Source"),
                 to: p.list("Destination.ToAddresses"), cc: p.list("Destination.CcAddresses"), bcc: p.list("Destination.BccAddresses"),
-                replyTo: p.list("ReplyToAddresses"), subject: p["Message.Subject.Data"] ?? "", text: text, html: html)
+                replyTo: p.list("ReplyToAddresses"), subject: p["Message.Subject.Data"] ?? "", text: text, html: html,
+                configurationSet: p["ConfigurationSetName"])
             return QueryResult { $0.element("MessageId", id) }
         }
         actions["SendRawEmail"] = { call in
@@ -103,7 +106,8 @@ public enum SESv1Service {
                 throw AWSError(code: "InvalidParameterValue", status: 400, message: "RawMessage.Data must be base64-encoded.")
             }
             let id = try await ses.sendRawEmail(
-                call.caller, region: call.region, source: p["Source"], destinations: p.list("Destinations"), raw: Array(data))
+                call.caller, region: call.region, source: p["Source"], destinations: p.list("Destinations"), raw: Array(data),
+                configurationSet: p["ConfigurationSetName"])
             return QueryResult { $0.element("MessageId", id) }
         }
     }
@@ -124,6 +128,147 @@ public enum SESv1Service {
         actions["UpdateAccountSendingEnabled"] = { call in
             try await ses.updateAccountSendingEnabled(call.caller, region: call.region, enabled: try call.parameters.boolean("Enabled") ?? false)
             return .empty
+        }
+    }
+
+    static func template(_ p: QueryParameters) throws -> EmailTemplate {
+        EmailTemplate(
+            name: try required(p, "Template.TemplateName"), subject: p["Template.SubjectPart"], text: p["Template.TextPart"],
+            html: p["Template.HtmlPart"], createdAt: Date())
+    }
+
+    static func addTemplateActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
+        actions["CreateTemplate"] = { call in
+            try await ses.createTemplate(call.caller, region: call.region, template: try template(call.parameters))
+            return QueryResult { _ in }
+        }
+        actions["UpdateTemplate"] = { call in
+            try await ses.updateTemplate(call.caller, region: call.region, template: try template(call.parameters))
+            return QueryResult { _ in }
+        }
+        actions["GetTemplate"] = { call in
+            let found = try await ses.getTemplate(call.caller, region: call.region, name: try required(call.parameters, "TemplateName"))
+            return QueryResult { xml in
+                xml.element("Template") { xml in
+                    xml.element("TemplateName", found.name)
+                    xml.element("SubjectPart", found.subject)
+                    xml.element("TextPart", found.text)
+                    xml.element("HtmlPart", found.html)
+                }
+            }
+        }
+        actions["DeleteTemplate"] = { call in
+            try await ses.deleteTemplate(call.caller, region: call.region, name: try required(call.parameters, "TemplateName"))
+            return QueryResult { _ in }
+        }
+        actions["ListTemplates"] = { call in
+            let p = call.parameters
+            let listed = try await ses.listTemplates(call.caller, region: call.region, nextToken: p["NextToken"], maxItems: try p.integer("MaxItems"))
+            return QueryResult { xml in
+                xml.list("TemplatesMetadata", listed.templates) { xml, template in
+                    xml.element("Name", template.name)
+                    xml.element("CreatedTimestamp", Timestamp.iso8601(template.createdAt))
+                }
+                xml.element("NextToken", listed.nextToken)
+            }
+        }
+        actions["TestRenderTemplate"] = { call in
+            let p = call.parameters
+            let rendered = try await ses.testRenderTemplate(
+                call.caller, region: call.region, name: try required(p, "TemplateName"), dataJSON: try required(p, "TemplateData"))
+            return QueryResult { $0.element("RenderedTemplate", rendered) }
+        }
+        actions["SendTemplatedEmail"] = { call in
+            let p = call.parameters
+            let id = try await ses.sendTemplatedEmail(
+                call.caller, region: call.region, source: try required(p, "Source"), to: p.list("Destination.ToAddresses"),
+                cc: p.list("Destination.CcAddresses"), bcc: p.list("Destination.BccAddresses"), replyTo: p.list("ReplyToAddresses"),
+                templateName: try required(p, "Template"), dataJSON: try required(p, "TemplateData"), configurationSet: p["ConfigurationSetName"])
+            return QueryResult { $0.element("MessageId", id) }
+        }
+        actions["SendBulkTemplatedEmail"] = { call in
+            let p = call.parameters
+            let source = try required(p, "Source")
+            let templateName = try required(p, "Template")
+            let defaultData = try required(p, "DefaultTemplateData")
+            // Each destination succeeds or fails on its own, as SES reports per destination.
+            var statuses: [(status: String, id: String?, error: String?)] = []
+            var index = 1
+            while p["Destinations.member.\(index).Destination.ToAddresses.member.1"] != nil
+                || p["Destinations.member.\(index).Destination.CcAddresses.member.1"] != nil
+                || p["Destinations.member.\(index).Destination.BccAddresses.member.1"] != nil
+            {
+                let prefix = "Destinations.member.\(index)"
+                do {
+                    let id = try await ses.sendTemplatedEmail(
+                        call.caller, region: call.region, source: source, to: p.list("\(prefix).Destination.ToAddresses"),
+                        cc: p.list("\(prefix).Destination.CcAddresses"), bcc: p.list("\(prefix).Destination.BccAddresses"),
+                        replyTo: p.list("ReplyToAddresses"), templateName: templateName,
+                        dataJSON: p["\(prefix).ReplacementTemplateData"] ?? defaultData, configurationSet: p["ConfigurationSetName"])
+                    statuses.append(("Success", id, nil))
+                } catch let error as SesameError where error.code == .templateDoesNotExist || error.code == .accessDenied {
+                    throw error
+                } catch let error as SesameError {
+                    let status: String =
+                        switch error.code {
+                        case .messageRejected: "MessageRejected"
+                        case .configurationSetDoesNotExist: "ConfigurationSetDoesNotExist"
+                        case .throttling: "AccountDailyQuotaExceeded"
+                        case .sendingPaused: "AccountSendingPaused"
+                        case .invalidParameterValue, .missingRenderingAttribute, .invalidRenderingParameter: "InvalidParameterValue"
+                        default: "Failed"
+                        }
+                    statuses.append((status, nil, error.message))
+                }
+                index += 1
+            }
+            if statuses.isEmpty {
+                throw AWSError(code: "ValidationError", status: 400, message: "1 validation error detected: Value null at 'destinations' failed to satisfy constraint: Member must not be null")
+            }
+            let result = statuses
+            return QueryResult { xml in
+                xml.list("Status", result) { xml, status in
+                    xml.element("Status", status.status)
+                    xml.element("Error", status.error)
+                    xml.element("MessageId", status.id)
+                }
+            }
+        }
+    }
+
+    static func addConfigurationSetActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
+        actions["CreateConfigurationSet"] = { call in
+            try await ses.createConfigurationSet(call.caller, region: call.region, name: try required(call.parameters, "ConfigurationSet.Name"))
+            return QueryResult { _ in }
+        }
+        actions["DescribeConfigurationSet"] = { call in
+            let name = try required(call.parameters, "ConfigurationSetName")
+            try await ses.describeConfigurationSet(call.caller, region: call.region, name: name)
+            return QueryResult { xml in xml.element("ConfigurationSet") { $0.element("Name", name) } }
+        }
+        actions["ListConfigurationSets"] = { call in
+            let p = call.parameters
+            let listed = try await ses.listConfigurationSets(call.caller, region: call.region, nextToken: p["NextToken"], maxItems: try p.integer("MaxItems"))
+            return QueryResult { xml in
+                xml.list("ConfigurationSets", listed.names) { xml, name in xml.element("Name", name) }
+                xml.element("NextToken", listed.nextToken)
+            }
+        }
+        actions["DeleteConfigurationSet"] = { call in
+            try await ses.deleteConfigurationSet(call.caller, region: call.region, name: try required(call.parameters, "ConfigurationSetName"))
+            return QueryResult { _ in }
+        }
+        actions["GetSendStatistics"] = { call in
+            let points = try await ses.sendStatistics(call.caller, region: call.region)
+            return QueryResult { xml in
+                xml.list("SendDataPoints", points) { xml, point in
+                    xml.element("Timestamp", Timestamp.iso8601(point.timestamp))
+                    xml.element("DeliveryAttempts", point.deliveryAttempts)
+                    xml.element("Bounces", point.bounces)
+                    xml.element("Complaints", point.complaints)
+                    xml.element("Rejects", point.rejects)
+                }
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ extension SESBackend {
         public var via: String
         /// Addresses whose identities must be verified (the source, and a raw message's From).
         public var identitiesToCheck: [String]
+        /// The configuration set named by the request or the `X-SES-CONFIGURATION-SET` header.
+        public var configurationSet: String? = nil
     }
 
     static func parseAddress(_ text: String) throws(SesameError) -> EmailAddress {
@@ -32,7 +34,8 @@ extension SESBackend {
     /// `SendEmail`: builds standards-correct MIME from the parts, then submits it.
     public func sendEmail(
         _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
-        subject: String, text: String?, html: String?, apiVersion: String = "1", extraHeaders: [(String, String)] = []
+        subject: String, text: String?, html: String?, apiVersion: String = "1", extraHeaders: [(String, String)] = [],
+        action: String = "ses:SendEmail", via: String = "SendEmail", configurationSet: String? = nil
     ) async throws -> String {
         let from = try Self.parseAddress(source)
         let toAddresses = try to.map(Self.parseAddress)
@@ -46,7 +49,8 @@ extension SESBackend {
         return try await submit(
             Submission(
                 region: region, source: source, recipients: (toAddresses + ccAddresses + bccAddresses).map(\.address), raw: raw,
-                subject: subject, action: "ses:SendEmail", apiVersion: apiVersion, via: "SendEmail", identitiesToCheck: [source]),
+                subject: subject, action: action, apiVersion: apiVersion, via: via, identitiesToCheck: [source],
+                configurationSet: configurationSet),
             messageID: id, caller: caller)
     }
 
@@ -54,7 +58,7 @@ extension SESBackend {
     /// `Source` and `Destinations` override what the headers say.
     public func sendRawEmail(
         _ caller: Caller, region: String, source: String?, destinations: [String], raw: [UInt8], apiVersion: String = "1",
-        via: String = "SendRawEmail"
+        via: String = "SendRawEmail", configurationSet: String? = nil
     ) async throws -> String {
         guard !raw.isEmpty else { throw SesameError(.invalidParameterValue, "Empty raw message.") }
         let headers = MIME.headers(of: raw)
@@ -78,7 +82,8 @@ extension SESBackend {
         return try await submit(
             Submission(
                 region: region, source: envelopeSource, recipients: recipients, raw: stripped, subject: subject,
-                action: "ses:SendRawEmail", apiVersion: apiVersion, via: via, identitiesToCheck: check),
+                action: "ses:SendRawEmail", apiVersion: apiVersion, via: via, identitiesToCheck: check,
+                configurationSet: configurationSet ?? values("x-ses-configuration-set").first),
             messageID: MessageID.make(at: clock.now()), caller: caller)
     }
 
@@ -107,6 +112,9 @@ extension SESBackend {
         try await store.write { session in
             if try await session.setting(Self.sendingKey(region)) == "false" {
                 throw SesameError(.sendingPaused, "Email sending is disabled for your entire Amazon SES account.")
+            }
+            if let name = submission.configurationSet, try await !session.configurationSetExists(region: region, name: name) {
+                throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
             }
             var failed: [String] = []
             for text in submission.identitiesToCheck {

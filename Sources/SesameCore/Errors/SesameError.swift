@@ -10,6 +10,8 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case malformedPolicyDocument, validation, accessDenied, invalidInput
             case policyNotAttachable, passwordPolicyViolation, temporarilyUnavailable, internalFailure
             case messageRejected, invalidParameterValue, throttling, sendingPaused
+            case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
+            case configurationSetDoesNotExist, configurationSetAlreadyExists
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -37,12 +39,21 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let throttling = Code(base: .throttling)
         /// Sending is disabled for the account in this region.
         public static let sendingPaused = Code(base: .sendingPaused)
+        public static let templateDoesNotExist = Code(base: .templateDoesNotExist)
+        /// An SES resource (template, …) with that name exists.
+        public static let alreadyExists = Code(base: .alreadyExists)
+        public static let missingRenderingAttribute = Code(base: .missingRenderingAttribute)
+        public static let invalidRenderingParameter = Code(base: .invalidRenderingParameter)
+        public static let configurationSetDoesNotExist = Code(base: .configurationSetDoesNotExist)
+        public static let configurationSetAlreadyExists = Code(base: .configurationSetAlreadyExists)
 
         /// Every code, for exhaustive mapping tests.
         public static let all: [Code] = [
             .noSuchEntity, .entityAlreadyExists, .limitExceeded, .deleteConflict, .malformedPolicyDocument,
             .validation, .accessDenied, .invalidInput, .policyNotAttachable, .passwordPolicyViolation,
             .temporarilyUnavailable, .internalFailure, .messageRejected, .invalidParameterValue, .throttling, .sendingPaused,
+            .templateDoesNotExist, .alreadyExists, .missingRenderingAttribute, .invalidRenderingParameter,
+            .configurationSetDoesNotExist, .configurationSetAlreadyExists,
         ]
     }
 

@@ -112,5 +112,28 @@ public enum Migrations {
                 """,
                 "CREATE INDEX messages_region_created ON messages (region, created_at)",
             ]),
+        Migration(
+            version: 3, name: "SES templates and configuration sets",
+            statements: [
+                """
+                CREATE TABLE ses_templates (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    subject TEXT,
+                    text_part TEXT,
+                    html_part TEXT,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """,
+                """
+                CREATE TABLE ses_configuration_sets (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """,
+            ]),
     ]
 }

@@ -445,3 +445,92 @@ extension SQLStoreSession {
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
+
+// MARK: SES templates and configuration sets
+
+extension SQLStoreSession {
+    func decodeTemplate(_ row: any SQLRow) throws -> EmailTemplate {
+        EmailTemplate(
+            name: try row.decode(column: "name", as: String.self),
+            subject: try row.decode(column: "subject", as: String?.self),
+            text: try row.decode(column: "text_part", as: String?.self),
+            html: try row.decode(column: "html_part", as: String?.self),
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+    }
+
+    func template(region: String, name: String) async throws -> EmailTemplate? {
+        try await db.raw(
+            "SELECT name, subject, text_part, html_part, created_at FROM ses_templates WHERE region = \(bind: region) AND name = \(bind: name)"
+        ).first().map(decodeTemplate)
+    }
+
+    func templates(region: String, afterName: String?, limit: Int) async throws -> [EmailTemplate] {
+        try await db.raw(
+            """
+            SELECT name, subject, text_part, html_part, created_at FROM ses_templates
+            WHERE region = \(bind: region) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
+            """
+        ).all().map(decodeTemplate)
+    }
+
+    func putTemplate(region: String, _ template: EmailTemplate, replace: Bool) async throws -> Bool {
+        if try await self.template(region: region, name: template.name) != nil {
+            guard replace else { return false }
+            try await db.raw(
+                """
+                UPDATE ses_templates SET subject = \(bind: template.subject), text_part = \(bind: template.text), html_part = \(bind: template.html)
+                WHERE region = \(bind: region) AND name = \(bind: template.name)
+                """
+            ).run()
+            return true
+        }
+        try await db.raw(
+            """
+            INSERT INTO ses_templates (region, name, subject, text_part, html_part, created_at)
+            VALUES (\(bind: region), \(bind: template.name), \(bind: template.subject), \(bind: template.text), \(bind: template.html), \(bind: Timestamp.millis(template.createdAt)))
+            """
+        ).run()
+        return true
+    }
+
+    func deleteTemplate(region: String, name: String) async throws {
+        try await db.raw("DELETE FROM ses_templates WHERE region = \(bind: region) AND name = \(bind: name)").run()
+    }
+
+    func configurationSetExists(region: String, name: String) async throws -> Bool {
+        try await db.raw("SELECT name FROM ses_configuration_sets WHERE region = \(bind: region) AND name = \(bind: name)").first() != nil
+    }
+
+    func configurationSets(region: String, afterName: String?, limit: Int) async throws -> [(name: String, createdAt: Date)] {
+        try await db.raw(
+            """
+            SELECT name, created_at FROM ses_configuration_sets WHERE region = \(bind: region) AND name > \(bind: afterName ?? "")
+            ORDER BY name LIMIT \(bind: limit)
+            """
+        ).all().map {
+            (try $0.decode(column: "name", as: String.self), Timestamp.date(millis: try $0.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    func insertConfigurationSet(region: String, name: String, at: Date) async throws -> Bool {
+        if try await configurationSetExists(region: region, name: name) { return false }
+        try await db.raw(
+            "INSERT INTO ses_configuration_sets (region, name, created_at) VALUES (\(bind: region), \(bind: name), \(bind: Timestamp.millis(at)))"
+        ).run()
+        return true
+    }
+
+    func deleteConfigurationSet(region: String, name: String) async throws {
+        try await db.raw("DELETE FROM ses_configuration_sets WHERE region = \(bind: region) AND name = \(bind: name)").run()
+    }
+
+    func recipientBuckets(region: String, since: Date, bucketMillis: Int64) async throws -> [(Int64, Int)] {
+        try await db.raw(
+            """
+            SELECT (created_at / \(bind: bucketMillis)) * \(bind: bucketMillis) AS bucket, SUM(recipient_count) AS n FROM messages
+            WHERE region = \(bind: region) AND created_at >= \(bind: Timestamp.millis(since))
+            GROUP BY 1 ORDER BY 1
+            """
+        ).all().map { (try $0.decode(column: "bucket", as: Int64.self), try $0.decode(column: "n", as: Int.self)) }
+    }
+}

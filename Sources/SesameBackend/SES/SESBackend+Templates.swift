@@ -1,0 +1,177 @@
+import Foundation
+import SesameCore
+import SesameStorage
+
+extension SESBackend {
+    static func noSuchTemplate(_ name: String) -> SesameError {
+        SesameError(.templateDoesNotExist, "Template \(name) does not exist.")
+    }
+
+    static func validateTemplateName(_ name: String) throws(SesameError) {
+        guard !name.isEmpty, name.count <= 64,
+            name.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" })
+        else {
+            throw SesameError(.invalidParameterValue, "Template name must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_' (got '\(name)').")
+        }
+    }
+
+    public func createTemplate(_ caller: Caller, region: String, template: EmailTemplate) async throws {
+        try Self.validateTemplateName(template.name)
+        try authorize(caller, "ses:CreateTemplate", "*")
+        let created = try await store.write { session in try await session.putTemplate(region: region, template, replace: false) }
+        if !created { throw SesameError(.alreadyExists, "Template \(template.name) already exists.") }
+    }
+
+    public func updateTemplate(_ caller: Caller, region: String, template: EmailTemplate) async throws {
+        try authorize(caller, "ses:UpdateTemplate", "*")
+        try await store.write { session in
+            guard try await session.template(region: region, name: template.name) != nil else { throw Self.noSuchTemplate(template.name) }
+            _ = try await session.putTemplate(region: region, template, replace: true)
+        }
+    }
+
+    public func getTemplate(_ caller: Caller, region: String, name: String) async throws -> EmailTemplate {
+        try authorize(caller, "ses:GetTemplate", "*")
+        guard let template = try await store.read({ session in try await session.template(region: region, name: name) }) else {
+            throw Self.noSuchTemplate(name)
+        }
+        return template
+    }
+
+    /// Deleting a template that does not exist succeeds, as in SES v1.
+    public func deleteTemplate(_ caller: Caller, region: String, name: String) async throws {
+        try authorize(caller, "ses:DeleteTemplate", "*")
+        try await store.write { session in try await session.deleteTemplate(region: region, name: name) }
+    }
+
+    public func listTemplates(_ caller: Caller, region: String, nextToken: String?, maxItems: Int?) async throws -> (
+        templates: [EmailTemplate], nextToken: String?
+    ) {
+        try authorize(caller, "ses:ListTemplates", "*")
+        let limit = min(max(maxItems ?? 100, 1), 100)
+        let after = nextToken.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let found = try await store.read { session in try await session.templates(region: region, afterName: after, limit: limit + 1) }
+        if found.count > limit {
+            let page = Array(found.prefix(limit))
+            return (page, Data(page[page.count - 1].name.utf8).base64EncodedString())
+        }
+        return (found, nil)
+    }
+
+    /// Renders a template with data, mapping renderer failures to SES's errors.
+    static func render(_ template: EmailTemplate, dataJSON: String) throws(SesameError) -> (subject: String, text: String?, html: String?) {
+        do {
+            let data = try TemplateRenderer.parseData(dataJSON)
+            let subject = try TemplateRenderer.render(template.subject ?? "", data: data, escapeHTML: false)
+            let text = try template.text.map { text throws(TemplateRenderer.Failure) in try TemplateRenderer.render(text, data: data, escapeHTML: false) }
+            let html = try template.html.map { html throws(TemplateRenderer.Failure) in try TemplateRenderer.render(html, data: data, escapeHTML: true) }
+            return (subject, text, html)
+        } catch {
+            switch error.kind {
+            case .missingAttribute: throw SesameError(.missingRenderingAttribute, error.message)
+            case .invalidData, .invalidTemplate: throw SesameError(.invalidRenderingParameter, error.message)
+            }
+        }
+    }
+
+    /// `TestRenderTemplate`: the MIME message the template would produce.
+    public func testRenderTemplate(_ caller: Caller, region: String, name: String, dataJSON: String) async throws -> String {
+        try authorize(caller, "ses:TestRenderTemplate", "*")
+        let template = try await getTemplate(caller, region: region, name: name)
+        let rendered = try Self.render(template, dataJSON: dataJSON)
+        var headers = "Subject: \(MIME.encodeHeaderText(rendered.subject))\r\nMIME-Version: 1.0\r\n"
+        let body = MIME.simpleMessage(
+            from: EmailAddress(address: "sender@example.com"), to: [], cc: [], replyTo: [], subject: rendered.subject,
+            text: rendered.text, html: rendered.html, messageID: "render", date: clock.now())
+        // Keep only the content headers and body of the built message.
+        let all = String(decoding: body, as: UTF8.self)
+        if let range = all.range(of: "MIME-Version: 1.0\r\n") { headers += all[range.upperBound...] }
+        return headers
+    }
+
+    /// `SendTemplatedEmail`: render, then send as `SendEmail` does.
+    public func sendTemplatedEmail(
+        _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
+        templateName: String, dataJSON: String, apiVersion: String = "1", configurationSet: String? = nil
+    ) async throws -> String {
+        let template = try await store.read { session in try await session.template(region: region, name: templateName) }
+        guard let template else { throw Self.noSuchTemplate(templateName) }
+        let rendered = try Self.render(template, dataJSON: dataJSON)
+        return try await sendEmail(
+            caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: rendered.subject,
+            text: rendered.text, html: rendered.html, apiVersion: apiVersion, action: "ses:SendTemplatedEmail", via: "SendTemplatedEmail",
+            configurationSet: configurationSet)
+    }
+
+    // MARK: Configuration sets
+
+    static func validateConfigurationSetName(_ name: String) throws(SesameError) {
+        guard !name.isEmpty, name.count <= 64,
+            name.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" })
+        else {
+            throw SesameError(.invalidParameterValue, "Configuration set name must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_' (got '\(name)').")
+        }
+    }
+
+    public func createConfigurationSet(_ caller: Caller, region: String, name: String) async throws {
+        try Self.validateConfigurationSetName(name)
+        try authorize(caller, "ses:CreateConfigurationSet", "*")
+        let now = clock.now()
+        let created = try await store.write { session in try await session.insertConfigurationSet(region: region, name: name, at: now) }
+        if !created { throw SesameError(.configurationSetAlreadyExists, "Configuration set <\(name)> already exists.") }
+    }
+
+    public func describeConfigurationSet(_ caller: Caller, region: String, name: String) async throws {
+        try authorize(caller, "ses:DescribeConfigurationSet", "*")
+        guard try await store.read({ session in try await session.configurationSetExists(region: region, name: name) }) else {
+            throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
+        }
+    }
+
+    public func listConfigurationSets(_ caller: Caller, region: String, nextToken: String?, maxItems: Int?) async throws -> (
+        names: [String], nextToken: String?
+    ) {
+        try authorize(caller, "ses:ListConfigurationSets", "*")
+        let limit = min(max(maxItems ?? 1000, 1), 1000)
+        let after = nextToken.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let found = try await store.read { session in try await session.configurationSets(region: region, afterName: after, limit: limit + 1) }
+        let names = found.map(\.name)
+        if names.count > limit {
+            let page = Array(names.prefix(limit))
+            return (page, Data(page[page.count - 1].utf8).base64EncodedString())
+        }
+        return (names, nil)
+    }
+
+    public func deleteConfigurationSet(_ caller: Caller, region: String, name: String) async throws {
+        try authorize(caller, "ses:DeleteConfigurationSet", "*")
+        try await store.write { session in
+            guard try await session.configurationSetExists(region: region, name: name) else {
+                throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
+            }
+            try await session.deleteConfigurationSet(region: region, name: name)
+        }
+    }
+
+    // MARK: Statistics
+
+    public struct SendDataPoint: Sendable {
+        public var timestamp: Date
+        public var deliveryAttempts: Int
+        public var bounces: Int
+        public var complaints: Int
+        public var rejects: Int
+    }
+
+    /// The last two weeks in SES's 15-minute buckets (only buckets with activity, as SES reports).
+    public func sendStatistics(_ caller: Caller, region: String) async throws -> [SendDataPoint] {
+        try authorize(caller, "ses:GetSendStatistics", "*")
+        let since = clock.now().addingTimeInterval(-14 * 24 * 3600)
+        let buckets = try await store.read { session in
+            try await session.recipientBuckets(region: region, since: since, bucketMillis: 15 * 60 * 1000)
+        }
+        return buckets.map {
+            SendDataPoint(timestamp: Timestamp.date(millis: $0.0), deliveryAttempts: $0.1, bounces: 0, complaints: 0, rejects: 0)
+        }
+    }
+}
