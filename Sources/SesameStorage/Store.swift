@@ -119,4 +119,10 @@ public protocol StoreSession: Sendable {
     func deleteConfigurationSet(region: String, name: String) async throws
     /// (bucket start in epoch milliseconds, recipients) per `bucket` since `since`, for statistics.
     func recipientBuckets(region: String, since: Date, bucketMillis: Int64) async throws -> [(Int64, Int)]
+
+    // Suppression list (addresses lowercased)
+    func suppressed(region: String, address: String) async throws -> (reason: String, updatedAt: Date)?
+    func suppressedList(region: String, reason: String?, afterAddress: String?, limit: Int) async throws -> [(address: String, reason: String, updatedAt: Date)]
+    func putSuppressed(region: String, address: String, reason: String, at: Date) async throws
+    func deleteSuppressed(region: String, address: String) async throws
 }

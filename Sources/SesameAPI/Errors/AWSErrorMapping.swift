@@ -53,9 +53,33 @@ public enum AWSErrorMapping {
             case .invalidRenderingParameter: ("InvalidRenderingParameter", 400)
             case .configurationSetDoesNotExist: ("ConfigurationSetDoesNotExist", 400)
             case .configurationSetAlreadyExists: ("ConfigurationSetAlreadyExists", 400)
+            case .notFound: ("NotFoundException", 404)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }
         return AWSError(code: code, status: status, message: error.message, fault: status >= 500 ? .receiver : .sender)
+    }
+
+    /// The same errors as SES v2 (REST-JSON) names them: exception shape names, and the JSON
+    /// forms of the signature errors.
+    public static func restJSONError(for error: any Error, logger: Logger) -> AWSError {
+        let query = awsError(for: error, logger: logger)
+        let (code, status): (String, Int) =
+            switch query.code {
+            case "NoSuchEntity", "NotFoundException", "TemplateDoesNotExist", "ConfigurationSetDoesNotExist": ("NotFoundException", 404)
+            case "EntityAlreadyExists", "AlreadyExists", "ConfigurationSetAlreadyExists": ("AlreadyExistsException", 400)
+            case "LimitExceeded": ("LimitExceededException", 400)
+            case "AccessDenied": ("AccessDeniedException", 403)
+            case "Throttling": ("TooManyRequestsException", 429)
+            case "AccountSendingPausedException": ("SendingPausedException", 400)
+            case "InvalidClientTokenId": ("UnrecognizedClientException", 403)
+            case "SignatureDoesNotMatch": ("InvalidSignatureException", 403)
+            case "InternalFailure": ("InternalServiceErrorException", 500)
+            case "MessageRejected", "MissingAuthenticationToken", "IncompleteSignature", "RequestExpired", "ServiceUnavailable",
+                "RequestEntityTooLarge":
+                (query.code, query.status)
+            default: ("BadRequestException", 400)
+            }
+        return AWSError(code: code, status: status, message: query.message, fault: query.fault)
     }
 }

@@ -58,7 +58,7 @@ extension SESBackend {
     /// `Source` and `Destinations` override what the headers say.
     public func sendRawEmail(
         _ caller: Caller, region: String, source: String?, destinations: [String], raw: [UInt8], apiVersion: String = "1",
-        via: String = "SendRawEmail", configurationSet: String? = nil
+        via: String = "SendRawEmail", configurationSet: String? = nil, action: String = "ses:SendRawEmail"
     ) async throws -> String {
         guard !raw.isEmpty else { throw SesameError(.invalidParameterValue, "Empty raw message.") }
         let headers = MIME.headers(of: raw)
@@ -82,7 +82,7 @@ extension SESBackend {
         return try await submit(
             Submission(
                 region: region, source: envelopeSource, recipients: recipients, raw: stripped, subject: subject,
-                action: "ses:SendRawEmail", apiVersion: apiVersion, via: via, identitiesToCheck: check,
+                action: action, apiVersion: apiVersion, via: via, identitiesToCheck: check,
                 configurationSet: configurationSet ?? values("x-ses-configuration-set").first),
             messageID: MessageID.make(at: clock.now()), caller: caller)
     }

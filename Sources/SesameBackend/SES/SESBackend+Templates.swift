@@ -59,7 +59,7 @@ extension SESBackend {
     }
 
     /// Renders a template with data, mapping renderer failures to SES's errors.
-    static func render(_ template: EmailTemplate, dataJSON: String) throws(SesameError) -> (subject: String, text: String?, html: String?) {
+    public static func render(_ template: EmailTemplate, dataJSON: String) throws(SesameError) -> (subject: String, text: String?, html: String?) {
         do {
             let data = try TemplateRenderer.parseData(dataJSON)
             let subject = try TemplateRenderer.render(template.subject ?? "", data: data, escapeHTML: false)
@@ -92,14 +92,15 @@ extension SESBackend {
     /// `SendTemplatedEmail`: render, then send as `SendEmail` does.
     public func sendTemplatedEmail(
         _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
-        templateName: String, dataJSON: String, apiVersion: String = "1", configurationSet: String? = nil
+        templateName: String, dataJSON: String, apiVersion: String = "1", configurationSet: String? = nil,
+        action: String = "ses:SendTemplatedEmail"
     ) async throws -> String {
         let template = try await store.read { session in try await session.template(region: region, name: templateName) }
         guard let template else { throw Self.noSuchTemplate(templateName) }
         let rendered = try Self.render(template, dataJSON: dataJSON)
         return try await sendEmail(
             caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, apiVersion: apiVersion, action: "ses:SendTemplatedEmail", via: "SendTemplatedEmail",
+            text: rendered.text, html: rendered.html, apiVersion: apiVersion, action: action, via: "SendTemplatedEmail",
             configurationSet: configurationSet)
     }
 

@@ -11,7 +11,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case policyNotAttachable, passwordPolicyViolation, temporarilyUnavailable, internalFailure
             case messageRejected, invalidParameterValue, throttling, sendingPaused
             case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
-            case configurationSetDoesNotExist, configurationSetAlreadyExists
+            case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -46,6 +46,8 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidRenderingParameter = Code(base: .invalidRenderingParameter)
         public static let configurationSetDoesNotExist = Code(base: .configurationSetDoesNotExist)
         public static let configurationSetAlreadyExists = Code(base: .configurationSetAlreadyExists)
+        /// A resource addressed by a REST path does not exist (SES v2 `NotFoundException`).
+        public static let notFound = Code(base: .notFound)
 
         /// Every code, for exhaustive mapping tests.
         public static let all: [Code] = [
@@ -53,7 +55,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             .validation, .accessDenied, .invalidInput, .policyNotAttachable, .passwordPolicyViolation,
             .temporarilyUnavailable, .internalFailure, .messageRejected, .invalidParameterValue, .throttling, .sendingPaused,
             .templateDoesNotExist, .alreadyExists, .missingRenderingAttribute, .invalidRenderingParameter,
-            .configurationSetDoesNotExist, .configurationSetAlreadyExists,
+            .configurationSetDoesNotExist, .configurationSetAlreadyExists, .notFound,
         ]
     }
 

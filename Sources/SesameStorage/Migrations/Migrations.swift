@@ -135,5 +135,18 @@ public enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 4, name: "SES account-level suppression list",
+            statements: [
+                """
+                CREATE TABLE ses_suppressed (
+                    region TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (region, address)
+                )
+                """
+            ]),
     ]
 }

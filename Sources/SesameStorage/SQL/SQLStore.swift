@@ -534,3 +534,52 @@ extension SQLStoreSession {
         ).all().map { (try $0.decode(column: "bucket", as: Int64.self), try $0.decode(column: "n", as: Int.self)) }
     }
 }
+
+// MARK: Suppression list
+
+extension SQLStoreSession {
+    func suppressed(region: String, address: String) async throws -> (reason: String, updatedAt: Date)? {
+        guard
+            let row = try await db.raw(
+                "SELECT reason, updated_at FROM ses_suppressed WHERE region = \(bind: region) AND address = \(bind: address.lowercased())"
+            ).first()
+        else { return nil }
+        return (try row.decode(column: "reason", as: String.self), Timestamp.date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+    }
+
+    func suppressedList(region: String, reason: String?, afterAddress: String?, limit: Int) async throws -> [(address: String, reason: String, updatedAt: Date)] {
+        let rows: [any SQLRow]
+        if let reason {
+            rows = try await db.raw(
+                """
+                SELECT address, reason, updated_at FROM ses_suppressed WHERE region = \(bind: region) AND reason = \(bind: reason)
+                AND address > \(bind: afterAddress ?? "") ORDER BY address LIMIT \(bind: limit)
+                """
+            ).all()
+        } else {
+            rows = try await db.raw(
+                """
+                SELECT address, reason, updated_at FROM ses_suppressed WHERE region = \(bind: region)
+                AND address > \(bind: afterAddress ?? "") ORDER BY address LIMIT \(bind: limit)
+                """
+            ).all()
+        }
+        return try rows.map {
+            (try $0.decode(column: "address", as: String.self), try $0.decode(column: "reason", as: String.self),
+             Timestamp.date(millis: try $0.decode(column: "updated_at", as: Int64.self)))
+        }
+    }
+
+    func putSuppressed(region: String, address: String, reason: String, at: Date) async throws {
+        try await db.raw(
+            """
+            INSERT INTO ses_suppressed (region, address, reason, updated_at) VALUES (\(bind: region), \(bind: address.lowercased()), \(bind: reason), \(bind: Timestamp.millis(at)))
+            ON CONFLICT (region, address) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at
+            """
+        ).run()
+    }
+
+    func deleteSuppressed(region: String, address: String) async throws {
+        try await db.raw("DELETE FROM ses_suppressed WHERE region = \(bind: region) AND address = \(bind: address.lowercased())").run()
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import SesameCore
+import SesameStorage
+
+/// SES v2's identity semantics: creating an existing identity and touching a missing one are errors.
+extension SESBackend {
+    public func createEmailIdentity(_ caller: Caller, region: String, name: String) async throws -> Identity {
+        let isEmail = name.contains("@")
+        if isEmail {
+            guard EmailAddress.isValidAddress(name) else { throw SesameError(.invalidParameterValue, "Invalid email address \(name).") }
+        } else {
+            guard EmailAddress.isValidDomain(name), name.contains(".") else { throw SesameError(.invalidParameterValue, "Invalid domain name \(name).") }
+        }
+        let identityName = isEmail ? name : name.lowercased()
+        try authorize(caller, "ses:CreateEmailIdentity", identityARN(caller, region, identityName))
+        let identity = Identity(
+            region: region, name: identityName, kind: isEmail ? .emailAddress : .domain,
+            status: configuration.verifyIdentitiesImmediately ? .success : .pending,
+            verificationToken: isEmail ? nil : Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString(),
+            createdAt: clock.now())
+        try await store.write { session in
+            if try await session.identity(region: region, name: identityName) != nil {
+                throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
+            }
+            try await session.putIdentity(identity)
+        }
+        return identity
+    }
+
+    public func getEmailIdentity(_ caller: Caller, region: String, name: String) async throws -> Identity {
+        try authorize(caller, "ses:GetEmailIdentity", identityARN(caller, region, name))
+        let found = try await store.read { session -> Identity? in
+            if let identity = try await session.identity(region: region, name: name) { return identity }
+            return try await session.identity(region: region, name: name.lowercased())
+        }
+        guard let found else { throw SesameError(.notFound, "Email identity \(name) does not exist.") }
+        return found
+    }
+
+    public func deleteEmailIdentity(_ caller: Caller, region: String, name: String) async throws {
+        let identity = try await getEmailIdentity(caller, region: region, name: name)
+        try authorize(caller, "ses:DeleteEmailIdentity", identityARN(caller, region, identity.name))
+        try await store.write { session in try await session.deleteIdentity(region: region, name: identity.name) }
+    }
+}
