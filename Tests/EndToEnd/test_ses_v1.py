@@ -84,6 +84,7 @@ def test_send_email_builds_standard_mime(sesame):
 def test_send_raw_email_keeps_bytes_and_strips_ses_headers(sesame):
     ses = sesame.root_client("ses")
     ses.verify_email_identity(EmailAddress="raw@example.com")
+    ses.create_configuration_set(ConfigurationSet={"Name": "marketing"})
     raw = (b"From: Raw Sender <raw@example.com>\r\nTo: one@example.net\r\nCc: two@example.net\r\nSubject: raw test\r\n"
            b"X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: campaign=launch\r\nMIME-Version: 1.0\r\n"
            b"Content-Type: text/plain; charset=utf-8\r\n\r\nExact body bytes.\r\n")
