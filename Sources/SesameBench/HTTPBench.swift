@@ -19,6 +19,9 @@ struct HTTPBench: AsyncParsableCommand {
     @Option(help: "Seconds to run.") var duration = 10.0
     @Option(help: "Client event-loop threads.") var threads = 1
     @Option(help: "Label printed with the result.") var label = "target"
+    @Option(help: "What each request does: sts (GetCallerIdentity) or ses-send (SES v1 SendEmail, 1 recipient).")
+    var operation = "sts"
+    @Option(help: "Verified sender for ses-send.") var sender = "bench@example.com"
 
     func validate() throws {
         guard host == "127.0.0.1" || host == "localhost" || host == "::1" else {
@@ -28,7 +31,15 @@ struct HTTPBench: AsyncParsableCommand {
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let signer = SigV4Signer(accessKeyID: accessKeyId, secret: secretAccessKey, region: "us-east-1", service: "sts")
+        guard operation == "sts" || operation == "ses-send" else { throw ValidationError("--operation must be sts or ses-send") }
+        let signer = SigV4Signer(
+            accessKeyID: accessKeyId, secret: secretAccessKey, region: "us-east-1", service: operation == "sts" ? "sts" : "ses")
+        let body: [UInt8] =
+            operation == "sts"
+            ? Array("Action=GetCallerIdentity&Version=2011-06-15".utf8)
+            : Array(
+                ("Action=SendEmail&Version=2010-12-01&Source=\(sender)&Destination.ToAddresses.member.1=recipient%40example.net"
+                    + "&Message.Subject.Data=Benchmark&Message.Body.Text.Data=" + String(repeating: "x", count: 1024)).replacingOccurrences(of: "@", with: "%40").utf8)
         let recorder = Recorder()
         let deadline = NIODeadline.now() + .milliseconds(Int64(duration * 1000))
         let hostHeader = "\(host):\(port)"
@@ -48,7 +59,7 @@ struct HTTPBench: AsyncParsableCommand {
                                     channel.eventLoop.makeCompletedFuture {
                                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                                         try channel.pipeline.syncOperations.addHandler(
-                                            LoadHandler(signer: signer, host: hostHeader, deadline: deadline, recorder: recorder, done: done))
+                                            LoadHandler(signer: signer, host: hostHeader, deadline: deadline, recorder: recorder, done: done, body: body))
                                     }
                                 }
                                 .connect(host: host, port: port).get()
@@ -99,7 +110,7 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
     let deadline: NIODeadline
     let recorder: Recorder
     let done: EventLoopPromise<Void>
-    let body = Array("Action=GetCallerIdentity&Version=2011-06-15".utf8)
+    let body: [UInt8]
     var sentAt = NIODeadline.now()
     var status: HTTPResponseStatus = .ok
     var latencies: [Int64] = []
@@ -108,7 +119,8 @@ final class LoadHandler: ChannelInboundHandler, @unchecked Sendable {
     var keepAlive = true
     var timeout: Scheduled<Void>?
 
-    init(signer: SigV4Signer, host: String, deadline: NIODeadline, recorder: Recorder, done: EventLoopPromise<Void>) {
+    init(signer: SigV4Signer, host: String, deadline: NIODeadline, recorder: Recorder, done: EventLoopPromise<Void>, body: [UInt8]) {
+        self.body = body
         self.signer = signer
         self.host = host
         self.deadline = deadline

@@ -125,4 +125,9 @@ public protocol StoreSession: Sendable {
     func suppressedList(region: String, reason: String?, afterAddress: String?, limit: Int) async throws -> [(address: String, reason: String, updatedAt: Date)]
     func putSuppressed(region: String, address: String, reason: String, at: Date) async throws
     func deleteSuppressed(region: String, address: String) async throws
+
+    /// Inserts several messages with one statement (the group-commit path).
+    func insertMessages(_ messages: [StoredMessage]) async throws
+    /// Names of the configuration sets of a region (for the send-path cache).
+    func allConfigurationSetNames(region: String) async throws -> [String]
 }

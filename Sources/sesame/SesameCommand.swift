@@ -24,7 +24,9 @@ struct SesameCommand: AsyncParsableCommand {
         // Run Swift concurrency on NIO's event-loop threads, so a request does not hop between
         // the event loop and a separate executor thread pool (measurably fewer context
         // switches). This runs first, on the main thread, before any other asynchronous work.
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if ProcessInfo.processInfo.environment["SESAME_NIO_EXECUTOR"] != "0" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         await Self.main(nil)
     }
 }

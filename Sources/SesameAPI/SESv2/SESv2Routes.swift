@@ -121,23 +121,27 @@ public struct SESv2Routes: Sendable {
             createdAt: Date())
     }
 
+    func register(
+        _ router: Router<SesameRequestContext>, _ method: HTTPRequest.Method, _ path: String, _ parameters: [String] = [],
+        _ operation: @escaping RESTJSONFrontDoor.Operation
+    ) {
+        let door = self.door
+        router.on(RouterPath(path), method: method) { request, context in
+            await door.handle(request, context: context, parameters: parameters, operation)
+        }
+    }
+
     public func add(to router: Router<SesameRequestContext>) {
         let ses = self.ses
-        let door = self.door
-        func route(_ method: HTTPRequest.Method, _ path: String, _ parameters: [String] = [], _ operation: @escaping RESTJSONFrontDoor.Operation) {
-            router.on(RouterPath(path), method: method) { request, context in
-                await door.handle(request, context: context, parameters: parameters, operation)
-            }
-        }
-        route(.post, "/v2/email/outbound-emails") { call in try await self.sendEmail(call) }
-        route(.get, "/v2/email/account") { call in try await self.getAccount(call) }
-        route(.put, "/v2/email/account/sending") { call in
+        register(router, .post, "/v2/email/outbound-emails") { call in try await self.sendEmail(call) }
+        register(router, .get, "/v2/email/account") { call in try await self.getAccount(call) }
+        register(router, .put, "/v2/email/account/sending") { call in
             try await ses.updateAccountSendingEnabled(call.caller, region: call.region, enabled: (try call.json()["SendingEnabled"] as? Bool) ?? false)
             return try RESTJSONFrontDoor.json([:])
         }
 
         // Identities
-        route(.post, "/v2/email/identities") { call in
+        register(router, .post, "/v2/email/identities") { call in
             let identity = try await ses.createEmailIdentity(call.caller, region: call.region, name: try Self.string(try call.json(), "EmailIdentity"))
             var out: [String: Any] = [
                 "IdentityType": identity.kind == .emailAddress ? "EMAIL_ADDRESS" : "DOMAIN",
@@ -148,7 +152,7 @@ public struct SESv2Routes: Sendable {
             }
             return try RESTJSONFrontDoor.json(out)
         }
-        route(.get, "/v2/email/identities") { call in
+        register(router, .get, "/v2/email/identities") { call in
             let listed = try await ses.listIdentities(
                 call.caller, region: call.region, kind: nil, nextToken: call.query["NextToken"], maxItems: call.query["PageSize"].flatMap { Int($0) })
             var out: [String: Any] = [
@@ -163,21 +167,21 @@ public struct SESv2Routes: Sendable {
             if let next = listed.nextToken { out["NextToken"] = next }
             return try RESTJSONFrontDoor.json(out)
         }
-        route(.get, "/v2/email/identities/:identity", ["identity"]) { call in
+        register(router, .get, "/v2/email/identities/:identity", ["identity"]) { call in
             try RESTJSONFrontDoor.json(Self.identityJSON(try await ses.getEmailIdentity(call.caller, region: call.region, name: call.pathParameters["identity"] ?? "")))
         }
-        route(.delete, "/v2/email/identities/:identity", ["identity"]) { call in
+        register(router, .delete, "/v2/email/identities/:identity", ["identity"]) { call in
             try await ses.deleteEmailIdentity(call.caller, region: call.region, name: call.pathParameters["identity"] ?? "")
             return try RESTJSONFrontDoor.json([:])
         }
 
         // Templates
-        route(.post, "/v2/email/templates") { call in
+        register(router, .post, "/v2/email/templates") { call in
             let body = try call.json()
             try await ses.createTemplate(call.caller, region: call.region, template: Self.template(name: try Self.string(body, "TemplateName"), body))
             return try RESTJSONFrontDoor.json([:])
         }
-        route(.get, "/v2/email/templates") { call in
+        register(router, .get, "/v2/email/templates") { call in
             let listed = try await ses.listTemplates(
                 call.caller, region: call.region, nextToken: call.query["NextToken"], maxItems: call.query["PageSize"].flatMap { Int($0) })
             var out: [String: Any] = [
@@ -186,55 +190,55 @@ public struct SESv2Routes: Sendable {
             if let next = listed.nextToken { out["NextToken"] = next }
             return try RESTJSONFrontDoor.json(out)
         }
-        route(.get, "/v2/email/templates/:name", ["name"]) { call in
+        register(router, .get, "/v2/email/templates/:name", ["name"]) { call in
             try RESTJSONFrontDoor.json(self.templateJSON(try await ses.getTemplate(call.caller, region: call.region, name: call.pathParameters["name"] ?? "")))
         }
-        route(.put, "/v2/email/templates/:name", ["name"]) { call in
+        register(router, .put, "/v2/email/templates/:name", ["name"]) { call in
             try await ses.updateTemplate(call.caller, region: call.region, template: Self.template(name: call.pathParameters["name"] ?? "", try call.json()))
             return try RESTJSONFrontDoor.json([:])
         }
-        route(.delete, "/v2/email/templates/:name", ["name"]) { call in
+        register(router, .delete, "/v2/email/templates/:name", ["name"]) { call in
             let name = call.pathParameters["name"] ?? ""
             _ = try await ses.getTemplate(call.caller, region: call.region, name: name)
             try await ses.deleteTemplate(call.caller, region: call.region, name: name)
             return try RESTJSONFrontDoor.json([:])
         }
-        route(.post, "/v2/email/templates/:name/render", ["name"]) { call in
+        register(router, .post, "/v2/email/templates/:name/render", ["name"]) { call in
             let rendered = try await ses.testRenderTemplate(
                 call.caller, region: call.region, name: call.pathParameters["name"] ?? "", dataJSON: try Self.string(try call.json(), "TemplateData"))
             return try RESTJSONFrontDoor.json(["RenderedTemplate": rendered])
         }
 
         // Configuration sets
-        route(.post, "/v2/email/configuration-sets") { call in
+        register(router, .post, "/v2/email/configuration-sets") { call in
             try await ses.createConfigurationSet(call.caller, region: call.region, name: try Self.string(try call.json(), "ConfigurationSetName"))
             return try RESTJSONFrontDoor.json([:])
         }
-        route(.get, "/v2/email/configuration-sets") { call in
+        register(router, .get, "/v2/email/configuration-sets") { call in
             let listed = try await ses.listConfigurationSets(
                 call.caller, region: call.region, nextToken: call.query["NextToken"], maxItems: call.query["PageSize"].flatMap { Int($0) })
             var out: [String: Any] = ["ConfigurationSets": listed.names]
             if let next = listed.nextToken { out["NextToken"] = next }
             return try RESTJSONFrontDoor.json(out)
         }
-        route(.get, "/v2/email/configuration-sets/:name", ["name"]) { call in
+        register(router, .get, "/v2/email/configuration-sets/:name", ["name"]) { call in
             let name = call.pathParameters["name"] ?? ""
             try await ses.describeConfigurationSet(call.caller, region: call.region, name: name)
             return try RESTJSONFrontDoor.json(["ConfigurationSetName": name, "SendingOptions": ["SendingEnabled": true]])
         }
-        route(.delete, "/v2/email/configuration-sets/:name", ["name"]) { call in
+        register(router, .delete, "/v2/email/configuration-sets/:name", ["name"]) { call in
             try await ses.deleteConfigurationSet(call.caller, region: call.region, name: call.pathParameters["name"] ?? "")
             return try RESTJSONFrontDoor.json([:])
         }
 
         // Suppression list
-        route(.put, "/v2/email/suppression/addresses") { call in
+        register(router, .put, "/v2/email/suppression/addresses") { call in
             let body = try call.json()
             try await ses.putSuppressedDestination(
                 call.caller, region: call.region, address: try Self.string(body, "EmailAddress"), reason: try Self.string(body, "Reason"))
             return try RESTJSONFrontDoor.json([:])
         }
-        route(.get, "/v2/email/suppression/addresses") { call in
+        register(router, .get, "/v2/email/suppression/addresses") { call in
             let listed = try await ses.listSuppressedDestinations(
                 call.caller, region: call.region, reason: call.query["Reason"], nextToken: call.query["NextToken"],
                 pageSize: call.query["PageSize"].flatMap { Int($0) })
@@ -246,7 +250,7 @@ public struct SESv2Routes: Sendable {
             if let next = listed.nextToken { out["NextToken"] = next }
             return try RESTJSONFrontDoor.json(out)
         }
-        route(.get, "/v2/email/suppression/addresses/:address", ["address"]) { call in
+        register(router, .get, "/v2/email/suppression/addresses/:address", ["address"]) { call in
             let found = try await ses.suppressedDestination(call.caller, region: call.region, address: call.pathParameters["address"] ?? "")
             return try RESTJSONFrontDoor.json([
                 "SuppressedDestination": [
@@ -255,7 +259,7 @@ public struct SESv2Routes: Sendable {
                 ] as [String: Any]
             ])
         }
-        route(.delete, "/v2/email/suppression/addresses/:address", ["address"]) { call in
+        register(router, .delete, "/v2/email/suppression/addresses/:address", ["address"]) { call in
             try await ses.deleteSuppressedDestination(call.caller, region: call.region, address: call.pathParameters["address"] ?? "")
             return try RESTJSONFrontDoor.json([:])
         }

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import SesameCore
 import SesameStorage
-import Synchronization
+
 
 /// What an access key unlocks: its secret, the principal behind it and that principal's policies.
 public struct ResolvedCredential: Sendable {
@@ -31,8 +31,8 @@ public final class CredentialResolver: Sendable {
     let store: any Store
     public let secrets: SecretBox
     let ttl: Duration
-    let cache = Mutex<[String: Entry]>([:])
-    let usage = Mutex<(pending: [String: (Date, String, String)], flushScheduled: Bool)>(([:], false))
+    let cache = Locked<[String: Entry]>([:])
+    let usage = Locked<(pending: [String: (Date, String, String)], flushScheduled: Bool)>(([:], false))
     let logger: Logger
 
     public init(store: any Store, secrets: SecretBox, ttl: Duration = .seconds(2), logger: Logger) {

@@ -109,29 +109,25 @@ extension SESBackend {
             id: messageID, region: region, source: from.address, destinations: recipients, subject: submission.subject,
             raw: submission.raw, principalARN: caller.principal.arn, via: submission.via, createdAt: now)
         let limit = configuration.max24HourSend
-        try await store.write { session in
-            if try await session.setting(Self.sendingKey(region)) == "false" {
-                throw SesameError(.sendingPaused, "Email sending is disabled for your entire Amazon SES account.")
-            }
-            if let name = submission.configurationSet, try await !session.configurationSetExists(region: region, name: name) {
-                throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
-            }
-            var failed: [String] = []
-            for text in submission.identitiesToCheck {
-                let address = try Self.parseAddress(text)
-                if try await !Self.isVerified(address, region: region, in: session) { failed.append(text) }
-            }
-            if !failed.isEmpty {
-                throw SesameError(
-                    .messageRejected,
-                    "Email address is not verified. The following identities failed the check in region \(region.uppercased()): \(failed.joined(separator: ", "))")
-            }
-            let sent = try await session.recipientsAccepted(region: region, since: now.addingTimeInterval(-24 * 3600))
-            if limit >= 0 && sent + recipients.count > limit {
-                throw SesameError(.throttling, "Daily message quota exceeded.")
-            }
-            try await session.insertMessage(message)
+        // Checks use the region's cached state; the write goes through the group-commit writer.
+        let state = try await sendingState.state(region)
+        if !state.sendingEnabled {
+            throw SesameError(.sendingPaused, "Email sending is disabled for your entire Amazon SES account.")
         }
+        if let name = submission.configurationSet, !state.configurationSets.contains(name) {
+            throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
+        }
+        var failed: [String] = []
+        for text in submission.identitiesToCheck {
+            let address = try Self.parseAddress(text)
+            if !state.verified.contains(address.address.lowercased()) && !state.verified.contains(address.domain) { failed.append(text) }
+        }
+        if !failed.isEmpty {
+            throw SesameError(
+                .messageRejected,
+                "Email address is not verified. The following identities failed the check in region \(region.uppercased()): \(failed.joined(separator: ", "))")
+        }
+        try await writer.write(message, dailyLimit: limit)
         return messageID
     }
 

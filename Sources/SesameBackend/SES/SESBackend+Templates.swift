@@ -119,6 +119,7 @@ extension SESBackend {
         try authorize(caller, "ses:CreateConfigurationSet", "*")
         let now = clock.now()
         let created = try await store.write { session in try await session.insertConfigurationSet(region: region, name: name, at: now) }
+        sendingState.invalidate(region)
         if !created { throw SesameError(.configurationSetAlreadyExists, "Configuration set <\(name)> already exists.") }
     }
 
@@ -152,6 +153,7 @@ extension SESBackend {
             }
             try await session.deleteConfigurationSet(region: region, name: name)
         }
+        sendingState.invalidate(region)
     }
 
     // MARK: Statistics

@@ -24,6 +24,7 @@ extension SESBackend {
             }
             try await session.putIdentity(identity)
         }
+        sendingState.invalidate(region)
         return identity
     }
 
@@ -41,5 +42,6 @@ extension SESBackend {
         let identity = try await getEmailIdentity(caller, region: region, name: name)
         try authorize(caller, "ses:DeleteEmailIdentity", identityARN(caller, region, identity.name))
         try await store.write { session in try await session.deleteIdentity(region: region, name: identity.name) }
+        sendingState.invalidate(region)
     }
 }

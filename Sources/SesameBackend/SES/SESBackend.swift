@@ -21,11 +21,16 @@ public struct SESBackend: Sendable {
     public let store: any Store
     public let clock: any WallClock
     public var configuration: Configuration
+    /// The one writer of accepted messages (group commit).
+    public let writer: MessageWriter
+    let sendingState: SendingStateCache
 
     public init(store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init()) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
+        self.writer = MessageWriter(store: store)
+        self.sendingState = SendingStateCache(store: store)
     }
 
     func authorize(_ caller: Caller, _ action: String, _ resource: String, context: [String: [String]] = [:]) throws(SesameError) {
@@ -49,6 +54,7 @@ public struct SESBackend: Sendable {
         try await store.write { session in
             if try await session.identity(region: region, name: email) == nil { try await session.putIdentity(identity) }
         }
+        sendingState.invalidate(region)
     }
 
     /// Returns the TXT record value to publish at `_amazonses.DOMAIN`.
@@ -62,6 +68,7 @@ public struct SESBackend: Sendable {
         let fresh = Identity(
             region: region, name: name, kind: .domain, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
             verificationToken: token, createdAt: clock.now())
+        defer { sendingState.invalidate(region) }
         return try await store.write { session in
             if let existing = try await session.identity(region: region, name: name), let token = existing.verificationToken {
                 return token
@@ -115,6 +122,7 @@ public struct SESBackend: Sendable {
             try await session.deleteIdentity(region: region, name: name)
             if name != name.lowercased() { try await session.deleteIdentity(region: region, name: name.lowercased()) }
         }
+        sendingState.invalidate(region)
     }
 
     // MARK: Account
@@ -143,5 +151,6 @@ public struct SESBackend: Sendable {
     public func updateAccountSendingEnabled(_ caller: Caller, region: String, enabled: Bool) async throws {
         try authorize(caller, "ses:UpdateAccountSendingEnabled", "*")
         try await store.write { session in try await session.putSetting(Self.sendingKey(region), enabled ? "true" : "false") }
+        sendingState.invalidate(region)
     }
 }

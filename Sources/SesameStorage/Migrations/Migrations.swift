@@ -148,5 +148,21 @@ public enum Migrations {
                 )
                 """
             ]),
+        Migration(
+            version: 5, name: "per-minute send counters",
+            statements: [
+                """
+                CREATE TABLE send_counters (
+                    region TEXT NOT NULL,
+                    minute BIGINT NOT NULL,
+                    recipients BIGINT NOT NULL,
+                    PRIMARY KEY (region, minute)
+                )
+                """,
+                """
+                INSERT INTO send_counters (region, minute, recipients)
+                SELECT region, created_at / 60000, SUM(recipient_count) FROM messages GROUP BY region, created_at / 60000
+                """,
+            ]),
     ]
 }

@@ -403,6 +403,7 @@ extension SQLStoreSession {
                     \(bind: Timestamp.millis(message.createdAt)))
             """
         ).run()
+        try await countRecipients([message])
     }
 
     func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage] {
@@ -441,7 +442,7 @@ extension SQLStoreSession {
 
     func recipientsAccepted(region: String, since: Date) async throws -> Int {
         try await db.raw(
-            "SELECT COALESCE(SUM(recipient_count), 0) AS n FROM messages WHERE region = \(bind: region) AND created_at >= \(bind: Timestamp.millis(since))"
+            "SELECT CAST(COALESCE(SUM(recipients), 0) AS BIGINT) AS n FROM send_counters WHERE region = \(bind: region) AND minute >= \(bind: Timestamp.millis(since) / 60_000)"
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
@@ -527,8 +528,8 @@ extension SQLStoreSession {
     func recipientBuckets(region: String, since: Date, bucketMillis: Int64) async throws -> [(Int64, Int)] {
         try await db.raw(
             """
-            SELECT (created_at / \(bind: bucketMillis)) * \(bind: bucketMillis) AS bucket, SUM(recipient_count) AS n FROM messages
-            WHERE region = \(bind: region) AND created_at >= \(bind: Timestamp.millis(since))
+            SELECT ((minute * 60000) / \(bind: bucketMillis)) * \(bind: bucketMillis) AS bucket, CAST(SUM(recipients) AS BIGINT) AS n FROM send_counters
+            WHERE region = \(bind: region) AND minute >= \(bind: Timestamp.millis(since) / 60_000)
             GROUP BY 1 ORDER BY 1
             """
         ).all().map { (try $0.decode(column: "bucket", as: Int64.self), try $0.decode(column: "n", as: Int.self)) }
@@ -581,5 +582,52 @@ extension SQLStoreSession {
 
     func deleteSuppressed(region: String, address: String) async throws {
         try await db.raw("DELETE FROM ses_suppressed WHERE region = \(bind: region) AND address = \(bind: address.lowercased())").run()
+    }
+}
+
+// MARK: Batches
+
+extension SQLStoreSession {
+    /// Adds recipients to the per-minute counters that quotas and statistics read.
+    func countRecipients(_ messages: [StoredMessage]) async throws {
+        var totals: [String: [Int64: Int64]] = [:]
+        for message in messages {
+            totals[message.region, default: [:]][Timestamp.millis(message.createdAt) / 60_000, default: 0] += Int64(message.destinations.count)
+        }
+        for (region, minutes) in totals {
+            for (minute, count) in minutes {
+                try await db.raw(
+                    """
+                    INSERT INTO send_counters (region, minute, recipients) VALUES (\(bind: region), \(bind: minute), \(bind: count))
+                    ON CONFLICT (region, minute) DO UPDATE SET recipients = send_counters.recipients + excluded.recipients
+                    """
+                ).run()
+            }
+        }
+    }
+
+    func insertMessages(_ messages: [StoredMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        var query = SQLQueryString(
+            "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at) VALUES ")
+        let encoder = JSONEncoder()
+        for (index, message) in messages.enumerated() {
+            let destinations = String(decoding: try encoder.encode(message.destinations), as: UTF8.self)
+            if index > 0 { query += ", " }
+            query += (
+                """
+                (\(bind: message.id), \(bind: message.region), \(bind: message.source), \(bind: destinations), \(bind: message.destinations.count),
+                 \(bind: message.subject), \(bind: Data(message.raw).base64EncodedString()), \(bind: message.principalARN), \(bind: message.via),
+                 \(bind: Timestamp.millis(message.createdAt)))
+                """ as SQLQueryString)
+        }
+        try await db.raw(query).run()
+        try await countRecipients(messages)
+    }
+
+    func allConfigurationSetNames(region: String) async throws -> [String] {
+        try await db.raw("SELECT name FROM ses_configuration_sets WHERE region = \(bind: region)").all().map {
+            try $0.decode(column: "name", as: String.self)
+        }
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import SesameCore
+import SesameStorage
+
+/// What the send path checks for every message (sending switch, verified identities,
+/// configuration sets), kept per region for a moment so a send costs no extra queries.
+/// Writes made through this node clear it at once; another node's writes are seen within `ttl`.
+final class SendingStateCache: Sendable {
+    struct RegionState {
+        var loadedAt: ContinuousClock.Instant
+        var sendingEnabled: Bool
+        var verified: Set<String>
+        var configurationSets: Set<String>
+    }
+
+    let store: any Store
+    let ttl: Duration
+    let states = Locked<[String: RegionState]>([:])
+
+    init(store: any Store, ttl: Duration = .seconds(2)) {
+        self.store = store
+        self.ttl = ttl
+    }
+
+    func invalidate(_ region: String) {
+        states.withLock { $0[region] = nil }
+    }
+
+    func state(_ region: String) async throws -> RegionState {
+        let now = ContinuousClock.now
+        if let cached = states.withLock({ $0[region] }), now - cached.loadedAt < ttl { return cached }
+        let loaded = try await store.read { session in
+            let enabled = try await session.setting(SESBackend.sendingKey(region)) != "false"
+            let identities = try await session.identities(region: region, kind: nil, afterName: nil, limit: 1_000_000)
+            let sets = try await session.allConfigurationSetNames(region: region)
+            return RegionState(
+                loadedAt: now, sendingEnabled: enabled,
+                verified: Set(identities.filter { $0.status == .success }.map { $0.name.lowercased() }),
+                configurationSets: Set(sets))
+        }
+        states.withLock { $0[region] = loaded }
+        return loaded
+    }
+}
