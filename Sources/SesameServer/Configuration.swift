@@ -45,6 +45,10 @@ public struct SesameConfiguration: Sendable {
     public var seed = Bootstrap.Seed()
     /// bcrypt cost for console passwords.
     public var passwordCost: UInt8 = 10
+    /// Recipients per 24 hours per region; -1 for no limit.
+    public var max24HourSend = 50_000
+    /// Recipients per second per region; -1 for no limit.
+    public var maxSendRate = 14
 
     public init() {}
 

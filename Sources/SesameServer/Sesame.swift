@@ -68,7 +68,10 @@ public struct Sesame: Sendable {
         let clock = SystemWallClock()
         let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
         let router = Router(context: SesameRequestContext.self)
-        let ses = SESBackend(store: store, clock: clock)
+        var sesConfiguration = SESBackend.Configuration()
+        sesConfiguration.max24HourSend = configuration.max24HourSend
+        sesConfiguration.maxSendRate = configuration.maxSendRate
+        let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration)
         APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: clock)
         let address = configuration.httpAddress
         return Application(

@@ -63,6 +63,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
     var region: [String] = []
 
+    @Option(name: .customLong("max-24-hour-send"), help: ArgumentHelp("Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; -1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000)", valueName: "n"))
+    var max24HourSend: Int?
+
+    @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; -1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14)", valueName: "n"))
+    var maxSendRate: Int?
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
     var logLevel: String?
 
@@ -91,6 +97,14 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--region '\(name)' is not a region name like us-east-1 or eu-west-1.")
             }
             configuration.regions = regions
+        }
+        if let quota = max24HourSend ?? Environment.value("SESAME_MAX_24_HOUR_SEND").flatMap({ Int($0) }) {
+            guard quota >= -1 else { throw ValidationError("--max-24-hour-send must be -1 (no limit) or a number of recipients.") }
+            configuration.max24HourSend = quota
+        }
+        if let rate = maxSendRate ?? Environment.value("SESAME_MAX_SEND_RATE").flatMap({ Int($0) }) {
+            guard rate >= -1 else { throw ValidationError("--max-send-rate must be -1 (no limit) or recipients per second.") }
+            configuration.maxSendRate = rate
         }
         configuration.masterKey = Environment.value("SESAME_MASTER_KEY")
         configuration.seed = Bootstrap.Seed(
@@ -147,7 +161,7 @@ enum Banner {
             "Sesame \(SesameVersion.current) is running.",
             "  Account ID:   \(sesame.account.id)",
             "  Root user:    \(sesame.account.rootEmail)",
-            "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS, SES v1)",
+            "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS, SES v1 and v2)",
             "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) STARTTLS, \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) TLS (reserved, not served yet)",
             "  Regions:      \(c.regions.joined(separator: ", "))",
             "  Data:         \(sesame.store.engine) at \(sesame.store.location)",

@@ -49,13 +49,14 @@ def create_database():
 class Sesame:
     """One running `sesame serve` process with its own data directory and ports."""
 
-    def __init__(self, data_dir, database_url=None, env=None, regions=("us-east-1",)):
+    def __init__(self, data_dir, database_url=None, env=None, regions=("us-east-1",), args=()):
         self.data_dir = data_dir
         self.database_url = database_url
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.extra_env = env or {}
         self.regions = regions
+        self.extra_args = list(args)
         self.proc = None
         self.output = ""
 
@@ -68,6 +69,7 @@ class Sesame:
             args += ["--region", region]
         if self.database_url:
             args += ["--database-url", self.database_url]
+        args += self.extra_args
         self.log_path = os.path.join(self.data_dir + ".log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
@@ -113,7 +115,7 @@ class Sesame:
         return boto3.client(
             service, endpoint_url=self.endpoint, region_name=region,
             aws_access_key_id=key_id, aws_secret_access_key=secret,
-            config=botocore.config.Config(retries={"max_attempts": 1}))
+            config=botocore.config.Config(retries={"total_max_attempts": 1}))
 
     def root_client(self, service, region="us-east-1"):
         creds = self.root_credentials()

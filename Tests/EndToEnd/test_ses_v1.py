@@ -187,3 +187,30 @@ def test_aws_cli_and_capture_endpoint(sesame):
 def test_unserved_region_is_refused(sesame):
     code, message, status = error_of(sesame.root_client("ses", region="ap-south-1").get_send_quota)
     assert code == "SignatureDoesNotMatch" and "ap-south-1" in message
+
+
+def test_configured_quota_and_rate_are_reported_and_enforced(tmpdir_path):
+    import os
+    import time
+    from conftest import Sesame
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--max-24-hour-send", "5", "--max-send-rate", "2"]).start()
+    try:
+        ses = node.root_client("ses")
+        assert ses.get_send_quota()["Max24HourSend"] == 5.0 and ses.get_send_quota()["MaxSendRate"] == 2.0
+        assert node.root_client("sesv2").get_account()["SendQuota"]["Max24HourSend"] == 5.0
+        ses.verify_email_identity(EmailAddress="q@example.com")
+        def send(n):
+            return ses.send_email(Source="q@example.com", Destination={"ToAddresses": [f"r{i}@example.net" for i in range(n)]},
+                                  Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+        send(2)
+        code, message, status = error_of(send, 1)
+        assert (code, message, status) == ("Throttling", "Maximum sending rate exceeded.", 400)
+        time.sleep(1.1)
+        send(2)
+        time.sleep(1.1)
+        code, message, _ = error_of(send, 2)
+        assert (code, message) == ("Throttling", "Daily message quota exceeded.")
+        assert ses.get_send_quota()["SentLast24Hours"] == 4.0
+        assert len(captured(node)) == 2
+    finally:
+        assert node.stop() == 0

@@ -109,6 +109,9 @@ extension SESBackend {
             id: messageID, region: region, source: from.address, destinations: recipients, subject: submission.subject,
             raw: submission.raw, principalARN: caller.principal.arn, via: submission.via, createdAt: now)
         let limit = configuration.max24HourSend
+        if !rateLimiter.admit(region: region, count: recipients.count, perSecond: configuration.maxSendRate) {
+            throw SesameError(.throttling, "Maximum sending rate exceeded.")
+        }
         // Checks use the region's cached state; the write goes through the group-commit writer.
         let state = try await sendingState.state(region)
         if !state.sendingEnabled {

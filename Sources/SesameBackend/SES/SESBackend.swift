@@ -9,7 +9,7 @@ public struct SESBackend: Sendable {
     public struct Configuration: Sendable {
         /// Recipients per 24 hours per region (SES's production default is 50,000).
         public var max24HourSend: Int = 50_000
-        /// Messages per second per region.
+        /// Recipients per second per region on this node (SES's production default is 14); -1: no limit.
         public var maxSendRate: Int = 14
         /// New identities are verified at once (capture mode, like the SES emulators).
         public var verifyIdentitiesImmediately = true
@@ -24,6 +24,7 @@ public struct SESBackend: Sendable {
     /// The one writer of accepted messages (group commit).
     public let writer: MessageWriter
     let sendingState: SendingStateCache
+    let rateLimiter = RateLimiter()
 
     public init(store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init()) {
         self.store = store

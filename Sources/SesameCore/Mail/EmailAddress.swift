@@ -21,12 +21,12 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `a@b.example`, `<a@b.example>` or `Name <a@b.example>` (quotes around the name allowed).
     public static func parse(_ text: String) -> EmailAddress? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimSpaces(text)
         var name: String?
         var address = trimmed
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            var displayName = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            var displayName = trimSpaces(String(trimmed[..<open]))
             if displayName.hasPrefix("\""), displayName.hasSuffix("\""), displayName.count >= 2 {
                 displayName = String(displayName.dropFirst().dropLast())
             }
@@ -48,12 +48,24 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
         return isValidDomain(String(domain))
     }
 
+    static func trimSpaces(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var lo = 0, hi = bytes.count
+        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+        if lo == 0 && hi == bytes.count { return text }
+        return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+
     public static func isValidDomain(_ domain: String) -> Bool {
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard !labels.isEmpty, labels.count <= 127 else { return false }
         for label in labels {
             guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else { return false }
-            guard label.unicodeScalars.allSatisfy({ ($0.value > 0x7F) || $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+            guard
+                label.utf8.allSatisfy({ c in
+                    c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
+                })
             else { return false }
         }
         return true

@@ -11,9 +11,9 @@ public enum MIME {
         gmtime_r(&t, &parts)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(
-            format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", days[Int(parts.tm_wday)], Int(parts.tm_mday), months[Int(parts.tm_mon)],
-            Int(parts.tm_year) + 1900, Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
     }
 
     /// An RFC 2047 encoded word when the text is not plain ASCII, else the text itself.
@@ -57,13 +57,28 @@ public enum MIME {
         return lines.joined(separator: crlf)
     }
 
-    /// A text part: 7bit when it is short-lined ASCII, else base64 (always safe).
+    /// A text part: 7bit when it is short-lined ASCII (line ends normalized to CRLF), else base64.
+    /// Byte loops rather than Foundation string calls: this runs for every message sent.
     static func part(contentType: String, body: String) -> String {
-        let ascii = body.unicodeScalars.allSatisfy { $0.isASCII }
-        let shortLines = body.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 900 }
-        if ascii && shortLines {
-            let normalized = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: crlf)
-            return "Content-Type: \(contentType); charset=UTF-8" + crlf + "Content-Transfer-Encoding: 7bit" + crlf + crlf + normalized
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(body.utf8.count + 64)
+        var ascii = true, lineLength = 0, longLine = false
+        var previous: UInt8 = 0
+        for c in body.utf8 {
+            if c >= 0x80 || (c < 0x20 && c != 0x0A && c != 0x0D && c != 0x09) { ascii = false }
+            if c == 0x0A {
+                if previous != 0x0D { normalized.append(0x0D) }
+                lineLength = 0
+            } else {
+                lineLength += 1
+                if lineLength > 900 { longLine = true }
+            }
+            normalized.append(c)
+            previous = c
+        }
+        if ascii && !longLine {
+            return "Content-Type: \(contentType); charset=UTF-8" + crlf + "Content-Transfer-Encoding: 7bit" + crlf + crlf
+                + String(decoding: normalized, as: UTF8.self)
         }
         return "Content-Type: \(contentType); charset=UTF-8" + crlf + "Content-Transfer-Encoding: base64" + crlf + crlf
             + base64Lines(Array(body.utf8))
