@@ -63,10 +63,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
     var region: [String] = []
 
-    @Option(name: .customLong("max-24-hour-send"), help: ArgumentHelp("Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; -1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000)", valueName: "n"))
+    @Option(name: .customLong("max-24-hour-send"), help: ArgumentHelp("Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; --max-24-hour-send=-1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000)", valueName: "n"))
     var max24HourSend: Int?
 
-    @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; -1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14)", valueName: "n"))
+    @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; --max-send-rate=-1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14)", valueName: "n"))
     var maxSendRate: Int?
 
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
