@@ -18,25 +18,18 @@ public enum SESv1Service {
         return QueryService(signingNames: ["ses", "email"], namespace: namespace, version: "2010-12-01", actions: actions, acceptsGlobalRegion: false)
     }
 
-    static func required(_ p: QueryParameters, _ name: String) throws -> String {
-        guard let value = p[name] else {
-            throw AWSError(code: "ValidationError", status: 400, message: "1 validation error detected: Value null at '\(QueryParameters.fieldName(name))' failed to satisfy constraint: Member must not be null")
-        }
-        return value
-    }
-
     static func addIdentityActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
         actions["VerifyEmailIdentity"] = { call in
-            try await ses.verifyEmailIdentity(call.caller, region: call.region, email: try required(call.parameters, "EmailAddress"))
+            try await ses.verifyEmailIdentity(call.caller, region: call.region, email: try call.parameters.required("EmailAddress"))
             return QueryResult { _ in }
         }
         actions["VerifyEmailAddress"] = { call in
             try await ses.verifyEmailIdentity(
-                call.caller, region: call.region, email: try required(call.parameters, "EmailAddress"), action: "ses:VerifyEmailAddress")
+                call.caller, region: call.region, email: try call.parameters.required("EmailAddress"), action: "ses:VerifyEmailAddress")
             return .empty
         }
         actions["VerifyDomainIdentity"] = { call in
-            let token = try await ses.verifyDomainIdentity(call.caller, region: call.region, domain: try required(call.parameters, "Domain"))
+            let token = try await ses.verifyDomainIdentity(call.caller, region: call.region, domain: try call.parameters.required("Domain"))
             return QueryResult { $0.element("VerificationToken", token) }
         }
         actions["ListIdentities"] = { call in
@@ -76,12 +69,12 @@ public enum SESv1Service {
             }
         }
         actions["DeleteIdentity"] = { call in
-            try await ses.deleteIdentity(call.caller, region: call.region, name: try required(call.parameters, "Identity"))
+            try await ses.deleteIdentity(call.caller, region: call.region, name: try call.parameters.required("Identity"))
             return QueryResult { _ in }
         }
         actions["DeleteVerifiedEmailAddress"] = { call in
             try await ses.deleteIdentity(
-                call.caller, region: call.region, name: try required(call.parameters, "EmailAddress"), action: "ses:DeleteVerifiedEmailAddress")
+                call.caller, region: call.region, name: try call.parameters.required("EmailAddress"), action: "ses:DeleteVerifiedEmailAddress")
             return .empty
         }
     }
@@ -90,19 +83,17 @@ public enum SESv1Service {
         actions["SendEmail"] = { call in
             let p = call.parameters
             let text = p["Message.Body.Text.Data"], html = p["Message.Body.Html.Data"]
-            guard p["Message.Subject.Data"] != nil else {
-                throw AWSError(code: "ValidationError", status: 400, message: "1 validation error detected: Value null at 'message.subject' failed to satisfy constraint: Member must not be null")
-            }
+            let subject = try p.required("Message.Subject.Data")
             let id = try await ses.sendEmail(
-                call.caller, region: call.region, source: try required(p, "Source"),
+                call.caller, region: call.region, source: try p.required("Source"),
                 to: p.list("Destination.ToAddresses"), cc: p.list("Destination.CcAddresses"), bcc: p.list("Destination.BccAddresses"),
-                replyTo: p.list("ReplyToAddresses"), subject: p["Message.Subject.Data"] ?? "", text: text, html: html,
+                replyTo: p.list("ReplyToAddresses"), subject: subject, text: text, html: html,
                 configurationSet: p["ConfigurationSetName"])
             return QueryResult { $0.element("MessageId", id) }
         }
         actions["SendRawEmail"] = { call in
             let p = call.parameters
-            guard let data = Data(base64Encoded: try required(p, "RawMessage.Data")) else {
+            guard let data = Data(base64Encoded: try p.required("RawMessage.Data")) else {
                 throw AWSError(code: "InvalidParameterValue", status: 400, message: "RawMessage.Data must be base64-encoded.")
             }
             let id = try await ses.sendRawEmail(
@@ -133,7 +124,7 @@ public enum SESv1Service {
 
     static func template(_ p: QueryParameters) throws -> EmailTemplate {
         EmailTemplate(
-            name: try required(p, "Template.TemplateName"), subject: p["Template.SubjectPart"], text: p["Template.TextPart"],
+            name: try p.required("Template.TemplateName"), subject: p["Template.SubjectPart"], text: p["Template.TextPart"],
             html: p["Template.HtmlPart"], createdAt: Date())
     }
 
@@ -147,7 +138,7 @@ public enum SESv1Service {
             return QueryResult { _ in }
         }
         actions["GetTemplate"] = { call in
-            let found = try await ses.getTemplate(call.caller, region: call.region, name: try required(call.parameters, "TemplateName"))
+            let found = try await ses.getTemplate(call.caller, region: call.region, name: try call.parameters.required("TemplateName"))
             return QueryResult { xml in
                 xml.element("Template") { xml in
                     xml.element("TemplateName", found.name)
@@ -158,7 +149,7 @@ public enum SESv1Service {
             }
         }
         actions["DeleteTemplate"] = { call in
-            try await ses.deleteTemplate(call.caller, region: call.region, name: try required(call.parameters, "TemplateName"))
+            try await ses.deleteTemplate(call.caller, region: call.region, name: try call.parameters.required("TemplateName"))
             return QueryResult { _ in }
         }
         actions["ListTemplates"] = { call in
@@ -175,22 +166,22 @@ public enum SESv1Service {
         actions["TestRenderTemplate"] = { call in
             let p = call.parameters
             let rendered = try await ses.testRenderTemplate(
-                call.caller, region: call.region, name: try required(p, "TemplateName"), dataJSON: try required(p, "TemplateData"))
+                call.caller, region: call.region, name: try p.required("TemplateName"), dataJSON: try p.required("TemplateData"))
             return QueryResult { $0.element("RenderedTemplate", rendered) }
         }
         actions["SendTemplatedEmail"] = { call in
             let p = call.parameters
             let id = try await ses.sendTemplatedEmail(
-                call.caller, region: call.region, source: try required(p, "Source"), to: p.list("Destination.ToAddresses"),
+                call.caller, region: call.region, source: try p.required("Source"), to: p.list("Destination.ToAddresses"),
                 cc: p.list("Destination.CcAddresses"), bcc: p.list("Destination.BccAddresses"), replyTo: p.list("ReplyToAddresses"),
-                templateName: try required(p, "Template"), dataJSON: try required(p, "TemplateData"), configurationSet: p["ConfigurationSetName"])
+                templateName: try p.required("Template"), dataJSON: try p.required("TemplateData"), configurationSet: p["ConfigurationSetName"])
             return QueryResult { $0.element("MessageId", id) }
         }
         actions["SendBulkTemplatedEmail"] = { call in
             let p = call.parameters
-            let source = try required(p, "Source")
-            let templateName = try required(p, "Template")
-            let defaultData = try required(p, "DefaultTemplateData")
+            let source = try p.required("Source")
+            let templateName = try p.required("Template")
+            let defaultData = try p.required("DefaultTemplateData")
             // Each destination succeeds or fails on its own, as SES reports per destination.
             var statuses: [(status: String, id: String?, error: String?)] = []
             var index = 1
@@ -238,11 +229,11 @@ public enum SESv1Service {
 
     static func addConfigurationSetActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
         actions["CreateConfigurationSet"] = { call in
-            try await ses.createConfigurationSet(call.caller, region: call.region, name: try required(call.parameters, "ConfigurationSet.Name"))
+            try await ses.createConfigurationSet(call.caller, region: call.region, name: try call.parameters.required("ConfigurationSet.Name"))
             return QueryResult { _ in }
         }
         actions["DescribeConfigurationSet"] = { call in
-            let name = try required(call.parameters, "ConfigurationSetName")
+            let name = try call.parameters.required("ConfigurationSetName")
             try await ses.describeConfigurationSet(call.caller, region: call.region, name: name)
             return QueryResult { xml in xml.element("ConfigurationSet") { $0.element("Name", name) } }
         }
@@ -255,7 +246,7 @@ public enum SESv1Service {
             }
         }
         actions["DeleteConfigurationSet"] = { call in
-            try await ses.deleteConfigurationSet(call.caller, region: call.region, name: try required(call.parameters, "ConfigurationSetName"))
+            try await ses.deleteConfigurationSet(call.caller, region: call.region, name: try call.parameters.required("ConfigurationSetName"))
             return QueryResult { _ in }
         }
         actions["GetSendStatistics"] = { call in

@@ -133,16 +133,4 @@ extension SESBackend {
         try await writer.write(message, dailyLimit: limit)
         return messageID
     }
-
-    /// An address may send when it, or its domain, is a verified identity in the region.
-    static func isVerified(_ address: EmailAddress, region: String, in session: any StoreSession) async throws -> Bool {
-        if let identity = try await session.identity(region: region, name: address.address), identity.status == .success { return true }
-        if address.address != address.address.lowercased(),
-            let identity = try await session.identity(region: region, name: address.address.lowercased()), identity.status == .success
-        {
-            return true
-        }
-        if let identity = try await session.identity(region: region, name: address.domain), identity.status == .success { return true }
-        return false
-    }
 }

@@ -7,16 +7,17 @@ extension SESBackend {
         SesameError(.templateDoesNotExist, "Template \(name) does not exist.")
     }
 
-    static func validateTemplateName(_ name: String) throws(SesameError) {
+    /// Template and configuration set names: 1-64 characters of A-Z, a-z, 0-9, '-' and '_'.
+    static func validateName(_ name: String, of kind: String) throws(SesameError) {
         guard !name.isEmpty, name.count <= 64,
             name.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" })
         else {
-            throw SesameError(.invalidParameterValue, "Template name must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_' (got '\(name)').")
+            throw SesameError(.invalidParameterValue, "\(kind) name must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_' (got '\(name)').")
         }
     }
 
     public func createTemplate(_ caller: Caller, region: String, template: EmailTemplate) async throws {
-        try Self.validateTemplateName(template.name)
+        try Self.validateName(template.name, of: "Template")
         try authorize(caller, "ses:CreateTemplate", "*")
         let created = try await store.write { session in try await session.putTemplate(region: region, template, replace: false) }
         if !created { throw SesameError(.alreadyExists, "Template \(template.name) already exists.") }
@@ -106,16 +107,8 @@ extension SESBackend {
 
     // MARK: Configuration sets
 
-    static func validateConfigurationSetName(_ name: String) throws(SesameError) {
-        guard !name.isEmpty, name.count <= 64,
-            name.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" })
-        else {
-            throw SesameError(.invalidParameterValue, "Configuration set name must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_' (got '\(name)').")
-        }
-    }
-
     public func createConfigurationSet(_ caller: Caller, region: String, name: String) async throws {
-        try Self.validateConfigurationSetName(name)
+        try Self.validateName(name, of: "Configuration set")
         try authorize(caller, "ses:CreateConfigurationSet", "*")
         let now = clock.now()
         let created = try await store.write { session in try await session.insertConfigurationSet(region: region, name: name, at: now) }
