@@ -214,3 +214,19 @@ def test_configured_quota_and_rate_are_reported_and_enforced(tmpdir_path):
         assert len(captured(node)) == 2
     finally:
         assert node.stop() == 0
+
+
+def test_requests_signed_for_email_are_accepted(sesame):
+    """Some SDKs sign SES requests with the endpoint prefix `email` instead of `ses`."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    creds = sesame.root_credentials()
+    for service in ("ses", "email"):
+        request = AWSRequest(method="POST", url=sesame.endpoint + "/", data=b"Action=GetSendQuota&Version=2010-12-01",
+                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        SigV4Auth(Credentials(creds["Access key ID"], creds["Secret access key"]), service, "us-east-1").add_auth(request)
+        req = urllib.request.Request(request.url, data=request.body, headers=dict(request.headers.items()), method="POST")
+        with urllib.request.urlopen(req) as r:
+            body = r.read().decode()
+        assert "<Max24HourSend>50000.0</Max24HourSend>" in body, (service, body)
