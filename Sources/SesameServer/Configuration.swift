@@ -45,10 +45,12 @@ public struct SesameConfiguration: Sendable {
     public var seed = Bootstrap.Seed()
     /// bcrypt cost for console passwords.
     public var passwordCost: UInt8 = 10
-    /// Recipients per 24 hours per region; -1 for no limit.
-    public var max24HourSend = 50_000
-    /// Recipients per second per region; -1 for no limit.
-    public var maxSendRate = 14
+    /// Recipients per 24 hours per region; -1 for no limit; nil: SES's default (50,000, or 200 in the sandbox).
+    public var max24HourSend: Int?
+    /// Recipients per second per region; -1 for no limit; nil: SES's default (14, or 1 in the sandbox).
+    public var maxSendRate: Int?
+    /// SES's sandbox: recipients must be verified too, and the default quota is SES's sandbox quota.
+    public var sandbox = false
 
     public init() {}
 

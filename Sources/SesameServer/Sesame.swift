@@ -69,8 +69,9 @@ public struct Sesame: Sendable {
         let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
         let router = Router(context: SesameRequestContext.self)
         var sesConfiguration = SESBackend.Configuration()
-        sesConfiguration.max24HourSend = configuration.max24HourSend
-        sesConfiguration.maxSendRate = configuration.maxSendRate
+        sesConfiguration.sandbox = configuration.sandbox
+        sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
+        sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration)
         APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: clock)
         let address = configuration.httpAddress

@@ -63,11 +63,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
     var region: [String] = []
 
-    @Option(name: .customLong("max-24-hour-send"), help: ArgumentHelp("Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; --max-24-hour-send=-1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000)", valueName: "n"))
+    @Option(name: .customLong("max-24-hour-send"), help: ArgumentHelp("Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; --max-24-hour-send=-1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000; 200 in the sandbox)", valueName: "n"))
     var max24HourSend: Int?
 
-    @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; --max-send-rate=-1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14)", valueName: "n"))
+    @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; --max-send-rate=-1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14; 1 in the sandbox)", valueName: "n"))
     var maxSendRate: Int?
+
+    @Flag(help: ArgumentHelp("Run the account in SES's sandbox: recipients must be verified identities too (or the mailbox simulator), and the quota defaults to 200 recipients a day at 1 a second. [SESAME_SANDBOX=1]"))
+    var sandbox = false
 
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
     var logLevel: String?
@@ -106,6 +109,7 @@ struct Serve: AsyncParsableCommand {
             guard rate >= -1 else { throw ValidationError("--max-send-rate must be -1 (no limit) or recipients per second.") }
             configuration.maxSendRate = rate
         }
+        configuration.sandbox = sandbox || ["1", "true", "yes"].contains(Environment.value("SESAME_SANDBOX")?.lowercased() ?? "")
         configuration.masterKey = Environment.value("SESAME_MASTER_KEY")
         configuration.seed = Bootstrap.Seed(
             accountID: Environment.value("SESAME_ACCOUNT_ID"), rootEmail: Environment.value("SESAME_ROOT_EMAIL"),
@@ -163,7 +167,7 @@ enum Banner {
             "  Root user:    \(sesame.account.rootEmail)",
             "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS, SES v1 and v2)",
             "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) STARTTLS, \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) TLS (reserved, not served yet)",
-            "  Regions:      \(c.regions.joined(separator: ", "))",
+            "  Regions:      \(c.regions.joined(separator: ", "))" + (c.sandbox ? "  (sandbox: recipients must be verified)" : ""),
             "  Data:         \(sesame.store.engine) at \(sesame.store.location)",
             "  Master key:   \(sesame.masterKeySource)",
         ]

@@ -230,3 +230,28 @@ def test_requests_signed_for_email_are_accepted(sesame):
         with urllib.request.urlopen(req) as r:
             body = r.read().decode()
         assert "<Max24HourSend>50000.0</Max24HourSend>" in body, (service, body)
+
+
+def test_sandbox(tmpdir_path):
+    import os
+    import time
+    from conftest import Sesame
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--sandbox"]).start()
+    try:
+        ses = node.root_client("ses")
+        quota = ses.get_send_quota()
+        assert (quota["Max24HourSend"], quota["MaxSendRate"]) == (200.0, 1.0)
+        assert node.root_client("sesv2").get_account()["ProductionAccessEnabled"] is False
+        ses.verify_email_identity(EmailAddress="from@example.com")
+        message = {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}
+        code, text, _ = error_of(ses.send_email, Source="from@example.com",
+                                 Destination={"ToAddresses": ["stranger@example.net"]}, Message=message)
+        assert code == "MessageRejected"
+        assert text == "Email address is not verified. The following identities failed the check in region US-EAST-1: stranger@example.net"
+        ses.send_email(Source="from@example.com", Destination={"ToAddresses": ["success@simulator.amazonses.com"]}, Message=message)
+        time.sleep(1.1)
+        ses.verify_domain_identity(Domain="example.net")
+        ses.send_email(Source="from@example.com", Destination={"ToAddresses": ["stranger@example.net"]}, Message=message)
+        assert len(captured(node)) == 2
+    finally:
+        assert node.stop() == 0

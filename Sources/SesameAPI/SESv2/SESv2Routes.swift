@@ -100,7 +100,7 @@ public struct SESv2Routes: Sendable {
         let quota = try await ses.sendQuota(call.caller, region: call.region)
         let enabled = try await ses.accountSendingEnabled(call.caller, region: call.region)
         return try RESTJSONFrontDoor.json([
-            "DedicatedIpAutoWarmupEnabled": false, "EnforcementStatus": "HEALTHY", "ProductionAccessEnabled": true,
+            "DedicatedIpAutoWarmupEnabled": false, "EnforcementStatus": "HEALTHY", "ProductionAccessEnabled": !ses.configuration.sandbox,
             "SendQuota": ["Max24HourSend": quota.max24HourSend, "MaxSendRate": quota.maxSendRate, "SentLast24Hours": quota.sentLast24Hours],
             "SendingEnabled": enabled, "SuppressionAttributes": ["SuppressedReasons": [String]()],
         ])

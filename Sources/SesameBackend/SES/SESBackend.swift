@@ -13,6 +13,8 @@ public struct SESBackend: Sendable {
         public var maxSendRate: Int = 14
         /// New identities are verified at once (capture mode, like the SES emulators).
         public var verifyIdentitiesImmediately = true
+        /// SES's sandbox: recipients must be verified identities too (or the mailbox simulator).
+        public var sandbox = false
         public static let maxRecipients = 50
 
         public init() {}
