@@ -15,6 +15,7 @@ public enum APIRoutes {
         router.post("/") { request, context in await door.handle(request, context: context) }
         router.get("/") { request, context in await door.handle(request, context: context) }
         CapturedMailRoutes(store: ses.store, authenticator: authenticator).add(to: router)
+        IdentityVerificationRoutes(ses: ses).add(to: router)
         SESv2Routes(ses: ses, door: RESTJSONFrontDoor(authenticator: authenticator, regions: regions)).add(to: router)
     }
 }

@@ -51,6 +51,8 @@ public struct SesameConfiguration: Sendable {
     public var maxSendRate: Int?
     /// SES's sandbox: recipients must be verified too, and the default quota is SES's sandbox quota.
     public var sandbox = false
+    /// `immediate` (capture mode's default) or `email` (a confirmation link is mailed).
+    public var identityVerification = "immediate"
 
     public init() {}
 

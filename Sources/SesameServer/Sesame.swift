@@ -48,6 +48,18 @@ public struct Sesame: Sendable {
         }
     }
 
+    /// Opens (and migrates) the store a configuration names, for commands that work on it offline.
+    public static func openMigratedStore(_ configuration: SesameConfiguration, logger: Logger) async throws -> any Store {
+        let store = try await openStore(configuration, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return store
+    }
+
     static func openStore(_ configuration: SesameConfiguration, logger: Logger) async throws -> any Store {
         if let url = configuration.databaseURL {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("postgres+tcp://") else {
@@ -70,6 +82,8 @@ public struct Sesame: Sendable {
         let router = Router(context: SesameRequestContext.self)
         var sesConfiguration = SESBackend.Configuration()
         sesConfiguration.sandbox = configuration.sandbox
+        sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification != "email"
+        sesConfiguration.verificationBaseURL = "http://\(configuration.httpAddress)"
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration)

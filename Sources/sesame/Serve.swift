@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; --max-send-rate=-1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14; 1 in the sandbox)", valueName: "n"))
     var maxSendRate: Int?
 
+    @Option(help: ArgumentHelp("How new email identities are verified: immediate (at once, as in capture mode) or email (Sesame mails a confirmation link, served on the HTTP listener). Domains are then verified by the operator: sesame identities verify. [SESAME_IDENTITY_VERIFICATION] (default: immediate)", valueName: "mode"))
+    var identityVerification: String?
+
     @Flag(help: ArgumentHelp("Run the account in SES's sandbox: recipients must be verified identities too (or the mailbox simulator), and the quota defaults to 200 recipients a day at 1 a second. [SESAME_SANDBOX=1]"))
     var sandbox = false
 
@@ -110,6 +113,11 @@ struct Serve: AsyncParsableCommand {
             configuration.maxSendRate = rate
         }
         configuration.sandbox = sandbox || ["1", "true", "yes"].contains(Environment.value("SESAME_SANDBOX")?.lowercased() ?? "")
+        let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
+        guard verification == "immediate" || verification == "email" else {
+            throw ValidationError("--identity-verification must be immediate or email (got '\(verification)').")
+        }
+        configuration.identityVerification = verification
         configuration.masterKey = Environment.value("SESAME_MASTER_KEY")
         configuration.seed = Bootstrap.Seed(
             accountID: Environment.value("SESAME_ACCOUNT_ID"), rootEmail: Environment.value("SESAME_ROOT_EMAIL"),

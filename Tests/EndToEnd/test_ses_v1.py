@@ -255,3 +255,50 @@ def test_sandbox(tmpdir_path):
         assert len(captured(node)) == 2
     finally:
         assert node.stop() == 0
+
+
+def test_identity_verification_by_email_link_and_operator(tmpdir_path):
+    import os
+    import re
+    import subprocess
+    import time
+    import urllib.error
+    from conftest import SESAME_BIN, Sesame
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--identity-verification", "email"]).start()
+    try:
+        ses = node.root_client("ses")
+        message = {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}
+        ses.verify_email_identity(EmailAddress="person@example.com")
+        attrs = ses.get_identity_verification_attributes(Identities=["person@example.com"])["VerificationAttributes"]
+        assert attrs == {"person@example.com": {"VerificationStatus": "Pending"}}
+        assert error_of(ses.send_email, Source="person@example.com", Destination={"ToAddresses": ["a@example.net"]}, Message=message)[0] == "MessageRejected"
+
+        [mail] = captured(node)
+        assert mail["Destination"]["ToAddresses"] == ["person@example.com"]
+        assert mail["Subject"].startswith("Amazon Web Services – Email Address Verification Request")
+        link = re.search(r"(http://\S+/_sesame/verify-identity\?\S+)", mail["Body"]["text_part"]).group(1)
+        assert link.startswith(node.endpoint)
+
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            urllib.request.urlopen(link[:-4] + "0000")
+        assert bad.value.code == 400
+        with urllib.request.urlopen(link) as page:
+            assert page.status == 200 and "Congratulations" in page.read().decode()
+        attrs = ses.get_identity_verification_attributes(Identities=["person@example.com"])["VerificationAttributes"]
+        assert attrs["person@example.com"]["VerificationStatus"] == "Success"
+        ses.send_email(Source="person@example.com", Destination={"ToAddresses": ["a@example.net"]}, Message=message)
+        # Verification mail does not count against the quota.
+        assert ses.get_send_quota()["SentLast24Hours"] == 1.0
+
+        # Domains wait for the operator (who has checked the _amazonses TXT record).
+        token = ses.verify_domain_identity(Domain="example.org")["VerificationToken"]
+        assert ses.get_identity_verification_attributes(Identities=["example.org"])["VerificationAttributes"]["example.org"] == {
+            "VerificationStatus": "Pending", "VerificationToken": token}
+        out = subprocess.run([SESAME_BIN, "identities", "verify", "example.org", "--region", "us-east-1", "--data-dir", node.data_dir],
+                             capture_output=True, text=True, check=True).stdout
+        assert "example.org is verified in us-east-1" in out
+        time.sleep(2.2)
+        ses.send_email(Source="news@example.org", Destination={"ToAddresses": ["a@example.net"]}, Message=message)
+        assert node.root_client("sesv2").create_email_identity(EmailIdentity="other@example.com")["VerifiedForSendingStatus"] is False
+    finally:
+        assert node.stop() == 0

@@ -61,7 +61,8 @@ public enum SESv1Service {
                             xml.element("key", identity.name)
                             xml.element("value") { xml in
                                 xml.element("VerificationStatus", identity.status.rawValue)
-                                xml.element("VerificationToken", identity.verificationToken)
+                                // Only domains have a token to publish; an email's token is the secret in its link.
+                                if identity.kind == .domain { xml.element("VerificationToken", identity.verificationToken) }
                             }
                         }
                     }

@@ -29,7 +29,7 @@ public struct SESv2Routes: Sendable {
             "MailFromAttributes": ["BehaviorOnMxFailure": "USE_DEFAULT_VALUE"],
             "Policies": [String: String](), "Tags": [[String: String]](),
         ]
-        if identity.kind == .domain, let token = identity.verificationToken { out["VerificationInfo"] = ["SOARecord": [:], "ErrorType": NSNull()] as [String: Any]; out["VerificationToken"] = token }
+        if identity.kind == .domain, identity.verificationToken != nil { out["VerificationInfo"] = [String: String]() }
         return out
     }
 

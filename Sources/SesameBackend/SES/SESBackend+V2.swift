@@ -13,6 +13,13 @@ extension SESBackend {
         }
         let identityName = isEmail ? name : name.lowercased()
         try authorize(caller, "ses:CreateEmailIdentity", identityARN(caller, region, identityName))
+        if isEmail && !configuration.verifyIdentitiesImmediately {
+            if try await store.read({ session in try await session.identity(region: region, name: identityName) }) != nil {
+                throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
+            }
+            try await startEmailVerification(region: region, email: identityName, caller: caller)
+            return try await getEmailIdentity(caller, region: region, name: identityName)
+        }
         let identity = Identity(
             region: region, name: identityName, kind: isEmail ? .emailAddress : .domain,
             status: configuration.verifyIdentitiesImmediately ? .success : .pending,

@@ -15,6 +15,8 @@ public struct SESBackend: Sendable {
         public var verifyIdentitiesImmediately = true
         /// SES's sandbox: recipients must be verified identities too (or the mailbox simulator).
         public var sandbox = false
+        /// Where confirmation links point (`--identity-verification email`), e.g. `http://127.0.0.1:8080`.
+        public var verificationBaseURL = "http://127.0.0.1:8080"
         public static let maxRecipients = 50
 
         public init() {}
@@ -51,6 +53,11 @@ public struct SESBackend: Sendable {
             throw SesameError(.invalidParameterValue, "Invalid email address<\(email)>.")
         }
         try authorize(caller, action, identityARN(caller, region, email))
+        if !configuration.verifyIdentitiesImmediately {
+            try await startEmailVerification(region: region, email: email, caller: caller)
+            sendingState.invalidate(region)
+            return
+        }
         let identity = Identity(
             region: region, name: email, kind: .emailAddress, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
             verificationToken: nil, createdAt: clock.now())

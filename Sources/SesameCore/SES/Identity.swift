@@ -41,6 +41,8 @@ public struct StoredMessage: Sendable, Equatable {
     /// `SendEmail`, `SendRawEmail`, … or `SMTP`.
     public var via: String
     public var createdAt: Date
+    /// Whether its recipients count toward the sending quota and statistics (verification mail does not).
+    public var countsTowardQuota: Bool = true
 
     public init(
         id: String, region: String, source: String, destinations: [String], subject: String?, raw: [UInt8],

@@ -591,7 +591,7 @@ extension SQLStoreSession {
     /// Adds recipients to the per-minute counters that quotas and statistics read.
     func countRecipients(_ messages: [StoredMessage]) async throws {
         var totals: [String: [Int64: Int64]] = [:]
-        for message in messages {
+        for message in messages where message.countsTowardQuota {
             totals[message.region, default: [:]][Timestamp.millis(message.createdAt) / 60_000, default: 0] += Int64(message.destinations.count)
         }
         for (region, minutes) in totals {
