@@ -117,7 +117,10 @@ let package = Package(
             name: "SesameAWSProtocolTests",
             dependencies: ["SesameAWSProtocol", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "SesameAPITests", dependencies: ["SesameAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameAPITests",
+            dependencies: ["SesameAPI", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameStorageTests",
             dependencies: ["SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend"],
