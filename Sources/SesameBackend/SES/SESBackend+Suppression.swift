@@ -37,16 +37,12 @@ extension SESBackend {
         if let reason { try Self.validateReason(reason) }
         try authorize(caller, "ses:ListSuppressedDestinations", "*")
         let limit = min(max(pageSize ?? 1000, 1), 1000)
-        let after = nextToken.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let after = Self.tokenKey(nextToken)
         let rows = try await store.read { session in
             try await session.suppressedList(region: region, reason: reason, afterAddress: after, limit: limit + 1)
         }
         let items = rows.map { SuppressedDestination(address: $0.address, reason: $0.reason, updatedAt: $0.updatedAt) }
-        if items.count > limit {
-            let page = Array(items.prefix(limit))
-            return (page, Data(page[page.count - 1].address.utf8).base64EncodedString())
-        }
-        return (items, nil)
+        return Self.page(items, limit: limit) { $0.address }
     }
 
     public func deleteSuppressedDestination(_ caller: Caller, region: String, address: String) async throws {

@@ -50,13 +50,9 @@ extension SESBackend {
     ) {
         try authorize(caller, "ses:ListTemplates", "*")
         let limit = min(max(maxItems ?? 100, 1), 100)
-        let after = nextToken.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let after = Self.tokenKey(nextToken)
         let found = try await store.read { session in try await session.templates(region: region, afterName: after, limit: limit + 1) }
-        if found.count > limit {
-            let page = Array(found.prefix(limit))
-            return (page, Data(page[page.count - 1].name.utf8).base64EncodedString())
-        }
-        return (found, nil)
+        return Self.page(found, limit: limit) { $0.name }
     }
 
     /// Renders a template with data, mapping renderer failures to SES's errors.
@@ -128,14 +124,9 @@ extension SESBackend {
     ) {
         try authorize(caller, "ses:ListConfigurationSets", "*")
         let limit = min(max(maxItems ?? 1000, 1), 1000)
-        let after = nextToken.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let after = Self.tokenKey(nextToken)
         let found = try await store.read { session in try await session.configurationSets(region: region, afterName: after, limit: limit + 1) }
-        let names = found.map(\.name)
-        if names.count > limit {
-            let page = Array(names.prefix(limit))
-            return (page, Data(page[page.count - 1].utf8).base64EncodedString())
-        }
-        return (names, nil)
+        return Self.page(found.map(\.name), limit: limit) { $0 }
     }
 
     public func deleteConfigurationSet(_ caller: Caller, region: String, name: String) async throws {

@@ -38,6 +38,18 @@ public struct SESBackend: Sendable {
         self.sendingState = SendingStateCache(store: store)
     }
 
+    /// SES list tokens are the base64 of the last item's sort key.
+    static func tokenKey(_ token: String?) -> String? {
+        token.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Cuts `found` (fetched with `limit + 1`) to a page and the token for the next one.
+    static func page<T>(_ found: [T], limit: Int, key: (T) -> String) -> ([T], String?) {
+        guard found.count > limit else { return (found, nil) }
+        let page = Array(found.prefix(limit))
+        return (page, Data(key(page[page.count - 1]).utf8).base64EncodedString())
+    }
+
     func authorize(_ caller: Caller, _ action: String, _ resource: String, context: [String: [String]] = [:]) throws(SesameError) {
         try Authorizer.authorize(caller, action: action, resource: resource, context: context, style: .ses)
     }
@@ -103,11 +115,7 @@ public struct SESBackend: Sendable {
         let found = try await store.read { session in
             try await session.identities(region: region, kind: kind, afterName: after, limit: limit + 1)
         }
-        if found.count > limit {
-            let page = Array(found.prefix(limit))
-            return (page, Data(page[page.count - 1].name.utf8).base64EncodedString())
-        }
-        return (found, nil)
+        return Self.page(found, limit: limit) { $0.name }
     }
 
     public func identityAttributes(_ caller: Caller, region: String, names: [String]) async throws -> [Identity] {
