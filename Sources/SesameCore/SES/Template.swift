@@ -187,7 +187,7 @@ public enum TemplateRenderer {
         switch value {
         case let s as String: return s
         case let n as NSNumber:
-            if CFGetTypeIDIsBool(n) { return n.boolValue ? "true" : "false" }
+            if isBoolean(n) { return n.boolValue ? "true" : "false" }
             return n.stringValue
         case is NSNull: return ""
         default:
@@ -196,9 +196,9 @@ public enum TemplateRenderer {
         }
     }
 
-    static func CFGetTypeIDIsBool(_ n: NSNumber) -> Bool {
-        String(cString: n.objCType) == "c" && (n.intValue == 0 || n.intValue == 1) && type(of: n) != NSNumber.self ? true
-            : (n === NSNumber(value: true) || n === NSNumber(value: false))
+    /// JSON booleans arrive as NSNumbers of type `c` (char); JSON numbers never do.
+    static func isBoolean(_ n: NSNumber) -> Bool {
+        String(cString: n.objCType) == "c"
     }
 
     static func escape(_ text: String) -> String {
