@@ -4,6 +4,7 @@ SESAME_BIN names the binary (scripts/test builds it); SESAME_TEST_POSTGRES_URL n
 server where databases may be created (scripts/test starts a throwaway one).
 """
 import csv
+import json
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ import tempfile
 import time
 import uuid
 import urllib.parse
+import urllib.request
 
 import boto3
 import botocore.config
@@ -105,6 +107,12 @@ class Sesame:
         finally:
             self.log.close()
         return code
+
+    def captured(self, **query):
+        """The captured mail at /_aws/ses, optionally filtered (`id=`, `email=`)."""
+        qs = urllib.parse.urlencode(query)
+        with urllib.request.urlopen(f"{self.endpoint}/_aws/ses" + (f"?{qs}" if qs else "")) as r:
+            return json.load(r)["messages"]
 
     def root_credentials(self):
         with open(os.path.join(self.data_dir, "root-credentials.csv")) as f:

@@ -16,10 +16,6 @@ def error_of(call, *args, **kwargs):
     return err["Error"]["Code"], err["Error"]["Message"], err["ResponseMetadata"]["HTTPStatusCode"]
 
 
-def captured(node, **query):
-    qs = "&".join(f"{k}={v}" for k, v in query.items())
-    with urllib.request.urlopen(f"{node.endpoint}/_aws/ses" + (f"?{qs}" if qs else "")) as r:
-        return json.load(r)["messages"]
 
 
 def test_identities(sesame):
@@ -60,7 +56,7 @@ def test_send_email_builds_standard_mime(sesame):
     message_id = result["MessageId"]
     assert len(message_id) == 60 and message_id.endswith("-000000")
 
-    [entry] = captured(sesame, id=message_id)
+    [entry] = sesame.captured(id=message_id)
     assert entry["Destination"]["ToAddresses"] == ["to@example.net", "cc@example.net", "bcc@example.net"]
     assert entry["Subject"] == "Grüße — subject ✓"
     assert entry["Body"] == {"text_part": "Plain text, ünïcode.\nSecond line.", "html_part": "<p>HTML ✓</p>"}
@@ -89,7 +85,7 @@ def test_send_raw_email_keeps_bytes_and_strips_ses_headers(sesame):
            b"X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: campaign=launch\r\nMIME-Version: 1.0\r\n"
            b"Content-Type: text/plain; charset=utf-8\r\n\r\nExact body bytes.\r\n")
     message_id = ses.send_raw_email(RawMessage={"Data": raw})["MessageId"]
-    [entry] = captured(sesame, id=message_id)
+    [entry] = sesame.captured(id=message_id)
     assert entry["Destination"]["ToAddresses"] == ["one@example.net", "two@example.net"]
     assert "X-SES-" not in entry["RawData"]
     assert entry["RawData"].encode() == raw.replace(b"X-SES-CONFIGURATION-SET: marketing\r\nX-SES-MESSAGE-TAGS: campaign=launch\r\n", b"")
@@ -98,7 +94,7 @@ def test_send_raw_email_keeps_bytes_and_strips_ses_headers(sesame):
     # Source and Destinations override the headers.
     ses.verify_email_identity(EmailAddress="bounce@example.com")
     other = ses.send_raw_email(Source="bounce@example.com", Destinations=["only@example.net"], RawMessage={"Data": raw})["MessageId"]
-    [entry] = captured(sesame, id=other)
+    [entry] = sesame.captured(id=other)
     assert entry["Source"] == "bounce@example.com" and entry["Destination"]["ToAddresses"] == ["only@example.net"]
 
 
@@ -127,7 +123,7 @@ def test_send_errors(sesame):
                           Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
     assert code == "AccountSendingPausedException"
     ses.update_account_sending_enabled(Enabled=True)
-    assert captured(sesame) == []
+    assert sesame.captured() == []
 
 
 def test_quota_counts_recipients(sesame):
@@ -160,7 +156,7 @@ def test_sending_is_authorized_with_ses_conditions(sesame):
                       "ForAllValues:StringLike": {"ses:Recipients": ["*@example.net"]}}}]}
     iam.put_user_policy(UserName="app", PolicyName="send", PolicyDocument=json.dumps(policy))
     message_id = app.send_email(**send)["MessageId"]
-    assert captured(sesame, id=message_id)[0]["Principal"] == f"arn:aws:iam::{account}:user/app"
+    assert sesame.captured(id=message_id)[0]["Principal"] == f"arn:aws:iam::{account}:user/app"
     assert error_of(app.send_email, **dict(send, Source="other@example.com"))[0] == "AccessDenied"
     assert error_of(app.send_email, **dict(send, Destination={"ToAddresses": ["x@elsewhere.org"]}))[0] == "AccessDenied"
     # Other SES actions need their own permission.
@@ -177,11 +173,11 @@ def test_aws_cli_and_capture_endpoint(sesame):
     _, out, _ = sesame.cli("ses", "get-send-quota")
     assert json.loads(out)["SentLast24Hours"] == 1.0
 
-    assert [m["Id"] for m in captured(sesame, email="cli@example.com")] == [message_id]
-    assert captured(sesame, email="someone-else@example.com") == []
+    assert [m["Id"] for m in sesame.captured(email="cli@example.com")] == [message_id]
+    assert sesame.captured(email="someone-else@example.com") == []
     request = urllib.request.Request(f"{sesame.endpoint}/_aws/ses?id={message_id}", method="DELETE")
     assert urllib.request.urlopen(request).status == 204
-    assert captured(sesame) == []
+    assert sesame.captured() == []
 
 
 def test_unserved_region_is_refused(sesame):
@@ -211,7 +207,7 @@ def test_configured_quota_and_rate_are_reported_and_enforced(tmpdir_path):
         code, message, _ = error_of(send, 2)
         assert (code, message) == ("Throttling", "Daily message quota exceeded.")
         assert ses.get_send_quota()["SentLast24Hours"] == 4.0
-        assert len(captured(node)) == 2
+        assert len(node.captured()) == 2
     finally:
         assert node.stop() == 0
 
@@ -252,7 +248,7 @@ def test_sandbox(tmpdir_path):
         time.sleep(1.1)
         ses.verify_domain_identity(Domain="example.net")
         ses.send_email(Source="from@example.com", Destination={"ToAddresses": ["stranger@example.net"]}, Message=message)
-        assert len(captured(node)) == 2
+        assert len(node.captured()) == 2
     finally:
         assert node.stop() == 0
 
@@ -273,7 +269,7 @@ def test_identity_verification_by_email_link_and_operator(tmpdir_path):
         assert attrs == {"person@example.com": {"VerificationStatus": "Pending"}}
         assert error_of(ses.send_email, Source="person@example.com", Destination={"ToAddresses": ["a@example.net"]}, Message=message)[0] == "MessageRejected"
 
-        [mail] = captured(node)
+        [mail] = node.captured()
         assert mail["Destination"]["ToAddresses"] == ["person@example.com"]
         assert mail["Subject"].startswith("Amazon Web Services – Email Address Verification Request")
         link = re.search(r"(http://\S+/_sesame/verify-identity\?\S+)", mail["Body"]["text_part"]).group(1)

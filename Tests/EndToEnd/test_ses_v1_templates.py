@@ -15,10 +15,6 @@ def error_of(call, *args, **kwargs):
     return err["Error"]["Code"], err["Error"]["Message"]
 
 
-def captured(node, **query):
-    qs = "&".join(f"{k}={v}" for k, v in query.items())
-    with urllib.request.urlopen(f"{node.endpoint}/_aws/ses" + (f"?{qs}" if qs else "")) as r:
-        return json.load(r)["messages"]
 
 
 TEMPLATE = {"TemplateName": "welcome", "SubjectPart": "Welcome, {{name}}!",
@@ -61,7 +57,7 @@ def test_templated_and_bulk_sends(sesame):
     data = {"name": "Bo", "plan": {"tier": "free"}, "vip": False, "items": []}
     message_id = ses.send_templated_email(Source="hello@example.com", Destination={"ToAddresses": ["bo@example.net"]},
                                           Template="welcome", TemplateData=json.dumps(data))["MessageId"]
-    [entry] = captured(sesame, id=message_id)
+    [entry] = sesame.captured(id=message_id)
     assert entry["Subject"] == "Welcome, Bo!"
     assert entry["Body"]["text_part"] == "Hi Bo, your plan is free."
     assert entry["Via"] == "SendTemplatedEmail"
@@ -78,7 +74,7 @@ def test_templated_and_bulk_sends(sesame):
             {"Destination": {"ToAddresses": ["three@example.net"]}, "ReplacementTemplateData": json.dumps({"plan": {}})},
         ])["Status"]
     assert [s["Status"] for s in result] == ["Success", "Success", "InvalidParameterValue"]
-    subjects = {m["Destination"]["ToAddresses"][0]: m["Subject"] for m in captured(sesame)}
+    subjects = {m["Destination"]["ToAddresses"][0]: m["Subject"] for m in sesame.captured()}
     assert subjects["one@example.net"] == "Welcome, friend!" and subjects["two@example.net"] == "Welcome, Two!"
     assert "three@example.net" not in subjects
 

@@ -16,10 +16,6 @@ def error_of(call, *args, **kwargs):
     return err["Error"]["Code"], err["Error"]["Message"], err["ResponseMetadata"]["HTTPStatusCode"], err["ResponseMetadata"]["HTTPHeaders"]
 
 
-def captured(node, **query):
-    qs = "&".join(f"{k}={v}" for k, v in query.items())
-    with urllib.request.urlopen(f"{node.endpoint}/_aws/ses" + (f"?{qs}" if qs else "")) as r:
-        return json.load(r)["messages"]
 
 
 def test_identities(sesame):
@@ -52,22 +48,22 @@ def test_send_simple_raw_and_template(sesame):
         FromEmailAddress="Team <team@example.com>", Destination={"ToAddresses": ["a@example.net"], "BccAddresses": ["b@example.net"]},
         Content={"Simple": {"Subject": {"Data": "v2 ✓"}, "Body": {"Text": {"Data": "text"}, "Html": {"Data": "<i>html</i>"}},
                             "Headers": [{"Name": "X-Custom", "Value": "yes"}]}})["MessageId"]
-    [entry] = captured(sesame, id=simple)
+    [entry] = sesame.captured(id=simple)
     parsed = email.message_from_string(entry["RawData"], policy=email.policy.default)
     assert parsed["Subject"] == "v2 ✓" and parsed["X-Custom"] == "yes"
     assert entry["Destination"]["ToAddresses"] == ["a@example.net", "b@example.net"]
 
     raw = b"From: team@example.com\r\nTo: c@example.net\r\nSubject: raw v2\r\n\r\nhello\r\n"
     raw_id = v2.send_email(Content={"Raw": {"Data": raw}})["MessageId"]
-    assert captured(sesame, id=raw_id)[0]["RawData"].encode() == raw
+    assert sesame.captured(id=raw_id)[0]["RawData"].encode() == raw
 
     v2.create_email_template(TemplateName="t2", TemplateContent={"Subject": "Hi {{n}}", "Text": "Body {{n}}"})
     t_id = v2.send_email(FromEmailAddress="team@example.com", Destination={"ToAddresses": ["d@example.net"]},
                          Content={"Template": {"TemplateName": "t2", "TemplateData": json.dumps({"n": "Dee"})}})["MessageId"]
-    assert captured(sesame, id=t_id)[0]["Subject"] == "Hi Dee"
+    assert sesame.captured(id=t_id)[0]["Subject"] == "Hi Dee"
     inline = v2.send_email(FromEmailAddress="team@example.com", Destination={"ToAddresses": ["e@example.net"]},
                            Content={"Template": {"TemplateContent": {"Subject": "Inline {{x}}", "Text": "t"}, "TemplateData": '{"x": "1"}'}})["MessageId"]
-    assert captured(sesame, id=inline)[0]["Subject"] == "Inline 1"
+    assert sesame.captured(id=inline)[0]["Subject"] == "Inline 1"
 
     code, message, status, headers = error_of(
         v2.send_email, FromEmailAddress="someone@unverified.org", Destination={"ToAddresses": ["a@example.net"]},
@@ -131,6 +127,6 @@ def test_v2_errors_and_cli(sesame):
                            "--destination", "ToAddresses=to@example.net",
                            "--content", "Simple={Subject={Data=v2cli},Body={Text={Data=hello}}}")
     message_id = json.loads(out)["MessageId"]
-    assert captured(sesame, id=message_id)[0]["Subject"] == "v2cli"
+    assert sesame.captured(id=message_id)[0]["Subject"] == "v2cli"
     _, out, _ = sesame.cli("sesv2", "get-email-identity", "--email-identity", "cli2@example.com")
     assert json.loads(out)["VerifiedForSendingStatus"] is True
