@@ -53,6 +53,20 @@ public struct SesameConfiguration: Sendable {
     public var sandbox = false
     /// `immediate` (capture mode's default) or `email` (a confirmation link is mailed).
     public var identityVerification = "immediate"
+    /// The name SMTP greets with and the self-signed certificate is made for.
+    public var hostname = "localhost"
+    /// PEM files for the SMTP listeners' TLS; without them a self-signed certificate is used.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Largest message SMTP accepts, in bytes (SES: 40 MB).
+    public var maxMessageSize = 40 * 1024 * 1024
+    /// Open SMTP sessions across all listeners.
+    public var smtpMaxConnections = 2_000
+    /// Seconds an SMTP session may sit idle, and may last in all.
+    public var smtpIdleTimeout = 300
+    public var smtpSessionTimeout = 3_600
+    /// Failed SMTP logins from one address within 15 minutes before it is refused.
+    public var smtpAuthFailureLimit = 10
 
     public init() {}
 

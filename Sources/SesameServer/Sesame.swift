@@ -6,6 +6,7 @@ import SesameAPI
 import SesameBackend
 import SesameCore
 import SesamePostgres
+import SesameSMTP
 import SesameSQLite
 import SesameStorage
 import ServiceLifecycle
@@ -20,6 +21,9 @@ public struct Sesame: Sendable {
     public let bootstrap: Bootstrap.Outcome
     public let masterKeySource: String
     public let credentials: CredentialResolver
+    /// Where the SMTP listeners' certificate came from (for the banner).
+    public var tlsSource: String { tls.source }
+    let tls: TLSSetup.Material
     let logger: Logger
 
     /// Called once the HTTP listener is bound, with its actual port (useful with port 0).
@@ -28,6 +32,7 @@ public struct Sesame: Sendable {
     public static func build(configuration: SesameConfiguration, logger: Logger) async throws -> Sesame {
         try DataDirectory.prepare(configuration.dataDirectory)
         let (masterKey, keySource) = try DataDirectory.masterKey(configuration)
+        let tls = try TLSSetup.load(configuration)
         let secrets = try SecretBox(masterKey: masterKey)
         let store = try await openStore(configuration, logger: logger)
         do {
@@ -41,7 +46,7 @@ public struct Sesame: Sendable {
                 configuration: configuration, store: store, account: outcome.account, bootstrap: outcome,
                 masterKeySource: keySource,
                 credentials: CredentialResolver(store: store, secrets: secrets, logger: logger),
-                logger: logger)
+                tls: tls, logger: logger)
         } catch {
             await store.shutdown()
             throw error
@@ -75,11 +80,10 @@ public struct Sesame: Sendable {
 
     var secrets: SecretBox { credentials.secrets }
 
-    /// The HTTP application serving the AWS APIs.
-    func makeHTTPApplication(onRunning: @escaping OnRunning) -> some ApplicationProtocol {
+    /// The backends every front end shares (one message writer, one rate limiter, one cache).
+    func makeBackends() -> (IAMBackend, SESBackend) {
         let clock = SystemWallClock()
         let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
-        let router = Router(context: SesameRequestContext.self)
         var sesConfiguration = SESBackend.Configuration()
         sesConfiguration.sandbox = configuration.sandbox
         sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification != "email"
@@ -87,7 +91,13 @@ public struct Sesame: Sendable {
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration)
-        APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: clock)
+        return (iam, ses)
+    }
+
+    /// The HTTP application serving the AWS APIs.
+    func makeHTTPApplication(iam: IAMBackend, ses: SESBackend, onRunning: @escaping OnRunning) -> some ApplicationProtocol {
+        let router = Router(context: SesameRequestContext.self)
+        APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock)
         let address = configuration.httpAddress
         return Application(
             router: router,
@@ -96,15 +106,36 @@ public struct Sesame: Sendable {
             logger: logger)
     }
 
+    /// The SMTP listeners, sending through the same SES backend as the APIs.
+    func makeSMTPServer(ses: SESBackend, tls: TLSSetup.Material) -> SMTPServer {
+        var checkerConfiguration = SMTPCredentialChecker.Configuration(regions: configuration.regions)
+        checkerConfiguration.failureLimit = configuration.smtpAuthFailureLimit
+        let checker = SMTPCredentialChecker(
+            store: store, resolver: credentials, clock: ses.clock, configuration: checkerConfiguration, logger: logger)
+        let settings = SMTPServerSettings(
+            hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize,
+            maxConnections: configuration.smtpMaxConnections, idleTimeout: .seconds(Int64(configuration.smtpIdleTimeout)),
+            sessionTimeout: .seconds(Int64(configuration.smtpSessionTimeout)), tls: tls.context)
+        return SMTPServer(
+            settings: settings,
+            startTLSAddresses: configuration.smtpAddresses.map { .init(host: $0.host, port: $0.port) },
+            implicitTLSAddresses: configuration.smtpsAddresses.map { .init(host: $0.host, port: $0.port) },
+            services: SESSMTPServices(checker: checker, resolver: credentials, ses: ses, logger: logger),
+            logger: logger)
+    }
+
     /// Runs until SIGTERM/SIGINT (or `ServiceGroup` cancellation), then shuts down gracefully:
-    /// listeners stop first, pending bookkeeping is written, the store closes last.
+    /// listeners stop first (SMTP sessions finish the message they are storing), pending
+    /// bookkeeping is written, the store closes last.
     public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping OnRunning = { _ in }) async throws {
         let storeService = StoreService(store: store, credentials: credentials)
+        let (iam, ses) = makeBackends()
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: storeService),
-                    .init(service: makeHTTPApplication(onRunning: onRunning)),
+                    .init(service: makeSMTPServer(ses: ses, tls: tls)),
+                    .init(service: makeHTTPApplication(iam: iam, ses: ses, onRunning: onRunning)),
                 ],
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger))

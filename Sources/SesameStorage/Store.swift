@@ -130,4 +130,13 @@ public protocol StoreSession: Sendable {
     func insertMessages(_ messages: [StoredMessage]) async throws
     /// Names of the configuration sets of a region (for the send-path cache).
     func allConfigurationSetNames(region: String) async throws -> [String]
+
+    // SMTP login failures and the keys that once existed (for their diagnosis)
+    func insertAuthFailure(_ failure: SMTPAuthFailure) async throws
+    /// Newest first; only those about one IAM user when `userName` is given.
+    func authFailures(userName: String?, limit: Int) async throws -> [SMTPAuthFailure]
+    /// Drops failures older than `before`.
+    func pruneAuthFailures(before: Date) async throws
+    /// A deleted access key's owner and deletion time, if the key once existed.
+    func deletedAccessKey(id: String) async throws -> (userName: String?, deletedAt: Date)?
 }

@@ -54,11 +54,32 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the AWS APIs (IAM, STS) listen. [SESAME_HTTP_ADDRESS] (default: 127.0.0.1:8080)", valueName: "host:port"))
     var httpAddress: String?
 
-    @Option(help: ArgumentHelp("SMTP listener with STARTTLS; repeatable. Not served yet in this version. [SESAME_SMTP_ADDRESS] (default: 127.0.0.1:2587)", valueName: "host:port"))
+    @Option(help: ArgumentHelp("SMTP listener that starts in plain text and offers STARTTLS (like SES's ports 25, 587 and 2587); repeatable. [SESAME_SMTP_ADDRESS] (default: 127.0.0.1:2587)", valueName: "host:port"))
     var smtpAddress: [String] = []
 
-    @Option(help: ArgumentHelp("SMTP listener with TLS from the first byte; repeatable. Not served yet in this version. [SESAME_SMTPS_ADDRESS] (default: 127.0.0.1:2465)", valueName: "host:port"))
+    @Option(help: ArgumentHelp("SMTP listener with TLS from the first byte (like SES's ports 465 and 2465); repeatable. [SESAME_SMTPS_ADDRESS] (default: 127.0.0.1:2465)", valueName: "host:port"))
     var smtpsAddress: [String] = []
+
+    @Option(help: ArgumentHelp("Host name in the SMTP greeting, and the name the self-signed certificate is made for. [SESAME_HOSTNAME] (default: localhost)", valueName: "name"))
+    var hostname: String?
+
+    @Option(help: ArgumentHelp("PEM certificate (chain) for SMTP's TLS; with --tls-key. Without both, a self-signed certificate for --hostname is made on first start and kept in DATA/tls/. [SESAME_TLS_CERTIFICATE]", valueName: "path"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("PEM private key (unencrypted) for --tls-certificate. [SESAME_TLS_KEY]", valueName: "path"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("Largest message SMTP accepts, in bytes. [SESAME_MAX_MESSAGE_SIZE] (default: 41943040, SES's 40 MB)", valueName: "bytes"))
+    var maxMessageSize: Int?
+
+    @Option(help: ArgumentHelp("Open SMTP sessions allowed across all listeners; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS] (default: 2000)", valueName: "n"))
+    var smtpMaxConnections: Int?
+
+    @Option(help: ArgumentHelp("Seconds an SMTP session may sit idle before it is closed. [SESAME_SMTP_IDLE_TIMEOUT] (default: 300)", valueName: "seconds"))
+    var smtpIdleTimeout: Int?
+
+    @Option(help: ArgumentHelp("Failed SMTP logins from one IP address within 15 minutes before that address is refused (failures past half of it are slowed down). [SESAME_SMTP_AUTH_FAILURE_LIMIT] (default: 10)", valueName: "n"))
+    var smtpAuthFailureLimit: Int?
 
     @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
     var region: [String] = []
@@ -111,6 +132,30 @@ struct Serve: AsyncParsableCommand {
         if let rate = maxSendRate ?? Environment.value("SESAME_MAX_SEND_RATE").flatMap({ Int($0) }) {
             guard rate >= -1 else { throw ValidationError("--max-send-rate must be -1 (no limit) or recipients per second.") }
             configuration.maxSendRate = rate
+        }
+        if let name = hostname ?? Environment.value("SESAME_HOSTNAME") {
+            guard !name.isEmpty, !name.contains(" ") else { throw ValidationError("--hostname must be a host name like mail.example.com.") }
+            configuration.hostname = name
+        }
+        configuration.tlsCertificate = tlsCertificate ?? Environment.value("SESAME_TLS_CERTIFICATE")
+        configuration.tlsKey = tlsKey ?? Environment.value("SESAME_TLS_KEY")
+        if (configuration.tlsCertificate == nil) != (configuration.tlsKey == nil) {
+            throw ValidationError("--tls-certificate and --tls-key go together: give both, or neither for a self-signed certificate.")
+        }
+        func positive(_ value: Int?, _ variable: String, _ option: String, minimum: Int = 1) throws -> Int? {
+            guard let value = value ?? Environment.value(variable).flatMap({ Int($0) }) else { return nil }
+            guard value >= minimum else { throw ValidationError("\(option) must be at least \(minimum) (got \(value)).") }
+            return value
+        }
+        if let size = try positive(maxMessageSize, "SESAME_MAX_MESSAGE_SIZE", "--max-message-size", minimum: 1024) {
+            configuration.maxMessageSize = size
+        }
+        if let n = try positive(smtpMaxConnections, "SESAME_SMTP_MAX_CONNECTIONS", "--smtp-max-connections") {
+            configuration.smtpMaxConnections = n
+        }
+        if let n = try positive(smtpIdleTimeout, "SESAME_SMTP_IDLE_TIMEOUT", "--smtp-idle-timeout") { configuration.smtpIdleTimeout = n }
+        if let n = try positive(smtpAuthFailureLimit, "SESAME_SMTP_AUTH_FAILURE_LIMIT", "--smtp-auth-failure-limit") {
+            configuration.smtpAuthFailureLimit = n
         }
         configuration.sandbox = sandbox || ["1", "true", "yes"].contains(Environment.value("SESAME_SANDBOX")?.lowercased() ?? "")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
@@ -174,7 +219,8 @@ enum Banner {
             "  Account ID:   \(sesame.account.id)",
             "  Root user:    \(sesame.account.rootEmail)",
             "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS, SES v1 and v2)",
-            "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) STARTTLS, \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) TLS (reserved, not served yet)",
+            "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) (STARTTLS), \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) (TLS); user name = access key ID, password = its SES SMTP password",
+            "  TLS:          \(sesame.tlsSource)",
             "  Regions:      \(c.regions.joined(separator: ", "))" + (c.sandbox ? "  (sandbox: recipients must be verified)" : ""),
             "  Data:         \(sesame.store.engine) at \(sesame.store.location)",
             "  Master key:   \(sesame.masterKeySource)",

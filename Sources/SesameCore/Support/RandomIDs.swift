@@ -4,7 +4,7 @@ public enum RandomIDs {
     static let alphanumericUpper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
     static let secretAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
-    static func pick(_ count: Int, from alphabet: [Character]) -> String {
+    public static func pick(_ count: Int, from alphabet: [Character]) -> String {
         var generator = SystemRandomNumberGenerator()
         return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }

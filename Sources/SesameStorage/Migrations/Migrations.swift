@@ -164,5 +164,30 @@ public enum Migrations {
                 SELECT region, created_at / 60000, SUM(recipient_count) FROM messages GROUP BY region, created_at / 60000
                 """,
             ]),
+        Migration(
+            version: 6, name: "SMTP login failures and deleted access keys",
+            statements: [
+                """
+                CREATE TABLE smtp_auth_failures (
+                    id TEXT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    source_address TEXT NOT NULL,
+                    username TEXT NOT NULL,
+                    access_key_id TEXT,
+                    user_name TEXT,
+                    diagnosis TEXT NOT NULL,
+                    detail TEXT
+                )
+                """,
+                "CREATE INDEX smtp_auth_failures_at ON smtp_auth_failures (at)",
+                "CREATE INDEX smtp_auth_failures_user ON smtp_auth_failures (user_name, at)",
+                """
+                CREATE TABLE deleted_access_keys (
+                    id TEXT PRIMARY KEY,
+                    user_name TEXT,
+                    deleted_at BIGINT NOT NULL
+                )
+                """,
+            ]),
     ]
 }

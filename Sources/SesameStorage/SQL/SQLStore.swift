@@ -168,6 +168,7 @@ struct SQLStoreSession: StoreSession {
     }
 
     func deleteUser(id: String) async throws {
+        try await rememberDeletedKeys(where: "k.user_id", equals: id)
         // Children first: foreign-key cascades are not enabled on every SQLite connection.
         for table in ["iam_user_tags", "access_keys", "login_profiles", "inline_policies", "attached_policies"] {
             try await db.raw("DELETE FROM \(unsafeRaw: table) WHERE user_id = \(bind: id)").run()
@@ -250,7 +251,21 @@ struct SQLStoreSession: StoreSession {
     }
 
     func deleteAccessKey(id: String) async throws {
+        try await rememberDeletedKeys(where: "k.id", equals: id)
         try await db.raw("DELETE FROM access_keys WHERE id = \(bind: id)").run()
+    }
+
+    /// Keeps a tombstone for each key about to be deleted, so a later SMTP login with it can be
+    /// told apart from a mistyped key.
+    func rememberDeletedKeys(where column: String, equals value: String) async throws {
+        try await db.raw(
+            """
+            INSERT INTO deleted_access_keys (id, user_name, deleted_at)
+            SELECT k.id, u.name, \(bind: Timestamp.millis(Date())) FROM access_keys k LEFT JOIN iam_users u ON u.id = k.user_id
+            WHERE \(unsafeRaw: column) = \(bind: value)
+            ON CONFLICT (id) DO NOTHING
+            """
+        ).run()
     }
 
     func recordAccessKeyUse(id: String, at: Date, service: String, region: String) async throws {
@@ -629,5 +644,56 @@ extension SQLStoreSession {
         try await db.raw("SELECT name FROM ses_configuration_sets WHERE region = \(bind: region)").all().map {
             try $0.decode(column: "name", as: String.self)
         }
+    }
+}
+
+// MARK: SMTP login failures
+
+extension SQLStoreSession {
+    func insertAuthFailure(_ failure: SMTPAuthFailure) async throws {
+        try await db.raw(
+            """
+            INSERT INTO smtp_auth_failures (id, at, source_address, username, access_key_id, user_name, diagnosis, detail)
+            VALUES (\(bind: RandomIDs.requestID()), \(bind: Timestamp.millis(failure.time)), \(bind: failure.sourceAddress),
+            \(bind: failure.username), \(bind: failure.accessKeyID), \(bind: failure.userName), \(bind: failure.diagnosis.rawValue),
+            \(bind: failure.detail))
+            """
+        ).run()
+    }
+
+    func authFailures(userName: String?, limit: Int) async throws -> [SMTPAuthFailure] {
+        let columns = "at, source_address, username, access_key_id, user_name, diagnosis, detail"
+        let rows: [any SQLRow]
+        if let userName {
+            rows = try await db.raw(
+                """
+                SELECT \(unsafeRaw: columns) FROM smtp_auth_failures WHERE user_name = \(bind: userName)
+                ORDER BY at DESC LIMIT \(bind: limit)
+                """
+            ).all()
+        } else {
+            rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM smtp_auth_failures ORDER BY at DESC LIMIT \(bind: limit)").all()
+        }
+        return try rows.map { row in
+            SMTPAuthFailure(
+                time: Timestamp.date(millis: try row.decode(column: "at", as: Int64.self)),
+                sourceAddress: try row.decode(column: "source_address", as: String.self),
+                username: try row.decode(column: "username", as: String.self),
+                accessKeyID: try row.decode(column: "access_key_id", as: String?.self),
+                userName: try row.decode(column: "user_name", as: String?.self),
+                diagnosis: SMTPAuthDiagnosis(rawValue: try row.decode(column: "diagnosis", as: String.self)) ?? .wrongPassword,
+                detail: try row.decode(column: "detail", as: String?.self))
+        }
+    }
+
+    func pruneAuthFailures(before: Date) async throws {
+        try await db.raw("DELETE FROM smtp_auth_failures WHERE at < \(bind: Timestamp.millis(before))").run()
+    }
+
+    func deletedAccessKey(id: String) async throws -> (userName: String?, deletedAt: Date)? {
+        guard let row = try await db.raw("SELECT user_name, deleted_at FROM deleted_access_keys WHERE id = \(bind: id)").first() else {
+            return nil
+        }
+        return (try row.decode(column: "user_name", as: String?.self), Timestamp.date(millis: try row.decode(column: "deleted_at", as: Int64.self)))
     }
 }

@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import SesameCore
+import SesameStorage
+
+/// Checks SMTP logins (access key ID + SES SMTP password), records each failure with its
+/// diagnosis, and slows, then refuses, a client address that keeps failing.
+public final class SMTPCredentialChecker: Sendable {
+    public struct Configuration: Sendable {
+        /// Regions this node serves; a version 4 password must be for one of them.
+        public var regions: [String]
+        /// Failed logins per client address within `failureWindow` before the address is refused.
+        public var failureLimit: Int = 10
+        public var failureWindow: Duration = .seconds(15 * 60)
+        /// Delay added to each failure past half the limit, growing with every further failure.
+        public var failureDelayStep: Duration = .milliseconds(250)
+        /// How long failures are kept for their owners to read.
+        public var failureRetention: TimeInterval = 30 * 24 * 3600
+
+        public init(regions: [String]) {
+            self.regions = regions
+        }
+    }
+
+    public enum Result: Sendable {
+        /// The session may send; it acts in `region`.
+        case success(accessKeyID: String, region: String)
+        case invalid
+        /// The store could not be read; the client may retry.
+        case temporaryFailure
+        /// This client address failed too often; it is refused until its failures age out.
+        case refused
+    }
+
+    let store: any Store
+    let resolver: CredentialResolver
+    let clock: any WallClock
+    public let configuration: Configuration
+    let logger: Logger
+    let failures = Locked<[String: [ContinuousClock.Instant]]>([:])
+    let lastPrune = Locked<Date?>(nil)
+
+    public init(store: any Store, resolver: CredentialResolver, clock: any WallClock, configuration: Configuration, logger: Logger) {
+        self.store = store
+        self.resolver = resolver
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The failures of `source` within the window (dropping older ones).
+    func recentFailures(_ source: String) -> Int {
+        let now = ContinuousClock.now
+        return failures.withLock { table in
+            let kept = (table[source] ?? []).filter { now - $0 < configuration.failureWindow }
+            table[source] = kept.isEmpty ? nil : kept
+            return kept.count
+        }
+    }
+
+    func noteFailure(_ source: String) -> Int {
+        failures.withLock { table in
+            if table.count > 100_000 { table.removeAll() }
+            table[source, default: []].append(ContinuousClock.now)
+            return table[source]!.count
+        }
+    }
+
+    public func authenticate(username: String, password: String, sourceAddress: String) async -> Result {
+        if recentFailures(sourceAddress) >= configuration.failureLimit {
+            logger.notice("SMTP login refused: too many failures", metadata: ["source": "\(sourceAddress)"])
+            return .refused
+        }
+        let outcome: (Result, SMTPAuthFailure?)
+        do {
+            outcome = try await check(username: username, password: password, sourceAddress: sourceAddress)
+        } catch {
+            logger.error("SMTP login could not be checked: \(error)")
+            return .temporaryFailure
+        }
+        guard let failure = outcome.1 else { return outcome.0 }
+        let count = noteFailure(sourceAddress)
+        do {
+            try await store.write { session in try await session.insertAuthFailure(failure) }
+            try await pruneIfDue()
+        } catch {
+            logger.warning("could not record an SMTP login failure: \(error)")
+        }
+        logger.info(
+            "SMTP login failed",
+            metadata: ["source": "\(sourceAddress)", "diagnosis": "\(failure.diagnosis.rawValue)", "key": "\(failure.accessKeyID ?? "-")"])
+        let half = configuration.failureLimit / 2
+        if count > half {
+            try? await Task.sleep(for: configuration.failureDelayStep * (count - half))
+        }
+        return count >= configuration.failureLimit ? .refused : .invalid
+    }
+
+    func pruneIfDue() async throws {
+        let now = clock.now()
+        let due = lastPrune.withLock { last -> Bool in
+            if let last, now.timeIntervalSince(last) < 3600 { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let before = now.addingTimeInterval(-configuration.failureRetention)
+        try await store.write { session in try await session.pruneAuthFailures(before: before) }
+    }
+
+    /// The decision, and the failure to record if it is one.
+    func check(username: String, password: String, sourceAddress: String) async throws -> (Result, SMTPAuthFailure?) {
+        let now = clock.now()
+        func failure(_ diagnosis: SMTPAuthDiagnosis, key: String? = nil, user: String? = nil, detail: String? = nil) -> (Result, SMTPAuthFailure?) {
+            (.invalid, SMTPAuthFailure(
+                time: now, sourceAddress: sourceAddress, username: username, accessKeyID: key, userName: user,
+                diagnosis: diagnosis, detail: detail))
+        }
+        let trimmed = username.trimmingCharacters(in: .whitespaces)
+        guard let credential = try await resolver.resolve(trimmed) else {
+            // Not a key: find out what the person typed instead.
+            let store = self.store
+            let facts = try await store.read { session -> (String?, String?, String?) in
+                if let deleted = try await session.deletedAccessKey(id: trimmed) { return (deleted.userName ?? "", nil, nil) }
+                if !SMTPPasswordCheck.looksLikeAccessKeyID(trimmed), let user = try await session.user(named: trimmed) {
+                    return (nil, user.name, nil)
+                }
+                if let account = try await session.account(), account.account.rootEmail.lowercased() == trimmed.lowercased() {
+                    return (nil, nil, account.account.rootEmail)
+                }
+                return (nil, nil, nil)
+            }
+            if let deletedOwner = facts.0 {
+                return failure(.deletedAccessKey, key: trimmed, user: deletedOwner.isEmpty ? nil : deletedOwner)
+            }
+            if let userName = facts.1 { return failure(.iamUserNameUsed, user: userName) }
+            if facts.2 != nil { return failure(.rootEmailUsed) }
+            return failure(.unknownAccessKey)
+        }
+        let userName: String? = if case .user(let user) = credential.principal { user.name } else { nil }
+        switch SMTPPasswordCheck.check(password: password, secret: credential.secret, servedRegions: configuration.regions) {
+        case .match(_, let region):
+            guard credential.status == .active else { return failure(.inactiveAccessKey, key: credential.accessKeyID, user: userName) }
+            let region = region ?? configuration.regions[0]
+            resolver.recordUse(accessKeyID: credential.accessKeyID, service: "ses", region: region, at: now)
+            return (.success(accessKeyID: credential.accessKeyID, region: region), nil)
+        case .mismatch(let diagnosis, let detail):
+            if credential.status != .active { return failure(.inactiveAccessKey, key: credential.accessKeyID, user: userName) }
+            return failure(diagnosis, key: credential.accessKeyID, user: userName, detail: detail)
+        }
+    }
+}

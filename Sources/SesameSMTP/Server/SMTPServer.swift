@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SesameBackend
+import ServiceLifecycle
+
+/// Settings shared by every SMTP listener of a node.
+public struct SMTPServerSettings: Sendable {
+    /// The name in the greeting and the EHLO reply.
+    public var hostname: String
+    public var maxMessageSize: Int
+    public var maxRecipients = 50
+    /// Open sessions across all listeners; one more is answered `421` and closed.
+    public var maxConnections: Int
+    public var idleTimeout: TimeAmount
+    public var sessionTimeout: TimeAmount
+    public var tls: NIOSSLContext
+
+    public init(
+        hostname: String, maxMessageSize: Int, maxConnections: Int, idleTimeout: TimeAmount, sessionTimeout: TimeAmount,
+        tls: NIOSSLContext
+    ) {
+        self.hostname = hostname
+        self.maxMessageSize = maxMessageSize
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.sessionTimeout = sessionTimeout
+        self.tls = tls
+    }
+}
+
+/// One listening address: STARTTLS offered (`implicitTLS == false`) or TLS from the first byte.
+public struct SMTPListenerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var implicitTLS: Bool
+    public var server: SMTPServerSettings
+}
+
+/// The open sessions, for the connection cap and for graceful shutdown.
+final class SMTPConnectionRegistry: Sendable {
+    let limit: Int
+    let channels = Locked<[ObjectIdentifier: any Channel]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    func register(_ channel: any Channel) -> Bool {
+        channels.withLock { channels in
+            guard channels.count < limit else { return false }
+            channels[ObjectIdentifier(channel)] = channel
+            return true
+        }
+    }
+
+    func unregister(_ channel: any Channel) {
+        _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    var all: [any Channel] { channels.withLock { Array($0.values) } }
+}
+
+/// Sesame's SMTP interface: every `--smtp-address` (STARTTLS) and `--smtps-address` (implicit TLS)
+/// listener, run as one service. On graceful shutdown it stops accepting, lets each session finish
+/// what it is doing (a message being stored is stored and acknowledged), answers `421`, and waits.
+public struct SMTPServer: Service {
+    public struct Address: Sendable {
+        public var host: String
+        public var port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    let settings: SMTPServerSettings
+    let startTLSAddresses: [Address]
+    let implicitTLSAddresses: [Address]
+    let services: any SMTPSessionServices
+    let logger: Logger
+    let registry: SMTPConnectionRegistry
+    let onBound: @Sendable ([(address: Address, implicitTLS: Bool, port: Int)]) async -> Void
+
+    public init(
+        settings: SMTPServerSettings, startTLSAddresses: [Address], implicitTLSAddresses: [Address],
+        services: any SMTPSessionServices, logger: Logger,
+        onBound: @escaping @Sendable ([(address: Address, implicitTLS: Bool, port: Int)]) async -> Void = { _ in }
+    ) {
+        self.settings = settings
+        self.startTLSAddresses = startTLSAddresses
+        self.implicitTLSAddresses = implicitTLSAddresses
+        self.services = services
+        self.logger = logger
+        self.registry = SMTPConnectionRegistry(limit: settings.maxConnections)
+        self.onBound = onBound
+    }
+
+    public func run() async throws {
+        var channels: [any Channel] = []
+        var bound: [(address: Address, implicitTLS: Bool, port: Int)] = []
+        do {
+            for (address, implicitTLS) in startTLSAddresses.map({ ($0, false) }) + implicitTLSAddresses.map({ ($0, true) }) {
+                let listener = SMTPListenerSettings(host: address.host, port: address.port, implicitTLS: implicitTLS, server: settings)
+                let channel = try await bind(listener)
+                channels.append(channel)
+                bound.append((address, implicitTLS, channel.localAddress?.port ?? address.port))
+                logger.info("SMTP listening", metadata: ["address": "\(address.host):\(address.port)", "tls": "\(implicitTLS ? "implicit" : "STARTTLS")"])
+            }
+        } catch {
+            for channel in channels { try? await channel.close() }
+            throw error
+        }
+        await onBound(bound)
+        try? await gracefulShutdown()
+        for channel in channels { try? await channel.close() }
+        let open = registry.all
+        for channel in open {
+            channel.pipeline.fireUserInboundEventTriggered(SMTPShutdownEvent())
+        }
+        // Sessions storing a message finish that first; none takes long.
+        for channel in open {
+            let closed = channel.closeFuture
+            let timeout = channel.eventLoop.scheduleTask(in: .seconds(30)) { channel.close(promise: nil) }
+            try? await closed.get()
+            timeout.cancel()
+        }
+    }
+
+    func bind(_ listener: SMTPListenerSettings) async throws -> any Channel {
+        let services = self.services, registry = self.registry, logger = self.logger
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if listener.implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: listener.server.tls))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        SMTPServerHandler(listener: listener, services: services, registry: registry, logger: logger))
+                }
+            }
+        do {
+            return try await bootstrap.bind(host: listener.host, port: listener.port).get()
+        } catch {
+            throw SMTPListenError(
+                description: "Could not listen for SMTP\(listener.implicitTLS ? "S" : "") on \(listener.host):\(listener.port): \(error). "
+                    + "Is another program using that port? Choose another with --\(listener.implicitTLS ? "smtps" : "smtp")-address.")
+        }
+    }
+}
+
+public struct SMTPListenError: Error, CustomStringConvertible {
+    public var description: String
+}

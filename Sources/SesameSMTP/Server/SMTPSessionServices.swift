@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import SesameBackend
+import SesameCore
+
+/// Who is on the other end of a session.
+public struct SMTPClientInfo: Sendable {
+    public var remoteAddress: String
+    public var tlsActive: Bool
+
+    public init(remoteAddress: String, tlsActive: Bool) {
+        self.remoteAddress = remoteAddress
+        self.tlsActive = tlsActive
+    }
+}
+
+/// An authenticated session: the access key it logged in with and the region it acts in.
+public struct SMTPSessionIdentity: Sendable, Equatable {
+    public var accessKeyID: String
+    public var region: String
+
+    public init(accessKeyID: String, region: String) {
+        self.accessKeyID = accessKeyID
+        self.region = region
+    }
+}
+
+/// What a session needs from the rest of Sesame: checking a login and storing a message.
+public protocol SMTPSessionServices: Sendable {
+    func authenticate(username: String, password: String, client: SMTPClientInfo) async
+        -> (SMTPServerStateMachine.AuthOutcome, SMTPSessionIdentity?)
+    /// Returns the message ID once the message is durably stored, or the refusal.
+    func submit(_ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo) async
+        -> Result<String, SMTPRefusal>
+}
+
+/// The services backed by the SES backend: SES SMTP credentials, SES's checks, the message store.
+public struct SESSMTPServices: SMTPSessionServices {
+    let checker: SMTPCredentialChecker
+    let resolver: CredentialResolver
+    let ses: SESBackend
+    let logger: Logger
+
+    public init(checker: SMTPCredentialChecker, resolver: CredentialResolver, ses: SESBackend, logger: Logger) {
+        self.checker = checker
+        self.resolver = resolver
+        self.ses = ses
+        self.logger = logger
+    }
+
+    public func authenticate(username: String, password: String, client: SMTPClientInfo) async
+        -> (SMTPServerStateMachine.AuthOutcome, SMTPSessionIdentity?)
+    {
+        switch await checker.authenticate(username: username, password: password, sourceAddress: client.remoteAddress) {
+        case .success(let key, let region): return (.success, SMTPSessionIdentity(accessKeyID: key, region: region))
+        case .invalid: return (.invalid, nil)
+        case .temporaryFailure: return (.temporaryFailure, nil)
+        case .refused: return (.refused, nil)
+        }
+    }
+
+    public func submit(_ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo) async
+        -> Result<String, SMTPRefusal>
+    {
+        do {
+            // Looked up again for every message: a deleted user or key, or a changed policy,
+            // takes effect at once, even in a session that logged in before.
+            guard let credential = try await resolver.resolve(identity.accessKeyID), credential.status == .active else {
+                return .failure(SMTPRefusal(SMTPReplies.invalidCredentials))
+            }
+            var caller = credential.caller()
+            caller.addRequestContext(
+                now: ses.clock.now(), sourceIP: client.remoteAddress, secureTransport: client.tlsActive, userAgent: nil,
+                region: identity.region)
+            let id = try await ses.sendRawEmail(
+                caller, region: identity.region, source: envelope.mailFrom, destinations: envelope.recipients, raw: body,
+                via: "SMTP")
+            return .success(id)
+        } catch let error as SesameError {
+            return .failure(SMTPRefusal(SMTPReplies.refusal(error)))
+        } catch {
+            logger.error("SMTP message could not be stored: \(error)")
+            return .failure(SMTPRefusal(SMTPReplies.temporaryFailure))
+        }
+    }
+}
