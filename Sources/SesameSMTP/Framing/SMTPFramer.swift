@@ -152,9 +152,9 @@ public struct SMTPFramer: Sendable {
                 if buffer[index] == cr {
                     dataState = .middleCR
                 } else {
+                    // A bare LF does not start a line: `LF . CRLF` must not end the message.
                     badLineEnding = true
                     emit(lf)
-                    dataState = .lineStart
                 }
                 index += 1
             case .middleCR:
@@ -179,6 +179,7 @@ public struct SMTPFramer: Sendable {
                 } else if byte == lf {
                     badLineEnding = true
                     emit(lf)
+                    dataState = .middle
                 } else {
                     emit(byte)
                     dataState = .middle
@@ -192,7 +193,7 @@ public struct SMTPFramer: Sendable {
                 } else if byte == lf {
                     badLineEnding = true
                     emit(lf)
-                    dataState = .lineStart
+                    dataState = .middle
                     index += 1
                 } else {
                     dataState = .middle
