@@ -6,8 +6,13 @@ server where databases may be created (scripts/test starts a throwaway one).
 import csv
 import json
 import os
+import base64
+import hashlib
+import hmac
 import signal
+import smtplib
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -59,6 +64,8 @@ class Sesame:
         self.extra_env = env or {}
         self.regions = regions
         self.extra_args = list(args)
+        self.smtp_port = free_port()
+        self.smtps_port = free_port()
         self.proc = None
         self.output = ""
 
@@ -66,7 +73,7 @@ class Sesame:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_") and not k.startswith("AWS_")}
         env.update(self.extra_env)
         args = [SESAME_BIN, "serve", "--data-dir", self.data_dir, "--http-address", f"127.0.0.1:{self.port}",
-                "--smtp-address", f"127.0.0.1:{free_port()}", "--smtps-address", f"127.0.0.1:{free_port()}"]
+                "--smtp-address", f"127.0.0.1:{self.smtp_port}", "--smtps-address", f"127.0.0.1:{self.smtps_port}"]
         for region in self.regions:
             args += ["--region", region]
         if self.database_url:
@@ -108,6 +115,27 @@ class Sesame:
             self.log.close()
         return code
 
+    @property
+    def certificate(self):
+        """The self-signed certificate Sesame made for its SMTP listeners."""
+        return os.path.join(self.data_dir, "tls", "certificate.pem")
+
+    def tls_context(self):
+        return ssl.create_default_context(cafile=self.certificate)
+
+    def smtp(self, tls="starttls", timeout=10):
+        """An smtplib session after EHLO (and STARTTLS + EHLO for tls="starttls"); not logged in."""
+        if tls == "implicit":
+            s = smtplib.SMTP_SSL("127.0.0.1", self.smtps_port, context=self.tls_context(), timeout=timeout)
+            s.ehlo("client.test")
+            return s
+        s = smtplib.SMTP("127.0.0.1", self.smtp_port, local_hostname="client.test", timeout=timeout)
+        s.ehlo()
+        if tls == "starttls":
+            s.starttls(context=self.tls_context())
+            s.ehlo()
+        return s
+
     def captured(self, **query):
         """The captured mail at /_aws/ses, optionally filtered (`id=`, `email=`)."""
         qs = urllib.parse.urlencode(query)
@@ -141,6 +169,18 @@ class Sesame:
         if check and p.returncode != 0:
             raise AssertionError(f"aws {' '.join(args)} failed: {p.stderr}")
         return p.returncode, p.stdout, p.stderr
+
+
+def smtp_password(secret, region="us-east-1", version=4):
+    """AWS's SMTP password algorithm, written here independently of Sesame's implementation."""
+    def sign(key, msg):
+        return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+    if version == 2:
+        return base64.b64encode(bytes([2]) + sign(secret.encode("utf-8"), "SendRawEmail")).decode()
+    key = sign(("AWS4" + secret).encode("utf-8"), "11111111")
+    for part in (region, "ses", "aws4_request", "SendRawEmail"):
+        key = sign(key, part)
+    return base64.b64encode(bytes([4]) + key).decode()
 
 
 @pytest.fixture

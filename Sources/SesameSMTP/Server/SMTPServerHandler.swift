@@ -117,7 +117,8 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func read(context: ChannelHandlerContext) {
         // Hold reads while an action is outstanding: the client's further input waits in the kernel.
-        if (machine.isWaiting && !awaitingHandshake) || closing {
+        // (While closing, reads go on: a TLS handshake may still have to finish for the last reply.)
+        if machine.isWaiting && !awaitingHandshake && !closing {
             readPending = true
             return
         }
