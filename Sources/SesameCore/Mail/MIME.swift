@@ -126,9 +126,9 @@ public enum MIME {
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             let line = line.hasSuffix("\r") ? line.dropLast() : line
             if let first = line.first, first == " " || first == "\t", !out.isEmpty {
-                out[out.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+                out[out.count - 1].value += " " + line.trimmingSpaces
             } else if let colon = line.firstIndex(of: ":") {
-                out.append((String(line[..<colon]).trimmingCharacters(in: .whitespaces), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                out.append((String(line[..<colon]).trimmingSpaces, line[line.index(after: colon)...].trimmingSpaces))
             }
         }
         return out
@@ -162,7 +162,7 @@ public enum MIME {
             let isContinuation = line.first == 0x20 || line.first == 0x09
             if !isContinuation {
                 let name = line.firstIndex(of: 0x3A).map { String(decoding: raw[lineStart..<$0], as: UTF8.self) } ?? ""
-                dropping = drop(name.trimmingCharacters(in: .whitespaces))
+                dropping = drop(name.trimmingSpaces)
             }
             if !dropping { out += line }
             lineStart = next
@@ -173,7 +173,7 @@ public enum MIME {
 
     /// Decodes RFC 2047 encoded words (B and Q, UTF-8 and Latin-1) in a header value.
     public static func decodeHeaderText(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
+        guard value.containsBytes("=?") else { return value }
         var out = ""
         var rest = Substring(value)
         var lastWasEncoded = false
@@ -228,7 +228,7 @@ public enum MIME {
         }
         items.append(current)
         return items.compactMap { item in
-            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            let trimmed = item.trimmingSpaces
             return trimmed.isEmpty ? nil : EmailAddress.parse(decodeHeaderText(trimmed))
         }
     }
@@ -268,8 +268,8 @@ extension MIME {
     static func parameter(_ name: String, in headerValue: String) -> String? {
         for piece in headerValue.split(separator: ";").dropFirst() {
             let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
-            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            guard pair.count == 2, pair[0].trimmingSpaces.lowercased() == name else { continue }
+            var value = pair[1].trimmingSpaces
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             return value
         }
@@ -281,7 +281,7 @@ extension MIME {
         let headers = self.headers(of: raw)
         func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
         let contentType = header("content-type") ?? "text/plain"
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "text/plain"
+        let type = contentType.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? "text/plain"
         var bodyStart = headerEnd(raw)
         if bodyStart < raw.count, raw[bodyStart] == 0x0D { bodyStart += 1 }
         if bodyStart < raw.count, raw[bodyStart] == 0x0A { bodyStart += 1 }

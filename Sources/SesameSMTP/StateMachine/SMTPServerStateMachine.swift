@@ -166,7 +166,7 @@ public struct SMTPServerStateMachine: Sendable {
     static func split(_ line: String) -> (String, String) {
         guard let space = line.firstIndex(of: " ") else { return (line.uppercased(), "") }
         let verb = line[..<space].uppercased()
-        let argument = line[line.index(after: space)...].trimmingCharacters(in: .whitespaces)
+        let argument = line[line.index(after: space)...].trimmingSpaces
         return (verb, argument)
     }
 
@@ -244,7 +244,7 @@ public struct SMTPServerStateMachine: Sendable {
 
     mutating func authAbort(_ line: String) -> Action {
         state = .ready
-        if line.trimmingCharacters(in: .whitespaces) == "*" { return error(SMTPReplies.authCancelled) }
+        if line.trimmingSpaces == "*" { return error(SMTPReplies.authCancelled) }
         return error(SMTPReplies.badBase64)
     }
 
@@ -362,7 +362,7 @@ public struct SMTPServerStateMachine: Sendable {
     }
 
     static func decodeBase64(_ text: String) -> [UInt8]? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         if trimmed == "=" { return [] }
         guard let data = Data(base64Encoded: trimmed) else { return nil }
         return Array(data)
