@@ -27,21 +27,10 @@ struct AuthFailuresCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
-        var configuration = SesameConfiguration()
-        if let dir = dataDir ?? Environment.value("SESAME_DATA_DIR") { configuration.dataDirectory = dir }
-        configuration.databaseURL = databaseURL ?? Environment.value("SESAME_DATABASE_URL")
-        var logger = Logger(label: "sesame")
-        logger.logLevel = .warning
-        let store = try await Sesame.openMigratedStore(configuration, logger: logger)
-        let failures: [SMTPAuthFailure]
-        do {
-            let user = self.user, limit = self.limit
-            failures = try await store.read { try await $0.authFailures(userName: user, limit: limit) }
-        } catch {
-            await store.shutdown()
-            throw error
+        let user = self.user, limit = self.limit
+        let failures = try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL) { store in
+            try await store.read { try await $0.authFailures(userName: user, limit: limit) }
         }
-        await store.shutdown()
         if json {
             for failure in failures {
                 var object: [String: String] = [

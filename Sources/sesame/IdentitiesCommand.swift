@@ -27,21 +27,12 @@ struct IdentitiesCommand: AsyncParsableCommand {
             guard isEmail ? EmailAddress.isValidAddress(identity) : EmailAddress.isValidDomain(identity) else {
                 throw ValidationError("'\(identity)' is neither an email address nor a domain name.")
             }
-            var configuration = SesameConfiguration()
-            if let dir = dataDir ?? Environment.value("SESAME_DATA_DIR") { configuration.dataDirectory = dir }
-            configuration.databaseURL = databaseURL ?? Environment.value("SESAME_DATABASE_URL")
-            var logger = Logger(label: "sesame")
-            logger.logLevel = .warning
-            let store = try await Sesame.openMigratedStore(configuration, logger: logger)
-            do {
+            let region = self.region, identity = self.identity
+            try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL) { store in
                 try await SESBackend.markVerified(
                     store: store, region: region, name: isEmail ? identity : identity.lowercased(), kind: isEmail ? .emailAddress : .domain,
                     at: Date())
-            } catch {
-                await store.shutdown()
-                throw error
             }
-            await store.shutdown()
             print("\(identity) is verified in \(region). A running Sesame notices within two seconds.")
         }
     }

@@ -499,3 +499,23 @@ def test_smtp_password_command_matches_an_independent_implementation():
         p = subprocess.run([SESAME_BIN, "smtp-password", "--secret-key-stdin", "--region", region, "--version", str(version)],
                            input=secret, capture_output=True, text=True, check=True)
         assert p.stdout.strip() == smtp_password(secret, region, version)
+
+
+def test_smtp_and_api_messages_side_by_side_in_captured_mail(sesame):
+    """One message by the API and one by SMTP: both in /_aws/ses, each with its raw MIME and sender."""
+    key, secret, arn = smtp_user(sesame)
+    verify(sesame, "example.com")
+    api_id = sesame.root_client("ses").send_email(
+        Source="api@example.com", Destination={"ToAddresses": ["x@example.net"]},
+        Message={"Subject": {"Data": "by API"}, "Body": {"Text": {"Data": "hello"}}})["MessageId"]
+    s = sesame.smtp()
+    s.login(key, smtp_password(secret))
+    code, reply = send(s, "smtp@example.com", "x@example.net", subject="by SMTP")
+    s.quit()
+    smtp_id = reply.decode()[3:]
+    entries = {m["Id"]: m for m in sesame.captured()}
+    assert entries[api_id]["Via"] == "SendEmail" and entries[api_id]["Subject"] == "by API"
+    assert entries[smtp_id]["Via"] == "SMTP" and entries[smtp_id]["Subject"] == "by SMTP"
+    assert entries[smtp_id]["Principal"] == arn and entries[api_id]["Principal"].endswith(":root")
+    assert all("RawData" in m and m["RawData"] for m in entries.values())
+    assert [m["Id"] for m in sesame.captured(email="smtp@example.com")] == [smtp_id]
