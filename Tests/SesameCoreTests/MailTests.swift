@@ -77,3 +77,16 @@ import Testing
         #expect(MIME.textParts(raw).text == "Café au lait")
     }
 }
+
+@Suite("MIME base64 bodies")
+struct MIMEBase64Tests {
+    @Test("base64 bodies come in CRLF-separated lines of at most 76 characters and decode back", arguments: [0, 1, 56, 57, 58, 300, 1024])
+    func lines(size: Int) {
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let text = MIME.base64Lines(bytes)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.allSatisfy { $0.utf8.count <= 76 })
+        #expect(lines.dropLast().allSatisfy { $0.utf8.count == 76 })
+        #expect(Data(base64Encoded: lines.joined()) == Data(bytes))
+    }
+}

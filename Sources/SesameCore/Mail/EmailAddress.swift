@@ -38,14 +38,16 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// One `@`, a non-empty local part, a domain with a dot-free or dotted label set, no spaces or controls.
     public static func isValidAddress(_ address: String) -> Bool {
-        guard address.utf8.count <= 320, let at = address.lastIndex(of: "@") else { return false }
-        let local = address[..<at], domain = address[address.index(after: at)...]
-        guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty, domain.utf8.count <= 255 else { return false }
-        if address.unicodeScalars.contains(where: { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" || $0 == "\u{7F}" }) {
+        // Byte-level: this runs several times for every message.
+        let bytes = Array(address.utf8)
+        guard bytes.count <= 320, let at = bytes.lastIndex(of: 0x40) else { return false }
+        let localCount = at, domainCount = bytes.count - at - 1
+        guard localCount > 0, localCount <= 64, domainCount > 0, domainCount <= 255 else { return false }
+        for byte in bytes where byte <= 0x20 || byte == 0x3C || byte == 0x3E || byte == 0x2C || byte == 0x3B || byte == 0x7F {
             return false
         }
-        if local.contains("@") && !(local.hasPrefix("\"") && local.hasSuffix("\"")) { return false }
-        return isValidDomain(String(domain))
+        if bytes[..<at].contains(0x40) && !(bytes[0] == 0x22 && bytes[at - 1] == 0x22) { return false }
+        return isValidDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self))
     }
 
     static func trimSpaces(_ text: String) -> String {

@@ -46,15 +46,18 @@ public enum MIME {
 
     /// Base64 body lines of 76 characters.
     static func base64Lines(_ bytes: [UInt8]) -> String {
-        let encoded = Data(bytes).base64EncodedString()
-        var lines: [Substring] = []
-        var index = encoded.startIndex
-        while index < encoded.endIndex {
-            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
-            lines.append(encoded[index..<end])
+        // Cut at byte offsets: stepping a String by Character is slow, and base64 is ASCII.
+        let encoded = Array(Data(bytes).base64EncodedString().utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(encoded.count + encoded.count / 38 + 2)
+        var index = 0
+        while index < encoded.count {
+            if index > 0 { out += [0x0D, 0x0A] }
+            let end = min(index + 76, encoded.count)
+            out += encoded[index..<end]
             index = end
         }
-        return lines.joined(separator: crlf)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A text part: 7bit when it is short-lined ASCII (line ends normalized to CRLF), else base64.
