@@ -44,6 +44,35 @@ def test_identities(sesame):
     assert (code, status) == ("InvalidParameterValue", 400)
 
 
+def test_easy_dkim_tokens(sesame):
+    ses = sesame.root_client("ses")
+    tokens = ses.verify_domain_dkim(Domain="Example.net")["DkimTokens"]
+    assert len(tokens) == 3 and all(len(t) == 32 and t == t.lower() for t in tokens)
+    # The same tokens every time; the domain became an identity.
+    assert ses.verify_domain_dkim(Domain="example.net")["DkimTokens"] == tokens
+    assert "example.net" in ses.list_identities(IdentityType="Domain")["Identities"]
+    ses.verify_email_identity(EmailAddress="someone@example.org")
+    attrs = ses.get_identity_dkim_attributes(Identities=["example.net", "someone@example.org", "unknown.org"])["DkimAttributes"]
+    assert attrs["example.net"] == {"DkimEnabled": True, "DkimVerificationStatus": "Success", "DkimTokens": tokens}
+    assert attrs["someone@example.org"] == {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
+    assert "unknown.org" not in attrs
+    # A domain verified earlier keeps its verification token and gains DKIM tokens.
+    token = ses.verify_domain_identity(Domain="example.com")["VerificationToken"]
+    dkim = ses.verify_domain_dkim(Domain="example.com")["DkimTokens"]
+    assert ses.get_identity_verification_attributes(Identities=["example.com"])["VerificationAttributes"]["example.com"]["VerificationToken"] == token
+    # The aws CLI sees the same, and sesv2 reports Easy DKIM with the tokens.
+    _, out, _ = sesame.cli("ses", "get-identity-dkim-attributes", "--identities", "example.com")
+    assert json.loads(out)["DkimAttributes"]["example.com"]["DkimTokens"] == dkim
+    v2 = sesame.root_client("sesv2").get_email_identity(EmailIdentity="example.com")["DkimAttributes"]
+    assert v2["SigningEnabled"] is True and v2["Status"] == "SUCCESS" and v2["Tokens"] == dkim
+    created = sesame.root_client("sesv2").create_email_identity(EmailIdentity="v2.example.com")["DkimAttributes"]
+    assert created["Status"] == "SUCCESS" and len(created["Tokens"]) == 3
+    code, _, status = error_of(ses.verify_domain_dkim, Domain="not a domain")
+    assert (code, status) == ("InvalidParameterValue", 400)
+    # Regions are separate.
+    assert sesame.root_client("ses", region="eu-west-1").get_identity_dkim_attributes(Identities=["example.net"])["DkimAttributes"] == {}
+
+
 def test_send_email_builds_standard_mime(sesame):
     ses = sesame.root_client("ses")
     ses.verify_domain_identity(Domain="example.com")
@@ -290,11 +319,15 @@ def test_identity_verification_by_email_link_and_operator(tmpdir_path):
         token = ses.verify_domain_identity(Domain="example.org")["VerificationToken"]
         assert ses.get_identity_verification_attributes(Identities=["example.org"])["VerificationAttributes"]["example.org"] == {
             "VerificationStatus": "Pending", "VerificationToken": token}
+        dkim = ses.verify_domain_dkim(Domain="example.org")["DkimTokens"]
+        assert ses.get_identity_dkim_attributes(Identities=["example.org"])["DkimAttributes"]["example.org"] == {
+            "DkimEnabled": True, "DkimVerificationStatus": "Pending", "DkimTokens": dkim}
         out = subprocess.run([SESAME_BIN, "identities", "verify", "example.org", "--region", "us-east-1", "--data-dir", node.data_dir],
                              capture_output=True, text=True, check=True).stdout
         assert "example.org is verified in us-east-1" in out
         time.sleep(2.2)
         ses.send_email(Source="news@example.org", Destination={"ToAddresses": ["a@example.net"]}, Message=message)
+        assert ses.get_identity_dkim_attributes(Identities=["example.org"])["DkimAttributes"]["example.org"]["DkimVerificationStatus"] == "Success"
         assert node.root_client("sesv2").create_email_identity(EmailIdentity="other@example.com")["VerifiedForSendingStatus"] is False
     finally:
         assert node.stop() == 0

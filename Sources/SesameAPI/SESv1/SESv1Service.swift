@@ -69,6 +69,29 @@ public enum SESv1Service {
                 }
             }
         }
+        actions["VerifyDomainDkim"] = { call in
+            let tokens = try await ses.verifyDomainDkim(call.caller, region: call.region, domain: try call.parameters.required("Domain"))
+            return QueryResult { xml in xml.list("DkimTokens", tokens) { xml, token in xml.characters(token) } }
+        }
+        actions["GetIdentityDkimAttributes"] = { call in
+            let found = try await ses.dkimAttributes(call.caller, region: call.region, names: call.parameters.list("Identities"))
+            return QueryResult { xml in
+                xml.element("DkimAttributes") { xml in
+                    for identity in found {
+                        xml.element("entry") { xml in
+                            xml.element("key", identity.name)
+                            xml.element("value") { xml in
+                                xml.element("DkimEnabled", identity.dkimTokens.isEmpty ? "false" : "true")
+                                xml.element("DkimVerificationStatus", identity.dkimStatus)
+                                if !identity.dkimTokens.isEmpty {
+                                    xml.list("DkimTokens", identity.dkimTokens) { xml, token in xml.characters(token) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         actions["DeleteIdentity"] = { call in
             try await ses.deleteIdentity(call.caller, region: call.region, name: try call.parameters.required("Identity"))
             return QueryResult { _ in }

@@ -19,13 +19,22 @@ public struct SESv2Routes: Sendable {
         return value
     }
 
+    /// SES v2's `DkimAttributes`: Easy DKIM with the identity's tokens once a domain has them.
+    static func dkimAttributes(_ identity: Identity) -> [String: Any] {
+        let status = identity.dkimTokens.isEmpty ? "NOT_STARTED" : identity.dkimStatus.uppercased()
+        return [
+            "SigningEnabled": !identity.dkimTokens.isEmpty, "Status": status, "SigningAttributesOrigin": "AWS_SES",
+            "Tokens": identity.dkimTokens, "NextSigningKeyLength": "RSA_2048_BIT",
+        ]
+    }
+
     static func identityJSON(_ identity: Identity) -> [String: Any] {
         var out: [String: Any] = [
             "IdentityType": identity.kind == .emailAddress ? "EMAIL_ADDRESS" : "DOMAIN",
             "VerifiedForSendingStatus": identity.status == .success,
             "VerificationStatus": identity.status == .success ? "SUCCESS" : (identity.status == .pending ? "PENDING" : "FAILED"),
             "FeedbackForwardingStatus": true,
-            "DkimAttributes": ["SigningEnabled": false, "Status": "NOT_STARTED", "SigningAttributesOrigin": "AWS_SES", "Tokens": [String]()],
+            "DkimAttributes": dkimAttributes(identity),
             "MailFromAttributes": ["BehaviorOnMxFailure": "USE_DEFAULT_VALUE"],
             "Policies": [String: String](), "Tags": [[String: String]](),
         ]
@@ -148,7 +157,7 @@ public struct SESv2Routes: Sendable {
                 "VerifiedForSendingStatus": identity.status == .success,
             ]
             if identity.kind == .domain {
-                out["DkimAttributes"] = ["SigningEnabled": false, "Status": "NOT_STARTED", "SigningAttributesOrigin": "AWS_SES", "Tokens": [String]()]
+                out["DkimAttributes"] = Self.dkimAttributes(identity)
             }
             return try RESTJSONFrontDoor.json(out)
         }

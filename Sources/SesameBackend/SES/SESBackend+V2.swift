@@ -24,7 +24,7 @@ extension SESBackend {
             region: region, name: identityName, kind: isEmail ? .emailAddress : .domain,
             status: configuration.verifyIdentitiesImmediately ? .success : .pending,
             verificationToken: isEmail ? nil : Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString(),
-            createdAt: clock.now())
+            createdAt: clock.now(), dkimTokens: isEmail ? [] : Self.newDkimTokens())
         try await store.write { session in
             if try await session.identity(region: region, name: identityName) != nil {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")

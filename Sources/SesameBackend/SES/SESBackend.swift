@@ -100,6 +100,58 @@ public struct SESBackend: Sendable {
         }
     }
 
+    /// Three Easy DKIM tokens: 32 characters of lowercase base32, as SES's are.
+    static func newDkimTokens() -> [String] {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        return (0..<3).map { _ in RandomIDs.pick(32, from: alphabet) }
+    }
+
+    /// `VerifyDomainDkim`: the domain's Easy DKIM tokens, made on first call and the same after.
+    /// The domain becomes an identity if it was not one (verified as `VerifyDomainIdentity` would).
+    public func verifyDomainDkim(_ caller: Caller, region: String, domain: String) async throws -> [String] {
+        guard EmailAddress.isValidDomain(domain), domain.contains(".") else {
+            throw SesameError(.invalidParameterValue, "Invalid domain name \(domain).")
+        }
+        let name = domain.lowercased()
+        try authorize(caller, "ses:VerifyDomainDkim", identityARN(caller, region, name))
+        let tokens = Self.newDkimTokens()
+        let fresh = Identity(
+            region: region, name: name, kind: .domain, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
+            verificationToken: Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString(),
+            createdAt: clock.now(), dkimTokens: tokens)
+        defer { sendingState.invalidate(region) }
+        return try await store.write { session in
+            guard var existing = try await session.identity(region: region, name: name) else {
+                try await session.putIdentity(fresh)
+                return tokens
+            }
+            if !existing.dkimTokens.isEmpty { return existing.dkimTokens }
+            existing.dkimTokens = tokens
+            try await session.putIdentity(existing)
+            return tokens
+        }
+    }
+
+    /// `GetIdentityDkimAttributes`: the identities asked for that exist.
+    public func dkimAttributes(_ caller: Caller, region: String, names: [String]) async throws -> [Identity] {
+        try authorize(caller, "ses:GetIdentityDkimAttributes", "*")
+        return try await lookUp(region: region, names: names)
+    }
+
+    func lookUp(region: String, names: [String]) async throws -> [Identity] {
+        try await store.read { session in
+            var out: [Identity] = []
+            for name in names {
+                if let identity = try await session.identity(region: region, name: name) {
+                    out.append(identity)
+                } else if let identity = try await session.identity(region: region, name: name.lowercased()) {
+                    out.append(identity)
+                }
+            }
+            return out
+        }
+    }
+
     public func listIdentities(_ caller: Caller, region: String, kind: Identity.Kind?, nextToken: String?, maxItems: Int?) async throws -> (
         identities: [Identity], nextToken: String?
     ) {
@@ -120,17 +172,7 @@ public struct SESBackend: Sendable {
 
     public func identityAttributes(_ caller: Caller, region: String, names: [String]) async throws -> [Identity] {
         try authorize(caller, "ses:GetIdentityVerificationAttributes", "*")
-        return try await store.read { session in
-            var out: [Identity] = []
-            for name in names {
-                if let identity = try await session.identity(region: region, name: name) {
-                    out.append(identity)
-                } else if let identity = try await session.identity(region: region, name: name.lowercased()) {
-                    out.append(identity)
-                }
-            }
-            return out
-        }
+        return try await lookUp(region: region, names: names)
     }
 
     /// Deleting an identity that does not exist succeeds, as in SES v1.

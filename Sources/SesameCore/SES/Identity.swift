@@ -12,15 +12,24 @@ public struct Identity: Sendable, Equatable {
     /// The domain's TXT record value (`_amazonses.DOMAIN`), or nil for an email address.
     public var verificationToken: String?
     public var createdAt: Date
+    /// Easy DKIM tokens (`VerifyDomainDkim`): each is published as
+    /// `TOKEN._domainkey.DOMAIN CNAME TOKEN.dkim.amazonses.com`. Empty until DKIM is set up.
+    public var dkimTokens: [String] = []
 
-    public init(region: String, name: String, kind: Kind, status: Status, verificationToken: String?, createdAt: Date) {
+    public init(
+        region: String, name: String, kind: Kind, status: Status, verificationToken: String?, createdAt: Date, dkimTokens: [String] = []
+    ) {
         self.region = region
         self.name = name
         self.kind = kind
         self.status = status
         self.verificationToken = verificationToken
         self.createdAt = createdAt
+        self.dkimTokens = dkimTokens
     }
+
+    /// SES v1's `DkimVerificationStatus`: `NotStarted` without tokens, else the identity's status.
+    public var dkimStatus: String { dkimTokens.isEmpty ? "NotStarted" : status.rawValue }
 
     public func arn(account: String) -> String { ARN.sesIdentity(region: region, account: account, identity: name) }
 }

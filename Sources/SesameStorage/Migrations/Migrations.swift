@@ -189,5 +189,8 @@ public enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 7, name: "Easy DKIM tokens of domain identities",
+            statements: ["ALTER TABLE ses_identities ADD COLUMN dkim_tokens TEXT"]),
     ]
 }

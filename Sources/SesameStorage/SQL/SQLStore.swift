@@ -365,12 +365,13 @@ extension SQLStoreSession {
             kind: Identity.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .emailAddress,
             status: Identity.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
             verificationToken: try row.decode(column: "verification_token", as: String?.self),
-            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            dkimTokens: (try row.decode(column: "dkim_tokens", as: String?.self) ?? "").split(separator: " ").map(String.init))
     }
 
     func identity(region: String, name: String) async throws -> Identity? {
         try await db.raw(
-            "SELECT region, name, kind, status, verification_token, created_at FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
+            "SELECT region, name, kind, status, verification_token, created_at, dkim_tokens FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
         ).first().map(decodeIdentity)
     }
 
@@ -379,14 +380,14 @@ extension SQLStoreSession {
         if let kind {
             rows = try await db.raw(
                 """
-                SELECT region, name, kind, status, verification_token, created_at FROM ses_identities
+                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens FROM ses_identities
                 WHERE region = \(bind: region) AND kind = \(bind: kind.rawValue) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
                 """
             ).all()
         } else {
             rows = try await db.raw(
                 """
-                SELECT region, name, kind, status, verification_token, created_at FROM ses_identities
+                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens FROM ses_identities
                 WHERE region = \(bind: region) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
                 """
             ).all()
@@ -397,9 +398,11 @@ extension SQLStoreSession {
     func putIdentity(_ identity: Identity) async throws {
         try await db.raw(
             """
-            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at)
-            VALUES (\(bind: identity.region), \(bind: identity.name), \(bind: identity.kind.rawValue), \(bind: identity.status.rawValue), \(bind: identity.verificationToken), \(bind: Timestamp.millis(identity.createdAt)))
-            ON CONFLICT (region, name) DO UPDATE SET status = excluded.status, verification_token = excluded.verification_token
+            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at, dkim_tokens)
+            VALUES (\(bind: identity.region), \(bind: identity.name), \(bind: identity.kind.rawValue), \(bind: identity.status.rawValue), \(bind: identity.verificationToken), \(bind: Timestamp.millis(identity.createdAt)),
+            \(bind: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens.joined(separator: " ")))
+            ON CONFLICT (region, name) DO UPDATE SET status = excluded.status, verification_token = excluded.verification_token,
+            dkim_tokens = excluded.dkim_tokens
             """
         ).run()
     }
