@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: no I/O.
@@ -96,11 +97,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web console: server-rendered pages on the HTTP listener.
+        .target(
+            name: "SesameConsole",
+            dependencies: [
+                "SesameAPI", "SesameBackend",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: configuration -> stores -> backends -> services.
         .target(
             name: "SesameServer",
             dependencies: [
-                "SesameAPI", "SesameSMTP", "SesameSQLite", "SesamePostgres",
+                "SesameAPI", "SesameSMTP", "SesameConsole", "SesameSQLite", "SesamePostgres",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

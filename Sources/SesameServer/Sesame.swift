@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SesameAPI
+import SesameConsole
 import SesameBackend
 import SesameCore
 import SesamePostgres
@@ -98,6 +99,16 @@ public struct Sesame: Sendable {
     func makeHTTPApplication(iam: IAMBackend, ses: SESBackend, onRunning: @escaping OnRunning) -> some ApplicationProtocol {
         let router = Router(context: SesameRequestContext.self)
         APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock)
+        let consoleSettings = Console.Settings(
+            hostname: configuration.hostname, regions: configuration.regions,
+            startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
+        do {
+            let console = try Console(
+                iam: iam, sessions: ConsoleSessions(store: store, clock: ses.clock), settings: consoleSettings, clock: ses.clock)
+            console.addRoutes(to: router)
+        } catch {
+            logger.error("the console's templates did not compile; the console is off: \(error)")
+        }
         let address = configuration.httpAddress
         return Application(
             router: router,

@@ -139,4 +139,29 @@ public protocol StoreSession: Sendable {
     func pruneAuthFailures(before: Date) async throws
     /// A deleted access key's owner and deletion time, if the key once existed.
     func deletedAccessKey(id: String) async throws -> (userName: String?, deletedAt: Date)?
+
+    // Console sessions (the token is stored only as its hash)
+    func insertConsoleSession(_ session: ConsoleSessionRecord) async throws
+    func consoleSession(tokenHash: String) async throws -> ConsoleSessionRecord?
+    func touchConsoleSession(tokenHash: String, at: Date) async throws
+    func deleteConsoleSession(tokenHash: String) async throws
+    /// Ends every session of a user (when the user is deleted) and those idle since `idleBefore`.
+    func deleteConsoleSessions(userID: String?, idleBefore: Date?) async throws
+}
+
+/// A signed-in console session: root (`userID` nil) or an IAM user.
+public struct ConsoleSessionRecord: Sendable, Equatable {
+    public var tokenHash: String
+    public var userID: String?
+    public var csrf: String
+    public var createdAt: Date
+    public var lastSeenAt: Date
+
+    public init(tokenHash: String, userID: String?, csrf: String, createdAt: Date, lastSeenAt: Date) {
+        self.tokenHash = tokenHash
+        self.userID = userID
+        self.csrf = csrf
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+    }
 }

@@ -219,6 +219,7 @@ enum Banner {
             "  Account ID:   \(sesame.account.id)",
             "  Root user:    \(sesame.account.rootEmail)",
             "  AWS APIs:     http://\(HostPort(host: c.httpAddress.host, port: httpPort))  (IAM, STS, SES v1 and v2)",
+            "  Console:      http://\(HostPort(host: c.httpAddress.host, port: httpPort))/console  (sign in as the root user or an IAM user)",
             "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) (STARTTLS), \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) (TLS); user name = access key ID, password = its SES SMTP password",
             "  TLS:          \(sesame.tlsSource)",
             "  Regions:      \(c.regions.joined(separator: ", "))" + (c.sandbox ? "  (sandbox: recipients must be verified)" : ""),

@@ -192,5 +192,18 @@ public enum Migrations {
         Migration(
             version: 7, name: "Easy DKIM tokens of domain identities",
             statements: ["ALTER TABLE ses_identities ADD COLUMN dkim_tokens TEXT"]),
+        Migration(
+            version: 8, name: "console sessions",
+            statements: [
+                """
+                CREATE TABLE console_sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT,
+                    csrf TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL
+                )
+                """,
+            ]),
     ]
 }

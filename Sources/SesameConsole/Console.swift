@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import SesameAPI
+import SesameAWSProtocol
+import SesameBackend
+import SesameCore
+
+/// The web console: server-rendered pages (no script, no outside asset) that act with the
+/// signed-in principal's permissions through the same backends and policy engine as the APIs.
+public struct Console: Sendable {
+    public struct Settings: Sendable {
+        /// The SMTP endpoint's host name, as clients should use it.
+        public var hostname: String
+        public var regions: [String]
+        public var startTLSPorts: [Int]
+        public var tlsPorts: [Int]
+        /// Set the cookie's `Secure` flag (when the console is served over TLS).
+        public var secureCookies = false
+
+        public init(hostname: String, regions: [String], startTLSPorts: [Int], tlsPorts: [Int]) {
+            self.hostname = hostname
+            self.regions = regions
+            self.startTLSPorts = startTLSPorts
+            self.tlsPorts = tlsPorts
+        }
+    }
+
+    static let cookieName = "sesame_console"
+    let iam: IAMBackend
+    let sessions: ConsoleSessions
+    let settings: Settings
+    let clock: any WallClock
+    let library: MustacheLibrary
+
+    public init(iam: IAMBackend, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
+        self.iam = iam
+        self.sessions = sessions
+        self.settings = settings
+        self.clock = clock
+        var library = MustacheLibrary()
+        for (name, text) in Templates.all { try library.register(text, named: name) }
+        self.library = library
+    }
+
+    // MARK: Rendering
+
+    func page(_ template: String, title: String, _ values: [String: Any], signedIn: ConsoleSessions.SignedIn?, region: String? = nil, status: HTTPResponse.Status = .ok)
+        -> Response
+    {
+        var values = values
+        if let signedIn {
+            values["csrf"] = signedIn.csrf
+            values["displayName"] = signedIn.displayName
+            values["accountID"] = signedIn.caller.accountID
+        }
+        values["region"] = region ?? settings.regions[0]
+        let body = library.render(values, withTemplate: template) ?? ""
+        var layout = values
+        layout["title"] = title
+        layout["body"] = body
+        layout["signedIn"] = signedIn != nil
+        let html = library.render(layout, withTemplate: "layout") ?? body
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func redirect(_ location: String, cookie: String? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func sessionCookie(_ token: String, maxAge: Int) -> String {
+        "\(Self.cookieName)=\(token); Path=/console; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)\(settings.secureCookies ? "; Secure" : "")"
+    }
+
+    func errorPage(_ error: any Error, signedIn: ConsoleSessions.SignedIn?, back: String, heading: String = "Not authorized") -> Response {
+        let message: String
+        var status = HTTPResponse.Status.badRequest
+        if let error = error as? SesameError {
+            message = error.message
+            if error.code == .accessDenied { status = .forbidden }
+            if error.code == .noSuchEntity { status = .notFound }
+        } else {
+            message = "Something went wrong: \(error)"
+            status = .internalServerError
+        }
+        let title = (error as? SesameError)?.code == .accessDenied ? heading : "Error"
+        return page("error", title: title, ["heading": title, "message": message, "back": back], signedIn: signedIn, status: status)
+    }
+
+    // MARK: Requests
+
+    static func form(_ request: Request, context: SesameRequestContext) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        var out: [String: String] = [:]
+        for (key, value) in URIEncoding.parsePairs(body.readableBytesView, plusAsSpace: true) where out[key] == nil {
+            out[key] = value
+        }
+        return out
+    }
+
+    func signedIn(_ request: Request) async throws -> ConsoleSessions.SignedIn? {
+        guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty else { return nil }
+        return try await sessions.resolve(token: token)
+    }
+
+    func region(_ request: Request) -> String {
+        if let asked = request.uri.queryParameters["region"].map(String.init), settings.regions.contains(asked) { return asked }
+        return settings.regions[0]
+    }
+
+    /// The proposed name for new SMTP credentials, as the SES console makes it (UTC).
+    func proposedUserName() -> String {
+        var t = time_t(clock.now().timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "ses-smtp-user.\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+    }
+}

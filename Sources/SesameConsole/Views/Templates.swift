@@ -1,0 +1,196 @@
+/// The console's pages as Mustache templates, compiled into the binary so Sesame stays one file
+/// and loads no asset from anywhere else. `{{x}}` is HTML-escaped; `{{{x}}}` is used only for
+/// HTML that Sesame rendered itself.
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "signin": signIn, "home": home, "smtp": smtpSettings, "smtp-create": smtpCreate,
+        "smtp-created": smtpCreated, "error": errorPage, "users": users, "user-delete": userDelete,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} · Sesame console</title>
+        <style>
+        body { font-family: system-ui, sans-serif; margin: 0; color: #16191f; background: #f2f3f3; }
+        header { background: #232f3e; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.2rem; align-items: center; }
+        header a { color: #fff; text-decoration: none; }
+        header .who { margin-left: auto; font-size: .9rem; }
+        header form { display: inline; }
+        main { max-width: 60rem; margin: 1.5rem auto; background: #fff; padding: 1.2rem 1.6rem; border-radius: 4px; }
+        h1 { font-size: 1.5rem; margin-top: 0; }
+        label { display: block; margin: .8rem 0 .2rem; font-weight: 600; }
+        input[type=text], input[type=password], input[type=email] { width: 24rem; max-width: 100%; padding: .35rem; }
+        button, .button { background: #ec7211; color: #fff; border: 0; padding: .45rem 1rem; border-radius: 2px; cursor: pointer; text-decoration: none; font-size: 1rem; }
+        button.secondary, .button.secondary { background: #fff; color: #16191f; border: 1px solid #879596; }
+        button.danger { background: #d13212; }
+        table { border-collapse: collapse; width: 100%; margin: .8rem 0; }
+        th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #eaeded; }
+        .error { background: #fde8e6; border-left: 4px solid #d13212; padding: .7rem 1rem; margin: .8rem 0; }
+        .warning { background: #fff7e6; border-left: 4px solid #ec7211; padding: .7rem 1rem; margin: .8rem 0; }
+        .info { background: #f1faff; border-left: 4px solid #0073bb; padding: .7rem 1rem; margin: .8rem 0; }
+        code, .secret { font-family: ui-monospace, monospace; }
+        .columns { display: flex; gap: 2rem; flex-wrap: wrap; }
+        </style>
+        </head>
+        <body>
+        <header>
+          <strong>Sesame</strong>
+          {{#signedIn}}
+          <a href="/console">Home</a>
+          <a href="/console/smtp?region={{region}}">SMTP settings</a>
+          <a href="/console/iam/users">IAM users</a>
+          <span class="who">Signed in as {{displayName}} · account {{accountID}}</span>
+          <form method="post" action="/console/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" type="submit">Sign out</button></form>
+          {{/signedIn}}
+        </header>
+        <main>
+        {{{body}}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let signIn = """
+        <h1>Sign in to the Sesame console</h1>
+        {{#error}}<div class="error" role="alert">{{error}}</div>{{/error}}
+        <div class="columns">
+        <form method="post" action="/console/signin">
+          <h2>Root user</h2>
+          <input type="hidden" name="kind" value="root">
+          <label for="root-email">Root user email address</label>
+          <input type="email" id="root-email" name="email" autocomplete="username" required>
+          <label for="root-password">Password</label>
+          <input type="password" id="root-password" name="password" autocomplete="current-password" required>
+          <p><button type="submit" id="root-signin">Sign in as root user</button></p>
+        </form>
+        <form method="post" action="/console/signin">
+          <h2>IAM user</h2>
+          <input type="hidden" name="kind" value="iam">
+          <label for="iam-account">Account ID</label>
+          <input type="text" id="iam-account" name="account" inputmode="numeric" required>
+          <label for="iam-user">IAM user name</label>
+          <input type="text" id="iam-user" name="user" autocomplete="username" required>
+          <label for="iam-password">Password</label>
+          <input type="password" id="iam-password" name="password" autocomplete="current-password" required>
+          <p><button type="submit" id="iam-signin">Sign in as IAM user</button></p>
+        </form>
+        </div>
+        """
+
+    static let home = """
+        <h1>Sesame</h1>
+        <p>Account <code>{{accountID}}</code>, regions: {{#regions}}<code>{{.}}</code> {{/regions}}</p>
+        <ul>
+          <li><a href="/console/smtp?region={{region}}">SMTP settings</a>: the SMTP endpoint and its ports, and SMTP credentials.</li>
+          <li><a href="/console/iam/users">IAM users</a>: users, and deleting them (which ends their SMTP credentials).</li>
+        </ul>
+        """
+
+    static let smtpSettings = """
+        <h1>Simple Mail Transfer Protocol (SMTP) settings</h1>
+        <form method="get" action="/console/smtp">
+          <label for="region">Region</label>
+          <select id="region" name="region">{{#regionChoices}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/regionChoices}}</select>
+          <button class="secondary" type="submit">Show</button>
+        </form>
+        <table>
+          <tr><th>SMTP endpoint</th><td><code id="smtp-endpoint">{{hostname}}</code></td></tr>
+          <tr><th>STARTTLS port</th><td id="starttls-ports">{{starttlsPorts}}</td></tr>
+          <tr><th>TLS wrapper port</th><td id="tls-ports">{{tlsPorts}}</td></tr>
+          <tr><th>Transport Layer Security (TLS)</th><td>Required</td></tr>
+          <tr><th>Authentication</th><td>AUTH PLAIN or AUTH LOGIN with SMTP credentials</td></tr>
+        </table>
+        <p><a class="button" id="create-smtp-credentials" href="/console/smtp/create?region={{region}}">Create SMTP credentials</a>
+           <a class="button secondary" href="/console/iam/users">Manage my existing SMTP credentials</a></p>
+        <div class="info">
+          <p><strong>About SMTP credentials.</strong> SMTP credentials are not your AWS access keys: they are an IAM user's
+          access key ID (the SMTP user name) and a password derived from its secret access key. They work in every region
+          this node serves ({{#regions}}{{.}} {{/regions}}); the password shown when you create them is made for the region
+          selected here. The password can be seen only once, when the credentials are created.</p>
+          <p>To end SMTP credentials, delete their IAM user. To change the password, delete the user and create new
+          credentials: <a href="/console/iam/users">IAM users</a> offers both in one step ("Rotate").</p>
+        </div>
+        """
+
+    static let smtpCreate = """
+        <h1>Create User for SMTP</h1>
+        {{#error}}<div class="error" role="alert">{{error}}</div>{{/error}}
+        <p>This creates an IAM user with permission to send mail (an inline policy named
+        <code>AmazonSesSendingAccess</code> that allows <code>ses:SendRawEmail</code>) and an access key for it.</p>
+        <form method="post" action="/console/smtp/create">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="region" value="{{region}}">
+          {{#replacing}}<input type="hidden" name="replace" value="{{replacing}}"><p class="warning">Creating the new credentials deletes the IAM user <code>{{replacing}}</code> and with it the old SMTP credentials.</p>{{/replacing}}
+          <label for="user-name">IAM User Name</label>
+          <input type="text" id="user-name" name="userName" value="{{proposedName}}" maxlength="64" required>
+          <p><button type="submit" id="create">Create</button> <a class="button secondary" href="/console/smtp?region={{region}}">Cancel</a></p>
+        </form>
+        """
+
+    static let smtpCreated = """
+        <h1>Your SMTP credentials</h1>
+        <div class="warning" role="alert"><strong>This is the only time you can see or download these credentials.</strong>
+        Once you close this page, the SMTP password cannot be shown again; you can create new credentials at any time.</div>
+        <p>IAM user <code id="created-user">{{userName}}</code> was created with permission to send mail. The password is for
+        region <code>{{region}}</code> (SMTP endpoint <code>{{hostname}}</code>).</p>
+        <details id="show-credentials">
+          <summary>Show User SMTP Credentials</summary>
+          <table>
+            <tr><th>IAM User Name</th><td class="secret" id="iam-user-name">{{userName}}</td></tr>
+            <tr><th>SMTP user name</th><td class="secret" id="smtp-username">{{smtpUsername}}</td></tr>
+            <tr><th>SMTP password</th><td class="secret" id="smtp-password">{{smtpPassword}}</td></tr>
+          </table>
+        </details>
+        <form method="post" action="/console/smtp/credentials.csv">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="userName" value="{{userName}}">
+          <input type="hidden" name="smtpUsername" value="{{smtpUsername}}">
+          <input type="hidden" name="smtpPassword" value="{{smtpPassword}}">
+          <p><button type="submit" id="download">Download Credentials</button>
+             <a class="button secondary" id="close" href="/console/smtp?region={{region}}">Close</a></p>
+        </form>
+        """
+
+    static let errorPage = """
+        <h1>{{heading}}</h1>
+        <div class="error" role="alert" id="error-message">{{message}}</div>
+        <p><a href="{{back}}">Back</a></p>
+        """
+
+    static let users = """
+        <h1>IAM users</h1>
+        {{#notice}}<div class="info" role="status">{{notice}}</div>{{/notice}}
+        <table>
+          <thead><tr><th>User name</th><th>Created</th><th>ARN</th><th></th></tr></thead>
+          <tbody>
+          {{#users}}<tr><td>{{name}}</td><td>{{created}}</td><td><code>{{arn}}</code></td>
+            <td><a href="/console/iam/users/{{pathName}}/delete">Delete</a> · <a href="/console/smtp/create?replace={{pathName}}">Rotate</a></td></tr>{{/users}}
+          {{^users}}<tr><td colspan="4">No IAM users yet.</td></tr>{{/users}}
+          </tbody>
+        </table>
+        """
+
+    static let userDelete = """
+        <h1>Delete IAM user {{name}}?</h1>
+        <div class="warning">Deleting <code>{{name}}</code> also deletes what it owns, and any SMTP credentials made from its
+        access keys stop working at once:
+          <ul>
+          {{#keys}}<li>access key <code>{{.}}</code></li>{{/keys}}
+          {{#policies}}<li>inline policy <code>{{.}}</code></li>{{/policies}}
+          {{#attached}}<li>attached policy <code>{{.}}</code> (detached)</li>{{/attached}}
+          {{#hasPassword}}<li>its console password</li>{{/hasPassword}}
+          {{#nothing}}<li>nothing else: the user has no keys, policies or password</li>{{/nothing}}
+          </ul>
+        </div>
+        <form method="post" action="/console/iam/users/{{pathName}}/delete">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="confirm">Type the user name to confirm</label>
+          <input type="text" id="confirm" name="confirm" autocomplete="off" required>
+          <p><button class="danger" type="submit" id="delete">Delete user</button> <a class="button secondary" href="/console/iam/users">Cancel</a></p>
+        </form>
+        """
+}
