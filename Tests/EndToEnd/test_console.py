@@ -1,0 +1,193 @@
+"""The web console in headless Chromium (Selenium): sign-in, the SMTP-credentials wizard as SES's
+documentation describes it, the CSV, sending with those credentials, deleting the user, and the
+not-authorized error for an IAM user without IAM rights."""
+import csv
+import glob
+import io
+import os
+import re
+import smtplib
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from conftest import Sesame, smtp_password
+
+ROOT_PASSWORD = "console-root-Passw0rd"
+
+
+@pytest.fixture
+def console(tmpdir_path):
+    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
+    downloads = os.path.join(tmpdir_path, "downloads")
+    os.makedirs(downloads)
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.downloads = downloads
+    driver.shots = os.environ.get("SESAME_SCREENSHOTS") or os.path.join(tmpdir_path, "screenshots")
+    os.makedirs(driver.shots, exist_ok=True)
+    try:
+        yield node, driver
+    finally:
+        driver.quit()
+        assert node.stop() == 0
+
+
+def wait_for(driver, text, timeout=10):
+    """Waits until the page shows `text` (a click's navigation may still be under way)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if text in driver.page_source:
+            return True
+        time.sleep(0.05)
+    raise AssertionError(f"page never showed {text!r}:\n{driver.page_source[:3000]}")
+
+
+def visit(driver, node, path):
+    driver.get(node.endpoint + path)
+    assert "Something went wrong" not in driver.page_source
+    driver.save_screenshot(os.path.join(driver.shots, re.sub(r"[^a-z0-9]+", "_", path) + ".png"))
+
+
+def sign_in_root(driver, node, password=ROOT_PASSWORD):
+    driver.get(node.endpoint + "/console/signin")
+    driver.find_element(By.ID, "root-email").send_keys("root@sesame.localhost")
+    driver.find_element(By.ID, "root-password").send_keys(password)
+    driver.find_element(By.ID, "root-signin").click()
+
+
+def test_root_creates_smtp_credentials_sends_and_deletes_them(console):
+    node, driver = console
+    sign_in_root(driver, node, password="wrong")
+    wait_for(driver, "Your authentication information is incorrect")
+    sign_in_root(driver, node)
+    wait_for(driver, "Signed in as root")
+    cookie = driver.get_cookie("sesame_console")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+    visit(driver, node, "/console/smtp")
+    assert driver.find_element(By.ID, "starttls-ports").text == str(node.smtp_port)
+    assert driver.find_element(By.ID, "tls-ports").text == str(node.smtps_port)
+    driver.find_element(By.ID, "create-smtp-credentials").click()
+    wait_for(driver, "Create User for SMTP")
+    name_field = driver.find_element(By.ID, "user-name")
+    proposed = name_field.get_attribute("value")
+    assert re.fullmatch(r"ses-smtp-user\.\d{8}-\d{6}", proposed), proposed
+    driver.save_screenshot(os.path.join(driver.shots, "smtp_create.png"))
+    driver.find_element(By.ID, "create").click()
+
+    # The password is shown once, behind "Show User SMTP Credentials".
+    wait_for(driver, "This is the only time you can see or download these credentials")
+    driver.find_element(By.CSS_SELECTOR, "#show-credentials summary").click()
+    user_name = driver.find_element(By.ID, "iam-user-name").text
+    smtp_user = driver.find_element(By.ID, "smtp-username").text
+    password = driver.find_element(By.ID, "smtp-password").text
+    assert user_name == proposed and smtp_user.startswith("AKIA") and len(password) == 44 and password.startswith("B")
+    driver.save_screenshot(os.path.join(driver.shots, "smtp_created.png"))
+    driver.find_element(By.ID, "download").click()
+    for _ in range(100):
+        found = glob.glob(os.path.join(driver.downloads, "credentials*.csv"))
+        if found and not found[0].endswith(".crdownload"):
+            break
+        time.sleep(0.1)
+    with open(found[0], newline="") as f:
+        text = f.read()
+    assert text.splitlines()[0] == "IAM User Name,Smtp Username,Smtp Password"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows == [{"IAM User Name": proposed, "Smtp Username": smtp_user, "Smtp Password": password}]
+    driver.find_element(By.ID, "close").click()
+    wait_for(driver, "Simple Mail Transfer Protocol (SMTP) settings")
+    assert password not in driver.page_source
+
+    # The credentials work over SMTP, as made (policy AmazonSesSendingAccess).
+    node.root_client("ses").verify_email_identity(EmailAddress="console@example.com")
+    s = node.smtp()
+    s.login(smtp_user, password)
+    s.sendmail("console@example.com", ["someone@example.net"], "Subject: from the console's credentials\r\n\r\nhi\r\n")
+    s.quit()
+    assert node.captured()[-1]["Subject"] == "from the console's credentials"
+    assert node.root_client("iam").get_user_policy(UserName=proposed, PolicyName="AmazonSesSendingAccess")
+
+    # Deleting the user in the console ends the credentials: 535.
+    visit(driver, node, "/console/iam/users")
+    assert proposed in driver.page_source
+    visit(driver, node, f"/console/iam/users/{proposed}/delete")
+    assert smtp_user in driver.page_source and "AmazonSesSendingAccess" in driver.page_source
+    driver.find_element(By.ID, "confirm").send_keys(proposed)
+    driver.find_element(By.ID, "delete").click()
+    wait_for(driver, f"IAM user {proposed} was deleted")
+    s = node.smtp()
+    with pytest.raises(smtplib.SMTPAuthenticationError) as failure:
+        s.login(smtp_user, password)
+    assert failure.value.smtp_code == 535
+    s.close()
+
+    # Every page renders without an error; each is kept as a screenshot.
+    for path in ("/console", "/console/smtp", "/console/smtp/create", "/console/iam/users"):
+        visit(driver, node, path)
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait_for(driver, "Sign in to the Sesame console")
+    assert driver.current_url.endswith("/console/signin")
+    visit(driver, node, "/console/smtp")
+    assert driver.current_url.endswith("/console/signin")
+
+
+def test_iam_user_without_iam_rights_is_not_authorized(console):
+    node, driver = console
+    iam = node.root_client("iam")
+    iam.create_user(UserName="mallory")
+    iam.create_login_profile(UserName="mallory", Password="Mallory-Passw0rd")
+    account = node.root_client("sts").get_caller_identity()["Account"]
+    driver.get(node.endpoint + "/console/signin")
+    driver.find_element(By.ID, "iam-account").send_keys(account)
+    driver.find_element(By.ID, "iam-user").send_keys("mallory")
+    driver.find_element(By.ID, "iam-password").send_keys("Mallory-Passw0rd")
+    driver.find_element(By.ID, "iam-signin").click()
+    wait_for(driver, "Signed in as mallory")
+    visit(driver, node, "/console/smtp/create")
+    message = driver.find_element(By.ID, "error-message").text
+    assert message == (f"User: arn:aws:iam::{account}:user/mallory is not authorized to perform: iam:ListUsers "
+                       f"on resource: arn:aws:iam::{account}:user/")
+    visit(driver, node, "/console/iam/users")
+    assert "not authorized to perform: iam:ListUsers" in driver.find_element(By.ID, "error-message").text
+    # With ListUsers but not CreateUser, the message names CreateUser, and nothing is created.
+    iam.put_user_policy(UserName="mallory", PolicyName="list", PolicyDocument=(
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}'))
+    visit(driver, node, "/console/smtp/create")
+    assert "not authorized to perform: iam:CreateUser" in driver.find_element(By.ID, "error-message").text
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["mallory"]
+
+
+def test_forms_need_the_session_and_its_csrf_token(console):
+    node, driver = console
+    sign_in_root(driver, node)
+    token = driver.get_cookie("sesame_console")["value"]
+    # A cross-site form post carries the cookie (in older browsers) but not the CSRF token.
+    request = urllib.request.Request(
+        node.endpoint + "/console/smtp/create", data=b"userName=evil&region=us-east-1",
+        headers={"Cookie": f"sesame_console={token}"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 403
+    assert node.root_client("iam").list_users()["Users"] == []
+    # Without a session, pages send the browser to sign in.
+    request = urllib.request.Request(node.endpoint + "/console/iam/users")
+    opener = urllib.request.build_opener(NoRedirect())
+    with pytest.raises(urllib.error.HTTPError) as redirected:
+        opener.open(request)
+    assert redirected.value.code == 303 and redirected.value.headers["Location"] == "/console/signin"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
