@@ -191,3 +191,75 @@ def test_forms_need_the_session_and_its_csrf_token(console):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def test_user_pages_keys_policies_password_and_login_failures(console):
+    node, driver = console
+    sign_in_root(driver, node)
+    wait_for(driver, "Signed in as root")
+    visit(driver, node, "/console/iam/users")
+    driver.find_element(By.ID, "create-user").click()
+    wait_for(driver, "Create IAM user")
+    driver.find_element(By.ID, "new-user-name").send_keys("app-mailer")
+    driver.find_element(By.ID, "create-user-submit").click()
+    wait_for(driver, "User app-mailer was created.")
+
+    # A new access key: the secret is shown once.
+    driver.find_element(By.ID, "create-key").click()
+    wait_for(driver, "This is the only time the secret access key can be seen.")
+    key_id = driver.find_element(By.ID, "new-key-id").text
+    secret = driver.find_element(By.ID, "new-key-secret").text
+    assert key_id.startswith("AKIA") and len(secret) == 40
+    visit(driver, node, "/console/iam/users/app-mailer")
+    assert key_id in driver.find_element(By.ID, "access-keys").text and secret not in driver.page_source
+
+    # A policy with a mistake is refused with IAM's reason, and the draft is kept.
+    driver.find_element(By.ID, "policy-name").send_keys("send")
+    driver.find_element(By.ID, "policy-document").send_keys('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail"}]}')
+    driver.find_element(By.ID, "save-policy").click()
+    wait_for(driver, "error-message")
+    assert driver.find_element(By.ID, "error-message").text == "Policy statement must contain resources."
+    assert "ses:SendRawEmail" in driver.find_element(By.ID, "policy-document").get_attribute("value")
+    document = driver.find_element(By.ID, "policy-document")
+    document.clear()
+    document.send_keys('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}')
+    driver.find_element(By.ID, "save-policy").click()
+    wait_for(driver, "Inline policy send was saved.")
+    assert node.root_client("iam").list_user_policies(UserName="app-mailer")["PolicyNames"] == ["send"]
+
+    # A mailer that logs in with the user name instead of the key: the page says so.
+    s = node.smtp()
+    s.user, s.password = "app-mailer", smtp_password(secret)
+    with pytest.raises(smtplib.SMTPAuthenticationError):
+        s.auth("PLAIN", s.auth_plain)
+    s.close()
+    s = node.smtp()
+    s.user, s.password = key_id, secret
+    with pytest.raises(smtplib.SMTPAuthenticationError):
+        s.auth("PLAIN", s.auth_plain)
+    s.close()
+    visit(driver, node, "/console/iam/users/app-mailer")
+    failures = driver.find_element(By.ID, "auth-failures").text
+    assert "iam-user-name-used" in failures and "secret-access-key-used" in failures
+
+    # Deactivate the key: SMTP refuses it.
+    driver.find_element(By.XPATH, "//table[@id='access-keys']//button[text()='Deactivate']").click()
+    wait_for(driver, f"Access key {key_id} is now inactive.")
+    s = node.smtp()
+    with pytest.raises(smtplib.SMTPAuthenticationError):
+        s.login(key_id, smtp_password(secret))
+    s.close()
+
+    # A console password lets the user sign in.
+    driver.find_element(By.ID, "new-password").send_keys("App-Mailer-Passw0rd")
+    driver.find_element(By.ID, "set-password").click()
+    wait_for(driver, "The console password was set.")
+    assert "This user can sign in to the console." in driver.find_element(By.ID, "password-state").text
+    account = node.root_client("sts").get_caller_identity()["Account"]
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()
+    wait_for(driver, "Sign in to the Sesame console")
+    driver.find_element(By.ID, "iam-account").send_keys(account)
+    driver.find_element(By.ID, "iam-user").send_keys("app-mailer")
+    driver.find_element(By.ID, "iam-password").send_keys("App-Mailer-Passw0rd")
+    driver.find_element(By.ID, "iam-signin").click()
+    wait_for(driver, "Signed in as app-mailer")

@@ -83,3 +83,17 @@ extension IAMBackend {
         }
     }
 }
+
+extension IAMBackend {
+    /// Refused SMTP logins about one user's keys (or naming the user), newest first: what its
+    /// mailers did wrong. Readable by whoever may list the user's access keys.
+    public func smtpAuthFailures(_ caller: Caller, userName: String, limit: Int = 20) async throws -> [SMTPAuthFailure] {
+        try await store.read { session in
+            guard let user = try await session.user(named: userName) else {
+                throw SesameError(.noSuchEntity, "The user with name \(userName) cannot be found.")
+            }
+            try Authorizer.authorize(caller, action: "iam:ListAccessKeys", resource: user.arn)
+            return try await session.authFailures(userName: user.name, limit: limit)
+        }
+    }
+}

@@ -5,6 +5,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "signin": signIn, "home": home, "smtp": smtpSettings, "smtp-create": smtpCreate,
         "smtp-created": smtpCreated, "error": errorPage, "users": users, "user-delete": userDelete,
+        "user": userDetail, "user-create": userCreate, "key-created": keyCreated,
     ]
 
     static let layout = """
@@ -163,11 +164,12 @@ enum Templates {
 
     static let users = """
         <h1>IAM users</h1>
+        <p><a class="button" id="create-user" href="/console/iam/create-user">Create user</a></p>
         {{#notice}}<div class="info" role="status">{{notice}}</div>{{/notice}}
         <table>
           <thead><tr><th>User name</th><th>Created</th><th>ARN</th><th></th></tr></thead>
           <tbody>
-          {{#users}}<tr><td>{{name}}</td><td>{{created}}</td><td><code>{{arn}}</code></td>
+          {{#users}}<tr><td><a href="/console/iam/users/{{pathName}}">{{name}}</a></td><td>{{created}}</td><td><code>{{arn}}</code></td>
             <td><a href="/console/iam/users/{{pathName}}/delete">Delete</a> · <a href="/console/smtp/create?replace={{pathName}}">Rotate</a></td></tr>{{/users}}
           {{^users}}<tr><td colspan="4">No IAM users yet.</td></tr>{{/users}}
           </tbody>
@@ -192,5 +194,96 @@ enum Templates {
           <input type="text" id="confirm" name="confirm" autocomplete="off" required>
           <p><button class="danger" type="submit" id="delete">Delete user</button> <a class="button secondary" href="/console/iam/users">Cancel</a></p>
         </form>
+        """
+
+    static let userCreate = """
+        <h1>Create IAM user</h1>
+        {{#error}}<div class="error" role="alert">{{error}}</div>{{/error}}
+        <form method="post" action="/console/iam/create-user">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="new-user-name">User name</label>
+          <input type="text" id="new-user-name" name="userName" value="{{userName}}" maxlength="64" required>
+          <p><button type="submit" id="create-user-submit">Create user</button> <a class="button secondary" href="/console/iam/users">Cancel</a></p>
+        </form>
+        """
+
+    static let keyCreated = """
+        <h1>Access key created for {{name}}</h1>
+        <div class="warning" role="alert"><strong>This is the only time the secret access key can be seen.</strong></div>
+        <table>
+          <tr><th>Access key ID</th><td class="secret" id="new-key-id">{{keyID}}</td></tr>
+          <tr><th>Secret access key</th><td class="secret" id="new-key-secret">{{secret}}</td></tr>
+        </table>
+        <p><a class="button secondary" href="/console/iam/users/{{pathName}}">Close</a></p>
+        """
+
+    static let userDetail = """
+        <h1>IAM user {{name}}</h1>
+        {{#notice}}<div class="info" role="status" id="notice">{{notice}}</div>{{/notice}}
+        {{#error}}<div class="error" role="alert" id="error-message">{{error}}</div>{{/error}}
+        <table>
+          <tr><th>ARN</th><td><code>{{arn}}</code></td></tr>
+          <tr><th>Created</th><td>{{created}}</td></tr>
+        </table>
+
+        <h2>Access keys</h2>
+        <table id="access-keys">
+          <thead><tr><th>Access key ID</th><th>Status</th><th>Created</th><th>Last used</th><th></th></tr></thead>
+          <tbody>
+          {{#keys}}<tr><td><code>{{id}}</code></td><td>{{status}}</td><td>{{created}}</td><td>{{lastUsed}}</td>
+            <td>
+              <form method="post" action="/console/iam/users/{{pathName}}/action" style="display:inline">
+                <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="key" value="{{id}}">
+                <button class="secondary" type="submit" name="do" value="{{toggle}}">{{toggleLabel}}</button>
+                <button class="danger" type="submit" name="do" value="delete-key">Delete</button>
+              </form>
+            </td></tr>{{/keys}}
+          {{^keys}}<tr><td colspan="5">No access keys.</td></tr>{{/keys}}
+          </tbody>
+        </table>
+        <form method="post" action="/console/iam/users/{{pathName}}/action">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <button type="submit" name="do" value="create-key" id="create-key">Create access key</button>
+          <a class="button secondary" href="/console/smtp/create?replace={{pathName}}">Rotate SMTP credentials</a>
+        </form>
+
+        <h2>Recent SMTP login failures</h2>
+        <p>Mailers only ever hear <code>535 Authentication Credentials Invalid</code>; this is why their logins with this user's keys failed.</p>
+        <table id="auth-failures">
+          <thead><tr><th>Time</th><th>From</th><th>User name sent</th><th>Diagnosis</th></tr></thead>
+          <tbody>
+          {{#failures}}<tr><td>{{time}}</td><td>{{source}}</td><td><code>{{username}}</code></td><td><strong>{{diagnosis}}</strong>: {{explanation}}</td></tr>{{/failures}}
+          {{^failures}}<tr><td colspan="4">None recorded.</td></tr>{{/failures}}
+          </tbody>
+        </table>
+
+        <h2>Permissions</h2>
+        <table>
+          <thead><tr><th>Policy</th><th>Type</th><th></th></tr></thead>
+          <tbody>
+          {{#policies}}<tr><td><code>{{name}}</code></td><td>inline</td><td><a href="/console/iam/users/{{pathName}}?policy={{pathPolicy}}#policy-name">Edit</a></td></tr>{{/policies}}
+          {{#attached}}<tr><td><code>{{.}}</code></td><td>AWS managed</td><td></td></tr>{{/attached}}
+          </tbody>
+        </table>
+        <form method="post" action="/console/iam/users/{{pathName}}/action">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="policy-name">Inline policy name</label>
+          <input type="text" id="policy-name" name="policyName" value="{{policyName}}">
+          <label for="policy-document">Policy document (JSON)</label>
+          <textarea id="policy-document" name="document" rows="8" cols="80">{{policyDocument}}</textarea>
+          <p><button type="submit" name="do" value="put-policy" id="save-policy">Save inline policy</button>
+             <button class="danger" type="submit" name="do" value="delete-policy" id="delete-policy">Delete inline policy</button></p>
+        </form>
+
+        <h2>Console password</h2>
+        <p id="password-state">{{#hasPassword}}This user can sign in to the console.{{/hasPassword}}{{^hasPassword}}This user has no console password.{{/hasPassword}}</p>
+        <form method="post" action="/console/iam/users/{{pathName}}/action">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <label for="new-password">New console password</label>
+          <input type="password" id="new-password" name="password" autocomplete="new-password">
+          <p><button type="submit" name="do" value="set-password" id="set-password">Set password</button>
+          {{#hasPassword}}<button class="danger" type="submit" name="do" value="remove-password" id="remove-password">Remove password</button>{{/hasPassword}}</p>
+        </form>
+        <p><a class="button danger" href="/console/iam/users/{{pathName}}/delete">Delete user…</a></p>
         """
 }

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import SesameAPI
+import SesameBackend
+import SesameCore
+
+/// IAM user pages: create, detail (keys, policies, password, SMTP login failures) and its actions.
+extension Console {
+    func addUserRoutes(to router: Router<SesameRequestContext>) {
+        router.get("/console/iam/create-user") { request, context in
+            guard case .success(let signedIn) = try await self.requireSession(request) else { return self.redirect("/console/signin") }
+            return self.page("user-create", title: "Create IAM user", [:], signedIn: signedIn)
+        }
+        router.post("/console/iam/create-user") { request, context in try await self.createUser(request, context) }
+        router.get("/console/iam/users/:name") { request, context in
+            guard case .success(let signedIn) = try await self.requireSession(request) else { return self.redirect("/console/signin") }
+            let name = try context.parameters.require("name")
+            var draft: (String, String)?
+            if let policy = request.uri.queryParameters["policy"].map(String.init),
+               let found = try? await self.iam.getUserPolicy(signedIn.caller, userName: name, policyName: policy) {
+                draft = (policy, found.document)
+            }
+            return try await self.userDetail(
+                name, signedIn: signedIn, notice: request.uri.queryParameters["notice"].map(String.init), draft: draft)
+        }
+        router.post("/console/iam/users/:name/action") { request, context in try await self.userAction(request, context) }
+    }
+
+    func createUser(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
+        let name = (form["userName"] ?? "").trimmingSpaces
+        do {
+            _ = try await iam.createUser(signedIn.caller, name: name, path: nil, tags: [])
+            return redirect("/console/iam/users/\(URIEncodingForPath.encode(name))?notice=\(URIEncodingForPath.encode("User \(name) was created."))")
+        } catch let error as SesameError where error.code != .accessDenied {
+            return page("user-create", title: "Create IAM user", ["error": error.message, "userName": name], signedIn: signedIn, status: .badRequest)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console/iam/users")
+        }
+    }
+
+    func userDetail(
+        _ name: String, signedIn: ConsoleSessions.SignedIn, notice: String? = nil, error: String? = nil, draft: (String, String)? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let caller = signedIn.caller
+        do {
+            let user = try await iam.getUser(caller, name: name)
+            let keys = try await iam.listAccessKeys(caller, userName: name, marker: nil, maxItems: 100).page.items
+            let policies = try await iam.listUserPolicies(caller, userName: name, marker: nil, maxItems: 1000).items
+            let attached = try await iam.listAttachedUserPolicies(caller, userName: name, pathPrefix: nil, marker: nil, maxItems: 1000).items
+            let hasPassword = (try? await iam.getLoginProfile(caller, userName: name)) != nil
+            let failures = (try? await iam.smtpAuthFailures(caller, userName: name)) ?? []
+            var values: [String: Any] = [
+                "name": name, "pathName": URIEncodingForPath.encode(name), "arn": user.principal.arn,
+                "created": Timestamp.iso8601(user.createdAt), "hasPassword": hasPassword,
+                "keys": keys.map { key -> [String: Any] in
+                    let lastUsed = key.lastUsedAt.map {
+                        "\(Timestamp.iso8601($0)) (\(key.lastUsedService ?? "?"), \(key.lastUsedRegion ?? "?"))"
+                    } ?? "never"
+                    return [
+                        "id": key.id, "status": key.status.rawValue, "created": Timestamp.iso8601(key.createdAt), "lastUsed": lastUsed,
+                        "toggle": key.status == .active ? "deactivate-key" : "activate-key",
+                        "toggleLabel": key.status == .active ? "Deactivate" : "Activate",
+                        "csrf": signedIn.csrf, "pathName": URIEncodingForPath.encode(name),
+                    ]
+                },
+                "policies": policies.map { ["name": $0, "pathPolicy": URIEncodingForPath.encode($0), "pathName": URIEncodingForPath.encode(name)] },
+                "attached": attached.map(\.name),
+                "failures": failures.map { failure -> [String: Any] in
+                    ["time": Timestamp.iso8601(failure.time), "source": failure.sourceAddress, "username": failure.username,
+                     "diagnosis": failure.diagnosis.rawValue, "explanation": failure.explanation]
+                },
+                "policyName": draft?.0 ?? "", "policyDocument": draft?.1 ?? "",
+            ]
+            if let notice { values["notice"] = notice }
+            if let error { values["error"] = error }
+            return page("user", title: name, values, signedIn: signedIn, status: status)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console/iam/users")
+        }
+    }
+
+    func userAction(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
+        let name = try context.parameters.require("name")
+        let caller = signedIn.caller
+        func done(_ notice: String) -> Response {
+            redirect("/console/iam/users/\(URIEncodingForPath.encode(name))?notice=\(URIEncodingForPath.encode(notice))")
+        }
+        do {
+            switch form["do"] ?? "" {
+            case "create-key":
+                let created = try await iam.createAccessKey(caller, userName: name)
+                return page("key-created", title: "Access key", [
+                    "name": name, "pathName": URIEncodingForPath.encode(name), "keyID": created.key.id, "secret": created.secret,
+                ], signedIn: signedIn)
+            case "activate-key", "deactivate-key":
+                let key = form["key"] ?? ""
+                let status = form["do"] == "activate-key" ? "Active" : "Inactive"
+                try await iam.updateAccessKey(caller, userName: name, accessKeyID: key, status: status)
+                return done("Access key \(key) is now \(status.lowercased()).")
+            case "delete-key":
+                let key = form["key"] ?? ""
+                try await iam.deleteAccessKey(caller, userName: name, accessKeyID: key)
+                return done("Access key \(key) was deleted; SMTP credentials made from it no longer work.")
+            case "put-policy":
+                let policyName = (form["policyName"] ?? "").trimmingSpaces
+                let document = form["document"] ?? ""
+                do {
+                    try await iam.putUserPolicy(caller, userName: name, policyName: policyName, document: document)
+                } catch let error as SesameError where error.code != .accessDenied {
+                    // Show the validation error with the draft kept, so nothing typed is lost.
+                    return try await userDetail(name, signedIn: signedIn, error: error.message, draft: (policyName, document), status: .badRequest)
+                }
+                return done("Inline policy \(policyName) was saved.")
+            case "delete-policy":
+                let policyName = (form["policyName"] ?? "").trimmingSpaces
+                try await iam.deleteUserPolicy(caller, userName: name, policyName: policyName)
+                return done("Inline policy \(policyName) was deleted.")
+            case "set-password":
+                let password = form["password"] ?? ""
+                do {
+                    if (try? await iam.getLoginProfile(caller, userName: name)) != nil {
+                        try await iam.updateLoginProfile(caller, userName: name, password: password, resetRequired: nil)
+                    } else {
+                        _ = try await iam.createLoginProfile(caller, userName: name, password: password, resetRequired: false)
+                    }
+                } catch let error as SesameError where error.code != .accessDenied {
+                    return try await userDetail(name, signedIn: signedIn, error: error.message, status: .badRequest)
+                }
+                return done("The console password was set.")
+            case "remove-password":
+                try await iam.deleteLoginProfile(caller, userName: name)
+                return done("The console password was removed.")
+            default:
+                return try await userDetail(name, signedIn: signedIn, error: "Unknown action.", status: .badRequest)
+            }
+        } catch let error as SesameError where error.code != .accessDenied {
+            return try await userDetail(name, signedIn: signedIn, error: error.message, status: .badRequest)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console/iam/users/\(URIEncodingForPath.encode(name))")
+        }
+    }
+}
