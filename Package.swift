@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "SesameConsole",
             dependencies: [
-                "SesameAPI", "SesameBackend",
+                "SesameAPI", "SesameBackend", "SesameStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -6,6 +6,7 @@ import SesameAPI
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameStorage
 
 /// The web console: server-rendered pages (no script, no outside asset) that act with the
 /// signed-in principal's permissions through the same backends and policy engine as the APIs.
@@ -29,18 +30,23 @@ public struct Console: Sendable {
 
     static let cookieName = "sesame_console"
     let iam: IAMBackend
+    let ses: SESBackend
+    let store: any Store
     let sessions: ConsoleSessions
     let settings: Settings
     let clock: any WallClock
     let library: MustacheLibrary
 
-    public init(iam: IAMBackend, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
+    public init(iam: IAMBackend, ses: SESBackend, store: any Store, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
         self.iam = iam
+        self.ses = ses
+        self.store = store
         self.sessions = sessions
         self.settings = settings
         self.clock = clock
         var library = MustacheLibrary()
         for (name, text) in Templates.all { try library.register(text, named: name) }
+        try library.register(Templates.regionPicker, named: "region-picker")
         self.library = library
     }
 

@@ -19,6 +19,7 @@ extension Console {
         router.get("/console/iam/users/:name/delete") { request, context in try await self.userDeleteForm(request, context) }
         router.post("/console/iam/users/:name/delete") { request, context in try await self.userDelete(request, context) }
         addUserRoutes(to: router)
+        addSESRoutes(to: router)
     }
 
     /// The signed-in session, if the browser has a valid one.

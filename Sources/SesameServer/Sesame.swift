@@ -104,7 +104,8 @@ public struct Sesame: Sendable {
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
         do {
             let console = try Console(
-                iam: iam, sessions: ConsoleSessions(store: store, clock: ses.clock), settings: consoleSettings, clock: ses.clock)
+                iam: iam, ses: ses, store: store, sessions: ConsoleSessions(store: store, clock: ses.clock), settings: consoleSettings,
+                clock: ses.clock)
             console.addRoutes(to: router)
         } catch {
             logger.error("the console's templates did not compile; the console is off: \(error)")

@@ -263,3 +263,81 @@ def test_user_pages_keys_policies_password_and_login_failures(console):
     driver.find_element(By.ID, "iam-password").send_keys("App-Mailer-Passw0rd")
     driver.find_element(By.ID, "iam-signin").click()
     wait_for(driver, "Signed in as app-mailer")
+
+
+def test_identities_sending_and_captured_mail_pages(console):
+    node, driver = console
+    sign_in_root(driver, node)
+    wait_for(driver, "Signed in as root")
+    visit(driver, node, "/console/identities")
+    driver.find_element(By.ID, "identity").send_keys("example.com")
+    driver.find_element(By.ID, "add-identity").click()
+    wait_for(driver, "Identity example.com was created")
+    table = driver.find_element(By.ID, "identities").text
+    dkim = node.root_client("ses").get_identity_dkim_attributes(Identities=["example.com"])["DkimAttributes"]["example.com"]["DkimTokens"]
+    token = node.root_client("ses").get_identity_verification_attributes(Identities=["example.com"])["VerificationAttributes"]["example.com"]["VerificationToken"]
+    assert "_amazonses.example.com" in table and token in table
+    assert all(f"{t}._domainkey.example.com" in table and f"{t}.dkim.amazonses.com" in table for t in dkim)
+    driver.find_element(By.ID, "identity").send_keys("not an address@")
+    driver.find_element(By.ID, "add-identity").click()
+    wait_for(driver, "error-message")
+
+    # Mail sent with HTML: listed, then shown with headers, text, HTML in a sandboxed frame, raw source.
+    ses = node.root_client("ses")
+    message_id = ses.send_email(
+        Source="news@example.com", Destination={"ToAddresses": ["reader@example.net"]},
+        Message={"Subject": {"Data": "Hello from the console test"},
+                 "Body": {"Text": {"Data": "plain words"}, "Html": {"Data": "<h1 id='inside'>Big news</h1><script>document.title='x'</script>"}}})["MessageId"]
+    visit(driver, node, "/console/mail")
+    driver.find_element(By.LINK_TEXT, "Hello from the console test").click()
+    wait_for(driver, message_id)
+    assert driver.find_element(By.ID, "text-part").text == "plain words"
+    frame = driver.find_element(By.ID, "html-part")
+    assert frame.get_attribute("sandbox") == ""
+    driver.switch_to.frame(frame)
+    assert driver.find_element(By.ID, "inside").text == "Big news"
+    driver.switch_to.default_content()
+    assert "Subject: Hello from the console test" in driver.find_element(By.ID, "raw").text
+    driver.save_screenshot(os.path.join(driver.shots, "message.png"))
+
+    visit(driver, node, "/console/sending")
+    assert driver.find_element(By.ID, "sent-24").text == "1"
+    assert driver.find_elements(By.CSS_SELECTOR, "#sending-chart rect")
+
+    # Nothing on any page is loaded from outside Sesame.
+    for path in ("/console", "/console/identities", "/console/sending", "/console/mail", f"/console/mail/{message_id}",
+                 "/console/iam/users", "/console/iam/create-user", "/console/smtp", "/console/smtp/create"):
+        visit(driver, node, path)
+        for element in driver.find_elements(By.CSS_SELECTOR, "[src], link[href], script"):
+            src = element.get_attribute("src") or element.get_attribute("href") or ""
+            assert src == "" or src.startswith(node.endpoint) or src.startswith("about:"), (path, src)
+
+
+def create_smtp_credentials(driver, node, path="/console/smtp/create"):
+    visit(driver, node, path)
+    name = driver.find_element(By.ID, "user-name").get_attribute("value")
+    driver.find_element(By.ID, "create").click()
+    wait_for(driver, "This is the only time you can see or download these credentials")
+    driver.find_element(By.CSS_SELECTOR, "#show-credentials summary").click()
+    return name, driver.find_element(By.ID, "smtp-username").text, driver.find_element(By.ID, "smtp-password").text
+
+
+def test_rotation_replaces_the_user_in_one_step(console):
+    node, driver = console
+    sign_in_root(driver, node)
+    wait_for(driver, "Signed in as root")
+    old_name, old_user, old_password = create_smtp_credentials(driver, node)
+    time.sleep(1.1)  # the proposed name has a seconds stamp
+    new_name, new_user, new_password = create_smtp_credentials(driver, node, f"/console/smtp/create?replace={old_name}")
+    assert new_name != old_name and new_user != old_user
+    users = [u["UserName"] for u in node.root_client("iam").list_users()["Users"]]
+    assert users == [new_name]
+    node.root_client("ses").verify_email_identity(EmailAddress="rotate@example.com")
+    s = node.smtp()
+    with pytest.raises(smtplib.SMTPAuthenticationError):
+        s.login(old_user, old_password)
+    s.close()
+    s = node.smtp()
+    s.login(new_user, new_password)
+    s.sendmail("rotate@example.com", ["x@example.net"], "Subject: rotated\r\n\r\nx\r\n")
+    s.quit()

@@ -6,6 +6,7 @@ enum Templates {
         "layout": layout, "signin": signIn, "home": home, "smtp": smtpSettings, "smtp-create": smtpCreate,
         "smtp-created": smtpCreated, "error": errorPage, "users": users, "user-delete": userDelete,
         "user": userDetail, "user-create": userCreate, "key-created": keyCreated,
+        "identities": identities, "sending": sending, "mail": mailList, "message": message,
     ]
 
     static let layout = """
@@ -44,6 +45,9 @@ enum Templates {
           <a href="/console">Home</a>
           <a href="/console/smtp?region={{region}}">SMTP settings</a>
           <a href="/console/iam/users">IAM users</a>
+          <a href="/console/identities?region={{region}}">Identities</a>
+          <a href="/console/sending?region={{region}}">Sending</a>
+          <a href="/console/mail">Captured mail</a>
           <span class="who">Signed in as {{displayName}} · account {{accountID}}</span>
           <form method="post" action="/console/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" type="submit">Sign out</button></form>
           {{/signedIn}}
@@ -87,7 +91,10 @@ enum Templates {
         <p>Account <code>{{accountID}}</code>, regions: {{#regions}}<code>{{.}}</code> {{/regions}}</p>
         <ul>
           <li><a href="/console/smtp?region={{region}}">SMTP settings</a>: the SMTP endpoint and its ports, and SMTP credentials.</li>
-          <li><a href="/console/iam/users">IAM users</a>: users, and deleting them (which ends their SMTP credentials).</li>
+          <li><a href="/console/iam/users">IAM users</a>: users, their keys, policies and passwords, and why their SMTP logins failed.</li>
+          <li><a href="/console/identities?region={{region}}">Identities</a>: the addresses and domains you may send from, and the DNS records to publish.</li>
+          <li><a href="/console/sending?region={{region}}">Sending</a>: your sending quota and statistics.</li>
+          <li><a href="/console/mail">Captured mail</a>: what was accepted, kept for inspection instead of delivered.</li>
         </ul>
         """
 
@@ -285,5 +292,81 @@ enum Templates {
           {{#hasPassword}}<button class="danger" type="submit" name="do" value="remove-password" id="remove-password">Remove password</button>{{/hasPassword}}</p>
         </form>
         <p><a class="button danger" href="/console/iam/users/{{pathName}}/delete">Delete user…</a></p>
+        """
+
+    static let regionPicker = """
+        <form method="get" action="{{action}}">
+          <label for="region">Region</label>
+          <select id="region" name="region">{{#regionChoices}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/regionChoices}}</select>
+          <button class="secondary" type="submit">Show</button>
+        </form>
+        """
+
+    static let identities = """
+        <h1>Identities in {{region}}</h1>
+        {{{picker}}}
+        {{#notice}}<div class="info" role="status" id="notice">{{notice}}</div>{{/notice}}
+        {{#error}}<div class="error" role="alert" id="error-message">{{error}}</div>{{/error}}
+        <form method="post" action="/console/identities">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="region" value="{{region}}">
+          <label for="identity">Email address or domain</label>
+          <input type="text" id="identity" name="identity" required>
+          <p><button type="submit" name="do" value="add" id="add-identity">Create identity</button></p>
+        </form>
+        <table id="identities">
+          <thead><tr><th>Identity</th><th>Type</th><th>Status</th><th>DNS records to publish</th><th></th></tr></thead>
+          <tbody>
+          {{#identities}}<tr><td>{{name}}</td><td>{{kind}}</td><td>{{status}}</td>
+            <td>{{#token}}<div>TXT <code>_amazonses.{{name}}</code> <code>"{{token}}"</code></div>{{/token}}
+                {{#dkim}}<div>CNAME <code>{{.}}._domainkey.{{domain}}</code> → <code>{{.}}.dkim.amazonses.com</code></div>{{/dkim}}</td>
+            <td><form method="post" action="/console/identities">
+              <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="region" value="{{region}}"><input type="hidden" name="identity" value="{{name}}">
+              {{#needsDkim}}<button class="secondary" type="submit" name="do" value="dkim">Set up DKIM</button>{{/needsDkim}}
+              <button class="danger" type="submit" name="do" value="delete">Delete</button></form></td></tr>{{/identities}}
+          {{^identities}}<tr><td colspan="5">No identities in this region yet.</td></tr>{{/identities}}
+          </tbody>
+        </table>
+        """
+
+    static let sending = """
+        <h1>Sending in {{region}}</h1>
+        {{{picker}}}
+        <table id="quota">
+          <tr><th>Sending quota</th><td>{{max24}} recipients per 24 hours</td></tr>
+          <tr><th>Maximum send rate</th><td>{{rate}} recipients per second</td></tr>
+          <tr><th>Sent in the last 24 hours</th><td id="sent-24">{{sent}}</td></tr>
+          <tr><th>Account</th><td>{{#sandbox}}in the sandbox: recipients must be verified{{/sandbox}}{{^sandbox}}production access{{/sandbox}}</td></tr>
+        </table>
+        <h2>Recipients per hour, last 48 hours</h2>
+        {{{chart}}}
+        """
+
+    static let mailList = """
+        <h1>Captured mail</h1>
+        <p>In capture mode Sesame keeps every accepted message here instead of delivering it (newest first).</p>
+        <table id="mail">
+          <thead><tr><th>Received</th><th>From</th><th>To</th><th>Subject</th><th>Via</th></tr></thead>
+          <tbody>
+          {{#messages}}<tr><td>{{time}}</td><td>{{source}}</td><td>{{to}}</td><td><a href="/console/mail/{{id}}">{{subject}}</a></td><td>{{via}}</td></tr>{{/messages}}
+          {{^messages}}<tr><td colspan="5">No mail captured yet.</td></tr>{{/messages}}
+          </tbody>
+        </table>
+        """
+
+    static let message = """
+        <h1>{{subject}}</h1>
+        <table>
+          <tr><th>Message ID</th><td><code id="message-id">{{id}}</code></td></tr>
+          <tr><th>Region</th><td>{{region}}</td></tr>
+          <tr><th>Sent by</th><td><code>{{principal}}</code> via {{via}}</td></tr>
+          <tr><th>Envelope</th><td>{{source}} → {{to}}</td></tr>
+        </table>
+        <h2>Headers</h2>
+        <table id="headers">{{#headers}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/headers}}</table>
+        {{#text}}<h2>Text</h2><pre id="text-part">{{text}}</pre>{{/text}}
+        {{#html}}<h2>HTML</h2>
+        <iframe id="html-part" sandbox title="HTML part" srcdoc="{{html}}" style="width:100%;height:24rem;border:1px solid #879596"></iframe>{{/html}}
+        <h2>Raw source</h2>
+        <pre id="raw" style="white-space:pre-wrap">{{raw}}</pre>
         """
 }

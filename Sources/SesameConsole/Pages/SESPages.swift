@@ -1,0 +1,173 @@
+import Foundation
+import Hummingbird
+import SesameAPI
+import SesameBackend
+import SesameCore
+import SesameStorage
+
+/// SES pages: identities per region, the sending quota and a statistics chart, captured mail.
+extension Console {
+    func addSESRoutes(to router: Router<SesameRequestContext>) {
+        router.get("/console/identities") { request, context in
+            guard case .success(let signedIn) = try await self.requireSession(request) else { return self.redirect("/console/signin") }
+            return try await self.identities(self.region(request), signedIn: signedIn, notice: request.uri.queryParameters["notice"].map(String.init))
+        }
+        router.post("/console/identities") { request, context in try await self.identityAction(request, context) }
+        router.get("/console/sending") { request, context in try await self.sending(request, context) }
+        router.get("/console/mail") { request, context in try await self.mailList(request, context) }
+        router.get("/console/mail/:id") { request, context in try await self.message(request, context) }
+    }
+
+    func picker(_ action: String, region: String) -> String {
+        library.render([
+            "action": action, "regionChoices": settings.regions.map { ["name": $0, "selected": $0 == region] as [String: Any] },
+        ] as [String: Any], withTemplate: "region-picker") ?? ""
+    }
+
+    func identities(_ region: String, signedIn: ConsoleSessions.SignedIn, notice: String? = nil, error: String? = nil) async throws -> Response {
+        do {
+            let listed = try await ses.listIdentities(signedIn.caller, region: region, kind: nil, nextToken: nil, maxItems: 1000)
+            let detailed = try await ses.dkimAttributes(signedIn.caller, region: region, names: listed.identities.map(\.name))
+            var values: [String: Any] = [
+                "picker": picker("/console/identities", region: region),
+                "identities": detailed.map { identity -> [String: Any] in
+                    [
+                        "name": identity.name, "kind": identity.kind == .domain ? "Domain" : "Email address",
+                        "status": identity.status.rawValue, "token": identity.kind == .domain ? (identity.verificationToken ?? "") : "",
+                        "dkim": identity.dkimTokens, "domain": identity.name, "needsDkim": identity.kind == .domain && identity.dkimTokens.isEmpty,
+                        "csrf": signedIn.csrf, "region": region,
+                    ]
+                },
+            ]
+            if let notice { values["notice"] = notice }
+            if let error { values["error"] = error }
+            return page("identities", title: "Identities", values, signedIn: signedIn, region: region, status: error == nil ? .ok : .badRequest)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console")
+        }
+    }
+
+    func identityAction(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
+        let region = form["region"].flatMap { settings.regions.contains($0) ? $0 : nil } ?? settings.regions[0]
+        let name = (form["identity"] ?? "").trimmingSpaces
+        let caller = signedIn.caller
+        func done(_ notice: String) -> Response {
+            redirect("/console/identities?region=\(region)&notice=\(URIEncodingForPath.encode(notice))")
+        }
+        do {
+            switch form["do"] ?? "" {
+            case "add" where name.contains("@"):
+                try await ses.verifyEmailIdentity(caller, region: region, email: name)
+                return done("Identity \(name) was created.")
+            case "add":
+                _ = try await ses.verifyDomainIdentity(caller, region: region, domain: name)
+                _ = try await ses.verifyDomainDkim(caller, region: region, domain: name)
+                return done("Identity \(name) was created; publish its DNS records.")
+            case "dkim":
+                _ = try await ses.verifyDomainDkim(caller, region: region, domain: name)
+                return done("DKIM was set up for \(name); publish its CNAME records.")
+            case "delete":
+                try await ses.deleteIdentity(caller, region: region, name: name)
+                return done("Identity \(name) was deleted.")
+            default:
+                return try await identities(region, signedIn: signedIn, error: "Unknown action.")
+            }
+        } catch let error as SesameError where error.code != .accessDenied {
+            return try await identities(region, signedIn: signedIn, error: error.message)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console/identities?region=\(region)")
+        }
+    }
+
+    func sending(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        let region = region(request)
+        do {
+            let quota = try await ses.sendQuota(signedIn.caller, region: region)
+            let points = try await ses.sendStatistics(signedIn.caller, region: region)
+            func number(_ value: Double) -> String { value < 0 ? "unlimited" : String(Int(value)) }
+            return page("sending", title: "Sending", [
+                "picker": picker("/console/sending", region: region), "max24": number(quota.max24HourSend), "rate": number(quota.maxSendRate),
+                "sent": String(Int(quota.sentLast24Hours)), "sandbox": ses.configuration.sandbox,
+                "chart": SendingChart.svg(points.map { ($0.timestamp, $0.deliveryAttempts) }, now: clock.now()),
+            ], signedIn: signedIn, region: region)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console")
+        }
+    }
+
+    /// Captured mail is Sesame's own feature: root may read it, and IAM principals allowed the
+    /// action `sesame:ReadCapturedMail` (an `*` action grant includes it).
+    func authorizeCapturedMail(_ caller: Caller) throws {
+        try Authorizer.authorize(caller, action: "sesame:ReadCapturedMail", resource: "*")
+    }
+
+    func mailList(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        do {
+            try authorizeCapturedMail(signedIn.caller)
+            let messages = try await store.read { try await $0.messages(id: nil, source: nil, limit: 10_000) }
+            return page("mail", title: "Captured mail", [
+                "messages": messages.suffix(500).reversed().map { message -> [String: Any] in
+                    ["id": message.id, "time": Timestamp.iso8601(message.createdAt), "source": message.source,
+                     "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)", "via": message.via]
+                },
+            ], signedIn: signedIn)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console")
+        }
+    }
+
+    func message(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        let id = try context.parameters.require("id")
+        do {
+            try authorizeCapturedMail(signedIn.caller)
+            guard let message = try await store.read({ try await $0.messages(id: id, source: nil, limit: 1) }).first else {
+                throw SesameError(.notFound, "No captured message has the ID \(id).")
+            }
+            let parts = MIME.textParts(message.raw)
+            var values: [String: Any] = [
+                "id": message.id, "region": message.region, "principal": message.principalARN, "via": message.via,
+                "source": message.source, "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)",
+                "headers": MIME.headers(of: message.raw).map { ["name": $0.name, "value": MIME.decodeHeaderText($0.value)] },
+                "raw": String(decoding: message.raw, as: UTF8.self),
+            ]
+            if let text = parts.text { values["text"] = text }
+            if let html = parts.html { values["html"] = html }
+            return page("message", title: message.subject ?? "Message", values, signedIn: signedIn)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console/mail")
+        }
+    }
+}
+
+/// The sending-statistics chart: an inline SVG drawn on the server (no script, no font files).
+enum SendingChart {
+    static func svg(_ points: [(Date, Int)], now: Date) -> String {
+        let hours = 48
+        let end = (now.timeIntervalSince1970 / 3600).rounded(.down) + 1
+        var counts = [Int](repeating: 0, count: hours)
+        for (time, count) in points {
+            let index = Int(time.timeIntervalSince1970 / 3600 - (end - Double(hours)))
+            if (0..<hours).contains(index) { counts[index] += count }
+        }
+        let width = 720.0, height = 180.0, left = 40.0, bottom = 20.0
+        let top = max(counts.max() ?? 0, 1)
+        let barWidth = (width - left) / Double(hours)
+        var out = "<svg id=\"sending-chart\" role=\"img\" aria-label=\"Recipients per hour over the last 48 hours\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
+        out += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width)\" y2=\"\(height - bottom)\" stroke=\"#879596\"/>"
+        out += "<text x=\"0\" y=\"12\" font-size=\"11\" font-family=\"sans-serif\">\(top)</text>"
+        out += "<text x=\"0\" y=\"\(height - bottom)\" font-size=\"11\" font-family=\"sans-serif\">0</text>"
+        for (index, count) in counts.enumerated() where count > 0 {
+            let barHeight = (height - bottom - 4) * Double(count) / Double(top)
+            let x = left + Double(index) * barWidth
+            out += "<rect x=\"\(String(format: "%.1f", x + 1))\" y=\"\(String(format: "%.1f", height - bottom - barHeight))\" width=\"\(String(format: "%.1f", barWidth - 2))\" height=\"\(String(format: "%.1f", barHeight))\" fill=\"#0073bb\"><title>\(count) recipients</title></rect>"
+        }
+        out += "<text x=\"\(left)\" y=\"\(height - 4)\" font-size=\"11\" font-family=\"sans-serif\">48 hours ago</text>"
+        out += "<text x=\"\(width - 30)\" y=\"\(height - 4)\" font-size=\"11\" font-family=\"sans-serif\">now</text>"
+        return out + "</svg>"
+    }
+}
