@@ -84,8 +84,12 @@ public struct Console: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    func sessionCookie(_ token: String, maxAge: Int) -> String {
-        "\(Self.cookieName)=\(token); Path=/console; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)\(settings.secureCookies ? "; Secure" : "")"
+    /// The session cookie; `Secure` when the console is reached over TLS (Sesame's HTTP listener
+    /// is plain, so that means a TLS proxy in front that says `X-Forwarded-Proto: https`).
+    func sessionCookie(_ token: String, maxAge: Int, request: Request) -> String {
+        let forwarded = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        let secure = settings.secureCookies || forwarded
+        return "\(Self.cookieName)=\(token); Path=/console; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)\(secure ? "; Secure" : "")"
     }
 
     func errorPage(_ error: any Error, signedIn: ConsoleSessions.SignedIn?, back: String, heading: String = "Not authorized") -> Response {

@@ -65,14 +65,14 @@ extension Console {
             return page("signin", title: "Sign in", ["error": "Your authentication information is incorrect. Please try again."],
                         signedIn: nil, status: .unauthorized)
         }
-        return redirect("/console", cookie: sessionCookie(token, maxAge: Int(sessions.absoluteTimeout)))
+        return redirect("/console", cookie: sessionCookie(token, maxAge: Int(sessions.absoluteTimeout), request: request))
     }
 
     func signOut(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
         guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
         guard try await checkedForm(request, context, signedIn) != nil else { return csrfRefused(signedIn) }
         try await sessions.signOut(tokenHash: signedIn.tokenHash)
-        return redirect("/console/signin", cookie: sessionCookie("", maxAge: 0))
+        return redirect("/console/signin", cookie: sessionCookie("", maxAge: 0, request: request))
     }
 
     func smtpSettings(_ request: Request, _ context: SesameRequestContext) async throws -> Response {

@@ -60,7 +60,7 @@ def visit(driver, node, path):
 
 
 def sign_in_root(driver, node, password=ROOT_PASSWORD):
-    driver.get(node.endpoint + "/console/signin")
+    visit(driver, node, "/console/signin")
     driver.find_element(By.ID, "root-email").send_keys("root@sesame.localhost")
     driver.find_element(By.ID, "root-password").send_keys(password)
     driver.find_element(By.ID, "root-signin").click()
@@ -186,6 +186,14 @@ def test_forms_need_the_session_and_its_csrf_token(console):
     with pytest.raises(urllib.error.HTTPError) as redirected:
         opener.open(request)
     assert redirected.value.code == 303 and redirected.value.headers["Location"] == "/console/signin"
+    # Behind a TLS proxy the cookie is Secure.
+    request = urllib.request.Request(
+        node.endpoint + "/console/signin", headers={"X-Forwarded-Proto": "https"}, method="POST",
+        data=urllib.parse.urlencode({"kind": "root", "email": "root@sesame.localhost", "password": ROOT_PASSWORD}).encode())
+    with pytest.raises(urllib.error.HTTPError) as signed_in:
+        opener.open(request)
+    cookie = signed_in.value.headers["Set-Cookie"]
+    assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -207,6 +215,7 @@ def test_user_pages_keys_policies_password_and_login_failures(console):
     # A new access key: the secret is shown once.
     driver.find_element(By.ID, "create-key").click()
     wait_for(driver, "This is the only time the secret access key can be seen.")
+    driver.save_screenshot(os.path.join(driver.shots, "key_created.png"))
     key_id = driver.find_element(By.ID, "new-key-id").text
     secret = driver.find_element(By.ID, "new-key-secret").text
     assert key_id.startswith("AKIA") and len(secret) == 40
