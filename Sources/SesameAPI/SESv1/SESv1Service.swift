@@ -55,17 +55,10 @@ public enum SESv1Service {
         actions["GetIdentityVerificationAttributes"] = { call in
             let found = try await ses.identityAttributes(call.caller, region: call.region, names: call.parameters.list("Identities"))
             return QueryResult { xml in
-                xml.element("VerificationAttributes") { xml in
-                    for identity in found {
-                        xml.element("entry") { xml in
-                            xml.element("key", identity.name)
-                            xml.element("value") { xml in
-                                xml.element("VerificationStatus", identity.status.rawValue)
-                                // Only domains have a token to publish; an email's token is the secret in its link.
-                                if identity.kind == .domain { xml.element("VerificationToken", identity.verificationToken) }
-                            }
-                        }
-                    }
+                identityMap(&xml, "VerificationAttributes", found) { xml, identity in
+                    xml.element("VerificationStatus", identity.status.rawValue)
+                    // Only domains have a token to publish; an email's token is the secret in its link.
+                    if identity.kind == .domain { xml.element("VerificationToken", identity.verificationToken) }
                 }
             }
         }
@@ -76,18 +69,11 @@ public enum SESv1Service {
         actions["GetIdentityDkimAttributes"] = { call in
             let found = try await ses.dkimAttributes(call.caller, region: call.region, names: call.parameters.list("Identities"))
             return QueryResult { xml in
-                xml.element("DkimAttributes") { xml in
-                    for identity in found {
-                        xml.element("entry") { xml in
-                            xml.element("key", identity.name)
-                            xml.element("value") { xml in
-                                xml.element("DkimEnabled", identity.dkimTokens.isEmpty ? "false" : "true")
-                                xml.element("DkimVerificationStatus", identity.dkimStatus)
-                                if !identity.dkimTokens.isEmpty {
-                                    xml.list("DkimTokens", identity.dkimTokens) { xml, token in xml.characters(token) }
-                                }
-                            }
-                        }
+                identityMap(&xml, "DkimAttributes", found) { xml, identity in
+                    xml.element("DkimEnabled", identity.dkimTokens.isEmpty ? "false" : "true")
+                    xml.element("DkimVerificationStatus", identity.dkimStatus)
+                    if !identity.dkimTokens.isEmpty {
+                        xml.list("DkimTokens", identity.dkimTokens) { xml, token in xml.characters(token) }
                     }
                 }
             }
@@ -283,6 +269,18 @@ public enum SESv1Service {
                     xml.element("Complaints", point.complaints)
                     xml.element("Rejects", point.rejects)
                 }
+            }
+        }
+    }
+}
+
+/// SES v1's per-identity attribute maps: `<Name><entry><key>identity</key><value>…</value></entry>…</Name>`.
+func identityMap(_ xml: inout XMLWriter, _ name: String, _ identities: [Identity], _ value: (inout XMLWriter, Identity) -> Void) {
+    xml.element(name) { xml in
+        for identity in identities {
+            xml.element("entry") { xml in
+                xml.element("key", identity.name)
+                xml.element("value") { xml in value(&xml, identity) }
             }
         }
     }
