@@ -28,6 +28,8 @@ struct SMTPBench: AsyncParsableCommand {
     @Option(help: "Open this many sessions, leave them idle, and report the server's memory instead.") var idleSessions: Int?
     @Option(help: "The server's process ID, for its resident memory (read from /proc).") var serverPid: Int?
     @Option(help: "Label printed with the results.") var label = "SMTP"
+    @Flag(inversion: .prefixedNo, help: "Send MAIL FROM, RCPT TO and DATA in one write (PIPELINING), or each after the previous reply.")
+    var pipelining = true
 
     func validate() throws {
         guard host == "127.0.0.1" || host == "localhost" || host == "::1" else {
@@ -54,7 +56,7 @@ struct SMTPBench: AsyncParsableCommand {
         let body = Self.message(from: from, to: to, size: size)
         let plan = SMTPClientPlan(
             tls: tls, auth: user.map { u in Data("\0\(u)\0\(password!)".utf8).base64EncodedString() }, from: from, to: to,
-            body: body, messages: idleSessions == nil ? messages : 0, holdOpen: idleSessions != nil)
+            body: body, messages: idleSessions == nil ? messages : 0, holdOpen: idleSessions != nil, pipelining: pipelining)
 
         if let idle = idleSessions {
             let before = serverPid.flatMap(Self.residentKiB)
@@ -99,7 +101,7 @@ struct SMTPBench: AsyncParsableCommand {
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000
         }
-        print("\(label): \(sessions) sessions x \(messages) messages of \(size) bytes, TLS \(tls.rawValue), AUTH \(user == nil ? "no" : "PLAIN")")
+        print("\(label): \(sessions) sessions x \(messages) messages of \(size) bytes, TLS \(tls.rawValue), AUTH \(user == nil ? "no" : "PLAIN"), \(pipelining ? "pipelined" : "one command at a time")")
         print(String(format: "  %d msg/s acknowledged (%d accepted, %d refused in %.2f s)", Int(Double(accepted) / seconds), accepted, refused, seconds))
         print(String(format: "  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f", percentile(0.5), percentile(0.9), percentile(0.99), latencies.last.map { $0 * 1000 } ?? 0))
         if let firstError { print("  first error: \(firstError)") }
@@ -148,6 +150,9 @@ struct SMTPClientPlan: Sendable {
     var body: [UInt8]
     var messages: Int
     var holdOpen: Bool
+    /// Send MAIL, RCPT and DATA in one write (RFC 2920); otherwise one command per reply, as
+    /// smtp-source and Python's smtplib do.
+    var pipelining = true
 }
 
 struct SMTPLoadResult: Sendable {
@@ -258,6 +263,7 @@ final class SMTPLoadHandler: ChannelInboundHandler, @unchecked Sendable {
             if replies < 2 {
                 if code != 250 { result.refused += 1; if result.error == nil { result.error = text } }
                 step = .mailRcptData(replies: replies + 1)
+                if !plan.pipelining { send(context, replies == 0 ? "RCPT TO:<\(plan.to)>\r\n" : "DATA\r\n") }
                 return
             }
             guard code == 354 else {
@@ -304,7 +310,8 @@ final class SMTPLoadHandler: ChannelInboundHandler, @unchecked Sendable {
         step = .mailRcptData(replies: 0)
         messageStarted = .now
         if envelope == nil {
-            envelope = context.channel.allocator.buffer(string: "MAIL FROM:<\(plan.from)>\r\nRCPT TO:<\(plan.to)>\r\nDATA\r\n")
+            let commands = plan.pipelining ? "MAIL FROM:<\(plan.from)>\r\nRCPT TO:<\(plan.to)>\r\nDATA\r\n" : "MAIL FROM:<\(plan.from)>\r\n"
+            envelope = context.channel.allocator.buffer(string: commands)
         }
         context.writeAndFlush(wrapOutboundOut(envelope!), promise: nil)
     }
