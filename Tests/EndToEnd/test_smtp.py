@@ -519,3 +519,36 @@ def test_smtp_and_api_messages_side_by_side_in_captured_mail(sesame):
     assert entries[smtp_id]["Principal"] == arn and entries[api_id]["Principal"].endswith(":root")
     assert all("RawData" in m and m["RawData"] for m in entries.values())
     assert [m["Id"] for m in sesame.captured(email="smtp@example.com")] == [smtp_id]
+
+
+def test_bad_bytes_never_bring_the_server_down(sqlite_sesame):
+    """Random bytes, NULs, endless lines and garbage instead of a TLS handshake: each connection
+    fails on its own, and the next client is served."""
+    import random
+    rng = random.Random(4)
+    node = sqlite_sesame
+    payloads = [bytes(rng.randrange(256) for _ in range(4096)) for _ in range(5)]
+    payloads += [b"\x00" * 5000 + b"\r\n", b"EHLO " + b"x" * 100_000 + b"\r\n", b"\xff\xfe\r\n" * 50,
+                 b"EHLO c\r\nMAIL FROM:<" + b"a" * 5000 + b"@example.com>\r\n", b"\r\n" * 1000]
+    for port in (node.smtp_port, node.smtps_port):
+        for payload in payloads:
+            raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+            try:
+                raw.sendall(payload)
+                raw.settimeout(1)
+                try:
+                    while raw.recv(65536):
+                        pass
+                except (socket.timeout, ConnectionResetError):
+                    pass
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                raw.close()
+    key, secret, _ = smtp_user(node)
+    verify(node, "example.com")
+    s = node.smtp("implicit")
+    s.login(key, smtp_password(secret))
+    assert send(s, "a@example.com", "b@example.net")[0] == 250
+    s.quit()
+    assert node.proc.poll() is None
