@@ -9,11 +9,8 @@ struct AuthFailuresCommand: AsyncParsableCommand {
         commandName: "auth-failures",
         abstract: "List refused SMTP logins and why each was refused.",
         discussion: """
-            A mailer that logs in wrongly only ever hears "535 Authentication Credentials Invalid".
-            Sesame records each refused login with its diagnosis: the IAM user name used instead of
-            the access key ID, the secret access key pasted instead of the SMTP password, a version 4
-            password made for a region this node does not serve, an inactive or deleted key, or a
-            plain wrong password. Newest first. Failures are kept for 30 days.
+            A mailer that logs in wrongly only ever hears "535 Authentication Credentials Invalid". Sesame records each refused login with its diagnosis: the IAM user name used instead of the access key ID, the secret access key pasted instead of the SMTP password, a version 4 password made for a region this node does not serve, an inactive or deleted key, or a plain wrong password. Newest first; kept for 30 days.
+
             Example:  sesame auth-failures --data-dir ./sesame-data --user ses-smtp-user.20261123-101500
             """)
 

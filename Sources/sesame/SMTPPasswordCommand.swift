@@ -7,9 +7,11 @@ struct SMTPPasswordCommand: ParsableCommand {
         commandName: "smtp-password",
         abstract: "Print the SES SMTP password for a secret access key.",
         discussion: """
-            Derives the password exactly as AWS does, so it matches AWS's published script and
-            Terraform's ses_smtp_password_v4. The SMTP user name is the access key ID.
-            Example:  printf '%s' "$AWS_SECRET_ACCESS_KEY" | sesame smtp-password --secret-key-stdin --region eu-west-1
+            Derives the password exactly as AWS does, so it matches AWS's published script and Terraform's ses_smtp_password_v4. The SMTP user name is the access key ID. A version 4 password works on every Sesame node that serves its region; a version 2 password works in every region.
+
+            Example:
+              printf '%s' "$AWS_SECRET_ACCESS_KEY" | \\
+                  sesame smtp-password --secret-key-stdin --region eu-west-1
             """)
 
     @Flag(help: "Read the secret access key from standard input (so it never appears in the process list).")

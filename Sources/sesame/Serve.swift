@@ -22,25 +22,25 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start the Sesame server.",
         discussion: """
-            On a fresh data directory Sesame creates an AWS account with a root user and one root
-            access key. Whatever it generated (password, access key) is written once to
-            DATA/root-credentials.csv (readable by you only). Then, for example:
+            On a fresh data directory Sesame creates an AWS account with a root user and one root access key. Whatever it generated (password, access key) is written once to DATA/root-credentials.csv, readable by you only. Then, for example:
 
-              export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_DEFAULT_REGION=us-east-1
-              aws --endpoint-url http://127.0.0.1:8080 iam create-user --user-name alice
+              export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=...
+              export AWS_DEFAULT_REGION=us-east-1
+              aws --endpoint-url http://127.0.0.1:8080 iam create-user \\
+                  --user-name alice
 
-            Every option can also be set with an environment variable, shown in brackets; a
-            command-line option wins over the variable. Repeatable options take a comma-separated
-            list from the variable.
+            The console is at http://127.0.0.1:8080/console; SMTP listens on 2587 (STARTTLS) and 2465 (TLS) with SES SMTP credentials (sesame smtp-password derives the password).
+
+            Every option can also be set with an environment variable, shown in brackets; a command-line option wins over the variable. Repeatable options take a comma-separated list from the variable.
 
             First-start variables (ignored, with a warning, once the store exists):
               SESAME_ACCOUNT_ID              12-digit account ID (default: random)
-              SESAME_ROOT_EMAIL              root user's email (default: root@sesame.localhost)
-              SESAME_ROOT_PASSWORD           root user's console password (default: generated)
-              SESAME_ROOT_ACCESS_KEY_ID      root access key ID (default: generated)
-              SESAME_ROOT_SECRET_ACCESS_KEY  its secret (default: generated)
-            SESAME_MASTER_KEY (base64 of 32 bytes) encrypts stored secrets; without it Sesame keeps
-            one in DATA/master.key. Nodes sharing one PostgreSQL database must share this key.
+              SESAME_ROOT_EMAIL              root email (root@sesame.localhost)
+              SESAME_ROOT_PASSWORD           console password (default: generated)
+              SESAME_ROOT_ACCESS_KEY_ID      root access key ID (generated)
+              SESAME_ROOT_SECRET_ACCESS_KEY  its secret (generated)
+
+            SESAME_MASTER_KEY (base64 of 32 bytes) encrypts stored secrets; without it Sesame keeps one in DATA/master.key. Nodes sharing one PostgreSQL database must share this key.
 
             SIGTERM or Ctrl-C stops Sesame gracefully.
             """)
