@@ -552,3 +552,46 @@ def test_bad_bytes_never_bring_the_server_down(sqlite_sesame):
     assert send(s, "a@example.com", "b@example.net")[0] == 250
     s.quit()
     assert node.proc.poll() is None
+
+
+def test_every_acknowledged_message_survives_a_kill(tmpdir_path):
+    """Several senders, then SIGKILL mid-stream: after a restart, every message that got
+    `250 Ok <id>` is in the store (acknowledged only after the commit)."""
+    import signal
+    import threading
+    data = os.path.join(tmpdir_path, "data")
+    node = Sesame(data, args=["--max-send-rate=-1"]).start()
+    key, secret, _ = smtp_user(node)
+    verify(node, "example.com")
+    password = smtp_password(secret)
+    acknowledged, lock, stop = [], threading.Lock(), threading.Event()
+
+    def sender(n):
+        try:
+            s = node.smtp("implicit")
+            s.login(key, password)
+            while not stop.is_set():
+                code, reply = send(s, f"s{n}@example.com", "r@example.net")
+                if code == 250:
+                    with lock:
+                        acknowledged.append(reply.decode()[3:])
+        except (smtplib.SMTPException, OSError, AssertionError):
+            pass  # the server died under us: expected
+
+    threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    node.proc.send_signal(signal.SIGKILL)
+    node.proc.wait()
+    stop.set()
+    for t in threads:
+        t.join(timeout=20)
+    node.log.close()
+    assert len(acknowledged) > 20
+    again = Sesame(data, args=["--max-send-rate=-1"]).start()
+    try:
+        stored = {m["Id"] for m in again.captured()}
+        assert set(acknowledged) <= stored, set(acknowledged) - stored
+    finally:
+        assert again.stop() == 0
