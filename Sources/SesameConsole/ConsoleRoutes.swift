@@ -22,17 +22,6 @@ extension Console {
         addSESRoutes(to: router)
     }
 
-    /// The signed-in session, if the browser has a valid one.
-    func requireSession(_ request: Request) async throws -> SessionCheck {
-        if let signedIn = try await signedIn(request) { return .success(signedIn) }
-        return .signedOut
-    }
-
-    enum SessionCheck {
-        case success(ConsoleSessions.SignedIn)
-        case signedOut
-    }
-
     /// The form of a POST, after checking its CSRF token against the session's.
     func checkedForm(_ request: Request, _ context: SesameRequestContext, _ signedIn: ConsoleSessions.SignedIn) async throws -> [String: String]? {
         let form = try await Self.form(request, context: context)
@@ -46,7 +35,7 @@ extension Console {
     }
 
     func home(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         return page("home", title: "Home", ["regions": settings.regions], signedIn: signedIn, region: region(request))
     }
 
@@ -69,14 +58,14 @@ extension Console {
     }
 
     func signOut(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard try await checkedForm(request, context, signedIn) != nil else { return csrfRefused(signedIn) }
         try await sessions.signOut(tokenHash: signedIn.tokenHash)
         return redirect("/console/signin", cookie: sessionCookie("", maxAge: 0, request: request))
     }
 
     func smtpSettings(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         let region = region(request)
         return page("smtp", title: "SMTP settings", [
             "hostname": settings.hostname, "regions": settings.regions,
@@ -103,7 +92,7 @@ extension Console {
     }
 
     func smtpCreateForm(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         let proposed = proposedUserName()
         let replacing = request.uri.queryParameters["replace"].map(String.init)
         do {
@@ -118,7 +107,7 @@ extension Console {
     }
 
     func smtpCreate(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let region = form["region"].flatMap { settings.regions.contains($0) ? $0 : nil } ?? settings.regions[0]
         let userName = (form["userName"] ?? "").trimmingSpaces
@@ -154,7 +143,7 @@ extension Console {
     /// `credentials.csv` in the SES console's classic format. The password comes back from the
     /// page that showed it: Sesame keeps no copy of it anywhere.
     func smtpCSV(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let csv = "IAM User Name,Smtp Username,Smtp Password\r\n"
@@ -167,7 +156,7 @@ extension Console {
     }
 
     func users(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         do {
             var all: [IAMUser] = []
             var marker: String?
@@ -189,17 +178,15 @@ extension Console {
     }
 
     func userDeleteForm(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         let name = try context.parameters.require("name")
         let caller = signedIn.caller
         do {
-            let keys = try await iam.listAccessKeys(caller, userName: name, marker: nil, maxItems: 100).page.items.map { $0.id }
-            let policies = try await iam.listUserPolicies(caller, userName: name, marker: nil, maxItems: 1000).items
-            let attached = try await iam.listAttachedUserPolicies(caller, userName: name, pathPrefix: nil, marker: nil, maxItems: 1000).items.map(\.name)
-            let hasPassword = (try? await iam.getLoginProfile(caller, userName: name)) != nil
+            let owned = try await holdings(of: name, caller: caller)
             return page("user-delete", title: "Delete \(name)", [
-                "name": name, "pathName": URIEncodingForPath.encode(name), "keys": keys, "policies": policies, "attached": attached,
-                "hasPassword": hasPassword, "nothing": keys.isEmpty && policies.isEmpty && attached.isEmpty && !hasPassword,
+                "name": name, "pathName": URIEncodingForPath.encode(name), "keys": owned.keys.map(\.id), "policies": owned.policies,
+                "attached": owned.attached.map(\.name), "hasPassword": owned.hasPassword,
+                "nothing": owned.keys.isEmpty && owned.policies.isEmpty && owned.attached.isEmpty && !owned.hasPassword,
             ], signedIn: signedIn)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console/iam/users")
@@ -207,7 +194,7 @@ extension Console {
     }
 
     func userDelete(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let name = try context.parameters.require("name")
         guard form["confirm"] == name else {

@@ -8,10 +8,8 @@ extension SESBackend {
         let isEmail = name.contains("@")
         if isEmail {
             guard EmailAddress.isValidAddress(name) else { throw SesameError(.invalidParameterValue, "Invalid email address \(name).") }
-        } else {
-            guard EmailAddress.isValidDomain(name), name.contains(".") else { throw SesameError(.invalidParameterValue, "Invalid domain name \(name).") }
         }
-        let identityName = isEmail ? name : name.lowercased()
+        let identityName = isEmail ? name : try Self.domainName(name)
         try authorize(caller, "ses:CreateEmailIdentity", identityARN(caller, region, identityName))
         if isEmail && !configuration.verifyIdentitiesImmediately {
             if try await store.read({ session in try await session.identity(region: region, name: identityName) }) != nil {
@@ -20,11 +18,11 @@ extension SESBackend {
             try await startEmailVerification(region: region, email: identityName, caller: caller)
             return try await getEmailIdentity(caller, region: region, name: identityName)
         }
-        let identity = Identity(
-            region: region, name: identityName, kind: isEmail ? .emailAddress : .domain,
-            status: configuration.verifyIdentitiesImmediately ? .success : .pending,
-            verificationToken: isEmail ? nil : Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString(),
-            createdAt: clock.now(), dkimTokens: isEmail ? [] : Self.newDkimTokens())
+        // An email address reaches this point only when identities are verified at once.
+        let identity = isEmail
+            ? Identity(
+                region: region, name: identityName, kind: .emailAddress, status: .success, verificationToken: nil, createdAt: clock.now())
+            : newDomainIdentity(region: region, name: identityName, dkim: true)
         try await store.write { session in
             if try await session.identity(region: region, name: identityName) != nil {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")

@@ -80,23 +80,34 @@ public struct SESBackend: Sendable {
     }
 
     /// Returns the TXT record value to publish at `_amazonses.DOMAIN`.
-    public func verifyDomainIdentity(_ caller: Caller, region: String, domain: String) async throws -> String {
+    /// A domain as SES accepts it (a dotted, valid name), lowercased.
+    static func domainName(_ domain: String) throws(SesameError) -> String {
         guard EmailAddress.isValidDomain(domain), domain.contains(".") else {
             throw SesameError(.invalidParameterValue, "Invalid domain name \(domain).")
         }
-        let name = domain.lowercased()
-        try authorize(caller, "ses:VerifyDomainIdentity", identityARN(caller, region, name))
-        let token = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
-        let fresh = Identity(
+        return domain.lowercased()
+    }
+
+    /// A new domain identity with its `_amazonses` TXT token (and Easy DKIM tokens when asked),
+    /// verified at once unless identities wait for verification.
+    func newDomainIdentity(region: String, name: String, dkim: Bool) -> Identity {
+        Identity(
             region: region, name: name, kind: .domain, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
-            verificationToken: token, createdAt: clock.now())
+            verificationToken: Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString(),
+            createdAt: clock.now(), dkimTokens: dkim ? Self.newDkimTokens() : [])
+    }
+
+    public func verifyDomainIdentity(_ caller: Caller, region: String, domain: String) async throws -> String {
+        let name = try Self.domainName(domain)
+        try authorize(caller, "ses:VerifyDomainIdentity", identityARN(caller, region, name))
+        let fresh = newDomainIdentity(region: region, name: name, dkim: false)
         defer { sendingState.invalidate(region) }
         return try await store.write { session in
             if let existing = try await session.identity(region: region, name: name), let token = existing.verificationToken {
                 return token
             }
             try await session.putIdentity(fresh)
-            return token
+            return fresh.verificationToken ?? ""
         }
     }
 
@@ -109,26 +120,19 @@ public struct SESBackend: Sendable {
     /// `VerifyDomainDkim`: the domain's Easy DKIM tokens, made on first call and the same after.
     /// The domain becomes an identity if it was not one (verified as `VerifyDomainIdentity` would).
     public func verifyDomainDkim(_ caller: Caller, region: String, domain: String) async throws -> [String] {
-        guard EmailAddress.isValidDomain(domain), domain.contains(".") else {
-            throw SesameError(.invalidParameterValue, "Invalid domain name \(domain).")
-        }
-        let name = domain.lowercased()
+        let name = try Self.domainName(domain)
         try authorize(caller, "ses:VerifyDomainDkim", identityARN(caller, region, name))
-        let tokens = Self.newDkimTokens()
-        let fresh = Identity(
-            region: region, name: name, kind: .domain, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
-            verificationToken: Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString(),
-            createdAt: clock.now(), dkimTokens: tokens)
+        let fresh = newDomainIdentity(region: region, name: name, dkim: true)
         defer { sendingState.invalidate(region) }
         return try await store.write { session in
             guard var existing = try await session.identity(region: region, name: name) else {
                 try await session.putIdentity(fresh)
-                return tokens
+                return fresh.dkimTokens
             }
             if !existing.dkimTokens.isEmpty { return existing.dkimTokens }
-            existing.dkimTokens = tokens
+            existing.dkimTokens = fresh.dkimTokens
             try await session.putIdentity(existing)
-            return tokens
+            return fresh.dkimTokens
         }
     }
 

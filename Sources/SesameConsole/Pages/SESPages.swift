@@ -9,7 +9,7 @@ import SesameStorage
 extension Console {
     func addSESRoutes(to router: Router<SesameRequestContext>) {
         router.get("/console/identities") { request, context in
-            guard case .success(let signedIn) = try await self.requireSession(request) else { return self.redirect("/console/signin") }
+            guard let signedIn = try await self.signedIn(request) else { return self.redirect("/console/signin") }
             return try await self.identities(self.region(request), signedIn: signedIn, notice: request.uri.queryParameters["notice"].map(String.init))
         }
         router.post("/console/identities") { request, context in try await self.identityAction(request, context) }
@@ -26,11 +26,11 @@ extension Console {
 
     func identities(_ region: String, signedIn: ConsoleSessions.SignedIn, notice: String? = nil, error: String? = nil) async throws -> Response {
         do {
+            // The listed identities carry their tokens already: no second read per identity.
             let listed = try await ses.listIdentities(signedIn.caller, region: region, kind: nil, nextToken: nil, maxItems: 1000)
-            let detailed = try await ses.dkimAttributes(signedIn.caller, region: region, names: listed.identities.map(\.name))
             var values: [String: Any] = [
                 "picker": picker("/console/identities", region: region),
-                "identities": detailed.map { identity -> [String: Any] in
+                "identities": listed.identities.map { identity -> [String: Any] in
                     [
                         "name": identity.name, "kind": identity.kind == .domain ? "Domain" : "Email address",
                         "status": identity.status.rawValue, "token": identity.kind == .domain ? (identity.verificationToken ?? "") : "",
@@ -48,7 +48,7 @@ extension Console {
     }
 
     func identityAction(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let region = form["region"].flatMap { settings.regions.contains($0) ? $0 : nil } ?? settings.regions[0]
         let name = (form["identity"] ?? "").trimmingSpaces
@@ -82,7 +82,7 @@ extension Console {
     }
 
     func sending(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         let region = region(request)
         do {
             let quota = try await ses.sendQuota(signedIn.caller, region: region)
@@ -105,7 +105,7 @@ extension Console {
     }
 
     func mailList(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         do {
             try authorizeCapturedMail(signedIn.caller)
             let messages = try await store.read { try await $0.messages(id: nil, source: nil, limit: 10_000) }
@@ -121,7 +121,7 @@ extension Console {
     }
 
     func message(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         let id = try context.parameters.require("id")
         do {
             try authorizeCapturedMail(signedIn.caller)

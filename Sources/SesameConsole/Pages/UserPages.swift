@@ -8,12 +8,12 @@ import SesameCore
 extension Console {
     func addUserRoutes(to router: Router<SesameRequestContext>) {
         router.get("/console/iam/create-user") { request, context in
-            guard case .success(let signedIn) = try await self.requireSession(request) else { return self.redirect("/console/signin") }
+            guard let signedIn = try await self.signedIn(request) else { return self.redirect("/console/signin") }
             return self.page("user-create", title: "Create IAM user", [:], signedIn: signedIn)
         }
         router.post("/console/iam/create-user") { request, context in try await self.createUser(request, context) }
         router.get("/console/iam/users/:name") { request, context in
-            guard case .success(let signedIn) = try await self.requireSession(request) else { return self.redirect("/console/signin") }
+            guard let signedIn = try await self.signedIn(request) else { return self.redirect("/console/signin") }
             let name = try context.parameters.require("name")
             var draft: (String, String)?
             if let policy = request.uri.queryParameters["policy"].map(String.init),
@@ -26,8 +26,19 @@ extension Console {
         router.post("/console/iam/users/:name/action") { request, context in try await self.userAction(request, context) }
     }
 
+    /// What a user owns: its access keys, inline and attached policies, and whether it has a console password.
+    func holdings(of name: String, caller: Caller) async throws -> (
+        keys: [AccessKey], policies: [String], attached: [ManagedPolicy], hasPassword: Bool
+    ) {
+        let keys = try await iam.listAccessKeys(caller, userName: name, marker: nil, maxItems: 100).page.items
+        let policies = try await iam.listUserPolicies(caller, userName: name, marker: nil, maxItems: 1000).items
+        let attached = try await iam.listAttachedUserPolicies(caller, userName: name, pathPrefix: nil, marker: nil, maxItems: 1000).items
+        let hasPassword = (try? await iam.getLoginProfile(caller, userName: name)) != nil
+        return (keys, policies, attached, hasPassword)
+    }
+
     func createUser(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let name = (form["userName"] ?? "").trimmingSpaces
         do {
@@ -47,10 +58,7 @@ extension Console {
         let caller = signedIn.caller
         do {
             let user = try await iam.getUser(caller, name: name)
-            let keys = try await iam.listAccessKeys(caller, userName: name, marker: nil, maxItems: 100).page.items
-            let policies = try await iam.listUserPolicies(caller, userName: name, marker: nil, maxItems: 1000).items
-            let attached = try await iam.listAttachedUserPolicies(caller, userName: name, pathPrefix: nil, marker: nil, maxItems: 1000).items
-            let hasPassword = (try? await iam.getLoginProfile(caller, userName: name)) != nil
+            let (keys, policies, attached, hasPassword) = try await holdings(of: name, caller: caller)
             let failures = (try? await iam.smtpAuthFailures(caller, userName: name)) ?? []
             var values: [String: Any] = [
                 "name": name, "pathName": URIEncodingForPath.encode(name), "arn": user.principal.arn,
@@ -83,7 +91,7 @@ extension Console {
     }
 
     func userAction(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard case .success(let signedIn) = try await requireSession(request) else { return redirect("/console/signin") }
+        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let name = try context.parameters.require("name")
         let caller = signedIn.caller

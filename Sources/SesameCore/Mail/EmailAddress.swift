@@ -21,12 +21,12 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `a@b.example`, `<a@b.example>` or `Name <a@b.example>` (quotes around the name allowed).
     public static func parse(_ text: String) -> EmailAddress? {
-        let trimmed = trimSpaces(text)
+        let trimmed = text.trimmingSpaces
         var name: String?
         var address = trimmed
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            var displayName = trimSpaces(String(trimmed[..<open]))
+            var displayName = trimmed[..<open].trimmingSpaces
             if displayName.hasPrefix("\""), displayName.hasSuffix("\""), displayName.count >= 2 {
                 displayName = String(displayName.dropFirst().dropLast())
             }
@@ -48,15 +48,6 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
         }
         if bytes[..<at].contains(0x40) && !(bytes[0] == 0x22 && bytes[at - 1] == 0x22) { return false }
         return isValidDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self))
-    }
-
-    static func trimSpaces(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        var lo = 0, hi = bytes.count
-        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
-        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
-        if lo == 0 && hi == bytes.count { return text }
-        return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
 
     public static func isValidDomain(_ domain: String) -> Bool {

@@ -25,7 +25,9 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var machine: SMTPServerStateMachine
     var framer: SMTPFramer
     var identity: SMTPSessionIdentity?
-    var client = SMTPClientInfo(remoteAddress: "unknown", tlsActive: false)
+    var remoteAddress = "unknown"
+    /// Who the services are told they serve; TLS state is the machine's.
+    var client: SMTPClientInfo { SMTPClientInfo(remoteAddress: remoteAddress, tlsActive: machine.tlsActive) }
     var output: ByteBuffer?
     var readPending = false
     var closing = false
@@ -48,13 +50,12 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         configuration.maxRecipients = settings.maxRecipients
         self.machine = SMTPServerStateMachine(configuration: configuration, tlsActive: listener.implicitTLS)
         self.framer = SMTPFramer(maxMessageSize: settings.maxMessageSize)
-        self.client.tlsActive = listener.implicitTLS
     }
 
     // MARK: Lifecycle
 
     func channelActive(context: ChannelHandlerContext) {
-        client.remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
         guard registry.register(context.channel) else {
             closing = true
             write(SMTPReplies.tooManyConnections, context: context)
@@ -84,14 +85,13 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("SMTP connection error: \(error)", metadata: ["client": "\(client.remoteAddress)"])
+        logger.debug("SMTP connection error: \(error)", metadata: ["client": "\(remoteAddress)"])
         closing = true
         context.close(promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent, !client.tlsActive {
-            client.tlsActive = true
+        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent, !machine.tlsActive {
             awaitingHandshake = false
             machine.tlsEstablished()
             process(context: context)
@@ -197,7 +197,7 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Anything the client sent after STARTTLS and before TLS is an injection attempt
             // (a later reply would appear to come from inside TLS): drop the connection.
             guard framer.bufferedByteCount == 0 else {
-                logger.info("plaintext after STARTTLS; closing", metadata: ["client": "\(client.remoteAddress)"])
+                logger.info("plaintext after STARTTLS; closing", metadata: ["client": "\(remoteAddress)"])
                 closing = true
                 context.close(promise: nil)
                 return
