@@ -97,6 +97,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Delivery: the queue manager, the SMTP client, relay and MX transports, DNS, DKIM.
+        .target(
+            name: "SesameDelivery",
+            dependencies: [
+                "SesameBackend", "SesameSMTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The web console: server-rendered pages on the HTTP listener.
         .target(
             name: "SesameConsole",
@@ -111,7 +125,7 @@ let package = Package(
         .target(
             name: "SesameServer",
             dependencies: [
-                "SesameAPI", "SesameSMTP", "SesameConsole", "SesameSQLite", "SesamePostgres",
+                "SesameAPI", "SesameSMTP", "SesameDelivery", "SesameConsole", "SesameSQLite", "SesamePostgres",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "sesame",
             dependencies: [
-                "SesameServer", "SesameCore", "SesameBackend",
+                "SesameServer", "SesameCore", "SesameBackend", "SesameDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

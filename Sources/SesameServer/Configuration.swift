@@ -1,5 +1,6 @@
 import Foundation
 import SesameBackend
+import SesameCore
 
 /// `HOST:PORT`, with `[v6]:PORT` for IPv6.
 public struct HostPort: Sendable, Equatable, CustomStringConvertible {
@@ -67,6 +68,31 @@ public struct SesameConfiguration: Sendable {
     public var smtpSessionTimeout = 3_600
     /// Failed SMTP logins from one address within 15 minutes before it is refused.
     public var smtpAuthFailureLimit = 10
+
+    // Delivery
+    /// capture (keep mail, the default), relay (one smarthost) or mx (each domain's MX hosts).
+    public var delivery: DeliveryMode = .capture
+    /// `smtp[s]://user:password@host:port` for relay mode.
+    public var relayURL: String?
+    /// A PEM file of CA certificates the relay's certificate must chain to (default: the system's).
+    public var relayCAFile: String?
+    /// Accept any certificate from the relay (for a test relay with a self-signed certificate).
+    public var relayInsecureTLS = false
+    /// `DOMAIN=HOST:PORT` routes for mx mode, overriding DNS.
+    public var routes: [String] = []
+    /// The DNS server for MX lookups (default: the first nameserver of /etc/resolv.conf).
+    public var dnsServer: HostPort?
+    /// The port MX hosts are contacted on (25; a test network may use another).
+    public var mxPort = 25
+    /// First retry after this many seconds; waits double up to an hour.
+    public var retryInitial: Double = 60
+    /// Seconds a temporary failure is retried before it bounces (SES: about 12 hours).
+    public var retryMaxAge: Double = 12 * 3600
+    /// Deliveries in progress at once, and connections per destination.
+    public var deliveryConcurrency = 64
+    public var connectionsPerDestination = 10
+    /// Bytes of message content the queue holds in memory at once.
+    public var queueMemory = 256 << 20
 
     public init() {}
 

@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOSSL
 import SesameAPI
 import SesameConsole
 import SesameBackend
 import SesameCore
+import SesameDelivery
 import SesamePostgres
 import SesameSMTP
 import SesameSQLite
@@ -91,6 +93,7 @@ public struct Sesame: Sendable {
         sesConfiguration.verificationBaseURL = "http://\(configuration.httpAddress)"
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
+        sesConfiguration.deliveryMode = configuration.delivery
         let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration)
         return (iam, ses)
     }
@@ -136,6 +139,45 @@ public struct Sesame: Sendable {
             logger: logger)
     }
 
+    /// The queue manager with the transport `--delivery` names (none in capture mode).
+    func makeQueueManager(ses: SESBackend) throws -> QueueManager {
+        let c = configuration
+        let transport: (any DeliveryTransport)?
+        switch c.delivery {
+        case .capture:
+            transport = nil
+        case .relay:
+            guard let url = c.relayURL else { throw DataDirectory.StartupError(description: "--delivery relay needs --relay-url smtp://user:password@host:587.") }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if c.relayInsecureTLS { tls.certificateVerification = .none }
+            if let file = c.relayCAFile { tls.trustRoots = .file(file) }
+            transport = RelayTransport(
+                settings: try RelayTransport.Settings.parse(url), heloName: c.hostname, tls: tls, maxConnections: c.connectionsPerDestination)
+        case .mx:
+            var routes: [String: SMTPEndpoint] = [:]
+            for text in c.routes {
+                let (domain, endpoint) = try MXTransport.parseRoute(text)
+                routes[domain] = endpoint
+            }
+            let server: SocketAddress
+            if let dns = c.dnsServer {
+                server = try SocketAddress(ipAddress: dns.host, port: dns.port)
+            } else if let system = DNSResolver.systemServer() {
+                server = system
+            } else {
+                throw DataDirectory.StartupError(description: "--delivery mx needs a DNS server: /etc/resolv.conf names none, so give --dns-server HOST:PORT.")
+            }
+            transport = MXTransport(
+                resolver: DNSResolver(server: server), routes: routes, port: c.mxPort, heloName: c.hostname,
+                maxConnectionsPerDestination: c.connectionsPerDestination)
+        }
+        var settings = QueueManager.Settings()
+        settings.retry = RetryPolicy(initialDelay: c.retryInitial, maximumDelay: max(c.retryInitial, 3600), maximumAge: c.retryMaxAge)
+        settings.concurrency = c.deliveryConcurrency
+        settings.memoryBudget = c.queueMemory
+        return QueueManager(store: store, ses: ses, transport: transport, settings: settings, logger: logger)
+    }
+
     /// Runs until SIGTERM/SIGINT (or `ServiceGroup` cancellation), then shuts down gracefully:
     /// listeners stop first (SMTP sessions finish the message they are storing), pending
     /// bookkeeping is written, the store closes last.
@@ -146,6 +188,7 @@ public struct Sesame: Sendable {
             configuration: .init(
                 services: [
                     .init(service: storeService),
+                    .init(service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeSMTPServer(ses: ses, tls: tls)),
                     .init(service: makeHTTPApplication(iam: iam, ses: ses, onRunning: onRunning)),
                 ],

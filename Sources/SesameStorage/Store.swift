@@ -147,6 +147,29 @@ public protocol StoreSession: Sendable {
     func deleteConsoleSession(tokenHash: String) async throws
     /// Ends every session of a user (when the user is deleted) and those idle since `idleBefore`.
     func deleteConsoleSessions(userID: String?, idleBefore: Date?) async throws
+
+    // The delivery queue (one row per recipient) and delivery events
+    /// Leases up to `limit` due recipients to `owner` until `leaseUntil`, counting an attempt for
+    /// each. Rows leased by another node are skipped (PostgreSQL: `FOR UPDATE SKIP LOCKED`);
+    /// rows whose lease ran out are due again.
+    func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [QueuedRecipient]
+    /// Writes the outcome of a leased row (state, next attempt, last reply) and ends the lease.
+    /// Returns false when the row is no longer leased to `owner`.
+    @discardableResult
+    func completeDelivery(_ row: QueuedRecipient, owner: String) async throws -> Bool
+    /// Queue rows, oldest first: one message's, or those in one state.
+    func queueEntries(messageID: String?, state: DeliveryState?, limit: Int) async throws -> [QueuedRecipient]
+    /// Makes queued rows due now (one message's, or all); returns how many.
+    func retryDeliveries(messageID: String?, now: Date) async throws -> Int
+    /// Removes a message's queued rows (nothing more is delivered); returns how many.
+    func deleteDeliveries(messageID: String) async throws -> Int
+    /// Counts of rows per state.
+    func queueCounts() async throws -> [DeliveryState: Int]
+    /// The size of a message's raw bytes, without reading them.
+    func messageSize(id: String) async throws -> Int?
+    func insertEvents(_ events: [DeliveryEvent]) async throws
+    /// Events, oldest first: one message's, or all.
+    func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent]
 }
 
 /// A signed-in console session: root (`userID` nil) or an IAM user.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SesameBackend
 import SesameCore
+import SesameDelivery
 import SesameServer
 
 /// Reads an option from the command line, else from `SESAME_<NAME>`, else the default.
@@ -13,6 +14,10 @@ enum Environment {
     }
 
     /// Repeatable options take a comma-separated list from the environment.
+    static func flag(_ name: String) -> Bool {
+        ["1", "true", "yes"].contains(value(name)?.lowercased() ?? "")
+    }
+
     static func list(_ name: String) -> [String]? {
         value(name).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
@@ -96,6 +101,42 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("Run the account in SES's sandbox: recipients must be verified identities too (or the mailbox simulator), and the quota defaults to 200 recipients a day at 1 a second. [SESAME_SANDBOX=1]"))
     var sandbox = false
 
+    @Option(help: ArgumentHelp("What happens to accepted mail: capture (keep it for inspection in the console and at /_aws/ses; deliver nothing), relay (hand every message to --relay-url) or mx (deliver to each recipient domain's MX hosts). The mailbox simulator (success@, bounce@, ooto@, complaint@, suppressionlist@simulator.amazonses.com) answers in every mode. [SESAME_DELIVERY] (default: capture)", valueName: "mode"))
+    var delivery: String?
+
+    @Option(help: ArgumentHelp("The smarthost for --delivery relay: smtp://user:password@host:587 (STARTTLS, required when a user is given) or smtps://user:password@host:465 (TLS from the start). Add ?tls=none to a smtp:// URL for a relay without TLS. [SESAME_RELAY_URL]", valueName: "url"))
+    var relayURL: String?
+
+    @Option(help: ArgumentHelp("PEM file of CA certificates the relay's certificate must chain to (default: the system's trust store). [SESAME_RELAY_CA_FILE]", valueName: "path"))
+    var relayCAFile: String?
+
+    @Flag(help: ArgumentHelp("Accept any certificate from the relay (for a test relay with a self-signed certificate). [SESAME_RELAY_INSECURE_TLS=1]"))
+    var relayInsecureTLS = false
+
+    @Option(help: ArgumentHelp("For --delivery mx: send mail for DOMAIN to HOST:PORT instead of its MX hosts, e.g. example.com=127.0.0.1:2525; repeatable. [SESAME_ROUTE, comma-separated]", valueName: "domain=host:port"))
+    var route: [String] = []
+
+    @Option(help: ArgumentHelp("DNS server for MX lookups, as HOST:PORT. [SESAME_DNS_SERVER] (default: the first nameserver in /etc/resolv.conf)", valueName: "host:port"))
+    var dnsServer: String?
+
+    @Option(help: ArgumentHelp("Port MX hosts are contacted on. [SESAME_MX_PORT] (default: 25)", valueName: "port"))
+    var mxPort: Int?
+
+    @Option(help: ArgumentHelp("Seconds before the first retry of a temporary failure; later waits double, up to an hour. [SESAME_RETRY_INITIAL] (default: 60)", valueName: "seconds"))
+    var retryInitial: Double?
+
+    @Option(help: ArgumentHelp("Seconds a recipient with temporary failures is retried before it bounces. [SESAME_RETRY_MAX_AGE] (default: 43200, 12 hours)", valueName: "seconds"))
+    var retryMaxAge: Double?
+
+    @Option(help: ArgumentHelp("Deliveries (one message to one destination) in progress at once. [SESAME_DELIVERY_CONCURRENCY] (default: 64)", valueName: "n"))
+    var deliveryConcurrency: Int?
+
+    @Option(help: ArgumentHelp("SMTP connections open at once to one destination host; they are reused between messages. [SESAME_CONNECTIONS_PER_DESTINATION] (default: 10)", valueName: "n"))
+    var connectionsPerDestination: Int?
+
+    @Option(help: ArgumentHelp("Megabytes of message content the delivery queue holds in memory at once; the queue itself stays in the store. [SESAME_QUEUE_MEMORY] (default: 256)", valueName: "MiB"))
+    var queueMemory: Int?
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
     var logLevel: String?
 
@@ -157,7 +198,8 @@ struct Serve: AsyncParsableCommand {
         if let n = try positive(smtpAuthFailureLimit, "SESAME_SMTP_AUTH_FAILURE_LIMIT", "--smtp-auth-failure-limit") {
             configuration.smtpAuthFailureLimit = n
         }
-        configuration.sandbox = sandbox || ["1", "true", "yes"].contains(Environment.value("SESAME_SANDBOX")?.lowercased() ?? "")
+        try applyDelivery(to: &configuration, positive: positive)
+        configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard verification == "immediate" || verification == "email" else {
             throw ValidationError("--identity-verification must be immediate or email (got '\(verification)').")
@@ -170,6 +212,46 @@ struct Serve: AsyncParsableCommand {
             rootAccessKeyID: Environment.value("SESAME_ROOT_ACCESS_KEY_ID"),
             rootSecretAccessKey: Environment.value("SESAME_ROOT_SECRET_ACCESS_KEY"))
         return configuration
+    }
+
+    func applyDelivery(to configuration: inout SesameConfiguration, positive: (Int?, String, String, Int) throws -> Int?) throws {
+        let mode = delivery ?? Environment.value("SESAME_DELIVERY") ?? "capture"
+        guard let parsed = DeliveryMode(rawValue: mode) else {
+            throw ValidationError("--delivery must be capture, relay or mx (got '\(mode)').")
+        }
+        configuration.delivery = parsed
+        configuration.relayURL = relayURL ?? Environment.value("SESAME_RELAY_URL")
+        if let url = configuration.relayURL {
+            do { _ = try RelayTransport.Settings.parse(url) } catch { throw ValidationError(error.description) }
+        }
+        if parsed == .relay && configuration.relayURL == nil {
+            throw ValidationError("--delivery relay needs --relay-url, e.g. smtp://user:password@smtp.example.com:587.")
+        }
+        configuration.relayCAFile = relayCAFile ?? Environment.value("SESAME_RELAY_CA_FILE")
+        configuration.relayInsecureTLS = relayInsecureTLS || Environment.flag("SESAME_RELAY_INSECURE_TLS")
+        configuration.routes = route.isEmpty ? (Environment.list("SESAME_ROUTE") ?? []) : route
+        for text in configuration.routes {
+            do { _ = try MXTransport.parseRoute(text) } catch { throw ValidationError(error.description) }
+        }
+        if let dns = dnsServer ?? Environment.value("SESAME_DNS_SERVER") {
+            configuration.dnsServer = try address(dns, option: "--dns-server")
+        }
+        if let port = try positive(mxPort, "SESAME_MX_PORT", "--mx-port", 1) { configuration.mxPort = port }
+        if let seconds = retryInitial ?? Environment.value("SESAME_RETRY_INITIAL").flatMap({ Double($0) }) {
+            guard seconds > 0 else { throw ValidationError("--retry-initial must be more than 0 seconds.") }
+            configuration.retryInitial = seconds
+        }
+        if let seconds = retryMaxAge ?? Environment.value("SESAME_RETRY_MAX_AGE").flatMap({ Double($0) }) {
+            guard seconds >= 0 else { throw ValidationError("--retry-max-age must be 0 or more seconds.") }
+            configuration.retryMaxAge = seconds
+        }
+        if let n = try positive(deliveryConcurrency, "SESAME_DELIVERY_CONCURRENCY", "--delivery-concurrency", 1) {
+            configuration.deliveryConcurrency = n
+        }
+        if let n = try positive(connectionsPerDestination, "SESAME_CONNECTIONS_PER_DESTINATION", "--connections-per-destination", 1) {
+            configuration.connectionsPerDestination = n
+        }
+        if let n = try positive(queueMemory, "SESAME_QUEUE_MEMORY", "--queue-memory", 1) { configuration.queueMemory = n << 20 }
     }
 
     static func isRegionName(_ name: String) -> Bool {

@@ -17,7 +17,7 @@ struct SesameCommand: AsyncParsableCommand {
             Start with `sesame serve`; `sesame serve --help` explains every option.
             """,
         version: SesameVersion.current,
-        subcommands: [Serve.self, SMTPPasswordCommand.self, AuthFailuresCommand.self, IdentitiesCommand.self],
+        subcommands: [Serve.self, SMTPPasswordCommand.self, AuthFailuresCommand.self, IdentitiesCommand.self, QueueCommand.self],
         defaultSubcommand: nil)
 
     static func main() async {

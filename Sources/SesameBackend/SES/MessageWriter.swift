@@ -20,6 +20,8 @@ public final class MessageWriter: Sendable {
     let state = Locked<(pending: [Pending], writing: Bool)>(([], false))
     /// The most messages written in one transaction.
     let maxBatch: Int
+    /// Signalled after every commit that queued recipients for delivery.
+    public let queued = WakeSignal()
 
     public init(store: any Store, maxBatch: Int = 512) {
         self.store = store
@@ -89,6 +91,7 @@ public final class MessageWriter: Sendable {
                 try await session.insertMessages(accepted)
                 return outcomes
             }
+            if batch.contains(where: { !$0.message.deliveries.isEmpty }) { queued.signal() }
             for (pending, outcome) in zip(batch, outcomes) {
                 if let outcome { pending.promise.fail(outcome) } else { pending.promise.succeed(()) }
             }

@@ -105,7 +105,7 @@ extension SESBackend {
         }
         let region = submission.region
         let now = clock.now()
-        let message = StoredMessage(
+        var message = StoredMessage(
             id: messageID, region: region, source: from.address, destinations: recipients, subject: submission.subject,
             raw: submission.raw, principalARN: caller.principal.arn, via: submission.via, createdAt: now)
         let limit = configuration.max24HourSend
@@ -141,7 +141,39 @@ extension SESBackend {
         if !rateLimiter.admit(region: region, count: recipients.count, perSecond: configuration.maxSendRate) {
             throw SesameError(.throttling, "Maximum sending rate exceeded.")
         }
+        Self.plan(&message, mode: configuration.deliveryMode, suppressed: state.suppressed)
         try await writer.write(message, dailyLimit: limit)
         return messageID
+    }
+
+    /// Decides, at acceptance, what the queue does with each recipient: a suppressed address
+    /// bounces at once (SES's `OnAccountSuppressionList`), the mailbox simulator is always
+    /// queued, and the rest are queued unless the node only captures.
+    static func plan(_ message: inout StoredMessage, mode: DeliveryMode, suppressed: Set<String>) {
+        let now = message.createdAt
+        var bounced: [String] = []
+        for recipient in message.destinations {
+            let lowered = recipient.lowercased()
+            if suppressed.contains(lowered) {
+                bounced.append(recipient)
+                message.deliveries.append(
+                    QueuedRecipient(
+                        messageID: message.id, recipient: recipient, region: message.region, state: .bounced, queuedAt: now,
+                        nextAttemptAt: now, lastReply: "Address is on the account-level suppression list", updatedAt: now))
+            } else if mode != .capture || MailboxSimulator.scenario(for: lowered) != nil {
+                message.deliveries.append(
+                    QueuedRecipient(
+                        messageID: message.id, recipient: recipient, region: message.region, state: .queued, queuedAt: now,
+                        nextAttemptAt: now, updatedAt: now))
+            }
+        }
+        if !bounced.isEmpty {
+            message.events.append(
+                DeliveryEvent(
+                    id: RandomIDs.requestID(), messageID: message.id, region: message.region, kind: .bounce, recipients: bounced,
+                    type: BounceSubType.onAccountSuppressionList.bounceType, subType: BounceSubType.onAccountSuppressionList.rawValue,
+                    detail: "Amazon SES did not send the message to this address because it is on the suppression list for your account.",
+                    reportingMTA: "dns; amazonses.com", createdAt: now))
+        }
     }
 }

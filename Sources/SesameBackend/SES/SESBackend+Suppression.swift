@@ -21,6 +21,7 @@ extension SESBackend {
         try authorize(caller, "ses:PutSuppressedDestination", "*")
         let now = clock.now()
         try await store.write { session in try await session.putSuppressed(region: region, address: address, reason: reason, at: now) }
+        sendingState.invalidate(region)
     }
 
     public func suppressedDestination(_ caller: Caller, region: String, address: String) async throws -> SuppressedDestination {
@@ -53,5 +54,6 @@ extension SESBackend {
             }
             try await session.deleteSuppressed(region: region, address: address)
         }
+        sendingState.invalidate(region)
     }
 }

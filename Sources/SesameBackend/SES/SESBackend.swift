@@ -17,6 +17,9 @@ public struct SESBackend: Sendable {
         public var sandbox = false
         /// Where confirmation links point (`--identity-verification email`), e.g. `http://127.0.0.1:8080`.
         public var verificationBaseURL = "http://127.0.0.1:8080"
+        /// Capture keeps mail (only the mailbox simulator's recipients are queued); relay and
+        /// mx queue every recipient for delivery.
+        public var deliveryMode: DeliveryMode = .capture
         public static let maxRecipients = 50
 
         public init() {}

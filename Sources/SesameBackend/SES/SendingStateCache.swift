@@ -11,6 +11,8 @@ final class SendingStateCache: Sendable {
         var sendingEnabled: Bool
         var verified: Set<String>
         var configurationSets: Set<String>
+        /// The region's suppression list (lowercased addresses).
+        var suppressed: Set<String>
     }
 
     let store: any Store
@@ -33,10 +35,11 @@ final class SendingStateCache: Sendable {
             let enabled = try await session.setting(SESBackend.sendingKey(region)) != "false"
             let identities = try await session.identities(region: region, kind: nil, afterName: nil, limit: 1_000_000)
             let sets = try await session.allConfigurationSetNames(region: region)
+            let suppressed = try await session.suppressedList(region: region, reason: nil, afterAddress: nil, limit: 10_000_000)
             return RegionState(
                 loadedAt: now, sendingEnabled: enabled,
                 verified: Set(identities.filter { $0.status == .success }.map { $0.name.lowercased() }),
-                configurationSets: Set(sets))
+                configurationSets: Set(sets), suppressed: Set(suppressed.map(\.address)))
         }
         states.withLock { $0[region] = loaded }
         return loaded

@@ -52,6 +52,11 @@ public struct StoredMessage: Sendable, Equatable {
     public var createdAt: Date
     /// Whether its recipients count toward the sending quota and statistics (verification mail does not).
     public var countsTowardQuota: Bool = true
+    /// Queue rows written with the message, in the same commit (recipients to deliver, or
+    /// already bounced because they are suppressed).
+    public var deliveries: [QueuedRecipient] = []
+    /// Events written with the message (a suppressed recipient's bounce).
+    public var events: [DeliveryEvent] = []
 
     public init(
         id: String, region: String, source: String, destinations: [String], subject: String?, raw: [UInt8],

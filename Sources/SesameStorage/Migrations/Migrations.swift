@@ -205,5 +205,41 @@ public enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 9, name: "delivery queue and events",
+            statements: [
+                """
+                CREATE TABLE delivery_queue (
+                    message_id TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    queued_at BIGINT NOT NULL,
+                    next_attempt_at BIGINT NOT NULL,
+                    lease_owner TEXT,
+                    lease_until BIGINT NOT NULL,
+                    last_reply TEXT,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (message_id, recipient)
+                )
+                """,
+                "CREATE INDEX delivery_queue_due ON delivery_queue (state, next_attempt_at)",
+                """
+                CREATE TABLE delivery_events (
+                    id TEXT PRIMARY KEY,
+                    message_id TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    type TEXT,
+                    sub_type TEXT,
+                    detail TEXT,
+                    reporting_mta TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX delivery_events_message ON delivery_events (message_id, created_at)",
+            ]),
     ]
 }

@@ -413,16 +413,7 @@ extension SQLStoreSession {
     }
 
     func insertMessage(_ message: StoredMessage) async throws {
-        let destinations = String(decoding: try JSONEncoder().encode(message.destinations), as: UTF8.self)
-        try await db.raw(
-            """
-            INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at)
-            VALUES (\(bind: message.id), \(bind: message.region), \(bind: message.source), \(bind: destinations), \(bind: message.destinations.count),
-                    \(bind: message.subject), \(bind: Data(message.raw).base64EncodedString()), \(bind: message.principalARN), \(bind: message.via),
-                    \(bind: Timestamp.millis(message.createdAt)))
-            """
-        ).run()
-        try await countRecipients([message])
+        try await insertMessages([message])
     }
 
     func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage] {
@@ -642,6 +633,7 @@ extension SQLStoreSession {
         }
         try await db.raw(query).run()
         try await countRecipients(messages)
+        try await insertDeliveries(of: messages)
     }
 
     func allConfigurationSetNames(region: String) async throws -> [String] {

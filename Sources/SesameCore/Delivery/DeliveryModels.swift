@@ -1,0 +1,146 @@
+import Foundation
+
+/// How a node hands accepted mail on.
+public enum DeliveryMode: String, Sendable, CaseIterable {
+    /// Keep mail for inspection; deliver nothing (the mailbox simulator still answers).
+    case capture
+    /// Hand every message to one smarthost.
+    case relay
+    /// Deliver to each recipient domain's MX hosts.
+    case mx
+}
+
+/// Where one recipient of one message stands. Rows start `queued` (or `bounced` when the
+/// address is on the suppression list) and end `delivered` or `bounced`.
+public enum DeliveryState: String, Sendable, CaseIterable {
+    case queued, delivered, bounced
+}
+
+/// One recipient of one accepted message, as the queue keeps it.
+public struct QueuedRecipient: Sendable, Equatable {
+    public var messageID: String
+    public var recipient: String
+    public var region: String
+    public var state: DeliveryState
+    public var attempts: Int
+    public var queuedAt: Date
+    public var nextAttemptAt: Date
+    /// The last reply or reason (`250 2.0.0 Ok`, `connection refused`, …).
+    public var lastReply: String?
+    public var updatedAt: Date
+
+    public var domain: String { recipient.split(separator: "@").last.map { $0.lowercased() } ?? "" }
+
+    public init(
+        messageID: String, recipient: String, region: String, state: DeliveryState, attempts: Int = 0, queuedAt: Date,
+        nextAttemptAt: Date, lastReply: String? = nil, updatedAt: Date
+    ) {
+        self.messageID = messageID
+        self.recipient = recipient
+        self.region = region
+        self.state = state
+        self.attempts = attempts
+        self.queuedAt = queuedAt
+        self.nextAttemptAt = nextAttemptAt
+        self.lastReply = lastReply
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What became of one delivery attempt for one recipient.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case delivered(reply: String)
+    /// Try again later (4xx, timeouts, refused connections).
+    case transient(reason: String)
+    /// Give up and bounce (5xx). `subType` is SES's bounceSubType.
+    case permanent(reason: String, subType: BounceSubType)
+
+    /// SMTP reply codes mean the same for every transport: 2xx delivered, 5xx permanent,
+    /// anything else (4xx, nonsense) transient.
+    public static func fromReply(code: Int, text: String) -> DeliveryOutcome {
+        switch code {
+        case 200..<300: return .delivered(reply: text)
+        case 500..<600: return .permanent(reason: text, subType: BounceSubType.fromReply(text))
+        default: return .transient(reason: text)
+        }
+    }
+}
+
+/// SES's bounce classification (`bounceType` / `bounceSubType` in notifications).
+public enum BounceSubType: String, Sendable, Equatable {
+    case undetermined = "Undetermined"
+    case general = "General"
+    case noEmail = "NoEmail"
+    case suppressed = "Suppressed"
+    case onAccountSuppressionList = "OnAccountSuppressionList"
+    case mailboxFull = "MailboxFull"
+    case messageTooLarge = "MessageTooLarge"
+    case contentRejected = "ContentRejected"
+    case attachmentRejected = "AttachmentRejected"
+
+    /// `Permanent` or `Transient`.
+    public var bounceType: String {
+        switch self {
+        case .mailboxFull, .messageTooLarge, .contentRejected, .attachmentRejected: return "Transient"
+        case .undetermined: return "Undetermined"
+        default: return "Permanent"
+        }
+    }
+
+    /// Reads the enhanced status code of a 5xx reply (RFC 3463) where one is given.
+    public static func fromReply(_ text: String) -> BounceSubType {
+        let parts = text.split(separator: " ")
+        let enhanced = parts.count > 1 ? String(parts[1]) : ""
+        switch enhanced {
+        case "5.1.1", "5.1.0", "5.1.10": return .noEmail
+        case "5.2.2": return .mailboxFull
+        case "5.3.4", "5.2.3": return .messageTooLarge
+        case "5.7.1": return .contentRejected
+        default: return .general
+        }
+    }
+}
+
+/// SES's mailbox simulator (`…@simulator.amazonses.com`): fixed outcomes whatever the mode.
+public enum MailboxSimulator {
+    public static let domain = "simulator.amazonses.com"
+
+    public enum Scenario: String, Sendable {
+        case success, bounce, ooto, complaint, suppressionList = "suppressionlist"
+    }
+
+    /// The scenario an address asks for (`bounce+label@…` works too, as on SES).
+    public static func scenario(for address: String) -> Scenario? {
+        let parts = address.lowercased().split(separator: "@", maxSplits: 1)
+        guard parts.count == 2, parts[1] == domain else { return nil }
+        let local = parts[0].split(separator: "+", maxSplits: 1).first.map(String.init) ?? ""
+        return Scenario(rawValue: local)
+    }
+}
+
+/// When to try a recipient again: exponential backoff with jitter, up to a maximum time in the queue.
+public struct RetryPolicy: Sendable, Equatable {
+    /// The first wait.
+    public var initialDelay: TimeInterval
+    /// The longest wait between two attempts.
+    public var maximumDelay: TimeInterval
+    /// After this long in the queue a temporary failure becomes a bounce (SES: about 12 hours).
+    public var maximumAge: TimeInterval
+
+    public init(initialDelay: TimeInterval = 60, maximumDelay: TimeInterval = 3600, maximumAge: TimeInterval = 12 * 3600) {
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.maximumAge = maximumAge
+    }
+
+    /// The time of the next attempt after `attempts` failed ones, or nil when the recipient has
+    /// been queued too long. `jitter` in 0..<1 spreads retries (0.5 = no shift).
+    public func nextAttempt(attempts: Int, queuedAt: Date, now: Date, jitter: Double) -> Date? {
+        let exponent = Double(max(0, min(attempts - 1, 30)))
+        let base = min(initialDelay * pow(2, exponent), maximumDelay)
+        let delay = base * (0.75 + 0.5 * min(max(jitter, 0), 1))
+        let next = now.addingTimeInterval(delay)
+        if next.timeIntervalSince(queuedAt) > maximumAge { return nil }
+        return next
+    }
+}

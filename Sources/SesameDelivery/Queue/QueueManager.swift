@@ -1,0 +1,265 @@
+import Foundation
+import Logging
+import NIOCore
+import SesameBackend
+import SesameCore
+import SesameStorage
+import ServiceLifecycle
+
+/// Takes due recipients from the queue and delivers them: claims them under a lease (so no two
+/// workers or nodes send the same recipient), groups a message's recipients by destination,
+/// sends through the transport with bounded concurrency and memory, and records each outcome
+/// with its events in group commits. Runs as a service beside the listeners.
+public final class QueueManager: Service, Sendable {
+    public struct Settings: Sendable {
+        /// Who holds a lease: unique per process.
+        public var owner: String = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(RandomIDs.pick(6, from: Array("abcdefghijklmnopqrstuvwxyz0123456789")))"
+        public var retry = RetryPolicy()
+        /// How long a claim holds before another worker may take the recipient over.
+        public var lease: TimeInterval = 600
+        /// Recipients claimed at once.
+        public var batchSize = 256
+        /// Deliveries (message × destination) in progress at once.
+        public var concurrency = 64
+        /// Bytes of message content held in memory at once by deliveries in progress.
+        public var memoryBudget = 256 << 20
+        /// How often to look for due work when nothing signals (retries, other nodes' mail).
+        public var pollInterval: Duration = .seconds(1)
+
+        public init() {}
+    }
+
+    let store: any Store
+    let ses: SESBackend
+    let transport: (any DeliveryTransport)?
+    let settings: Settings
+    let logger: Logger
+    let slots: Budget
+    let memory: Budget
+    let recorder: Recorder
+    let stopping = Locked(false)
+
+    /// `transport` nil: capture mode (only the mailbox simulator's recipients are queued).
+    public init(store: any Store, ses: SESBackend, transport: (any DeliveryTransport)?, settings: Settings, logger: Logger) {
+        self.store = store
+        self.ses = ses
+        self.transport = transport
+        self.settings = settings
+        self.logger = logger
+        self.slots = Budget(settings.concurrency)
+        self.memory = Budget(settings.memoryBudget)
+        self.recorder = Recorder(ses: ses, owner: settings.owner, logger: logger)
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                while !stopping.withLock({ $0 }) {
+                    let now = ses.clock.now()
+                    let rows: [QueuedRecipient]
+                    do {
+                        let owner = settings.owner, limit = settings.batchSize, leaseUntil = now.addingTimeInterval(settings.lease)
+                        rows = try await store.write { session in
+                            try await session.claimDeliveries(owner: owner, now: now, leaseUntil: leaseUntil, limit: limit)
+                        }
+                    } catch {
+                        logger.error("could not claim deliveries from the queue: \(error)")
+                        await ses.writer.queued.wait(timeout: settings.pollInterval)
+                        continue
+                    }
+                    if rows.isEmpty {
+                        await ses.writer.queued.wait(timeout: settings.pollInterval)
+                        continue
+                    }
+                    for job in jobs(rows) {
+                        await slots.acquire(1)
+                        group.addTask {
+                            await self.perform(job)
+                            await self.slots.release(1)
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.ses.writer.queued.signal()
+        }
+        await transport?.shutdown()
+    }
+
+    /// One message to one destination (or one simulator recipient).
+    struct Job: Sendable {
+        var messageID: String
+        var rows: [QueuedRecipient]
+        var simulated: Bool
+    }
+
+    func jobs(_ rows: [QueuedRecipient]) -> [Job] {
+        var jobs: [Job] = []
+        var index: [String: Int] = [:]
+        for row in rows {
+            if MailboxSimulator.scenario(for: row.recipient) != nil {
+                jobs.append(Job(messageID: row.messageID, rows: [row], simulated: true))
+                continue
+            }
+            let key = row.messageID + "\u{0}" + (transport?.destination(of: row.recipient) ?? "")
+            if let at = index[key] {
+                jobs[at].rows.append(row)
+            } else {
+                index[key] = jobs.count
+                jobs.append(Job(messageID: row.messageID, rows: [row], simulated: false))
+            }
+        }
+        return jobs
+    }
+
+    func perform(_ job: Job) async {
+        let outcomes: [String: DeliveryOutcome]
+        var reportingMTA = "dns; \(ProcessInfo.processInfo.hostName)"
+        if job.simulated {
+            outcomes = Dictionary(uniqueKeysWithValues: job.rows.map { ($0.recipient, Self.simulate($0.recipient)) })
+            reportingMTA = "dns; \(MailboxSimulator.domain)"
+        } else if let transport {
+            let size = (try? await store.read { try await $0.messageSize(id: job.messageID) }) ?? nil
+            let cost = min(max(size ?? 0, 1), settings.memoryBudget)
+            await memory.acquire(cost)
+            let message = try? await store.read { try await $0.messages(id: job.messageID, source: nil, limit: 1).first }
+            let recipients = job.rows.map(\.recipient)
+            if let message {
+                outcomes = await transport.deliver(from: message.source, recipients: recipients, body: message.raw)
+            } else {
+                outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))
+            }
+            await memory.release(cost)
+        } else {
+            // Capture mode queues nothing else; a row left from another mode stays captured.
+            outcomes = .all(job.rows.map(\.recipient), .delivered(reply: "250 captured (delivery mode capture)"))
+        }
+        await recorder.record(record(job, outcomes, reportingMTA: reportingMTA))
+    }
+
+    static func simulate(_ recipient: String) -> DeliveryOutcome {
+        switch MailboxSimulator.scenario(for: recipient) {
+        case .bounce: return .permanent(reason: "550 5.1.1 user unknown", subType: .general)
+        case .suppressionList:
+            return .permanent(reason: "550 5.1.1 recipient is on the suppression list", subType: .onAccountSuppressionList)
+        default: return .delivered(reply: "250 2.6.0 Message received")
+        }
+    }
+
+    /// Turns outcomes into queue-row updates, events and suppression-list entries.
+    func record(_ job: Job, _ outcomes: [String: DeliveryOutcome], reportingMTA: String) -> SESBackend.DeliveryRecord {
+        let now = ses.clock.now()
+        var record = SESBackend.DeliveryRecord()
+        func event(_ row: QueuedRecipient, _ kind: DeliveryEvent.Kind, type: String? = nil, subType: String? = nil, detail: String?) {
+            record.events.append(
+                DeliveryEvent(
+                    id: RandomIDs.requestID(), messageID: row.messageID, region: row.region, kind: kind, recipients: [row.recipient],
+                    type: type, subType: subType, detail: detail, reportingMTA: reportingMTA, createdAt: now))
+        }
+        for var row in job.rows {
+            row.updatedAt = now
+            let outcome = outcomes[row.recipient] ?? .transient(reason: "no outcome was reported")
+            switch outcome {
+            case .delivered(let reply):
+                row.state = .delivered
+                row.lastReply = reply
+                event(row, .delivery, detail: reply)
+                if MailboxSimulator.scenario(for: row.recipient) == .complaint {
+                    event(row, .complaint, type: "abuse", detail: "complaint from the mailbox simulator")
+                }
+            case .permanent(let reason, let subType):
+                row.state = .bounced
+                row.lastReply = reason
+                event(row, .bounce, type: subType.bounceType, subType: subType.rawValue, detail: reason)
+                if !job.simulated && subType.bounceType == "Permanent" {
+                    record.suppress.append((row.region, row.recipient.lowercased(), "BOUNCE"))
+                }
+            case .transient(let reason):
+                row.lastReply = reason
+                if let next = settings.retry.nextAttempt(attempts: row.attempts, queuedAt: row.queuedAt, now: now, jitter: Double.random(in: 0..<1)) {
+                    row.nextAttemptAt = next
+                    if row.attempts == 1 { event(row, .deliveryDelay, type: "TransientCommunicationFailure", detail: reason) }
+                } else {
+                    row.state = .bounced
+                    event(row, .bounce, type: "Transient", subType: BounceSubType.general.rawValue, detail: "gave up after \(row.attempts) attempts: \(reason)")
+                }
+            }
+            record.rows.append(row)
+        }
+        return record
+    }
+}
+
+/// A counting budget (deliveries in progress, bytes in memory): `acquire` waits while it is spent.
+actor Budget {
+    var available: Int
+    var waiters: [(Int, CheckedContinuation<Void, Never>)] = []
+
+    init(_ total: Int) { available = total }
+
+    func acquire(_ amount: Int) async {
+        if waiters.isEmpty && available >= amount {
+            available -= amount
+            return
+        }
+        await withCheckedContinuation { waiters.append((amount, $0)) }
+    }
+
+    func release(_ amount: Int) {
+        available += amount
+        while let (amount, waiter) = waiters.first, available >= amount {
+            available -= amount
+            waiters.removeFirst()
+            waiter.resume()
+        }
+    }
+}
+
+/// Writes delivery records in group commits: records that arrive while a commit is running go
+/// into the next one. `record` returns once its record is committed (or the commit failed,
+/// which is logged; the lease then runs out and the recipients are tried again).
+final class Recorder: Sendable {
+    let ses: SESBackend
+    let owner: String
+    let logger: Logger
+    let state = Locked<(pending: [(SESBackend.DeliveryRecord, CheckedContinuation<Void, Never>)], writing: Bool)>(([], false))
+
+    init(ses: SESBackend, owner: String, logger: Logger) {
+        self.ses = ses
+        self.owner = owner
+        self.logger = logger
+    }
+
+    func record(_ record: SESBackend.DeliveryRecord) async {
+        await withCheckedContinuation { continuation in
+            let lead = state.withLock { state -> Bool in
+                state.pending.append((record, continuation))
+                if state.writing { return false }
+                state.writing = true
+                return true
+            }
+            if lead { Task { await self.drain() } }
+        }
+    }
+
+    func drain() async {
+        while true {
+            let batch = state.withLock { state -> [(SESBackend.DeliveryRecord, CheckedContinuation<Void, Never>)] in
+                if state.pending.isEmpty {
+                    state.writing = false
+                    return []
+                }
+                defer { state.pending = [] }
+                return state.pending
+            }
+            if batch.isEmpty { return }
+            do {
+                try await ses.recordDeliveries(batch.map(\.0), owner: owner)
+            } catch {
+                logger.error("could not record \(batch.count) delivery outcomes (they will be retried when their lease ends): \(error)")
+            }
+            for (_, continuation) in batch { continuation.resume() }
+        }
+    }
+}

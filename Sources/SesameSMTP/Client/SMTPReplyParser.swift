@@ -1,0 +1,65 @@
+/// Splits a server's bytes into replies (`250-first` … `250 last`). Pure: the client's NIO
+/// handler feeds it whatever arrives and takes out whole replies.
+public struct SMTPReplyParser: Sendable {
+    public struct Malformed: Error, CustomStringConvertible {
+        public var line: String
+        public var description: String { "malformed SMTP reply line: \(line.prefix(80))" }
+    }
+
+    var buffer: [UInt8] = []
+    var pendingLines: [String] = []
+    var pendingCode: Int?
+    /// A reply line longer than this is refused (RFC 5321 allows 512 octets).
+    public var maxLineLength = 4096
+
+    public init() {}
+
+    public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 { buffer.append(contentsOf: bytes) }
+
+    /// The next whole reply, nil if more bytes are needed.
+    public mutating func next() throws(Malformed) -> SMTPReply? {
+        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            var end = newline
+            if end > 0 && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let line = String(decoding: buffer[0..<end], as: UTF8.self)
+            buffer.removeSubrange(0...newline)
+            let bytes = Array(line.utf8)
+            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let code = Int(String(line.prefix(3))),
+                bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
+            else { throw Malformed(line: line) }
+            if let pendingCode, pendingCode != code { throw Malformed(line: line) }
+            let text = bytes.count > 4 ? String(line.dropFirst(4)) : ""
+            pendingLines.append(text)
+            pendingCode = code
+            if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
+                defer { pendingLines = []; pendingCode = nil }
+                return SMTPReply(code: code, lines: pendingLines)
+            }
+        }
+        if buffer.count > maxLineLength { throw Malformed(line: String(decoding: buffer.prefix(80), as: UTF8.self)) }
+        return nil
+    }
+}
+
+/// Prepares a stored message for DATA: every line ended by CRLF (a bare LF becomes CRLF), a
+/// leading dot doubled (RFC 5321 4.5.2), and the terminating `.` line appended.
+public enum SMTPDotStuffing {
+    public static func encode(_ raw: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count + raw.count / 64 + 8)
+        var atLineStart = true
+        var previous: UInt8 = 0
+        for byte in raw {
+            if byte == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") { out.append(UInt8(ascii: "\r")) }
+            if atLineStart && byte == UInt8(ascii: ".") { out.append(UInt8(ascii: ".")) }
+            out.append(byte)
+            atLineStart = byte == UInt8(ascii: "\n")
+            previous = byte
+        }
+        if !atLineStart {
+            if previous == UInt8(ascii: "\r") { out.append(UInt8(ascii: "\n")) } else { out.append(contentsOf: [13, 10]) }
+        }
+        out.append(contentsOf: Array(".\r\n".utf8))
+        return out
+    }
+}

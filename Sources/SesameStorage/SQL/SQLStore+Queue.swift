@@ -1,0 +1,180 @@
+import Foundation
+import SQLKit
+import SesameCore
+
+// MARK: Delivery queue and events
+
+extension SQLStoreSession {
+    static let queueColumns =
+        "message_id, recipient, region, state, attempts, queued_at, next_attempt_at, last_reply, updated_at"
+
+    func queuedRecipient(_ row: any SQLRow) throws -> QueuedRecipient {
+        QueuedRecipient(
+            messageID: try row.decode(column: "message_id", as: String.self),
+            recipient: try row.decode(column: "recipient", as: String.self),
+            region: try row.decode(column: "region", as: String.self),
+            state: DeliveryState(rawValue: try row.decode(column: "state", as: String.self)) ?? .queued,
+            attempts: try row.decode(column: "attempts", as: Int.self),
+            queuedAt: Timestamp.date(millis: try row.decode(column: "queued_at", as: Int64.self)),
+            nextAttemptAt: Timestamp.date(millis: try row.decode(column: "next_attempt_at", as: Int64.self)),
+            lastReply: try row.decode(column: "last_reply", as: String?.self),
+            updatedAt: Timestamp.date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+    }
+
+    /// Writes the queue rows and events that travel with accepted messages (same transaction).
+    func insertDeliveries(of messages: [StoredMessage]) async throws {
+        let rows = messages.flatMap(\.deliveries)
+        // 9 bound values per row; SQLite allows 32,766 per statement.
+        for chunk in stride(from: 0, to: rows.count, by: 1000) {
+            var query = SQLQueryString(
+                "INSERT INTO delivery_queue (message_id, recipient, region, state, attempts, queued_at, next_attempt_at, lease_until, last_reply, updated_at) VALUES "
+            )
+            for (index, row) in rows[chunk..<min(chunk + 1000, rows.count)].enumerated() {
+                if index > 0 { query += ", " }
+                query += (
+                    """
+                    (\(bind: row.messageID), \(bind: row.recipient), \(bind: row.region), \(bind: row.state.rawValue), \(bind: row.attempts),
+                     \(bind: Timestamp.millis(row.queuedAt)), \(bind: Timestamp.millis(row.nextAttemptAt)), 0, \(bind: row.lastReply),
+                     \(bind: Timestamp.millis(row.updatedAt)))
+                    """ as SQLQueryString)
+            }
+            try await db.raw(query).run()
+        }
+        try await insertEvents(messages.flatMap(\.events))
+    }
+
+    func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [QueuedRecipient] {
+        let at = Timestamp.millis(now)
+        // PostgreSQL: rows another node is claiming right now are skipped, not waited for.
+        // SQLite: writers are serialized (BEGIN IMMEDIATE), so there is nobody to skip.
+        let locking = source.engine == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await db.raw(
+            """
+            UPDATE delivery_queue SET lease_owner = \(bind: owner), lease_until = \(bind: Timestamp.millis(leaseUntil)),
+                attempts = attempts + 1
+            WHERE (message_id, recipient) IN (
+                SELECT message_id, recipient FROM delivery_queue
+                WHERE state = 'queued' AND next_attempt_at <= \(bind: at) AND lease_until <= \(bind: at)
+                ORDER BY next_attempt_at, message_id, recipient LIMIT \(bind: limit)\(unsafeRaw: locking))
+            RETURNING \(unsafeRaw: Self.queueColumns)
+            """
+        ).all()
+        return try rows.map(queuedRecipient).sorted { ($0.messageID, $0.recipient) < ($1.messageID, $1.recipient) }
+    }
+
+    func completeDelivery(_ row: QueuedRecipient, owner: String) async throws -> Bool {
+        let updated = try await db.raw(
+            """
+            UPDATE delivery_queue SET state = \(bind: row.state.rawValue), next_attempt_at = \(bind: Timestamp.millis(row.nextAttemptAt)),
+                last_reply = \(bind: row.lastReply), updated_at = \(bind: Timestamp.millis(row.updatedAt)), lease_owner = NULL, lease_until = 0
+            WHERE message_id = \(bind: row.messageID) AND recipient = \(bind: row.recipient) AND lease_owner = \(bind: owner)
+            RETURNING message_id
+            """
+        ).all()
+        return !updated.isEmpty
+    }
+
+    func queueEntries(messageID: String?, state: DeliveryState?, limit: Int) async throws -> [QueuedRecipient] {
+        let rows: [any SQLRow]
+        if let messageID {
+            rows = try await db.raw(
+                "SELECT \(unsafeRaw: Self.queueColumns) FROM delivery_queue WHERE message_id = \(bind: messageID) ORDER BY recipient"
+            ).all()
+        } else if let state {
+            rows = try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.queueColumns) FROM delivery_queue WHERE state = \(bind: state.rawValue)
+                ORDER BY queued_at, message_id, recipient LIMIT \(bind: limit)
+                """
+            ).all()
+        } else {
+            rows = try await db.raw(
+                "SELECT \(unsafeRaw: Self.queueColumns) FROM delivery_queue ORDER BY queued_at, message_id, recipient LIMIT \(bind: limit)"
+            ).all()
+        }
+        return try rows.map(queuedRecipient)
+    }
+
+    func retryDeliveries(messageID: String?, now: Date) async throws -> Int {
+        let at = Timestamp.millis(now)
+        let rows: [any SQLRow]
+        if let messageID {
+            rows = try await db.raw(
+                """
+                UPDATE delivery_queue SET next_attempt_at = \(bind: at) WHERE state = 'queued' AND message_id = \(bind: messageID)
+                RETURNING message_id
+                """
+            ).all()
+        } else {
+            rows = try await db.raw("UPDATE delivery_queue SET next_attempt_at = \(bind: at) WHERE state = 'queued' RETURNING message_id").all()
+        }
+        return rows.count
+    }
+
+    func deleteDeliveries(messageID: String) async throws -> Int {
+        try await db.raw(
+            "DELETE FROM delivery_queue WHERE message_id = \(bind: messageID) AND state = 'queued' RETURNING message_id"
+        ).all().count
+    }
+
+    func queueCounts() async throws -> [DeliveryState: Int] {
+        var counts: [DeliveryState: Int] = [:]
+        for row in try await db.raw("SELECT state, COUNT(*) AS n FROM delivery_queue GROUP BY state").all() {
+            if let state = DeliveryState(rawValue: try row.decode(column: "state", as: String.self)) {
+                counts[state] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+
+    func messageSize(id: String) async throws -> Int? {
+        try await db.raw("SELECT LENGTH(raw_base64) AS n FROM messages WHERE id = \(bind: id)").first()
+            .map { try $0.decode(column: "n", as: Int.self) / 4 * 3 }
+    }
+
+    func insertEvents(_ events: [DeliveryEvent]) async throws {
+        guard !events.isEmpty else { return }
+        let encoder = JSONEncoder()
+        for chunk in stride(from: 0, to: events.count, by: 1000) {
+            var query = SQLQueryString(
+                "INSERT INTO delivery_events (id, message_id, region, kind, recipients, type, sub_type, detail, reporting_mta, created_at) VALUES "
+            )
+            for (index, event) in events[chunk..<min(chunk + 1000, events.count)].enumerated() {
+                if index > 0 { query += ", " }
+                let recipients = String(decoding: try encoder.encode(event.recipients), as: UTF8.self)
+                query += (
+                    """
+                    (\(bind: event.id), \(bind: event.messageID), \(bind: event.region), \(bind: event.kind.rawValue), \(bind: recipients),
+                     \(bind: event.type), \(bind: event.subType), \(bind: event.detail), \(bind: event.reportingMTA),
+                     \(bind: Timestamp.millis(event.createdAt)))
+                    """ as SQLQueryString)
+            }
+            try await db.raw(query).run()
+        }
+    }
+
+    func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent] {
+        let columns = "id, message_id, region, kind, recipients, type, sub_type, detail, reporting_mta, created_at"
+        let rows: [any SQLRow]
+        if let messageID {
+            rows = try await db.raw(
+                "SELECT \(unsafeRaw: columns) FROM delivery_events WHERE message_id = \(bind: messageID) ORDER BY created_at, id"
+            ).all()
+        } else {
+            rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM delivery_events ORDER BY created_at, id LIMIT \(bind: limit)").all()
+        }
+        return try rows.map { row in
+            DeliveryEvent(
+                id: try row.decode(column: "id", as: String.self),
+                messageID: try row.decode(column: "message_id", as: String.self),
+                region: try row.decode(column: "region", as: String.self),
+                kind: DeliveryEvent.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .send,
+                recipients: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "recipients", as: String.self).utf8)),
+                type: try row.decode(column: "type", as: String?.self),
+                subType: try row.decode(column: "sub_type", as: String?.self),
+                detail: try row.decode(column: "detail", as: String?.self),
+                reportingMTA: try row.decode(column: "reporting_mta", as: String?.self),
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+}
