@@ -160,6 +160,7 @@ let package = Package(
             name: "SesameSMTPTests",
             dependencies: ["SesameSMTP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameAWSProtocolTests",

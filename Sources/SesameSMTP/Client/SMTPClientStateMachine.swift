@@ -133,7 +133,7 @@ public struct SMTPClientStateMachine: Sendable {
                 if !pipelining { return reset() }
             }
             state = .rcpt(0)
-            return mailRefused ? .wait : .send("RCPT TO:<\(recipients[0])>\r\n")
+            return mailRefused || pipelining ? .wait : .send("RCPT TO:<\(recipients[0])>\r\n")
         case .rcpt(let index):
             let recipient = recipients[index]
             if !mailRefused {

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import SesameCore
+
+@Suite("Delivery rules")
+struct DeliveryRulesTests {
+    let start = Date(timeIntervalSince1970: 1_700_000_000)
+
+    @Test func backoffDoublesUpToTheMaximumWithJitter() {
+        let policy = RetryPolicy(initialDelay: 60, maximumDelay: 600, maximumAge: 12 * 3600)
+        let waits = (1...6).map { policy.nextAttempt(attempts: $0, queuedAt: start, now: start, jitter: 0.5)!.timeIntervalSince(start) }
+        #expect(waits == [60, 120, 240, 480, 600, 600])
+        #expect(policy.nextAttempt(attempts: 1, queuedAt: start, now: start, jitter: 0)!.timeIntervalSince(start) == 45)
+        #expect(policy.nextAttempt(attempts: 1, queuedAt: start, now: start, jitter: 1)!.timeIntervalSince(start) == 75)
+    }
+
+    @Test func givesUpAfterTheMaximumAge() {
+        let policy = RetryPolicy(initialDelay: 60, maximumDelay: 3600, maximumAge: 3600)
+        #expect(policy.nextAttempt(attempts: 3, queuedAt: start, now: start.addingTimeInterval(3000), jitter: 0.5) != nil)
+        #expect(policy.nextAttempt(attempts: 4, queuedAt: start, now: start.addingTimeInterval(3500), jitter: 0.5) == nil)
+    }
+
+    @Test func replyCodesClassify() {
+        #expect(DeliveryOutcome.fromReply(code: 250, text: "250 ok") == .delivered(reply: "250 ok"))
+        #expect(DeliveryOutcome.fromReply(code: 451, text: "451 later") == .transient(reason: "451 later"))
+        #expect(DeliveryOutcome.fromReply(code: 550, text: "550 5.1.1 unknown") == .permanent(reason: "550 5.1.1 unknown", subType: .noEmail))
+        #expect(DeliveryOutcome.fromReply(code: 552, text: "552 5.2.2 full") == .permanent(reason: "552 5.2.2 full", subType: .mailboxFull))
+        #expect(DeliveryOutcome.fromReply(code: 554, text: "554 no") == .permanent(reason: "554 no", subType: .general))
+        #expect(DeliveryOutcome.fromReply(code: 999, text: "999 ?") == .transient(reason: "999 ?"))
+        #expect(BounceSubType.mailboxFull.bounceType == "Transient")
+        #expect(BounceSubType.onAccountSuppressionList.bounceType == "Permanent")
+    }
+
+    @Test func mailboxSimulatorScenarios() {
+        #expect(MailboxSimulator.scenario(for: "success@simulator.amazonses.com") == .success)
+        #expect(MailboxSimulator.scenario(for: "Bounce+label@Simulator.AmazonSES.com") == .bounce)
+        #expect(MailboxSimulator.scenario(for: "suppressionlist@simulator.amazonses.com") == .suppressionList)
+        #expect(MailboxSimulator.scenario(for: "nobody@simulator.amazonses.com") == nil)
+        #expect(MailboxSimulator.scenario(for: "success@example.com") == nil)
+    }
+}

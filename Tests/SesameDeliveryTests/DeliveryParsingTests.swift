@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import SesameDelivery
+
+@Suite("Delivery settings and DNS wire format")
+struct DeliveryParsingTests {
+    @Test func relayURLs() throws {
+        let plain = try RelayTransport.Settings.parse("smtp://AKIAX:p%2Fss@relay.test:2587")
+        #expect(plain.endpoint == SMTPEndpoint(host: "relay.test", port: 2587))
+        #expect(plain.tls == .required && plain.username == "AKIAX" && plain.password == "p/ss")
+        let anonymous = try RelayTransport.Settings.parse("smtp://relay.test")
+        #expect(anonymous.tls == .opportunistic && anonymous.endpoint.port == 587)
+        #expect(try RelayTransport.Settings.parse("smtp://relay.test:25?tls=none").tls == .none)
+        #expect(try RelayTransport.Settings.parse("smtps://u:p@relay.test").tls == .implicit)
+        #expect(try RelayTransport.Settings.parse("smtps://u:p@relay.test").endpoint.port == 465)
+        #expect(throws: SMTPClientError.self) { try RelayTransport.Settings.parse("http://relay.test") }
+        #expect(throws: SMTPClientError.self) { try RelayTransport.Settings.parse("smtp://relay.test?tls=maybe") }
+    }
+
+    @Test func routes() throws {
+        let (domain, endpoint) = try MXTransport.parseRoute("Example.COM=127.0.0.1:2525")
+        #expect(domain == "example.com" && endpoint == SMTPEndpoint(host: "127.0.0.1", port: 2525))
+        #expect(try MXTransport.parseRoute("v6.test=[::1]:25").1.host == "::1")
+        #expect(throws: SMTPClientError.self) { try MXTransport.parseRoute("example.com") }
+        #expect(throws: SMTPClientError.self) { try MXTransport.parseRoute("example.com=host:99999") }
+    }
+
+    @Test func dnsQueryAndCompressedAnswer() throws {
+        let query = DNSMessage.query(id: 0x1234, name: "example.test", type: .mx)
+        #expect(query.prefix(4) == [0x12, 0x34, 0x01, 0x00])
+        #expect(Array(query[12...]) == [7] + Array("example".utf8) + [4] + Array("test".utf8) + [0, 0, 15, 0, 1])
+        // The answer: the question, then one MX whose owner name points back at the question
+        // (offset 12) and whose exchange is "mx." + a pointer to the same name.
+        var response: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + Array(query[12...])
+        let exchange: [UInt8] = [2] + Array("mx".utf8) + [0xc0, 12]
+        response += [0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, UInt8(2 + exchange.count), 0, 10] + exchange
+        let parsed = try DNSMessage.parse(response)
+        #expect(parsed.id == 0x1234 && parsed.rcode == 0 && !parsed.truncated)
+        #expect(parsed.answers == [.mx(preference: 10, exchange: "mx.example.test")])
+        var nxdomain = response
+        nxdomain[3] = 0x83
+        #expect(try DNSMessage.parse(nxdomain).rcode == 3)
+        #expect(throws: DNSMessage.Malformed.self) { try DNSMessage.parse(Array(response.prefix(20))) }
+    }
+}
