@@ -91,6 +91,8 @@ public struct SesameConfiguration: Sendable {
     /// Deliveries in progress at once, and connections per destination.
     public var deliveryConcurrency = 64
     public var connectionsPerDestination = 10
+    /// Seconds a node's claim on a recipient holds; a node that dies mid-delivery loses it then.
+    public var deliveryLease: Double = 600
     /// Bytes of message content the queue holds in memory at once.
     public var queueMemory = 256 << 20
 

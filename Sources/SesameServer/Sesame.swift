@@ -175,6 +175,7 @@ public struct Sesame: Sendable {
         settings.retry = RetryPolicy(initialDelay: c.retryInitial, maximumDelay: max(c.retryInitial, 3600), maximumAge: c.retryMaxAge)
         settings.concurrency = c.deliveryConcurrency
         settings.memoryBudget = c.queueMemory
+        settings.lease = c.deliveryLease
         return QueueManager(store: store, ses: ses, transport: transport, settings: settings, logger: logger)
     }
 

@@ -134,6 +134,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("SMTP connections open at once to one destination host; they are reused between messages. [SESAME_CONNECTIONS_PER_DESTINATION] (default: 10)", valueName: "n"))
     var connectionsPerDestination: Int?
 
+    @Option(help: ArgumentHelp("Seconds a node's claim on a recipient lasts; if the node dies while delivering, another node (or the restarted one) takes the recipient over after this. Keep it well above the longest delivery. [SESAME_DELIVERY_LEASE] (default: 600)", valueName: "seconds"))
+    var deliveryLease: Double?
+
     @Option(help: ArgumentHelp("Megabytes of message content the delivery queue holds in memory at once; the queue itself stays in the store. [SESAME_QUEUE_MEMORY] (default: 256)", valueName: "MiB"))
     var queueMemory: Int?
 
@@ -250,6 +253,10 @@ struct Serve: AsyncParsableCommand {
         }
         if let n = try positive(connectionsPerDestination, "SESAME_CONNECTIONS_PER_DESTINATION", "--connections-per-destination", 1) {
             configuration.connectionsPerDestination = n
+        }
+        if let seconds = deliveryLease ?? Environment.value("SESAME_DELIVERY_LEASE").flatMap({ Double($0) }) {
+            guard seconds >= 1 else { throw ValidationError("--delivery-lease must be at least 1 second.") }
+            configuration.deliveryLease = seconds
         }
         if let n = try positive(queueMemory, "SESAME_QUEUE_MEMORY", "--queue-memory", 1) { configuration.queueMemory = n << 20 }
     }

@@ -1,0 +1,330 @@
+"""Delivery for real, on loopback only: relay and MX modes against aiosmtpd servers, a dnslib
+DNS server for MX lookups, retries, bounces, the suppression list, the mailbox simulator, the
+queue commands, a SIGKILL during delivery, and two nodes sharing one PostgreSQL queue."""
+import email
+import json
+import os
+import subprocess
+import time
+
+import pytest
+
+from conftest import SESAME_BIN, Sesame, create_database, free_port, smtp_password
+from mailsinks import DNS, Sink
+
+
+def node(tmpdir, *args, database_url=None, name="data"):
+    n = Sesame(os.path.join(tmpdir, name), database_url=database_url,
+               args=["--retry-initial", "0.3", "--max-send-rate=-1", *args])
+    n.start()
+    ses = n.root_client("ses")
+    ses.verify_email_identity(EmailAddress="sender@example.com")
+    return n
+
+
+def send(n, to, subject="hello", text="Hello there.\n.leading dot line\n"):
+    ses = n.root_client("ses")
+    return ses.send_email(
+        Source="sender@example.com", Destination={"ToAddresses": list(to)},
+        Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}})["MessageId"]
+
+
+def queue(n, *args):
+    cmd = [SESAME_BIN, "queue", *args, "--data-dir", n.data_dir]
+    if n.database_url:
+        cmd += ["--database-url", n.database_url]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return p
+
+
+def show(n, message_id):
+    p = queue(n, "show", message_id, "--json")
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def wait_until(n, message_id, done, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        shown = show(n, message_id)
+        if done(shown):
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"message {message_id} did not get there: {json.dumps(shown, indent=1)}\n{n.read_log()[-3000:]}")
+
+
+def states(shown):
+    return {r["recipient"]: r["state"] for r in shown["recipients"]}
+
+
+def events(shown, kind=None):
+    return [e for e in shown["events"] if kind is None or e["eventType"] == kind]
+
+
+def make_certificate(directory):
+    """A self-signed certificate for 127.0.0.1 (IP SAN), for a TLS-speaking test relay."""
+    cert, key = os.path.join(directory, "relay.pem"), os.path.join(directory, "relay.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=relay.test",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+def test_relay_with_starttls_and_auth_delivers_api_and_smtp_mail(tmpdir_path):
+    import ssl
+    cert, key = make_certificate(tmpdir_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    sink = Sink(free_port(), tls_context=context, auth=("relayuser", "relay p@ss"), require_tls=True).start()
+    n = node(tmpdir_path, "--delivery", "relay",
+             "--relay-url", f"smtp://relayuser:relay%20p%40ss@127.0.0.1:{sink.port}", "--relay-ca-file", cert)
+    try:
+        api_id = send(n, ["one@example.net", "two@example.org"], subject="via the API")
+        # And one through Sesame's own SMTP interface, with SMTP credentials.
+        iam = n.root_client("iam")
+        iam.create_user(UserName="smtp-user")
+        iam.put_user_policy(UserName="smtp-user", PolicyName="send", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:SendRawEmail", "Resource": "*"}]}))
+        k = iam.create_access_key(UserName="smtp-user")["AccessKey"]
+        s = n.smtp()
+        s.login(k["AccessKeyId"], smtp_password(k["SecretAccessKey"]))
+        reply = s.sendmail("sender@example.com", ["three@example.net"],
+                           "From: sender@example.com\r\nTo: three@example.net\r\nSubject: via SMTP\r\n\r\n..two dots\r\n")
+        s.quit()
+        got = sink.wait_for(2)
+        by_subject = {email.message_from_bytes(m["content"])["Subject"]: m for m in got}
+        api = by_subject["via the API"]
+        assert api["mail_from"] == "sender@example.com"
+        assert sorted(api["rcpt_tos"]) == ["one@example.net", "two@example.org"]  # one transaction for both
+        assert api["tls"] and api["authenticated"]
+        assert b"\r\n.leading dot line" in api["content"]  # dot-stuffing undone by the receiver
+        smtp_mail = by_subject["via SMTP"]
+        assert smtp_mail["rcpt_tos"] == ["three@example.net"] and b"\r\n..two dots\r\n" in smtp_mail["content"]  # as written: smtplib stuffed, Sesame unstuffed, stuffed again
+        assert sink.logins and all(ok for _, ok in sink.logins)
+        shown = wait_until(n, api_id, lambda s: set(states(s).values()) == {"delivered"})
+        assert all(r["lastReply"].startswith("250") for r in shown["recipients"])
+        delivered = events(shown, "Delivery")
+        assert sorted(r for e in delivered for r in e["recipients"]) == ["one@example.net", "two@example.org"]
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
+def test_relay_temporary_failure_is_retried_then_delivered(tmpdir_path):
+    sink = Sink(free_port(), tempfail_first=2).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    try:
+        message_id = send(n, ["later@example.net"])
+        shown = wait_until(n, message_id, lambda s: states(s) == {"later@example.net": "delivered"})
+        assert shown["recipients"][0]["attempts"] == 3
+        assert len(sink.messages) == 1 and sink.attempts == 3
+        delays = events(shown, "DeliveryDelay")
+        assert len(delays) == 1 and "451 4.3.0" in delays[0]["detail"]
+        assert len(events(shown, "Delivery")) == 1
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
+def test_permanent_failure_bounces_and_suppresses_the_address(tmpdir_path):
+    sink = Sink(free_port(), reject=["gone@example.net"]).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    try:
+        first = send(n, ["gone@example.net", "here@example.net"])
+        shown = wait_until(n, first, lambda s: "queued" not in states(s).values())
+        assert states(shown) == {"gone@example.net": "bounced", "here@example.net": "delivered"}
+        bounce = events(shown, "Bounce")[0]
+        assert bounce["recipients"] == ["gone@example.net"]
+        assert (bounce["type"], bounce["subType"]) == ("Permanent", "NoEmail")
+        assert "550 5.1.1" in bounce["detail"]
+        assert sink.wait_for(1)[0]["rcpt_tos"] == ["here@example.net"]
+        # SES puts hard-bounced addresses on the account's suppression list...
+        sesv2 = n.root_client("sesv2")
+        entry = sesv2.get_suppressed_destination(EmailAddress="gone@example.net")["SuppressedDestination"]
+        assert entry["Reason"] == "BOUNCE"
+        # ...and later sends to them are accepted but dropped, with a bounce event.
+        second = send(n, ["gone@example.net"])
+        shown = show(n, second)
+        assert states(shown) == {"gone@example.net": "bounced"}
+        assert events(shown, "Bounce")[0]["subType"] == "OnAccountSuppressionList"
+        time.sleep(0.5)
+        assert sink.refused == 1
+        # Taken off the list, the address is tried again.
+        sesv2.delete_suppressed_destination(EmailAddress="gone@example.net")
+        third = send(n, ["gone@example.net"])
+        wait_until(n, third, lambda s: states(s) == {"gone@example.net": "bounced"} and events(s, "Bounce"))
+        assert sink.refused == 2
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
+def test_temporary_failures_bounce_after_the_maximum_time(tmpdir_path):
+    sink = Sink(free_port(), reject_all="421 4.4.2 come back later").start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none", "--retry-max-age", "1")
+    try:
+        message_id = send(n, ["slow@example.net"])
+        shown = wait_until(n, message_id, lambda s: states(s) == {"slow@example.net": "bounced"})
+        bounce = events(shown, "Bounce")[0]
+        assert bounce["type"] == "Transient" and "421 4.4.2" in bounce["detail"]
+        # A transient bounce does not suppress the address.
+        with pytest.raises(Exception):
+            n.root_client("sesv2").get_suppressed_destination(EmailAddress="slow@example.net")
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
+def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdir_path):
+    sink = Sink(free_port()).start()
+    routed = Sink(free_port()).start()
+    dns = DNS(free_port(), {
+        # Preference 5 has no address, so the next exchanger is used.
+        "example.net": {"MX": [(10, "mx1.example.net"), (5, "noaddress.example.net")]},
+        "mx1.example.net": {"A": ["127.0.0.1"]},
+        "noaddress.example.net": {},
+        # No MX: the domain's own address is the implicit MX.
+        "plain.example": {"A": ["127.0.0.1"]},
+        # RFC 7505 null MX: takes no mail.
+        "nomail.example": {"MX": [(0, ".")]},
+    }).start()
+    n = node(tmpdir_path, "--delivery", "mx", "--dns-server", f"127.0.0.1:{dns.port}",
+             "--mx-port", str(sink.port), "--route", f"routed.example=127.0.0.1:{routed.port}")
+    try:
+        ids = {
+            "mx": send(n, ["a@example.net", "b@example.net"]),
+            "implicit": send(n, ["c@plain.example"]),
+            "null": send(n, ["d@nomail.example"]),
+            "nxdomain": send(n, ["e@nowhere.example"]),
+            "routed": send(n, ["f@routed.example"]),
+        }
+        got = sink.wait_for(2)
+        assert sorted(sorted(m["rcpt_tos"]) for m in got) == [["a@example.net", "b@example.net"], ["c@plain.example"]]
+        assert routed.wait_for(1)[0]["rcpt_tos"] == ["f@routed.example"]
+        for key in ("mx", "implicit", "routed"):
+            wait_until(n, ids[key], lambda s: set(states(s).values()) == {"delivered"})
+        null = wait_until(n, ids["null"], lambda s: states(s) == {"d@nomail.example": "bounced"})
+        assert "null MX" in events(null, "Bounce")[0]["detail"]
+        nx = wait_until(n, ids["nxdomain"], lambda s: states(s) == {"e@nowhere.example": "bounced"})
+        assert "NXDOMAIN" in events(nx, "Bounce")[0]["detail"]
+        assert ("example.net", "MX") in dns.queries and ("mx1.example.net", "A") in dns.queries
+        assert not any(name == "routed.example" for name, _ in dns.queries)
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+        routed.stop()
+        dns.stop()
+
+
+def test_mailbox_simulator_outcomes_in_capture_mode(tmpdir_path):
+    n = node(tmpdir_path)  # capture: the default
+    try:
+        sim = "@simulator.amazonses.com"
+        message_id = send(n, ["success" + sim, "bounce" + sim, "ooto" + sim, "complaint" + sim, "suppressionlist" + sim,
+                              "kept@example.net"])
+        shown = wait_until(n, message_id, lambda s: len(s["recipients"]) == 5 and "queued" not in states(s).values())
+        assert states(shown) == {
+            "success" + sim: "delivered", "bounce" + sim: "bounced", "ooto" + sim: "delivered",
+            "complaint" + sim: "delivered", "suppressionlist" + sim: "bounced"}
+        bounces = {e["recipients"][0]: e for e in events(shown, "Bounce")}
+        assert (bounces["bounce" + sim]["type"], bounces["bounce" + sim]["subType"]) == ("Permanent", "General")
+        assert bounces["suppressionlist" + sim]["subType"] == "OnAccountSuppressionList"
+        assert [e["recipients"] for e in events(shown, "Complaint")] == [["complaint" + sim]]
+        # Captured mail is kept, not queued; simulator bounces never reach the suppression list.
+        assert n.captured(id=message_id)
+        assert n.root_client("sesv2").list_suppressed_destinations()["SuppressedDestinationSummaries"] == []
+    finally:
+        assert n.stop() == 0
+
+
+def test_queue_commands_list_retry_and_delete(tmpdir_path):
+    port = free_port()  # nothing listens here yet: connection refused
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{port}?tls=none",
+             "--retry-initial", "3600")
+    sink = None
+    try:
+        keep = send(n, ["keep@example.net"])
+        drop = send(n, ["drop@example.net"])
+        wait_until(n, keep, lambda s: s["recipients"][0]["attempts"] == 1 and s["recipients"][0].get("lastReply"))
+        wait_until(n, drop, lambda s: s["recipients"][0]["attempts"] == 1 and s["recipients"][0].get("lastReply"))
+        listing = queue(n, "list")
+        assert listing.returncode == 0 and "queued: 2" in listing.stdout
+        assert "keep@example.net" in listing.stdout and "refused" in listing.stdout.lower()
+        lines = [json.loads(l) for l in queue(n, "list", "--json").stdout.splitlines()]
+        assert {l["recipient"] for l in lines} == {"keep@example.net", "drop@example.net"}
+        deleted = queue(n, "delete", drop)
+        assert deleted.returncode == 0 and "Removed 1" in deleted.stdout
+        assert queue(n, "delete", drop).returncode != 0
+        sink = Sink(port).start()
+        retried = queue(n, "retry", "--all")
+        assert retried.returncode == 0 and "1 recipient will be tried again" in retried.stdout
+        assert sink.wait_for(1)[0]["rcpt_tos"] == ["keep@example.net"]
+        wait_until(n, keep, lambda s: states(s) == {"keep@example.net": "delivered"})
+        assert queue(n, "show", "no-such-id").returncode != 0
+    finally:
+        assert n.stop() == 0
+        if sink:
+            sink.stop()
+
+
+def test_sigkill_during_delivery_loses_nothing(tmpdir_path):
+    sink = Sink(free_port(), delay=0.05).start()
+    args = ["--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none", "--delivery-concurrency", "4",
+            "--connections-per-destination", "4", "--delivery-lease", "3"]
+    n = node(tmpdir_path, *args)
+    total = 120
+    ids = [send(n, [f"r{i}@example.net"], subject=f"n{i}") for i in range(total)]
+    # Kill while deliveries are in flight.
+    sink.wait_for(10, timeout=30)
+    n.proc.kill()
+    n.proc.wait()
+    n.log.close()
+    at_kill = len(sink.messages)
+    assert at_kill < total, "the kill came too late to test anything"
+    # The dead node's claims are taken over once their lease (3 s here) runs out.
+    restarted = Sesame(n.data_dir, args=["--retry-initial", "0.3", "--max-send-rate=-1", *args])
+    restarted.start()
+    try:
+        got = sink.wait_for(total, timeout=60)
+        time.sleep(1)
+        subjects = [email.message_from_bytes(m["content"])["Subject"] for m in sink.messages]
+        assert set(subjects) == {f"n{i}" for i in range(total)}
+        duplicates = len(subjects) - len(set(subjects))
+        # Only what was in flight at the kill may arrive twice: at most 4 deliveries at a time.
+        assert duplicates <= 4, duplicates
+        for message_id in ids[:5] + ids[-5:]:
+            wait_until(restarted, message_id, lambda s: set(states(s).values()) == {"delivered"})
+    finally:
+        assert restarted.stop() == 0
+        sink.stop()
+
+
+def test_two_nodes_on_one_postgres_queue_deliver_each_message_once(tmpdir_path):
+    url = create_database()
+    sink = Sink(free_port(), delay=0.01).start()
+    args = ["--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none"]
+    env = {"SESAME_MASTER_KEY": "q2+1NtVXcJt9d2X4n7QfKcH1aA9cR3Ww0e5yZbL6mUo="}
+    first = Sesame(os.path.join(tmpdir_path, "one"), database_url=url, env=env, args=["--max-send-rate=-1", *args]).start()
+    second = Sesame(os.path.join(tmpdir_path, "two"), database_url=url, env=env, args=["--max-send-rate=-1", *args]).start()
+    try:
+        creds = first.root_credentials()
+        ses = first.root_client("ses")
+        ses.verify_email_identity(EmailAddress="sender@example.com")
+        other = second.client("ses", creds["Access key ID"], creds["Secret access key"])
+        total = 200
+        for i in range(total):
+            client = ses if i % 2 else other
+            client.send_email(Source="sender@example.com", Destination={"ToAddresses": [f"r{i}@example.net"]},
+                              Message={"Subject": {"Data": f"n{i}"}, "Body": {"Text": {"Data": "x"}}})
+        sink.wait_for(total, timeout=60)
+        time.sleep(1.5)
+        subjects = [email.message_from_bytes(m["content"])["Subject"] for m in sink.messages]
+        assert len(subjects) == total and set(subjects) == {f"n{i}" for i in range(total)}
+        counts = subprocess.run(["psql", url.split("?")[0], "-At", "-c",
+                                 "SELECT COUNT(*) FROM delivery_events WHERE kind = 'Delivery'"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        assert counts == str(total)
+    finally:
+        assert first.stop() == 0
+        assert second.stop() == 0
+        sink.stop()
