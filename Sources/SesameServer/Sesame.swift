@@ -94,7 +94,7 @@ public struct Sesame: Sendable {
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         sesConfiguration.deliveryMode = configuration.delivery
-        let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration)
+        let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration, secrets: secrets)
         return (iam, ses)
     }
 

@@ -168,6 +168,10 @@ public protocol StoreSession: Sendable {
     /// The size of a message's raw bytes, without reading them.
     func messageSize(id: String) async throws -> Int?
     func insertEvents(_ events: [DeliveryEvent]) async throws
+    // DKIM signing keys (deleted with their domain identity)
+    func dkimKey(region: String, domain: String) async throws -> DkimSigningKey?
+    func putDkimKey(_ key: DkimSigningKey) async throws
+    func deleteDkimKey(region: String, domain: String) async throws
     /// Events, oldest first: one message's, or all.
     func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent]
 }

@@ -328,3 +328,73 @@ def test_two_nodes_on_one_postgres_queue_deliver_each_message_once(tmpdir_path):
         assert first.stop() == 0
         assert second.stop() == 0
         sink.stop()
+
+
+def dkim_dns(node, domain, region="us-east-1"):
+    """What a DNS zone would answer for Sesame's published DKIM records."""
+    import urllib.request
+    with urllib.request.urlopen(f"{node.endpoint}/_aws/ses/dkim?domain={domain}&region={region}") as r:
+        records = {rec["name"] + ".": rec["value"] for rec in json.load(r)["records"]}
+    return lambda name, timeout=5: records.get(name.decode()).encode() if name.decode() in records else None
+
+
+def test_dkim_signatures_verify_with_dkimpy(tmpdir_path):
+    import dkim
+    sink = Sink(free_port()).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    try:
+        sesv2 = n.root_client("sesv2")
+        created = sesv2.create_email_identity(EmailIdentity="example.com")["DkimAttributes"]
+        assert created["SigningEnabled"] and created["SigningAttributesOrigin"] == "AWS_SES" and len(created["Tokens"]) == 3
+        attributes = sesv2.get_email_identity(EmailIdentity="example.com")["DkimAttributes"]
+        assert attributes["CurrentSigningKeyLength"] == "RSA_2048_BIT" and attributes["Tokens"] == created["Tokens"]
+        dns = dkim_dns(n, "example.com")
+
+        # A raw message that stresses relaxed canonicalization: folded headers, runs of spaces,
+        # trailing whitespace and empty lines at the end of the body, a leading dot, an LF-only line.
+        raw = ("From: Sender <sender@example.com>\r\nTo: rcpt@example.net\r\nSubject:   a   folded\r\n\tsubject  line \r\n"
+               "Date: Mon, 23 Nov 2026 06:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+               "Hello  world   \r\n.dot line\nbare LF above\r\n\r\n\r\n")
+        ses = n.root_client("ses")
+        ses.send_raw_email(RawMessage={"Data": raw.encode()})
+        send(n, ["other@example.net"], subject="simple")
+        got = sink.wait_for(2)
+        for message in got:
+            assert message["content"].startswith(b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=")
+            assert dkim.verify(message["content"], dnsfunc=dns), message["content"][:600]
+            # And a change in transit is caught.
+            assert not dkim.verify(message["content"].replace(b"example.net", b"example.org"), dnsfunc=dns)
+
+        # Bring your own key (BYODKIM): made with openssl, published by its owner.
+        subprocess.run(["openssl", "genrsa", "-out", os.path.join(tmpdir_path, "byo.pem"), "2048"], check=True, capture_output=True)
+        der = subprocess.run(["openssl", "rsa", "-in", os.path.join(tmpdir_path, "byo.pem"), "-outform", "DER"],
+                             check=True, capture_output=True).stdout
+        public = subprocess.run(["openssl", "rsa", "-in", os.path.join(tmpdir_path, "byo.pem"), "-pubout", "-outform", "DER"],
+                                check=True, capture_output=True).stdout
+        import base64
+        sesv2.create_email_identity(EmailIdentity="byo.example")
+        put = sesv2.put_email_identity_dkim_signing_attributes(
+            EmailIdentity="byo.example", SigningAttributesOrigin="EXTERNAL",
+            SigningAttributes={"DomainSigningSelector": "mail2026", "DomainSigningPrivateKey": base64.b64encode(der).decode()})
+        assert put["DkimTokens"] == ["mail2026"]
+        owner_dns = {b"mail2026._domainkey.byo.example.": b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)}
+        ses.send_raw_email(RawMessage={"Data": b"From: x@byo.example\r\nTo: r@example.net\r\nSubject: byo\r\n\r\nbody\r\n"},
+                           Source="sender@example.com")
+        byo = sink.wait_for(3)[2]["content"]
+        assert b"d=byo.example; s=mail2026;" in byo
+        assert dkim.verify(byo, dnsfunc=lambda name, timeout=5: owner_dns.get(name))
+        assert sesv2.get_email_identity(EmailIdentity="byo.example")["DkimAttributes"]["SigningAttributesOrigin"] == "EXTERNAL"
+        with pytest.raises(Exception) as bad:
+            sesv2.put_email_identity_dkim_signing_attributes(
+                EmailIdentity="byo.example", SigningAttributesOrigin="EXTERNAL",
+                SigningAttributes={"DomainSigningSelector": "s", "DomainSigningPrivateKey": "bm90IGEga2V5"})
+        assert "not a valid RSA private key" in str(bad.value)
+
+        # Signing turned off: mail goes out unsigned.
+        sesv2.put_email_identity_dkim_attributes(EmailIdentity="example.com", SigningEnabled=False)
+        send(n, ["third@example.net"], subject="unsigned")
+        unsigned = sink.wait_for(4)[3]["content"]
+        assert b"DKIM-Signature" not in unsigned
+    finally:
+        assert n.stop() == 0
+        sink.stop()

@@ -81,6 +81,22 @@ public struct CapturedMailRoutes: Sendable {
         return Response(status: .noContent)
     }
 
+    /// `GET /_aws/ses/dkim?domain=D&region=R`: the TXT records that publish a domain's DKIM
+    /// public key (what a DNS zone needs so receivers can verify Sesame's signatures).
+    func dkimRecords(_ request: Request, context: SesameRequestContext) async throws -> Response {
+        guard let domain = request.uri.queryParameters.get("domain") else {
+            throw AWSError(code: "ValidationError", status: 400, message: "Give ?domain=example.com (and &region=, default us-east-1).")
+        }
+        let region = request.uri.queryParameters.get("region") ?? "us-east-1"
+        guard let key = try await store.read({ try await $0.dkimKey(region: region, domain: domain.lowercased()) }) else {
+            throw AWSError(code: "NotFoundException", status: 404, message: "\(domain) has no DKIM key in \(region).")
+        }
+        let records = key.dnsRecords.map { ["name": $0.name, "type": "TXT", "value": $0.value] }
+        let json = try JSONSerialization.data(
+            withJSONObject: ["domain": key.domain, "origin": key.origin, "signingEnabled": key.signingEnabled, "records": records], options: [.sortedKeys])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
     func respond(_ work: () async throws -> Response, context: SesameRequestContext) async -> Response {
         do {
             return try await work()
@@ -95,6 +111,7 @@ public struct CapturedMailRoutes: Sendable {
 
     public func add(to router: Router<SesameRequestContext>) {
         router.get("/_aws/ses") { request, context in await respond({ try await list(request, context: context) }, context: context) }
+        router.get("/_aws/ses/dkim") { request, context in await respond({ try await dkimRecords(request, context: context) }, context: context) }
         router.delete("/_aws/ses") { request, context in await respond({ try await clear(request, context: context) }, context: context) }
     }
 }

@@ -19,13 +19,19 @@ public struct SESv2Routes: Sendable {
         return value
     }
 
-    /// SES v2's `DkimAttributes`: Easy DKIM with the identity's tokens once a domain has them.
+    /// SES v2's `DkimAttributes`: the identity's tokens (selectors) and its signing key.
     static func dkimAttributes(_ identity: Identity) -> [String: Any] {
         let status = identity.dkimTokens.isEmpty ? "NOT_STARTED" : identity.dkimStatus.uppercased()
-        return [
-            "SigningEnabled": !identity.dkimTokens.isEmpty, "Status": status, "SigningAttributesOrigin": "AWS_SES",
-            "Tokens": identity.dkimTokens, "NextSigningKeyLength": "RSA_2048_BIT",
+        var out: [String: Any] = [
+            "SigningEnabled": identity.dkimKey?.signingEnabled ?? !identity.dkimTokens.isEmpty, "Status": status,
+            "SigningAttributesOrigin": identity.dkimKey?.origin ?? "AWS_SES", "Tokens": identity.dkimTokens,
+            "NextSigningKeyLength": "RSA_2048_BIT",
         ]
+        if let key = identity.dkimKey {
+            out["CurrentSigningKeyLength"] = key.keyBits == 1024 ? "RSA_1024_BIT" : "RSA_2048_BIT"
+            out["LastKeyGenerationTimestamp"] = epoch(key.createdAt)
+        }
+        return out
     }
 
     static func identityJSON(_ identity: Identity) -> [String: Any] {
@@ -178,6 +184,21 @@ public struct SESv2Routes: Sendable {
         }
         register(router, .get, "/v2/email/identities/:identity", ["identity"]) { call in
             try RESTJSONFrontDoor.json(Self.identityJSON(try await ses.getEmailIdentity(call.caller, region: call.region, name: call.pathParameters["identity"] ?? "")))
+        }
+        register(router, .put, "/v2/email/identities/:identity/dkim/signing", ["identity"]) { call in
+            let body = try call.json()
+            let attributes = body["SigningAttributes"] as? [String: Any]
+            let result = try await ses.putDkimSigningAttributes(
+                call.caller, region: call.region, name: call.pathParameters["identity"] ?? "",
+                origin: try Self.string(body, "SigningAttributesOrigin"), selector: attributes?["DomainSigningSelector"] as? String,
+                privateKey: attributes?["DomainSigningPrivateKey"] as? String)
+            return try RESTJSONFrontDoor.json(["DkimStatus": result.status, "DkimTokens": result.tokens])
+        }
+        register(router, .put, "/v2/email/identities/:identity/dkim", ["identity"]) { call in
+            try await ses.putDkimAttributes(
+                call.caller, region: call.region, name: call.pathParameters["identity"] ?? "",
+                signingEnabled: (try call.json()["SigningEnabled"] as? Bool) ?? false)
+            return try RESTJSONFrontDoor.json([:])
         }
         register(router, .delete, "/v2/email/identities/:identity", ["identity"]) { call in
             try await ses.deleteEmailIdentity(call.caller, region: call.region, name: call.pathParameters["identity"] ?? "")

@@ -23,21 +23,29 @@ extension SESBackend {
             ? Identity(
                 region: region, name: identityName, kind: .emailAddress, status: .success, verificationToken: nil, createdAt: clock.now())
             : newDomainIdentity(region: region, name: identityName, dkim: true)
+        let key = isEmail ? nil : try easyDkimKey(region: region, domain: identityName, selectors: identity.dkimTokens)
         try await store.write { session in
             if try await session.identity(region: region, name: identityName) != nil {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
             }
             try await session.putIdentity(identity)
+            if let key { try await session.putDkimKey(key) }
         }
         sendingState.invalidate(region)
-        return identity
+        dkimSigners.invalidate()
+        var created = identity
+        created.dkimKey = key
+        return created
     }
 
     public func getEmailIdentity(_ caller: Caller, region: String, name: String) async throws -> Identity {
         try authorize(caller, "ses:GetEmailIdentity", identityARN(caller, region, name))
         let found = try await store.read { session -> Identity? in
-            if let identity = try await session.identity(region: region, name: name) { return identity }
-            return try await session.identity(region: region, name: name.lowercased())
+            var found = try await session.identity(region: region, name: name)
+            if found == nil { found = try await session.identity(region: region, name: name.lowercased()) }
+            guard var identity = found else { return nil }
+            if identity.kind == .domain { identity.dkimKey = try await session.dkimKey(region: region, domain: identity.name) }
+            return identity
         }
         guard let found else { throw SesameError(.notFound, "Email identity \(name) does not exist.") }
         return found
@@ -48,5 +56,6 @@ extension SESBackend {
         try authorize(caller, "ses:DeleteEmailIdentity", identityARN(caller, region, identity.name))
         try await store.write { session in try await session.deleteIdentity(region: region, name: identity.name) }
         sendingState.invalidate(region)
+        dkimSigners.invalidate()
     }
 }

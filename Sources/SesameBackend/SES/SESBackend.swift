@@ -32,11 +32,15 @@ public struct SESBackend: Sendable {
     public let writer: MessageWriter
     let sendingState: SendingStateCache
     let rateLimiter = RateLimiter()
+    /// Seals DKIM private keys; without it domains get Easy DKIM tokens but no signing key.
+    public let secrets: SecretBox?
+    let dkimSigners = DKIMSignerCache()
 
-    public init(store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init()) {
+    public init(store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(), secrets: SecretBox? = nil) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
+        self.secrets = secrets
         self.writer = MessageWriter(store: store)
         self.sendingState = SendingStateCache(store: store)
     }
@@ -120,21 +124,27 @@ public struct SESBackend: Sendable {
         return (0..<3).map { _ in RandomIDs.pick(32, from: alphabet) }
     }
 
-    /// `VerifyDomainDkim`: the domain's Easy DKIM tokens, made on first call and the same after.
-    /// The domain becomes an identity if it was not one (verified as `VerifyDomainIdentity` would).
+    /// `VerifyDomainDkim`: the domain's Easy DKIM tokens, made on first call and the same after,
+    /// with a 2048-bit signing key published under each token as selector. The domain becomes an
+    /// identity if it was not one (verified as `VerifyDomainIdentity` would).
     public func verifyDomainDkim(_ caller: Caller, region: String, domain: String) async throws -> [String] {
         let name = try Self.domainName(domain)
         try authorize(caller, "ses:VerifyDomainDkim", identityARN(caller, region, name))
+        if let existing = try await store.read({ try await $0.identity(region: region, name: name) }), !existing.dkimTokens.isEmpty {
+            return existing.dkimTokens
+        }
         let fresh = newDomainIdentity(region: region, name: name, dkim: true)
-        defer { sendingState.invalidate(region) }
+        let key = try easyDkimKey(region: region, domain: name, selectors: fresh.dkimTokens)
+        defer { sendingState.invalidate(region); dkimSigners.invalidate() }
         return try await store.write { session in
-            guard var existing = try await session.identity(region: region, name: name) else {
-                try await session.putIdentity(fresh)
-                return fresh.dkimTokens
+            var identity = fresh
+            if let existing = try await session.identity(region: region, name: name) {
+                if !existing.dkimTokens.isEmpty { return existing.dkimTokens }
+                identity = existing
+                identity.dkimTokens = fresh.dkimTokens
             }
-            if !existing.dkimTokens.isEmpty { return existing.dkimTokens }
-            existing.dkimTokens = fresh.dkimTokens
-            try await session.putIdentity(existing)
+            try await session.putIdentity(identity)
+            if let key { try await session.putDkimKey(key) }
             return fresh.dkimTokens
         }
     }
@@ -190,6 +200,7 @@ public struct SESBackend: Sendable {
             if name != name.lowercased() { try await session.deleteIdentity(region: region, name: name.lowercased()) }
         }
         sendingState.invalidate(region)
+        dkimSigners.invalidate()
     }
 
     // MARK: Account

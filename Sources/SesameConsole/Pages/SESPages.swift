@@ -28,17 +28,21 @@ extension Console {
         do {
             // The listed identities carry their tokens already: no second read per identity.
             let listed = try await ses.listIdentities(signedIn.caller, region: region, kind: nil, nextToken: nil, maxItems: 1000)
-            var values: [String: Any] = [
-                "picker": picker("/console/identities", region: region),
-                "identities": listed.identities.map { identity -> [String: Any] in
-                    [
-                        "name": identity.name, "kind": identity.kind == .domain ? "Domain" : "Email address",
-                        "status": identity.status.rawValue, "token": identity.kind == .domain ? (identity.verificationToken ?? "") : "",
-                        "dkim": identity.dkimTokens, "domain": identity.name, "needsDkim": identity.kind == .domain && identity.dkimTokens.isEmpty,
-                        "csrf": signedIn.csrf, "region": region,
-                    ]
-                },
-            ]
+            var rows: [[String: Any]] = []
+            for identity in listed.identities {
+                // Sesame signs with its own keys: the records publish the public key itself
+                // (SES's CNAMEs would point at amazonses.com, which holds Amazon's keys).
+                let key = identity.kind == .domain && !identity.dkimTokens.isEmpty ? try await ses.dkimKey(region: region, domain: identity.name) : nil
+                rows.append([
+                    "name": identity.name, "kind": identity.kind == .domain ? "Domain" : "Email address",
+                    "status": identity.status.rawValue, "token": identity.kind == .domain ? (identity.verificationToken ?? "") : "",
+                    "dkimRecords": (key?.dnsRecords ?? []).map { ["name": $0.name, "value": $0.value] },
+                    "dkimSigning": key.map { $0.signingEnabled ? "DKIM signing on (\($0.origin == "EXTERNAL" ? "your key" : "Easy DKIM"), \($0.keyBits)-bit RSA)" : "DKIM signing off" } ?? "",
+                    "needsDkim": identity.kind == .domain && key == nil,
+                    "csrf": signedIn.csrf, "region": region,
+                ])
+            }
+            var values: [String: Any] = ["picker": picker("/console/identities", region: region), "identities": rows]
             if let notice { values["notice"] = notice }
             if let error { values["error"] = error }
             return page("identities", title: "Identities", values, signedIn: signedIn, region: region, status: error == nil ? .ok : .badRequest)
@@ -67,7 +71,7 @@ extension Console {
                 return done("Identity \(name) was created; publish its DNS records.")
             case "dkim":
                 _ = try await ses.verifyDomainDkim(caller, region: region, domain: name)
-                return done("DKIM was set up for \(name); publish its CNAME records.")
+                return done("DKIM was set up for \(name); publish its TXT records.")
             case "delete":
                 try await ses.deleteIdentity(caller, region: region, name: name)
                 return done("Identity \(name) was deleted.")

@@ -35,6 +35,8 @@ enum Templates {
         .warning { background: #fff7e6; border-left: 4px solid #ec7211; padding: .7rem 1rem; margin: .8rem 0; }
         .info { background: #f1faff; border-left: 4px solid #0073bb; padding: .7rem 1rem; margin: .8rem 0; }
         code, .secret { font-family: ui-monospace, monospace; }
+        code.key { word-break: break-all; font-size: 0.8em; }
+        .muted { color: #555; font-size: 0.9em; }
         .columns { display: flex; gap: 2rem; flex-wrap: wrap; }
         </style>
         </head>
@@ -318,7 +320,8 @@ enum Templates {
           <tbody>
           {{#identities}}<tr><td>{{name}}</td><td>{{kind}}</td><td>{{status}}</td>
             <td>{{#token}}<div>TXT <code>_amazonses.{{name}}</code> <code>"{{token}}"</code></div>{{/token}}
-                {{#dkim}}<div>CNAME <code>{{.}}._domainkey.{{domain}}</code> → <code>{{.}}.dkim.amazonses.com</code></div>{{/dkim}}</td>
+                {{#dkimRecords}}<div class="dkim-record">TXT <code>{{name}}</code> <code class="key">"{{value}}"</code></div>{{/dkimRecords}}
+                {{#dkimSigning}}<div class="muted">{{dkimSigning}}</div>{{/dkimSigning}}</td>
             <td><form method="post" action="/console/identities">
               <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="region" value="{{region}}"><input type="hidden" name="identity" value="{{name}}">
               {{#needsDkim}}<button class="secondary" type="submit" name="do" value="dkim">Set up DKIM</button>{{/needsDkim}}

@@ -15,6 +15,8 @@ public struct Identity: Sendable, Equatable {
     /// Easy DKIM tokens (`VerifyDomainDkim`): each is published as
     /// `TOKEN._domainkey.DOMAIN CNAME TOKEN.dkim.amazonses.com`. Empty until DKIM is set up.
     public var dkimTokens: [String] = []
+    /// The domain's DKIM signing key, where the backend loaded it (not stored with the identity).
+    public var dkimKey: DkimSigningKey?
 
     public init(
         region: String, name: String, kind: Kind, status: Status, verificationToken: String?, createdAt: Date, dkimTokens: [String] = []
@@ -71,5 +73,43 @@ public struct StoredMessage: Sendable, Equatable {
         self.principalARN = principalARN
         self.via = via
         self.createdAt = createdAt
+    }
+}
+
+/// A domain's DKIM signing key: made by Sesame for Easy DKIM (`AWS_SES`) or brought by the
+/// owner (`EXTERNAL`, sesv2 PutEmailIdentityDkimSigningAttributes).
+public struct DkimSigningKey: Sendable, Equatable {
+    public var region: String
+    public var domain: String
+    /// `AWS_SES` or `EXTERNAL`.
+    public var origin: String
+    /// The selectors the public key is published under; mail is signed with the first.
+    public var selectors: [String]
+    /// The private key (DER), sealed with the master key.
+    public var sealedPrivateKey: String
+    /// The public key as DNS publishes it: base64 of its DER SubjectPublicKeyInfo.
+    public var publicKey: String
+    public var keyBits: Int
+    public var signingEnabled: Bool
+    public var createdAt: Date
+
+    public init(
+        region: String, domain: String, origin: String, selectors: [String], sealedPrivateKey: String, publicKey: String, keyBits: Int,
+        signingEnabled: Bool, createdAt: Date
+    ) {
+        self.region = region
+        self.domain = domain
+        self.origin = origin
+        self.selectors = selectors
+        self.sealedPrivateKey = sealedPrivateKey
+        self.publicKey = publicKey
+        self.keyBits = keyBits
+        self.signingEnabled = signingEnabled
+        self.createdAt = createdAt
+    }
+
+    /// The TXT records to publish: `SELECTOR._domainkey.DOMAIN` → `v=DKIM1; k=rsa; p=…`.
+    public var dnsRecords: [(name: String, value: String)] {
+        selectors.map { ("\($0)._domainkey.\(domain)", "v=DKIM1; k=rsa; p=\(publicKey)") }
     }
 }

@@ -126,7 +126,9 @@ public final class QueueManager: Service, Sendable {
             let message = try? await store.read { try await $0.messages(id: job.messageID, source: nil, limit: 1).first }
             let recipients = job.rows.map(\.recipient)
             if let message {
-                outcomes = await transport.deliver(from: message.source, recipients: recipients, body: message.raw)
+                let (body, note) = await ses.prepareForDelivery(message.raw, region: message.region)
+                if let note { logger.warning("\(note)", metadata: ["message": "\(message.id)"]) }
+                outcomes = await transport.deliver(from: message.source, recipients: recipients, body: body)
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))
             }

@@ -241,5 +241,23 @@ public enum Migrations {
                 """,
                 "CREATE INDEX delivery_events_message ON delivery_events (message_id, created_at)",
             ]),
+        Migration(
+            version: 10, name: "DKIM signing keys",
+            statements: [
+                """
+                CREATE TABLE dkim_keys (
+                    region TEXT NOT NULL,
+                    domain TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    selectors TEXT NOT NULL,
+                    private_key_sealed TEXT NOT NULL,
+                    public_key TEXT NOT NULL,
+                    key_bits INTEGER NOT NULL,
+                    signing_enabled INTEGER NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (region, domain)
+                )
+                """,
+            ]),
     ]
 }

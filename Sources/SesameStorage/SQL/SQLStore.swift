@@ -410,6 +410,7 @@ extension SQLStoreSession {
 
     func deleteIdentity(region: String, name: String) async throws {
         try await db.raw("DELETE FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)").run()
+        try await deleteDkimKey(region: region, domain: name)
     }
 
     func insertMessage(_ message: StoredMessage) async throws {

@@ -178,3 +178,43 @@ extension SQLStoreSession {
         }
     }
 }
+
+// MARK: DKIM keys
+
+extension SQLStoreSession {
+    func dkimKey(region: String, domain: String) async throws -> DkimSigningKey? {
+        try await db.raw(
+            """
+            SELECT region, domain, origin, selectors, private_key_sealed, public_key, key_bits, signing_enabled, created_at
+            FROM dkim_keys WHERE region = \(bind: region) AND domain = \(bind: domain)
+            """
+        ).first().map { row in
+            DkimSigningKey(
+                region: try row.decode(column: "region", as: String.self), domain: try row.decode(column: "domain", as: String.self),
+                origin: try row.decode(column: "origin", as: String.self),
+                selectors: try row.decode(column: "selectors", as: String.self).split(separator: " ").map(String.init),
+                sealedPrivateKey: try row.decode(column: "private_key_sealed", as: String.self),
+                publicKey: try row.decode(column: "public_key", as: String.self), keyBits: try row.decode(column: "key_bits", as: Int.self),
+                signingEnabled: try row.decode(column: "signing_enabled", as: Int.self) != 0,
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    func putDkimKey(_ key: DkimSigningKey) async throws {
+        try await db.raw(
+            """
+            INSERT INTO dkim_keys (region, domain, origin, selectors, private_key_sealed, public_key, key_bits, signing_enabled, created_at)
+            VALUES (\(bind: key.region), \(bind: key.domain), \(bind: key.origin), \(bind: key.selectors.joined(separator: " ")),
+                    \(bind: key.sealedPrivateKey), \(bind: key.publicKey), \(bind: key.keyBits), \(bind: key.signingEnabled ? 1 : 0),
+                    \(bind: Timestamp.millis(key.createdAt)))
+            ON CONFLICT (region, domain) DO UPDATE SET origin = excluded.origin, selectors = excluded.selectors,
+                private_key_sealed = excluded.private_key_sealed, public_key = excluded.public_key, key_bits = excluded.key_bits,
+                signing_enabled = excluded.signing_enabled, created_at = excluded.created_at
+            """
+        ).run()
+    }
+
+    func deleteDkimKey(region: String, domain: String) async throws {
+        try await db.raw("DELETE FROM dkim_keys WHERE region = \(bind: region) AND domain = \(bind: domain)").run()
+    }
+}
