@@ -8,8 +8,13 @@ public enum APIRoutes {
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock
     ) {
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
+        var services = [IAMService.make(iam), STSService.make(), SESv1Service.make(ses)]
+        if let sns = ses.sns {
+            services.append(SNSService.make(sns))
+            SNSService.addPublicRoutes(to: router, sns: sns)
+        }
         let door = QueryFrontDoor(
-            services: [IAMService.make(iam), STSService.make(), SESv1Service.make(ses)],
+            services: services,
             authenticator: authenticator,
             regions: regions)
         router.post("/") { request, context in await door.handle(request, context: context) }

@@ -27,6 +27,7 @@ public struct Sesame: Sendable {
     /// Where the SMTP listeners' certificate came from (for the banner).
     public var tlsSource: String { tls.source }
     let tls: TLSSetup.Material
+    let snsSigning: SNSSigningIdentity
     let logger: Logger
 
     /// Called once the HTTP listener is bound, with its actual port (useful with port 0).
@@ -45,11 +46,12 @@ public struct Sesame: Sendable {
             if let created = outcome.created, created.generatedSomething {
                 try DataDirectory.writeRootCredentials(created, path: configuration.rootCredentialsPath)
             }
+            let snsSigning = try await SNSSigningSetup.load(store: store, secrets: secrets, hostname: configuration.hostname)
             return Sesame(
                 configuration: configuration, store: store, account: outcome.account, bootstrap: outcome,
                 masterKeySource: keySource,
                 credentials: CredentialResolver(store: store, secrets: secrets, logger: logger),
-                tls: tls, logger: logger)
+                tls: tls, snsSigning: snsSigning, logger: logger)
         } catch {
             await store.shutdown()
             throw error
@@ -94,7 +96,8 @@ public struct Sesame: Sendable {
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         sesConfiguration.deliveryMode = configuration.delivery
-        let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration, secrets: secrets)
+        let sns = SNSBackend(store: store, clock: clock, signing: snsSigning, baseURL: "http://\(configuration.httpAddress)")
+        let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration, secrets: secrets, sns: sns)
         return (iam, ses)
     }
 
@@ -179,6 +182,13 @@ public struct Sesame: Sendable {
         return QueueManager(store: store, ses: ses, transport: transport, settings: settings, logger: logger)
     }
 
+    /// Posts SNS messages (subscription confirmations, SES notifications) to their endpoints.
+    func makeNotificationDispatcher(ses: SESBackend) -> NotificationDispatcher {
+        var settings = NotificationDispatcher.Settings()
+        settings.retry = RetryPolicy(initialDelay: configuration.retryInitial / 3, maximumDelay: 600, maximumAge: 3600)
+        return NotificationDispatcher(store: store, clock: ses.clock, settings: settings, wake: ses.sns?.posted ?? WakeSignal(), logger: logger)
+    }
+
     /// Runs until SIGTERM/SIGINT (or `ServiceGroup` cancellation), then shuts down gracefully:
     /// listeners stop first (SMTP sessions finish the message they are storing), pending
     /// bookkeeping is written, the store closes last.
@@ -190,6 +200,7 @@ public struct Sesame: Sendable {
                 services: [
                     .init(service: storeService),
                     .init(service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: makeNotificationDispatcher(ses: ses)),
                     .init(service: makeSMTPServer(ses: ses, tls: tls)),
                     .init(service: makeHTTPApplication(iam: iam, ses: ses, onRunning: onRunning)),
                 ],

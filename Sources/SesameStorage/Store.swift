@@ -172,6 +172,33 @@ public protocol StoreSession: Sendable {
     func dkimKey(region: String, domain: String) async throws -> DkimSigningKey?
     func putDkimKey(_ key: DkimSigningKey) async throws
     func deleteDkimKey(region: String, domain: String) async throws
+
+    // SNS
+    func insertTopic(_ topic: SNSTopic) async throws
+    func topic(arn: String) async throws -> SNSTopic?
+    func topics(region: String) async throws -> [SNSTopic]
+    /// Deletes the topic and its subscriptions.
+    func deleteTopic(arn: String) async throws
+    func insertSubscription(_ subscription: SNSSubscription) async throws
+    func subscription(arn: String) async throws -> SNSSubscription?
+    func subscriptions(topicARN: String) async throws -> [SNSSubscription]
+    func confirmSubscription(arn: String) async throws
+    func deleteSubscription(arn: String) async throws
+    func insertOutbox(_ items: [SNSOutboxItem]) async throws
+    /// Leases due pending posts, like `claimDeliveries`.
+    func claimOutbox(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [SNSOutboxItem]
+    /// Writes a post's outcome if it is still leased to `owner`.
+    func completeOutbox(_ item: SNSOutboxItem, owner: String) async throws
+    /// Newest first.
+    func outbox(limit: Int) async throws -> [SNSOutboxItem]
+
+    // SES notification settings
+    func putNotificationTopic(_ setting: NotificationTopicSetting) async throws
+    func deleteNotificationTopic(region: String, identity: String, kind: String) async throws
+    func notificationTopics(region: String, identities: [String]) async throws -> [NotificationTopicSetting]
+    func putEventDestination(_ destination: EventDestination) async throws
+    func eventDestinations(region: String, configurationSet: String) async throws -> [EventDestination]
+    func deleteEventDestination(region: String, configurationSet: String, name: String) async throws
     /// Events, oldest first: one message's, or all.
     func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent]
 }

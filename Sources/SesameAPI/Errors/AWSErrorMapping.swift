@@ -54,6 +54,8 @@ public enum AWSErrorMapping {
             case .configurationSetDoesNotExist: ("ConfigurationSetDoesNotExist", 400)
             case .configurationSetAlreadyExists: ("ConfigurationSetAlreadyExists", 400)
             case .notFound: ("NotFoundException", 404)
+            case .snsNotFound: ("NotFound", 404)
+            case .invalidParameter: ("InvalidParameter", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

@@ -15,6 +15,7 @@ public enum SESv1Service {
         addAccountActions(ses, &actions)
         addTemplateActions(ses, &actions)
         addConfigurationSetActions(ses, &actions)
+        addNotificationActions(ses, &actions)
         return QueryService(signingNames: ["ses", "email"], namespace: namespace, version: "2010-12-01", actions: actions, acceptsGlobalRegion: false)
     }
 
@@ -282,6 +283,73 @@ func identityMap(_ xml: inout XMLWriter, _ name: String, _ identities: [Identity
                 xml.element("key", identity.name)
                 xml.element("value") { xml in value(&xml, identity) }
             }
+        }
+    }
+}
+
+extension SESv1Service {
+    static func addNotificationActions(_ ses: SESBackend, _ actions: inout [String: QueryAction]) {
+        actions["SetIdentityNotificationTopic"] = { call in
+            try await ses.setIdentityNotificationTopic(
+                call.caller, region: call.region, identity: try call.parameters.required("Identity"),
+                kind: try call.parameters.required("NotificationType"), topicARN: call.parameters["SnsTopic"])
+            return QueryResult { _ in }
+        }
+        actions["SetIdentityFeedbackForwardingEnabled"] = { call in
+            guard let enabled = try call.parameters.boolean("ForwardingEnabled") else {
+                throw SesameError(.validation, "1 validation error detected: Value null at 'forwardingEnabled' failed to satisfy constraint: Member must not be null")
+            }
+            try await ses.setFeedbackForwarding(call.caller, region: call.region, identity: try call.parameters.required("Identity"), enabled: enabled)
+            return QueryResult { _ in }
+        }
+        actions["SetIdentityHeadersInNotificationsEnabled"] = { call in
+            try await ses.setHeadersInNotifications(
+                call.caller, region: call.region, identity: try call.parameters.required("Identity"),
+                kind: try call.parameters.required("NotificationType"), enabled: try call.parameters.boolean("Enabled") ?? false)
+            return QueryResult { _ in }
+        }
+        actions["GetIdentityNotificationAttributes"] = { call in
+            let found = try await ses.notificationAttributes(call.caller, region: call.region, identities: call.parameters.list("Identities"))
+            return QueryResult { xml in
+                xml.element("NotificationAttributes") { xml in
+                    for attributes in found {
+                        xml.element("entry") { xml in
+                            xml.element("key", attributes.identity)
+                            xml.element("value") { xml in
+                                for kind in ["Bounce", "Complaint", "Delivery"] {
+                                    if let topic = attributes.topics[kind] { xml.element("\(kind)Topic", topic) }
+                                    xml.element("HeadersIn\(kind)NotificationsEnabled", attributes.headersIncluded[kind] ?? false)
+                                }
+                                xml.element("ForwardingEnabled", attributes.forwardingEnabled)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        actions["CreateConfigurationSetEventDestination"] = { call in
+            let p = call.parameters
+            try await ses.putEventDestination(
+                call.caller, region: call.region, configurationSet: try p.required("ConfigurationSetName"),
+                name: try p.required("EventDestination.Name"), enabled: try p.boolean("EventDestination.Enabled") ?? false,
+                eventTypes: p.list("EventDestination.MatchingEventTypes"), topicARN: p["EventDestination.SNSDestination.TopicARN"], create: true,
+                action: "ses:CreateConfigurationSetEventDestination")
+            return QueryResult { _ in }
+        }
+        actions["UpdateConfigurationSetEventDestination"] = { call in
+            let p = call.parameters
+            try await ses.putEventDestination(
+                call.caller, region: call.region, configurationSet: try p.required("ConfigurationSetName"),
+                name: try p.required("EventDestination.Name"), enabled: try p.boolean("EventDestination.Enabled") ?? false,
+                eventTypes: p.list("EventDestination.MatchingEventTypes"), topicARN: p["EventDestination.SNSDestination.TopicARN"], create: false,
+                action: "ses:UpdateConfigurationSetEventDestination")
+            return QueryResult { _ in }
+        }
+        actions["DeleteConfigurationSetEventDestination"] = { call in
+            try await ses.deleteEventDestination(
+                call.caller, region: call.region, configurationSet: try call.parameters.required("ConfigurationSetName"),
+                name: try call.parameters.required("EventDestinationName"), action: "ses:DeleteConfigurationSetEventDestination")
+            return QueryResult { _ in }
         }
     }
 }

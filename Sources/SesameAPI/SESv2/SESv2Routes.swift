@@ -261,6 +261,43 @@ public struct SESv2Routes: Sendable {
             return try RESTJSONFrontDoor.json([:])
         }
 
+        // Event destinations (SNS)
+        @Sendable func putDestination(_ call: RESTCall, name: String, create: Bool) async throws -> Data {
+            let destination = (try call.json()["EventDestination"] as? [String: Any]) ?? [:]
+            try await ses.putEventDestination(
+                call.caller, region: call.region, configurationSet: call.pathParameters["name"] ?? "", name: name,
+                enabled: destination["Enabled"] as? Bool ?? false, eventTypes: destination["MatchingEventTypes"] as? [String] ?? [],
+                topicARN: (destination["SnsDestination"] as? [String: Any])?["TopicArn"] as? String, create: create,
+                action: create ? "ses:CreateConfigurationSetEventDestination" : "ses:UpdateConfigurationSetEventDestination")
+            return try RESTJSONFrontDoor.json([:])
+        }
+        register(router, .post, "/v2/email/configuration-sets/:name/event-destinations", ["name"]) { call in
+            try await putDestination(call, name: try Self.string(try call.json(), "EventDestinationName"), create: true)
+        }
+        register(router, .put, "/v2/email/configuration-sets/:name/event-destinations/:destination", ["name", "destination"]) { call in
+            try await putDestination(call, name: call.pathParameters["destination"] ?? "", create: false)
+        }
+        register(router, .get, "/v2/email/configuration-sets/:name/event-destinations", ["name"]) { call in
+            let destinations = try await ses.eventDestinations(
+                call.caller, region: call.region, configurationSet: call.pathParameters["name"] ?? "", action: "ses:GetConfigurationSetEventDestinations")
+            return try RESTJSONFrontDoor.json([
+                "EventDestinations": destinations.map { d -> [String: Any] in
+                    [
+                        "Name": d.name, "Enabled": d.enabled, "SnsDestination": ["TopicArn": d.topicARN],
+                        "MatchingEventTypes": d.eventTypes.map { type in
+                            type.reduce(into: "") { out, c in out += c.isUppercase ? "_\(c)" : c.uppercased() }
+                        },
+                    ]
+                }
+            ])
+        }
+        register(router, .delete, "/v2/email/configuration-sets/:name/event-destinations/:destination", ["name", "destination"]) { call in
+            try await ses.deleteEventDestination(
+                call.caller, region: call.region, configurationSet: call.pathParameters["name"] ?? "", name: call.pathParameters["destination"] ?? "",
+                action: "ses:DeleteConfigurationSetEventDestination")
+            return try RESTJSONFrontDoor.json([:])
+        }
+
         // Suppression list
         register(router, .put, "/v2/email/suppression/addresses") { call in
             let body = try call.json()

@@ -23,9 +23,15 @@ public final class MessageWriter: Sendable {
     /// Signalled after every commit that queued recipients for delivery.
     public let queued = WakeSignal()
 
-    public init(store: any Store, maxBatch: Int = 512) {
+    /// Publishes events written with messages (a suppressed recipient's bounce, Send events),
+    /// in the same transaction.
+    public typealias Publisher = @Sendable (any StoreSession, [StoredMessage]) async throws -> Void
+    let publisher: Publisher?
+
+    public init(store: any Store, maxBatch: Int = 512, publisher: Publisher? = nil) {
         self.store = store
         self.maxBatch = maxBatch
+        self.publisher = publisher
     }
 
     /// Stores `message`, enforcing the region's 24-hour recipient quota (`dailyLimit` < 0: none).
@@ -62,6 +68,7 @@ public final class MessageWriter: Sendable {
 
     func commit(_ batch: [Pending]) async {
         let messages = batch.map { ($0.message, $0.dailyLimit) }
+        let publisher = self.publisher
         do {
             let outcomes = try await store.write { session -> [SesameError?] in
                 var sentByRegion: [String: Int] = [:]
@@ -89,6 +96,8 @@ public final class MessageWriter: Sendable {
                 }
                 // SQLite allows 32,766 bound values; 10 per row keeps a batch of 512 well inside.
                 try await session.insertMessages(accepted)
+                let withEvents = accepted.filter { !$0.events.isEmpty }
+                if let publisher, !withEvents.isEmpty { try await publisher(session, withEvents) }
                 return outcomes
             }
             if batch.contains(where: { !$0.message.deliveries.isEmpty }) { queued.signal() }

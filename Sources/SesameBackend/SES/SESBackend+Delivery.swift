@@ -28,6 +28,7 @@ extension SESBackend {
                 for row in record.rows where try await !session.completeDelivery(row, owner: owner) { kept = false }
                 guard kept else { continue }
                 try await session.insertEvents(record.events)
+                if let sns { try await Self.publish(record.events, messages: [], sns: sns, session: session) }
                 for entry in record.suppress {
                     try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now)
                     touched.insert(entry.region)
@@ -36,5 +37,6 @@ extension SESBackend {
             return touched
         }
         for region in regions { sendingState.invalidate(region) }
+        if records.contains(where: { !$0.events.isEmpty }) { sns?.posted.signal() }
     }
 }

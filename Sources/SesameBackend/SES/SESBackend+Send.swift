@@ -141,7 +141,14 @@ extension SESBackend {
         if !rateLimiter.admit(region: region, count: recipients.count, perSecond: configuration.maxSendRate) {
             throw SesameError(.throttling, "Maximum sending rate exceeded.")
         }
+        message.configurationSet = submission.configurationSet
         Self.plan(&message, mode: configuration.deliveryMode, suppressed: state.suppressed)
+        if message.configurationSet != nil && sns != nil {
+            // Published to the set's event destinations that ask for Send events.
+            message.events.append(
+                DeliveryEvent(
+                    id: RandomIDs.requestID(), messageID: message.id, region: region, kind: .send, recipients: recipients, createdAt: now))
+        }
         try await writer.write(message, dailyLimit: limit)
         return messageID
     }

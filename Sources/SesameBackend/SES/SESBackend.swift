@@ -35,13 +35,27 @@ public struct SESBackend: Sendable {
     /// Seals DKIM private keys; without it domains get Easy DKIM tokens but no signing key.
     public let secrets: SecretBox?
     let dkimSigners = DKIMSignerCache()
+    /// Where SES publishes its notifications and events; nil publishes nothing.
+    public let sns: SNSBackend?
 
-    public init(store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(), secrets: SecretBox? = nil) {
+    public init(
+        store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(), secrets: SecretBox? = nil,
+        sns: SNSBackend? = nil
+    ) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
         self.secrets = secrets
-        self.writer = MessageWriter(store: store)
+        self.sns = sns
+        var publisher: MessageWriter.Publisher?
+        if let sns {
+            publisher = { session, messages in
+                try await SESBackend.publish(messages.flatMap(\.events), messages: messages, sns: sns, session: session)
+                // Committed moments later; a wake-up that finds nothing yet polls again within a second.
+                sns.posted.signal()
+            }
+        }
+        self.writer = MessageWriter(store: store, publisher: publisher)
         self.sendingState = SendingStateCache(store: store)
     }
 

@@ -12,11 +12,16 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case messageRejected, invalidParameterValue, throttling, sendingPaused
             case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
             case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
+            case snsNotFound, invalidParameter
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
 
         public static let noSuchEntity = Code(base: .noSuchEntity)
+        /// SNS's `NotFound` (a topic or subscription that does not exist).
+        public static let snsNotFound = Code(base: .snsNotFound)
+        /// SNS's `InvalidParameter`.
+        public static let invalidParameter = Code(base: .invalidParameter)
         public static let entityAlreadyExists = Code(base: .entityAlreadyExists)
         public static let limitExceeded = Code(base: .limitExceeded)
         public static let deleteConflict = Code(base: .deleteConflict)

@@ -59,6 +59,8 @@ public struct StoredMessage: Sendable, Equatable {
     public var deliveries: [QueuedRecipient] = []
     /// Events written with the message (a suppressed recipient's bounce).
     public var events: [DeliveryEvent] = []
+    /// The configuration set it was sent with (its event destinations get its events).
+    public var configurationSet: String?
 
     public init(
         id: String, region: String, source: String, destinations: [String], subject: String?, raw: [UInt8],

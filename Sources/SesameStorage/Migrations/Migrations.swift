@@ -259,5 +259,71 @@ public enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 11, name: "SNS topics, subscriptions and outbox; SES notification topics and event destinations",
+            statements: [
+                """
+                CREATE TABLE sns_topics (
+                    arn TEXT PRIMARY KEY,
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    attributes TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE sns_subscriptions (
+                    arn TEXT PRIMARY KEY,
+                    topic_arn TEXT NOT NULL,
+                    protocol TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    confirmed INTEGER NOT NULL,
+                    token TEXT NOT NULL,
+                    raw_delivery INTEGER NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn)",
+                """
+                CREATE TABLE sns_outbox (
+                    id TEXT PRIMARY KEY,
+                    subscription_arn TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    message_type TEXT NOT NULL,
+                    topic_arn TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at BIGINT NOT NULL,
+                    lease_owner TEXT,
+                    lease_until BIGINT NOT NULL,
+                    last_error TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sns_outbox_due ON sns_outbox (state, next_attempt_at)",
+                """
+                CREATE TABLE ses_notification_topics (
+                    region TEXT NOT NULL,
+                    identity TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    topic_arn TEXT NOT NULL,
+                    include_headers INTEGER NOT NULL,
+                    PRIMARY KEY (region, identity, kind)
+                )
+                """,
+                """
+                CREATE TABLE ses_event_destinations (
+                    region TEXT NOT NULL,
+                    configuration_set TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    event_types TEXT NOT NULL,
+                    topic_arn TEXT NOT NULL,
+                    PRIMARY KEY (region, configuration_set, name)
+                )
+                """,
+                "ALTER TABLE messages ADD COLUMN configuration_set TEXT",
+            ]),
     ]
 }

@@ -418,7 +418,7 @@ extension SQLStoreSession {
     }
 
     func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage] {
-        let columns = "id, region, source, destinations, subject, raw_base64, principal_arn, via, created_at"
+        let columns = "id, region, source, destinations, subject, raw_base64, principal_arn, via, created_at, configuration_set"
         let rows: [any SQLRow]
         if let id {
             rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM messages WHERE id = \(bind: id)").all()
@@ -430,7 +430,7 @@ extension SQLStoreSession {
             rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM messages ORDER BY created_at, id LIMIT \(bind: limit)").all()
         }
         return try rows.map { row in
-            StoredMessage(
+            var message = StoredMessage(
                 id: try row.decode(column: "id", as: String.self),
                 region: try row.decode(column: "region", as: String.self),
                 source: try row.decode(column: "source", as: String.self),
@@ -440,6 +440,8 @@ extension SQLStoreSession {
                 principalARN: try row.decode(column: "principal_arn", as: String.self),
                 via: try row.decode(column: "via", as: String.self),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            message.configurationSet = try row.decode(column: "configuration_set", as: String?.self)
+            return message
         }
     }
 
@@ -620,7 +622,7 @@ extension SQLStoreSession {
     func insertMessages(_ messages: [StoredMessage]) async throws {
         guard !messages.isEmpty else { return }
         var query = SQLQueryString(
-            "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at) VALUES ")
+            "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at, configuration_set) VALUES ")
         let encoder = JSONEncoder()
         for (index, message) in messages.enumerated() {
             let destinations = String(decoding: try encoder.encode(message.destinations), as: UTF8.self)
@@ -629,7 +631,7 @@ extension SQLStoreSession {
                 """
                 (\(bind: message.id), \(bind: message.region), \(bind: message.source), \(bind: destinations), \(bind: message.destinations.count),
                  \(bind: message.subject), \(bind: Data(message.raw).base64EncodedString()), \(bind: message.principalARN), \(bind: message.via),
-                 \(bind: Timestamp.millis(message.createdAt)))
+                 \(bind: Timestamp.millis(message.createdAt)), \(bind: message.configurationSet))
                 """ as SQLQueryString)
         }
         try await db.raw(query).run()

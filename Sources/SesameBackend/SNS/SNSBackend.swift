@@ -1,0 +1,211 @@
+import Foundation
+import SesameCore
+import SesameStorage
+
+/// The key and certificate SNS messages are signed with; the certificate is served at
+/// `SigningCertURL` so handlers can check signatures as they do with AWS.
+public struct SNSSigningIdentity: Sendable {
+    public var certificatePEM: String
+    /// RSA PKCS#1 v1.5 over the bytes, with SHA-1 (`sha256` false, SignatureVersion 1) or SHA-256.
+    public var sign: @Sendable (_ data: [UInt8], _ sha256: Bool) throws -> [UInt8]
+
+    public init(certificatePEM: String, sign: @escaping @Sendable (_ data: [UInt8], _ sha256: Bool) throws -> [UInt8]) {
+        self.certificatePEM = certificatePEM
+        self.sign = sign
+    }
+}
+
+/// A minimal SNS: topics, HTTP(S) subscriptions with SNS's confirmation handshake, and
+/// publishing. Every POST an endpoint is owed goes through the store's outbox, so it survives
+/// a restart and is retried until the endpoint answers 2xx.
+public struct SNSBackend: Sendable {
+    public let store: any Store
+    public let clock: any WallClock
+    public let signing: SNSSigningIdentity
+    /// Where this node's HTTP listener is reached (for SubscribeURL, UnsubscribeURL, SigningCertURL).
+    public let baseURL: String
+    /// Signalled after a commit that added posts to the outbox.
+    public let posted = WakeSignal()
+
+    public init(store: any Store, clock: any WallClock, signing: SNSSigningIdentity, baseURL: String) {
+        self.store = store
+        self.clock = clock
+        self.signing = signing
+        self.baseURL = baseURL
+    }
+
+    public static let certificatePath = "/_sns/SimpleNotificationService-sesame.pem"
+    public var certificateURL: String { baseURL + Self.certificatePath }
+
+    func authorize(_ caller: Caller, _ action: String, _ resource: String) throws(SesameError) {
+        try Authorizer.authorize(caller, action: action, resource: resource)
+    }
+
+    static func topicARN(region: String, account: String, name: String) -> String { "arn:aws:sns:\(region):\(account):\(name)" }
+
+    // MARK: Topics
+
+    public func createTopic(_ caller: Caller, region: String, name: String, attributes: [String: String]) async throws -> String {
+        guard (1...256).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw SesameError(
+                .invalidParameter, "Invalid parameter: Topic Name" + (name.hasSuffix(".fifo") ? " (FIFO topics are not supported by Sesame)" : ""))
+        }
+        let arn = Self.topicARN(region: region, account: caller.accountID, name: name)
+        try authorize(caller, "sns:CreateTopic", arn)
+        let topic = SNSTopic(arn: arn, region: region, name: name, attributes: attributes, createdAt: clock.now())
+        try await store.write { session in
+            if try await session.topic(arn: arn) == nil { try await session.insertTopic(topic) }
+        }
+        return arn
+    }
+
+    public func listTopics(_ caller: Caller, region: String) async throws -> [String] {
+        try authorize(caller, "sns:ListTopics", "arn:aws:sns:\(region):\(caller.accountID):*")
+        return try await store.read { try await $0.topics(region: region) }.map(\.arn)
+    }
+
+    public func deleteTopic(_ caller: Caller, arn: String) async throws {
+        try authorize(caller, "sns:DeleteTopic", arn)
+        try await store.write { try await $0.deleteTopic(arn: arn) }
+    }
+
+    func existingTopic(_ arn: String) async throws -> SNSTopic {
+        guard let topic = try await store.read({ try await $0.topic(arn: arn) }) else {
+            throw SesameError(.snsNotFound, "Topic does not exist")
+        }
+        return topic
+    }
+
+    public func topicAttributes(_ caller: Caller, arn: String) async throws -> [String: String] {
+        try authorize(caller, "sns:GetTopicAttributes", arn)
+        let topic = try await existingTopic(arn)
+        let subscriptions = try await store.read { try await $0.subscriptions(topicARN: arn) }
+        var attributes = topic.attributes
+        attributes["TopicArn"] = arn
+        attributes["Owner"] = caller.accountID
+        attributes["SubscriptionsConfirmed"] = String(subscriptions.filter(\.confirmed).count)
+        attributes["SubscriptionsPending"] = String(subscriptions.filter { !$0.confirmed }.count)
+        attributes["SubscriptionsDeleted"] = "0"
+        return attributes
+    }
+
+    // MARK: Subscriptions
+
+    /// Returns the subscription ARN, or `pending confirmation` until the endpoint confirms.
+    public func subscribe(_ caller: Caller, topicARN: String, protocolName: String, endpoint: String, rawDelivery: Bool) async throws -> String {
+        try authorize(caller, "sns:Subscribe", topicARN)
+        guard protocolName == "http" || protocolName == "https" else {
+            throw SesameError(.invalidParameter, "Invalid parameter: Amazon SNS in Sesame delivers to http and https endpoints only (got \(protocolName))")
+        }
+        guard let url = URL(string: endpoint), url.scheme?.lowercased() == protocolName, url.host != nil else {
+            throw SesameError(.invalidParameter, "Invalid parameter: Endpoint must be an \(protocolName):// URL")
+        }
+        _ = try await existingTopic(topicARN)
+        let now = clock.now()
+        let subscription = SNSSubscription(
+            arn: "\(topicARN):\(UUID().uuidString.lowercased())", topicARN: topicARN, protocolName: protocolName, endpoint: endpoint,
+            confirmed: false, token: RandomIDs.pick(64, from: Array("0123456789abcdef")), rawDelivery: rawDelivery, createdAt: now)
+        let confirmation = try confirmationPost(subscription, now: now)
+        defer { posted.signal() }
+        return try await store.write { session in
+            if let existing = try await session.subscriptions(topicARN: topicARN).first(where: { $0.endpoint == endpoint && $0.protocolName == protocolName }) {
+                return existing.confirmed ? existing.arn : "pending confirmation"
+            }
+            try await session.insertSubscription(subscription)
+            try await session.insertOutbox([confirmation])
+            return "pending confirmation"
+        }
+    }
+
+    /// `ConfirmSubscription`, signed or through the SubscribeURL (which needs only the token).
+    public func confirmSubscription(topicARN: String, token: String) async throws -> String {
+        try await store.write { session in
+            guard let subscription = try await session.subscriptions(topicARN: topicARN).first(where: { $0.token == token }) else {
+                throw SesameError(.invalidParameter, "Invalid token")
+            }
+            try await session.confirmSubscription(arn: subscription.arn)
+            return subscription.arn
+        }
+    }
+
+    public func listSubscriptions(_ caller: Caller, topicARN: String) async throws -> [SNSSubscription] {
+        try authorize(caller, "sns:ListSubscriptionsByTopic", topicARN)
+        _ = try await existingTopic(topicARN)
+        return try await store.read { try await $0.subscriptions(topicARN: topicARN) }
+    }
+
+    /// `Unsubscribe`; `caller` nil is the UnsubscribeURL in a notification.
+    public func unsubscribe(_ caller: Caller?, subscriptionARN: String) async throws {
+        if let caller { try authorize(caller, "sns:Unsubscribe", subscriptionARN) }
+        try await store.write { session in
+            guard try await session.subscription(arn: subscriptionARN) != nil else {
+                throw SesameError(.snsNotFound, "Subscription does not exist")
+            }
+            try await session.deleteSubscription(arn: subscriptionARN)
+        }
+    }
+
+    // MARK: Publishing
+
+    public func publish(_ caller: Caller, topicARN: String, message: String, subject: String?) async throws -> String {
+        try authorize(caller, "sns:Publish", topicARN)
+        guard !message.isEmpty else { throw SesameError(.invalidParameter, "Invalid parameter: Empty message") }
+        if let subject, subject.count > 100 { throw SesameError(.invalidParameter, "Invalid parameter: Subject") }
+        _ = try await existingTopic(topicARN)
+        let id = UUID().uuidString.lowercased()
+        let now = clock.now()
+        try await store.write { session in try await self.enqueue(session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now) }
+        posted.signal()
+        return id
+    }
+
+    /// Adds a notification for every confirmed subscription of the topic to the outbox, inside
+    /// the caller's transaction (SES uses this to publish its events atomically with them).
+    public func enqueue(_ session: any StoreSession, topicARN: String, message: String, subject: String?, messageID: String, now: Date) async throws {
+        let subscriptions = try await session.subscriptions(topicARN: topicARN).filter(\.confirmed)
+        guard !subscriptions.isEmpty else { return }
+        let version = try await session.topic(arn: topicARN)?.attributes["SignatureVersion"] == "2" ? "2" : "1"
+        var posts: [SNSOutboxItem] = []
+        for subscription in subscriptions {
+            var fields: [String: String] = [
+                "Type": "Notification", "MessageId": messageID, "TopicArn": topicARN, "Message": message,
+                "Timestamp": SESNotification.timestamp(now), "SignatureVersion": version, "SigningCertURL": certificateURL,
+                "UnsubscribeURL": "\(baseURL)/_sns/unsubscribe?SubscriptionArn=\(Self.query(subscription.arn))",
+            ]
+            if let subject { fields["Subject"] = subject }
+            let body = subscription.rawDelivery ? message : try signed(fields)
+            posts.append(
+                SNSOutboxItem(
+                    id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint, messageType: "Notification",
+                    topicARN: topicARN, body: body, nextAttemptAt: now, createdAt: now))
+        }
+        try await session.insertOutbox(posts)
+    }
+
+    func confirmationPost(_ subscription: SNSSubscription, now: Date) throws -> SNSOutboxItem {
+        let fields: [String: String] = [
+            "Type": "SubscriptionConfirmation", "MessageId": UUID().uuidString.lowercased(), "Token": subscription.token,
+            "TopicArn": subscription.topicARN,
+            "Message":
+                "You have chosen to subscribe to the topic \(subscription.topicARN).\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+            "SubscribeURL": "\(baseURL)/_sns/confirm?TopicArn=\(Self.query(subscription.topicARN))&Token=\(subscription.token)",
+            "Timestamp": SESNotification.timestamp(now), "SignatureVersion": "1", "SigningCertURL": certificateURL,
+        ]
+        return SNSOutboxItem(
+            id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint,
+            messageType: "SubscriptionConfirmation", topicARN: subscription.topicARN, body: try signed(fields), nextAttemptAt: now, createdAt: now)
+    }
+
+    /// The JSON document with its `Signature`.
+    func signed(_ fields: [String: String]) throws -> String {
+        var out = fields
+        let data = Array(SNSSignedFields.stringToSign(fields).utf8)
+        out["Signature"] = Data(try signing.sign(data, fields["SignatureVersion"] == "2")).base64EncodedString()
+        let json = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    static func query(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
+    }
+}

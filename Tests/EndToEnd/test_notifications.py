@@ -1,0 +1,219 @@
+"""SES feedback through Sesame's SNS: a Python HTTP receiver on loopback subscribes, confirms the
+subscription through its SubscribeURL, checks every message's SNS signature against the
+certificate at SigningCertURL (with openssl), and checks SES's notification and event JSON."""
+import base64
+import http.server
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from conftest import free_port
+from mailsinks import Sink
+from test_delivery import node, send, show, states, wait_until
+
+
+class Receiver:
+    """An SNS HTTP endpoint: records posts, confirms subscriptions, fails the first N posts."""
+
+    def __init__(self, fail_first=0):
+        self.posts = []
+        self.failures_left = fail_first
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with outer.lock:
+                    if outer.failures_left > 0:
+                        outer.failures_left -= 1
+                        outer.posts.append(("refused", dict(self.headers), body))
+                        self.send_response(500)
+                        self.end_headers()
+                        return
+                    outer.posts.append(("ok", dict(self.headers), body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sns"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def messages(self, kind=None):
+        with self.lock:
+            out = [(h, json.loads(b)) for state, h, b in self.posts if state == "ok"]
+        return [(h, m) for h, m in out if kind is None or m["Type"] == kind]
+
+    def wait(self, predicate, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for _, m in self.messages() if predicate(m)]
+            if found:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"no matching SNS message; got {json.dumps([m for _, m in self.messages()], indent=1)[:3000]}")
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def verify_signature(message):
+    """SNS's check, done independently: the string to sign, the certificate from SigningCertURL,
+    SHA1withRSA (SignatureVersion 1) or SHA256withRSA (2), verified by openssl."""
+    if message["Type"] == "Notification":
+        keys = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"]
+    else:
+        keys = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
+    text = "".join(f"{k}\n{message[k]}\n" for k in keys if k in message)
+    with urllib.request.urlopen(message["SigningCertURL"]) as r:
+        pem = r.read()
+    with tempfile.TemporaryDirectory() as d:
+        cert, key, data, sig = (os.path.join(d, n) for n in ("cert.pem", "key.pem", "data", "sig"))
+        open(cert, "wb").write(pem)
+        open(data, "wb").write(text.encode())
+        open(sig, "wb").write(base64.b64decode(message["Signature"]))
+        public = subprocess.run(["openssl", "x509", "-in", cert, "-pubkey", "-noout"], check=True, capture_output=True).stdout
+        open(key, "wb").write(public)
+        digest = "-sha256" if message["SignatureVersion"] == "2" else "-sha1"
+        result = subprocess.run(["openssl", "dgst", digest, "-verify", key, "-signature", sig, data], capture_output=True, text=True)
+        return result.returncode == 0 and "Verified OK" in result.stdout
+
+
+def subscribe(n, receiver, name):
+    sns = n.root_client("sns")
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    assert sns.create_topic(Name=name)["TopicArn"] == topic  # idempotent, as SNS
+    assert sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=receiver.url)["SubscriptionArn"] == "pending confirmation"
+    confirmation = receiver.wait(lambda m: m["Type"] == "SubscriptionConfirmation" and m["TopicArn"] == topic)[0]
+    assert verify_signature(confirmation)
+    assert confirmation["Message"].startswith(f"You have chosen to subscribe to the topic {topic}")
+    # The handler confirms by visiting SubscribeURL, as with AWS (no signature needed).
+    with urllib.request.urlopen(confirmation["SubscribeURL"]) as r:
+        assert b"<SubscriptionArn>" + topic.encode() in r.read()
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("http", receiver.url)]
+    assert subscriptions[0]["SubscriptionArn"].startswith(topic + ":")
+    return topic
+
+
+def test_sns_publish_signature_retries_and_unsubscribe(tmpdir_path):
+    receiver = Receiver(fail_first=1)  # the confirmation's first post fails: SNS tries again
+    n = node(tmpdir_path)
+    try:
+        sns = n.root_client("sns")
+        topic = subscribe(n, receiver, "plain-topic")
+        assert receiver.posts[0][0] == "refused"
+        message_id = sns.publish(TopicArn=topic, Message="hello handlers", Subject="greeting")["MessageId"]
+        note = receiver.wait(lambda m: m["Type"] == "Notification")[0]
+        assert (note["Message"], note["Subject"], note["MessageId"], note["TopicArn"]) == ("hello handlers", "greeting", message_id, topic)
+        assert verify_signature(note)
+        tampered = dict(note, Message="hello handlerz")
+        assert not verify_signature(tampered)
+        posted_headers = [h for h, m in receiver.messages("Notification")][0]
+        assert posted_headers["x-amz-sns-message-type"] == "Notification" and posted_headers["x-amz-sns-topic-arn"] == topic
+        # SignatureVersion 2 (SHA256withRSA) when the topic asks for it.
+        topic2 = sns.create_topic(Name="v2-topic", Attributes={"SignatureVersion": "2"})["TopicArn"]
+        sns.subscribe(TopicArn=topic2, Protocol="http", Endpoint=receiver.url)
+        confirmation = receiver.wait(lambda m: m["Type"] == "SubscriptionConfirmation" and m["TopicArn"] == topic2)[0]
+        sns.confirm_subscription(TopicArn=topic2, Token=confirmation["Token"])  # the API way
+        sns.publish(TopicArn=topic2, Message="v2")
+        v2 = receiver.wait(lambda m: m.get("Message") == "v2")[0]
+        assert v2["SignatureVersion"] == "2" and verify_signature(v2)
+        # Unsubscribing through the UnsubscribeURL stops deliveries.
+        with urllib.request.urlopen(note["UnsubscribeURL"]):
+            pass
+        assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
+        sns.publish(TopicArn=topic, Message="nobody hears this")
+        time.sleep(1)
+        assert not any(m.get("Message") == "nobody hears this" for _, m in receiver.messages())
+        # Errors in SNS's words.
+        with pytest.raises(sns.exceptions.NotFoundException):
+            sns.publish(TopicArn=topic.replace("plain-topic", "missing"), Message="x")
+        with pytest.raises(sns.exceptions.InvalidParameterException):
+            sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="a@example.com")
+        assert topic in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+        sns.delete_topic(TopicArn=topic)
+        assert topic not in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    finally:
+        assert n.stop() == 0
+        receiver.stop()
+
+
+def test_ses_notifications_and_event_destinations_reach_an_sns_subscriber(tmpdir_path):
+    receiver = Receiver()
+    sink = Sink(free_port(), reject=["gone@example.net"]).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    try:
+        ses = n.root_client("ses")
+        feedback = subscribe(n, receiver, "ses-feedback")
+        events = subscribe(n, receiver, "ses-events")
+        for kind in ("Bounce", "Complaint", "Delivery"):
+            ses.set_identity_notification_topic(Identity="sender@example.com", NotificationType=kind, SnsTopic=feedback)
+        ses.set_identity_headers_in_notifications_enabled(Identity="sender@example.com", NotificationType="Bounce", Enabled=True)
+        ses.set_identity_feedback_forwarding_enabled(Identity="sender@example.com", ForwardingEnabled=False)
+        attrs = ses.get_identity_notification_attributes(Identities=["sender@example.com"])["NotificationAttributes"]["sender@example.com"]
+        assert attrs["BounceTopic"] == feedback and attrs["ForwardingEnabled"] is False and attrs["HeadersInBounceNotificationsEnabled"]
+        ses.create_configuration_set(ConfigurationSet={"Name": "tracked"})
+        sesv2 = n.root_client("sesv2")
+        sesv2.create_configuration_set_event_destination(
+            ConfigurationSetName="tracked", EventDestinationName="to-sns",
+            EventDestination={"Enabled": True, "MatchingEventTypes": ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"],
+                              "SnsDestination": {"TopicArn": events}})
+        listed = sesv2.get_configuration_set_event_destinations(ConfigurationSetName="tracked")["EventDestinations"]
+        assert listed[0]["Name"] == "to-sns" and sorted(listed[0]["MatchingEventTypes"]) == ["BOUNCE", "COMPLAINT", "DELIVERY", "SEND"]
+
+        message_id = ses.send_email(
+            Source="sender@example.com", Destination={"ToAddresses": ["here@example.net", "gone@example.net", "complaint@simulator.amazonses.com"]},
+            Message={"Subject": {"Data": "tracked mail"}, "Body": {"Text": {"Data": "hi"}}}, ConfigurationSetName="tracked")["MessageId"]
+
+        def ses_json(topic, key, value):
+            found = receiver.wait(lambda m: m["Type"] == "Notification" and m["TopicArn"] == topic and json.loads(m["Message"]).get(key) == value)
+            assert all(verify_signature(m) for m in found)
+            return [json.loads(m["Message"]) for m in found]
+
+        bounce = ses_json(feedback, "notificationType", "Bounce")[0]
+        assert bounce["bounce"]["bounceType"] == "Permanent" and bounce["bounce"]["bounceSubType"] == "NoEmail"
+        assert bounce["bounce"]["bouncedRecipients"][0]["emailAddress"] == "gone@example.net"
+        assert bounce["bounce"]["bouncedRecipients"][0]["status"] == "5.1.1"
+        assert bounce["mail"]["messageId"] == message_id and bounce["mail"]["source"] == "sender@example.com"
+        assert bounce["mail"]["commonHeaders"]["subject"] == "tracked mail"
+        assert any(h["name"] == "Subject" for h in bounce["mail"]["headers"])  # headers were asked for
+        delivery = ses_json(feedback, "notificationType", "Delivery")
+        assert sorted(r for d in delivery for r in d["delivery"]["recipients"]) == ["complaint@simulator.amazonses.com", "here@example.net"]
+        assert all("smtpResponse" in d["delivery"] and d["delivery"]["processingTimeMillis"] >= 0 for d in delivery)
+        complaint = ses_json(feedback, "notificationType", "Complaint")[0]
+        assert complaint["complaint"]["complainedRecipients"] == [{"emailAddress": "complaint@simulator.amazonses.com"}]
+
+        sent = ses_json(events, "eventType", "Send")[0]
+        assert sent["mail"]["messageId"] == message_id and sent["mail"]["tags"]["ses:configuration-set"] == ["tracked"]
+        assert ses_json(events, "eventType", "Bounce")[0]["bounce"]["bounceSubType"] == "NoEmail"
+        assert ses_json(events, "eventType", "Delivery")
+        assert ses_json(events, "eventType", "Complaint")
+
+        # A message without the configuration set publishes no events, only identity notifications.
+        before = len(receiver.messages("Notification"))
+        plain = send(n, ["plain@example.net"])
+        wait_until(n, plain, lambda s: states(s) == {"plain@example.net": "delivered"})
+        ses_json(feedback, "notificationType", "Delivery")
+        time.sleep(1)
+        new = [json.loads(m["Message"]) for _, m in receiver.messages("Notification")[before:]]
+        assert all("eventType" not in m for m in new) and any(m["mail"]["messageId"] == plain for m in new)
+
+        # Forwarding cannot be turned off for an identity without bounce and complaint topics.
+        ses.verify_email_identity(EmailAddress="other@example.com")
+        with pytest.raises(ses.exceptions.ClientError) as refused:
+            ses.set_identity_feedback_forwarding_enabled(Identity="other@example.com", ForwardingEnabled=False)
+        assert "InvalidParameterValue" in str(refused.value)
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+        receiver.stop()
