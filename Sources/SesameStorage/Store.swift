@@ -153,10 +153,10 @@ public protocol StoreSession: Sendable {
     /// each. Rows leased by another node are skipped (PostgreSQL: `FOR UPDATE SKIP LOCKED`);
     /// rows whose lease ran out are due again.
     func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [QueuedRecipient]
-    /// Writes the outcome of a leased row (state, next attempt, last reply) and ends the lease.
-    /// Returns false when the row is no longer leased to `owner`.
-    @discardableResult
-    func completeDelivery(_ row: QueuedRecipient, owner: String) async throws -> Bool
+    /// Writes the outcomes of leased rows (state, next attempt, last reply) and ends their
+    /// leases, in one statement per few hundred rows. Returns the rows written, as
+    /// `QueuedRecipient.key`s; a row no longer leased to `owner` is left alone.
+    func completeDeliveries(_ rows: [QueuedRecipient], owner: String) async throws -> Set<String>
     /// Queue rows, oldest first: one message's, or those in one state.
     func queueEntries(messageID: String?, state: DeliveryState?, limit: Int) async throws -> [QueuedRecipient]
     /// Makes queued rows due now (one message's, or all); returns how many.
@@ -196,6 +196,8 @@ public protocol StoreSession: Sendable {
     func putNotificationTopic(_ setting: NotificationTopicSetting) async throws
     func deleteNotificationTopic(region: String, identity: String, kind: String) async throws
     func notificationTopics(region: String, identities: [String]) async throws -> [NotificationTopicSetting]
+    /// Whether the region has any notification topic or event destination.
+    func hasNotificationSettings(region: String) async throws -> Bool
     func putEventDestination(_ destination: EventDestination) async throws
     func eventDestinations(region: String, configurationSet: String) async throws -> [EventDestination]
     func deleteEventDestination(region: String, configurationSet: String, name: String) async throws

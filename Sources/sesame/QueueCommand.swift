@@ -28,7 +28,7 @@ struct QueueCommand: AsyncParsableCommand {
               sesame queue show 0100019a6b2f1c3d-…-000000
               sesame queue retry --all
             """,
-        subcommands: [List.self, Show.self, Retry.self, Delete.self])
+        subcommands: [List.self, Show.self, Retry.self, Delete.self, Stats.self])
 
     static func json(_ row: QueuedRecipient) -> [String: Any] {
         var object: [String: Any] = [
@@ -118,6 +118,42 @@ struct QueueCommand: AsyncParsableCommand {
             for event in events {
                 print("  event \(event.kind.rawValue) \(event.recipients.joined(separator: ", ")) \([event.type, event.subType].compactMap { $0 }.joined(separator: "/")) \(event.detail ?? "")")
             }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Counts per state, and the time from acceptance to the receiving server's reply for delivered recipients.")
+        @Option(help: "Look at this many delivered recipients, oldest first.") var limit = 1_000_000
+        @Flag(help: "Print one JSON object instead of text.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let limit = self.limit
+            let (counts, delivered) = try await store.with { store in
+                try await store.read { session in
+                    (try await session.queueCounts(), try await session.queueEntries(messageID: nil, state: .delivered, limit: limit))
+                }
+            }
+            let latencies = delivered.map { $0.updatedAt.timeIntervalSince($0.queuedAt) * 1000 }.sorted()
+            func percentile(_ p: Double) -> Double {
+                latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+            }
+            let first = delivered.map(\.queuedAt).min(), last = delivered.map(\.updatedAt).max()
+            let span = first.flatMap { f in last.map { $0.timeIntervalSince(f) } } ?? 0
+            let rate = span > 0 ? Double(delivered.count) / span : 0
+            if json {
+                try QueueCommand.printJSON([
+                    "queued": counts[.queued] ?? 0, "delivered": counts[.delivered] ?? 0, "bounced": counts[.bounced] ?? 0,
+                    "latencyMillis": ["p50": percentile(0.5), "p90": percentile(0.9), "p99": percentile(0.99), "max": latencies.last ?? 0],
+                    "deliveredPerSecond": rate,
+                ])
+                return
+            }
+            print(DeliveryState.allCases.map { "\($0.rawValue): \(counts[$0] ?? 0)" }.joined(separator: "  "))
+            guard !latencies.isEmpty else { return }
+            print(String(format: "acceptance to delivery, ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", percentile(0.5), percentile(0.9), percentile(0.99), latencies.last!))
+            print(String(format: "delivered %d recipients in %.2f s (first accepted to last delivered): %.0f per second", delivered.count, span, rate))
         }
     }
 

@@ -26,7 +26,7 @@ import Testing
         try await store.write { try await $0.insertMessages(messages) }
         let now = start.addingTimeInterval(1)
         func complete(_ row: QueuedRecipient, _ owner: String) async throws -> Bool {
-            try await store.write { try await $0.completeDelivery(row, owner: owner) }
+            try await store.write { try await $0.completeDeliveries([row], owner: owner) } == [row.key]
         }
 
         let first = try await store.write { try await $0.claimDeliveries(owner: "A", now: now, leaseUntil: now.addingTimeInterval(60), limit: 2) }

@@ -40,6 +40,7 @@ extension SESBackend {
             try await session.putNotificationTopic(
                 NotificationTopicSetting(region: region, identity: name, kind: kind, topicARN: topicARN, includeHeaders: headers))
         }
+        sendingState.invalidate(region)
     }
 
     public func setHeadersInNotifications(_ caller: Caller, region: String, identity: String, kind: String, enabled: Bool) async throws {
@@ -124,6 +125,7 @@ extension SESBackend {
             try await session.putEventDestination(
                 EventDestination(region: region, configurationSet: configurationSet, name: name, enabled: enabled, eventTypes: types, topicARN: topicARN))
         }
+        sendingState.invalidate(region)
     }
 
     public func eventDestinations(_ caller: Caller, region: String, configurationSet: String, action: String) async throws -> [EventDestination] {
@@ -144,6 +146,7 @@ extension SESBackend {
             }
             try await session.deleteEventDestination(region: region, configurationSet: configurationSet, name: name)
         }
+        sendingState.invalidate(region)
     }
 
     // MARK: Fan-out

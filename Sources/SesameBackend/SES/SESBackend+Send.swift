@@ -143,7 +143,7 @@ extension SESBackend {
         }
         message.configurationSet = submission.configurationSet
         Self.plan(&message, mode: configuration.deliveryMode, suppressed: state.suppressed)
-        if message.configurationSet != nil && sns != nil {
+        if message.configurationSet != nil && sns != nil && state.publishesEvents {
             // Published to the set's event destinations that ask for Send events.
             message.events.append(
                 DeliveryEvent(

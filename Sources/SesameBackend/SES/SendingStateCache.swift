@@ -13,6 +13,9 @@ final class SendingStateCache: Sendable {
         var configurationSets: Set<String>
         /// The region's suppression list (lowercased addresses).
         var suppressed: Set<String>
+        /// Whether any identity notification topic or event destination exists (else events
+        /// need no fan-out).
+        var publishesEvents: Bool
     }
 
     let store: any Store
@@ -36,10 +39,12 @@ final class SendingStateCache: Sendable {
             let identities = try await session.identities(region: region, kind: nil, afterName: nil, limit: 1_000_000)
             let sets = try await session.allConfigurationSetNames(region: region)
             let suppressed = try await session.suppressedList(region: region, reason: nil, afterAddress: nil, limit: 10_000_000)
+            let publishes = try await session.hasNotificationSettings(region: region)
             return RegionState(
                 loadedAt: now, sendingEnabled: enabled,
                 verified: Set(identities.filter { $0.status == .success }.map { $0.name.lowercased() }),
-                configurationSets: Set(sets), suppressed: Set(suppressed.map(\.address)))
+                configurationSets: Set(sets), suppressed: Set(suppressed.map(\.address)),
+                publishesEvents: publishes)
         }
         states.withLock { $0[region] = loaded }
         return loaded

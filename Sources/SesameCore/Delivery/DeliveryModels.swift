@@ -30,6 +30,8 @@ public struct QueuedRecipient: Sendable, Equatable {
     public var updatedAt: Date
 
     public var domain: String { recipient.split(separator: "@").last.map { $0.lowercased() } ?? "" }
+    /// Identifies the row: message ID and recipient.
+    public var key: String { messageID + "\u{0}" + recipient }
 
     public init(
         messageID: String, recipient: String, region: String, state: DeliveryState, attempts: Int = 0, queuedAt: Date,

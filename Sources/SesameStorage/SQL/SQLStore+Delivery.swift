@@ -62,16 +62,33 @@ extension SQLStoreSession {
         return try rows.map(queuedRecipient).sorted { ($0.messageID, $0.recipient) < ($1.messageID, $1.recipient) }
     }
 
-    func completeDelivery(_ row: QueuedRecipient, owner: String) async throws -> Bool {
-        let updated = try await db.raw(
-            """
-            UPDATE delivery_queue SET state = \(bind: row.state.rawValue), next_attempt_at = \(bind: Timestamp.millis(row.nextAttemptAt)),
-                last_reply = \(bind: row.lastReply), updated_at = \(bind: Timestamp.millis(row.updatedAt)), lease_owner = NULL, lease_until = 0
-            WHERE message_id = \(bind: row.messageID) AND recipient = \(bind: row.recipient) AND lease_owner = \(bind: owner)
-            RETURNING message_id
-            """
-        ).all()
-        return !updated.isEmpty
+    func completeDeliveries(_ rows: [QueuedRecipient], owner: String) async throws -> Set<String> {
+        var kept: Set<String> = []
+        // VALUES columns are column1… in both engines; 6 bound values a row.
+        for chunk in stride(from: 0, to: rows.count, by: 500) {
+            var values = SQLQueryString("")
+            for (index, row) in rows[chunk..<min(chunk + 500, rows.count)].enumerated() {
+                if index > 0 { values += ", " }
+                values += (
+                    """
+                    (\(bind: row.messageID), \(bind: row.recipient), \(bind: row.state.rawValue), \(bind: Timestamp.millis(row.nextAttemptAt)),
+                     \(bind: row.lastReply ?? ""), \(bind: Timestamp.millis(row.updatedAt)))
+                    """ as SQLQueryString)
+            }
+            let updated = try await db.raw(
+                """
+                UPDATE delivery_queue SET state = v.column3, next_attempt_at = v.column4, last_reply = v.column5, updated_at = v.column6,
+                    lease_owner = NULL, lease_until = 0
+                FROM (VALUES \(values)) AS v
+                WHERE delivery_queue.message_id = v.column1 AND delivery_queue.recipient = v.column2 AND delivery_queue.lease_owner = \(bind: owner)
+                RETURNING delivery_queue.message_id, delivery_queue.recipient
+                """
+            ).all()
+            for row in updated {
+                kept.insert(try row.decode(column: "message_id", as: String.self) + "\u{0}" + (try row.decode(column: "recipient", as: String.self)))
+            }
+        }
+        return kept
     }
 
     func queueEntries(messageID: String?, state: DeliveryState?, limit: Int) async throws -> [QueuedRecipient] {

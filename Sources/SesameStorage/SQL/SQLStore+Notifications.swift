@@ -170,6 +170,12 @@ extension SQLStoreSession {
         }
     }
 
+    func hasNotificationSettings(region: String) async throws -> Bool {
+        let topics = try await db.raw("SELECT 1 AS x FROM ses_notification_topics WHERE region = \(bind: region) LIMIT 1").first()
+        if topics != nil { return true }
+        return try await db.raw("SELECT 1 AS x FROM ses_event_destinations WHERE region = \(bind: region) LIMIT 1").first() != nil
+    }
+
     func putEventDestination(_ d: EventDestination) async throws {
         try await db.raw(
             """
