@@ -103,6 +103,8 @@ public protocol StoreSession: Sendable {
     func insertMessage(_ message: StoredMessage) async throws
     /// Messages oldest first, optionally one ID or one envelope sender.
     func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage]
+    /// The messages with these IDs (those that exist).
+    func messages(ids: [String]) async throws -> [StoredMessage]
     func deleteMessages(id: String?) async throws
     /// Recipients of messages accepted in `region` since `since` (for the 24-hour quota).
     func recipientsAccepted(region: String, since: Date) async throws -> Int
@@ -165,8 +167,6 @@ public protocol StoreSession: Sendable {
     func deleteDeliveries(messageID: String) async throws -> Int
     /// Counts of rows per state.
     func queueCounts() async throws -> [DeliveryState: Int]
-    /// The size of a message's raw bytes, without reading them.
-    func messageSize(id: String) async throws -> Int?
     func insertEvents(_ events: [DeliveryEvent]) async throws
     // DKIM signing keys (deleted with their domain identity)
     func dkimKey(region: String, domain: String) async throws -> DkimSigningKey?

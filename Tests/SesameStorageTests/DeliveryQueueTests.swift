@@ -12,7 +12,9 @@ import Testing
             id: "m\(n)", region: "us-east-1", source: "a@example.com", destinations: recipients, subject: "s", raw: Array("Subject: s\r\n\r\nhi\r\n".utf8),
             principalARN: "arn:aws:iam::123456789012:root", via: "SMTP", createdAt: start)
         message.deliveries = recipients.map {
-            QueuedRecipient(messageID: "m\(n)", recipient: $0, region: "us-east-1", state: .queued, queuedAt: start, nextAttemptAt: start, updatedAt: start)
+            QueuedRecipient(
+                messageID: "m\(n)", recipient: $0, region: "us-east-1", state: .queued, queuedAt: start, nextAttemptAt: start, updatedAt: start,
+                size: 18)
         }
         return message
     }
@@ -69,7 +71,8 @@ import Testing
         #expect(try await complete(takeover[1], "B") == false)
         let rows = try await store.read { try await $0.queueEntries(messageID: "m1", state: nil, limit: 10) }
         #expect(rows.map(\.state) == [.delivered, .queued])
-        #expect(try await store.read { try await $0.messageSize(id: "m1") } ?? 0 >= 18)
+        #expect(rows.allSatisfy { $0.size == 18 })
+        #expect(try await store.read { try await $0.messages(ids: ["m2", "m1", "none"]) }.map(\.id).sorted() == ["m1", "m2"])
 
         let event = DeliveryEvent(
             id: "e1", messageID: "m1", region: "us-east-1", kind: .bounce, recipients: ["c@x.test"], type: "Permanent", subType: "General",

@@ -166,12 +166,13 @@ extension SESBackend {
                 message.deliveries.append(
                     QueuedRecipient(
                         messageID: message.id, recipient: recipient, region: message.region, state: .bounced, queuedAt: now,
-                        nextAttemptAt: now, lastReply: "Address is on the account-level suppression list", updatedAt: now))
+                        nextAttemptAt: now, lastReply: "Address is on the account-level suppression list", updatedAt: now,
+                        size: message.raw.count))
             } else if mode != .capture || MailboxSimulator.scenario(for: lowered) != nil {
                 message.deliveries.append(
                     QueuedRecipient(
                         messageID: message.id, recipient: recipient, region: message.region, state: .queued, queuedAt: now,
-                        nextAttemptAt: now, updatedAt: now))
+                        nextAttemptAt: now, updatedAt: now, size: message.raw.count))
             }
         }
         if !bounced.isEmpty {

@@ -28,6 +28,8 @@ public struct QueuedRecipient: Sendable, Equatable {
     /// The last reply or reason (`250 2.0.0 Ok`, `connection refused`, …).
     public var lastReply: String?
     public var updatedAt: Date
+    /// The message's size in bytes (what delivering it holds in memory).
+    public var size: Int = 0
 
     public var domain: String { recipient.split(separator: "@").last.map { $0.lowercased() } ?? "" }
     /// Identifies the row: message ID and recipient.
@@ -35,8 +37,9 @@ public struct QueuedRecipient: Sendable, Equatable {
 
     public init(
         messageID: String, recipient: String, region: String, state: DeliveryState, attempts: Int = 0, queuedAt: Date,
-        nextAttemptAt: Date, lastReply: String? = nil, updatedAt: Date
+        nextAttemptAt: Date, lastReply: String? = nil, updatedAt: Date, size: Int = 0
     ) {
+        self.size = size
         self.messageID = messageID
         self.recipient = recipient
         self.region = region

@@ -71,11 +71,35 @@ public final class QueueManager: Service, Sendable {
                         await ses.writer.queued.wait(timeout: settings.pollInterval)
                         continue
                     }
-                    for job in jobs(rows) {
-                        await slots.acquire(1)
-                        group.addTask {
-                            await self.perform(job)
-                            await self.slots.release(1)
+                    var pending = jobs(rows)[...]
+                    while !pending.isEmpty {
+                        // As many jobs as the memory budget allows (at least one), their
+                        // messages read together.
+                        var batch: [Job] = []
+                        while let job = pending.first, batch.count < settings.concurrency {
+                            if batch.isEmpty {
+                                await memory.acquire(cost(job))
+                            } else if await !memory.tryAcquire(cost(job)) {
+                                break
+                            }
+                            batch.append(job)
+                            pending.removeFirst()
+                        }
+                        let ids = Array(Set(batch.filter { !$0.simulated }.map(\.messageID)))
+                        let loaded: [String: StoredMessage]?
+                        if ids.isEmpty {
+                            loaded = [:]
+                        } else {
+                            loaded = try? await store.read { try await $0.messages(ids: ids) }
+                                .reduce(into: [String: StoredMessage]()) { $0[$1.id] = $1 }
+                        }
+                        for job in batch {
+                            await slots.acquire(1)
+                            group.addTask {
+                                await self.perform(job, message: loaded?[job.messageID], loadFailed: loaded == nil)
+                                await self.memory.release(self.cost(job))
+                                await self.slots.release(1)
+                            }
                         }
                     }
                 }
@@ -113,26 +137,28 @@ public final class QueueManager: Service, Sendable {
         return jobs
     }
 
-    func perform(_ job: Job) async {
+    /// Bytes a job holds while it runs (its message, capped at the whole budget).
+    func cost(_ job: Job) -> Int {
+        job.simulated ? 0 : min(max(job.rows[0].size, 1), settings.memoryBudget)
+    }
+
+    func perform(_ job: Job, message: StoredMessage?, loadFailed: Bool) async {
         let outcomes: [String: DeliveryOutcome]
         var reportingMTA = "dns; \(ProcessInfo.processInfo.hostName)"
         if job.simulated {
             outcomes = Dictionary(uniqueKeysWithValues: job.rows.map { ($0.recipient, Self.simulate($0.recipient)) })
             reportingMTA = "dns; \(MailboxSimulator.domain)"
         } else if let transport {
-            let size = (try? await store.read { try await $0.messageSize(id: job.messageID) }) ?? nil
-            let cost = min(max(size ?? 0, 1), settings.memoryBudget)
-            await memory.acquire(cost)
-            let message = try? await store.read { try await $0.messages(id: job.messageID, source: nil, limit: 1).first }
             let recipients = job.rows.map(\.recipient)
-            if let message {
+            if loadFailed {
+                outcomes = .all(recipients, .transient(reason: "the message could not be read from the store"))
+            } else if let message {
                 let (body, note) = await ses.prepareForDelivery(message.raw, region: message.region)
                 if let note { logger.warning("\(note)", metadata: ["message": "\(message.id)"]) }
                 outcomes = await transport.deliver(from: message.source, recipients: recipients, body: body)
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))
             }
-            await memory.release(cost)
         } else {
             // Capture mode queues nothing else; a row left from another mode stays captured.
             outcomes = .all(job.rows.map(\.recipient), .delivered(reply: "250 captured (delivery mode capture)"))
@@ -199,6 +225,13 @@ actor Budget {
     var waiters: [(Int, CheckedContinuation<Void, Never>)] = []
 
     init(_ total: Int) { available = total }
+
+    /// Takes `amount` if it is there now and nobody waits before us.
+    func tryAcquire(_ amount: Int) -> Bool {
+        guard waiters.isEmpty && available >= amount else { return false }
+        available -= amount
+        return true
+    }
 
     func acquire(_ amount: Int) async {
         if waiters.isEmpty && available >= amount {

@@ -221,6 +221,7 @@ public enum Migrations {
                     lease_until BIGINT NOT NULL,
                     last_reply TEXT,
                     updated_at BIGINT NOT NULL,
+                    size INTEGER NOT NULL,
                     PRIMARY KEY (message_id, recipient)
                 )
                 """,

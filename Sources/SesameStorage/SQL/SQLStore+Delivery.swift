@@ -6,7 +6,7 @@ import SesameCore
 
 extension SQLStoreSession {
     static let queueColumns =
-        "message_id, recipient, region, state, attempts, queued_at, next_attempt_at, last_reply, updated_at"
+        "message_id, recipient, region, state, attempts, queued_at, next_attempt_at, last_reply, updated_at, size"
 
     func queuedRecipient(_ row: any SQLRow) throws -> QueuedRecipient {
         QueuedRecipient(
@@ -18,16 +18,17 @@ extension SQLStoreSession {
             queuedAt: Timestamp.date(millis: try row.decode(column: "queued_at", as: Int64.self)),
             nextAttemptAt: Timestamp.date(millis: try row.decode(column: "next_attempt_at", as: Int64.self)),
             lastReply: try row.decode(column: "last_reply", as: String?.self),
-            updatedAt: Timestamp.date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+            updatedAt: Timestamp.date(millis: try row.decode(column: "updated_at", as: Int64.self)),
+            size: try row.decode(column: "size", as: Int.self))
     }
 
     /// Writes the queue rows and events that travel with accepted messages (same transaction).
     func insertDeliveries(of messages: [StoredMessage]) async throws {
         let rows = messages.flatMap(\.deliveries)
-        // 9 bound values per row; SQLite allows 32,766 per statement.
+        // 10 bound values per row; SQLite allows 32,766 per statement.
         for chunk in stride(from: 0, to: rows.count, by: 1000) {
             var query = SQLQueryString(
-                "INSERT INTO delivery_queue (message_id, recipient, region, state, attempts, queued_at, next_attempt_at, lease_until, last_reply, updated_at) VALUES "
+                "INSERT INTO delivery_queue (message_id, recipient, region, state, attempts, queued_at, next_attempt_at, lease_until, last_reply, updated_at, size) VALUES "
             )
             for (index, row) in rows[chunk..<min(chunk + 1000, rows.count)].enumerated() {
                 if index > 0 { query += ", " }
@@ -35,7 +36,7 @@ extension SQLStoreSession {
                     """
                     (\(bind: row.messageID), \(bind: row.recipient), \(bind: row.region), \(bind: row.state.rawValue), \(bind: row.attempts),
                      \(bind: Timestamp.millis(row.queuedAt)), \(bind: Timestamp.millis(row.nextAttemptAt)), 0, \(bind: row.lastReply),
-                     \(bind: Timestamp.millis(row.updatedAt)))
+                     \(bind: Timestamp.millis(row.updatedAt)), \(bind: row.size))
                     """ as SQLQueryString)
             }
             try await db.raw(query).run()
@@ -142,11 +143,6 @@ extension SQLStoreSession {
             }
         }
         return counts
-    }
-
-    func messageSize(id: String) async throws -> Int? {
-        try await db.raw("SELECT LENGTH(raw_base64) AS n FROM messages WHERE id = \(bind: id)").first()
-            .map { try $0.decode(column: "n", as: Int.self) / 4 * 3 }
     }
 
     func insertEvents(_ events: [DeliveryEvent]) async throws {

@@ -418,8 +418,8 @@ extension SQLStoreSession {
     }
 
     func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage] {
-        let columns = "id, region, source, destinations, subject, raw_base64, principal_arn, via, created_at, configuration_set"
         let rows: [any SQLRow]
+        let columns = Self.messageColumns
         if let id {
             rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM messages WHERE id = \(bind: id)").all()
         } else if let source {
@@ -429,8 +429,26 @@ extension SQLStoreSession {
         } else {
             rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM messages ORDER BY created_at, id LIMIT \(bind: limit)").all()
         }
-        return try rows.map { row in
-            var message = StoredMessage(
+        return try rows.map(storedMessage)
+    }
+
+    static let messageColumns = "id, region, source, destinations, subject, raw_base64, principal_arn, via, created_at, configuration_set"
+
+    func messages(ids: [String]) async throws -> [StoredMessage] {
+        var out: [StoredMessage] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            var query = SQLQueryString("SELECT \(unsafeRaw: Self.messageColumns) FROM messages WHERE id IN (")
+            for (index, id) in ids[chunk..<min(chunk + 500, ids.count)].enumerated() {
+                query += index == 0 ? "\(bind: id)" : ", \(bind: id)"
+            }
+            query += ")"
+            out += try await db.raw(query).all().map(storedMessage)
+        }
+        return out
+    }
+
+    func storedMessage(_ row: any SQLRow) throws -> StoredMessage {
+        var message = StoredMessage(
                 id: try row.decode(column: "id", as: String.self),
                 region: try row.decode(column: "region", as: String.self),
                 source: try row.decode(column: "source", as: String.self),
@@ -440,9 +458,8 @@ extension SQLStoreSession {
                 principalARN: try row.decode(column: "principal_arn", as: String.self),
                 via: try row.decode(column: "via", as: String.self),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
-            message.configurationSet = try row.decode(column: "configuration_set", as: String?.self)
-            return message
-        }
+        message.configurationSet = try row.decode(column: "configuration_set", as: String?.self)
+        return message
     }
 
     func deleteMessages(id: String?) async throws {
