@@ -93,6 +93,9 @@ public struct SesameConfiguration: Sendable {
     public var connectionsPerDestination = 10
     /// Seconds a node's claim on a recipient holds; a node that dies mid-delivery loses it then.
     public var deliveryLease: Double = 600
+    /// The domain of per-message envelope senders (`MESSAGE-ID@DOMAIN`); reports mailed back to
+    /// it are taken on the SMTP listeners without AUTH. nil: the envelope sender is the Source.
+    public var bounceDomain: String?
     /// Bytes of message content the queue holds in memory at once.
     public var queueMemory = 256 << 20
 

@@ -130,10 +130,11 @@ public struct Sesame: Sendable {
         checkerConfiguration.failureLimit = configuration.smtpAuthFailureLimit
         let checker = SMTPCredentialChecker(
             store: store, resolver: credentials, clock: ses.clock, configuration: checkerConfiguration, logger: logger)
-        let settings = SMTPServerSettings(
+        var settings = SMTPServerSettings(
             hostname: configuration.hostname, maxMessageSize: configuration.maxMessageSize,
             maxConnections: configuration.smtpMaxConnections, idleTimeout: .seconds(Int64(configuration.smtpIdleTimeout)),
             sessionTimeout: .seconds(Int64(configuration.smtpSessionTimeout)), tls: tls.context)
+        settings.feedbackDomain = configuration.bounceDomain
         return SMTPServer(
             settings: settings,
             startTLSAddresses: configuration.smtpAddresses.map { .init(host: $0.host, port: $0.port) },
@@ -179,6 +180,7 @@ public struct Sesame: Sendable {
         settings.concurrency = c.deliveryConcurrency
         settings.memoryBudget = c.queueMemory
         settings.lease = c.deliveryLease
+        settings.bounceDomain = c.bounceDomain
         return QueueManager(store: store, ses: ses, transport: transport, settings: settings, logger: logger)
     }
 

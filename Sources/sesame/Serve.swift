@@ -134,6 +134,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("SMTP connections open at once to one destination host; they are reused between messages. [SESAME_CONNECTIONS_PER_DESTINATION] (default: 10)", valueName: "n"))
     var connectionsPerDestination: Int?
 
+    @Option(help: ArgumentHelp("A domain whose mail comes to Sesame (its MX points here): outgoing mail then has the envelope sender MESSAGE-ID@DOMAIN, and bounce reports (RFC 3464) and complaint reports (RFC 5965) sent back to it are taken on the SMTP listeners without AUTH and become Bounce and Complaint events. [SESAME_BOUNCE_DOMAIN]", valueName: "domain"))
+    var bounceDomain: String?
+
     @Option(help: ArgumentHelp("Seconds a node's claim on a recipient lasts; if the node dies while delivering, another node (or the restarted one) takes the recipient over after this. Keep it well above the longest delivery. [SESAME_DELIVERY_LEASE] (default: 600)", valueName: "seconds"))
     var deliveryLease: Double?
 
@@ -253,6 +256,12 @@ struct Serve: AsyncParsableCommand {
         }
         if let n = try positive(connectionsPerDestination, "SESAME_CONNECTIONS_PER_DESTINATION", "--connections-per-destination", 1) {
             configuration.connectionsPerDestination = n
+        }
+        if let domain = (bounceDomain ?? Environment.value("SESAME_BOUNCE_DOMAIN"))?.lowercased() {
+            guard EmailAddress.isValidAddress("postmaster@\(domain)") else {
+                throw ValidationError("--bounce-domain must be a domain name like bounces.example.com (got '\(domain)').")
+            }
+            configuration.bounceDomain = domain
         }
         if let seconds = deliveryLease ?? Environment.value("SESAME_DELIVERY_LEASE").flatMap({ Double($0) }) {
             guard seconds >= 1 else { throw ValidationError("--delivery-lease must be at least 1 second.") }

@@ -398,3 +398,91 @@ def test_dkim_signatures_verify_with_dkimpy(tmpdir_path):
     finally:
         assert n.stop() == 0
         sink.stop()
+
+
+DSN = """From: MAILER-DAEMON@mx.example.net\r
+To: {rcpt}\r
+Subject: Undelivered Mail Returned to Sender\r
+MIME-Version: 1.0\r
+Content-Type: multipart/report; report-type=delivery-status; boundary="dsn-boundary"\r
+\r
+--dsn-boundary\r
+Content-Type: text/plain\r
+\r
+The mail system could not deliver your message.\r
+--dsn-boundary\r
+Content-Type: message/delivery-status\r
+\r
+Reporting-MTA: dns; mx.example.net\r
+\r
+Final-Recipient: rfc822; {failed}\r
+Action: failed\r
+Status: 5.1.1\r
+Diagnostic-Code: smtp; 550 5.1.1 <{failed}>: Recipient address rejected: User unknown\r
+\r
+--dsn-boundary--\r
+"""
+
+ARF = """From: fbl@isp.example\r
+To: {rcpt}\r
+Subject: Abuse report\r
+MIME-Version: 1.0\r
+Content-Type: multipart/report; report-type=feedback-report; boundary="arf"\r
+\r
+--arf\r
+Content-Type: text/plain\r
+\r
+This is an email abuse report.\r
+--arf\r
+Content-Type: message/feedback-report\r
+\r
+Feedback-Type: abuse\r
+User-Agent: ExampleFBL/1.0\r
+Version: 1\r
+Original-Rcpt-To: {complainer}\r
+\r
+--arf--\r
+"""
+
+
+def test_bounce_domain_takes_dsn_and_arf_reports_without_auth(tmpdir_path):
+    import smtplib
+    sink = Sink(free_port()).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none",
+             "--bounce-domain", "bounces.example.com")
+    try:
+        first = send(n, ["accepted-then-bounced@example.net"])
+        second = send(n, ["reader@example.org"])
+        got = sink.wait_for(2)
+        # The envelope sender names the message, under the bounce domain.
+        assert sorted(m["mail_from"] for m in got) == sorted([f"{first}@bounces.example.com", f"{second}@bounces.example.com"])
+        wait_until(n, first, lambda s: states(s) == {"accepted-then-bounced@example.net": "delivered"})
+
+        # The remote MTA later bounces the first message: a DSN to its envelope sender, no login.
+        s = smtplib.SMTP("127.0.0.1", n.smtp_port, local_hostname="mx.example.net", timeout=10)
+        s.ehlo()
+        s.sendmail("", [f"{first}@bounces.example.com"], DSN.format(rcpt=f"{first}@bounces.example.com", failed="accepted-then-bounced@example.net"))
+        # An abuse report about the second.
+        s.sendmail("", [f"{second}@bounces.example.com"], ARF.format(rcpt=f"{second}@bounces.example.com", complainer="reader@example.org"))
+        # Anything else to the bounce domain is refused, and other domains need AUTH.
+        with pytest.raises(smtplib.SMTPDataError) as plain:
+            s.sendmail("", [f"{first}@bounces.example.com"], "Subject: hi\r\n\r\njust mail\r\n")
+        assert plain.value.smtp_code == 554 and b"feedback reports" in plain.value.smtp_error
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as relay:
+            s.sendmail("", ["someone@example.net"], "Subject: hi\r\n\r\nx\r\n")
+        assert relay.value.recipients["someone@example.net"][0] == 530
+        s.quit()
+
+        bounced = wait_until(n, first, lambda s: events(s, "Bounce"))
+        bounce = events(bounced, "Bounce")[0]
+        assert (bounce["type"], bounce["subType"], bounce["recipients"]) == ("Permanent", "NoEmail", ["accepted-then-bounced@example.net"])
+        assert "User unknown" in bounce["detail"]
+        complained = wait_until(n, second, lambda s: events(s, "Complaint"))
+        complaint = events(complained, "Complaint")[0]
+        assert complaint["recipients"] == ["reader@example.org"] and complaint["type"] == "abuse"
+        sesv2 = n.root_client("sesv2")
+        assert sesv2.get_suppressed_destination(EmailAddress="accepted-then-bounced@example.net")["SuppressedDestination"]["Reason"] == "BOUNCE"
+        assert sesv2.get_suppressed_destination(EmailAddress="reader@example.org")["SuppressedDestination"]["Reason"] == "COMPLAINT"
+    finally:
+        assert n.stop() == 0
+        sink.stop()

@@ -40,3 +40,74 @@ struct DeliveryRulesTests {
         #expect(MailboxSimulator.scenario(for: "success@example.com") == nil)
     }
 }
+
+@Suite("Feedback reports")
+struct FeedbackReportTests {
+    @Test func deliveryStatusNotification() {
+        let dsn = """
+            From: MAILER-DAEMON@mx.example.net\r
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\r
+            \r
+            --b1\r
+            Content-Type: text/plain\r
+            \r
+            Your message could not be delivered.\r
+            --b1\r
+            Content-Type: message/delivery-status\r
+            \r
+            Reporting-MTA: dns; mx.example.net\r
+            \r
+            Final-Recipient: rfc822; gone@example.net\r
+            Action: failed\r
+            Status: 5.1.1\r
+            Diagnostic-Code: smtp; 550 5.1.1 <gone@example.net>: Recipient address\r
+              rejected: User unknown\r
+            \r
+            Final-Recipient: rfc822;later@example.net\r
+            Action: delayed\r
+            Status: 4.4.7\r
+            \r
+            --b1--\r
+
+            """
+        guard case .deliveryStatus(let mta, let recipients) = FeedbackReport.parse(Array(dsn.utf8)) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(mta == "dns; mx.example.net")
+        #expect(recipients.map(\.address) == ["gone@example.net", "later@example.net"])
+        #expect(recipients.map(\.action) == ["failed", "delayed"] && recipients.map(\.status) == ["5.1.1", "4.4.7"])
+        #expect(recipients[0].diagnosticCode == "smtp; 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown")
+    }
+
+    @Test func abuseReportAndNonReports() {
+        let arf = """
+            Content-Type: multipart/report; report-type=feedback-report; boundary=part\r
+            \r
+            --part\r
+            Content-Type: text/plain\r
+            \r
+            This is an abuse report.\r
+            --part\r
+            Content-Type: message/feedback-report\r
+            \r
+            Feedback-Type: abuse\r
+            User-Agent: ExampleFBL/1.0\r
+            Version: 1\r
+            Original-Rcpt-To: <reader@example.org>\r
+            \r
+            --part\r
+            Content-Type: message/rfc822\r
+            \r
+            Subject: the original\r
+            \r
+            body\r
+            --part--\r
+
+            """
+        #expect(
+            FeedbackReport.parse(Array(arf.utf8))
+                == .complaint(feedbackType: "abuse", userAgent: "ExampleFBL/1.0", recipients: ["reader@example.org"], arrivalDate: nil))
+        #expect(FeedbackReport.parse(Array("Subject: hello\r\n\r\nJust mail.\r\n".utf8)) == nil)
+    }
+}

@@ -228,4 +228,24 @@ struct SMTPServerStateMachineTests {
             #expect([451, 454, 554].contains(reply.code), "\(code) maps to \(reply.code)")
         }
     }
+
+    @Test("a bounce domain takes reports without AUTH, and only for itself")
+    func feedbackWithoutAuth() {
+        var configuration = Machine.Configuration(hostname: "smtp.test", maxMessageSize: 1000, startTLSAvailable: true)
+        configuration.feedbackDomain = "Bounces.Example.com"
+        var m = Machine(configuration: configuration, tlsActive: false)
+        _ = m.received(.command("EHLO mx.remote"))
+        #expect(code(m.received(.command("MAIL FROM:<>"))) == 250)
+        #expect(code(m.received(.command("RCPT TO:<someone@example.net>"))) == 530)
+        #expect(code(m.received(.command("RCPT TO:<0100abc-000000@bounces.example.com>"))) == 250)
+        #expect(m.received(.command("DATA")) == .replyThenReadData(SMTPReplies.startData))
+        #expect(m.received(.message(Array("x".utf8))) == .submit(SMTPEnvelope(mailFrom: "", recipients: ["0100abc-000000@bounces.example.com"]), Array("x".utf8)))
+        // Without a bounce domain nothing changes: MAIL needs AUTH.
+        var plain = machine()
+        _ = plain.received(.command("EHLO mx.remote"))
+        #expect(code(plain.received(.command("MAIL FROM:<>"))) == 530)
+        // A logged-in session may not use the null sender.
+        var signedIn = authenticated()
+        #expect(code(signedIn.received(.command("MAIL FROM:<>"))) == 553)
+    }
 }

@@ -46,3 +46,62 @@ extension SESBackend {
         if sns != nil && !records.isEmpty { sns?.posted.signal() }
     }
 }
+
+extension SESBackend {
+    /// A report sent to `--bounce-domain`: each recipient's local part names the message it is
+    /// about (the envelope sender Sesame used). DSNs become Bounce (or DeliveryDelay) events,
+    /// ARF reports Complaint events; hard bounces and complaints go on the suppression list.
+    /// Returns an ID for the SMTP reply.
+    public func receiveFeedback(recipients: [String], raw: [UInt8], from sourceAddress: String) async throws -> String {
+        guard let report = FeedbackReport.parse(raw) else {
+            throw SesameError(
+                .messageRejected,
+                "This address takes delivery status notifications (RFC 3464) and feedback reports (RFC 5965) only.")
+        }
+        let ids = recipients.map { String($0.split(separator: "@").first ?? "") }
+        let messages = try await store.read { try await $0.messages(ids: ids) }
+        guard !messages.isEmpty else {
+            throw SesameError(.messageRejected, "The report names no message Sesame sent (\(recipients.joined(separator: ", "))).")
+        }
+        let now = clock.now()
+        var events: [DeliveryEvent] = []
+        var suppress: [(region: String, address: String, reason: String)] = []
+        for message in messages {
+            func event(_ kind: DeliveryEvent.Kind, _ recipients: [String], type: String?, subType: String?, detail: String?, mta: String?) {
+                events.append(
+                    DeliveryEvent(
+                        id: RandomIDs.requestID(), messageID: message.id, region: message.region, kind: kind, recipients: recipients,
+                        type: type, subType: subType, detail: detail, reportingMTA: mta, createdAt: now))
+            }
+            switch report {
+            case .deliveryStatus(let mta, let reported):
+                for recipient in reported {
+                    let detail = recipient.diagnosticCode.map { $0.hasPrefix("smtp;") ? String($0.dropFirst(5)).trimmingSpaces : $0 }
+                        ?? recipient.status
+                    if recipient.action == "delayed" {
+                        event(.deliveryDelay, [recipient.address], type: "TransientCommunicationFailure", subType: nil, detail: detail, mta: mta)
+                    } else if recipient.action == "failed" {
+                        let permanent = recipient.status.hasPrefix("5")
+                        let subType = permanent ? BounceSubType.fromReply("550 \(recipient.status)") : .general
+                        event(.bounce, [recipient.address], type: permanent ? subType.bounceType : "Transient", subType: subType.rawValue, detail: detail, mta: mta)
+                        if permanent && subType.bounceType == "Permanent" { suppress.append((message.region, recipient.address.lowercased(), "BOUNCE")) }
+                    }
+                }
+            case .complaint(let type, let agent, let reported, _):
+                let complained = reported.isEmpty ? message.destinations : reported
+                event(.complaint, complained, type: type, subType: agent, detail: "feedback report from \(sourceAddress)", mta: nil)
+                for address in complained { suppress.append((message.region, address.lowercased(), "COMPLAINT")) }
+            }
+        }
+        let recorded = events, suppressions = suppress
+        let publishing = try await sendingState.state(messages[0].region).publishesEvents ? sns : nil
+        try await store.write { session in
+            try await session.insertEvents(recorded)
+            for entry in suppressions { try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now) }
+            if let publishing { try await Self.publish(recorded, messages: messages, sns: publishing, session: session) }
+        }
+        for region in Set(messages.map(\.region)) { sendingState.invalidate(region) }
+        sns?.posted.signal()
+        return events.first?.id ?? RandomIDs.requestID()
+    }
+}

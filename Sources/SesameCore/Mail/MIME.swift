@@ -264,7 +264,23 @@ extension MIME {
     /// The first text/plain and text/html bodies of a message, decoded (for inspection of captured mail).
     public static func textParts(_ raw: [UInt8]) -> (text: String?, html: String?) {
         var text: String?, html: String?
-        collect(raw, depth: 0, text: &text, html: &html)
+        for part in leafParts(raw) where part.type == "text/plain" || part.type == "text/html" {
+            let encoding = part.headers.first { $0.name.lowercased() == "content-transfer-encoding" }?.value.lowercased() ?? "7bit"
+            var decoded: [UInt8]
+            switch encoding {
+            case "base64":
+                let compact = String(decoding: part.body.filter { $0 != 0x0D && $0 != 0x0A && $0 != 0x20 }, as: UTF8.self)
+                decoded = Data(base64Encoded: compact).map(Array.init) ?? part.body
+            case "quoted-printable":
+                decoded = decodeQuotedPrintable(part.body)
+            default:
+                decoded = part.body
+            }
+            var string = String(decoding: decoded, as: UTF8.self)
+            if string.hasSuffix("\r\n") { string.removeLast() } else if string.hasSuffix("\n") { string.removeLast() }
+            if part.type == "text/plain", text == nil { text = string }
+            if part.type == "text/html", html == nil { html = string }
+        }
         return (text, html)
     }
 
@@ -279,53 +295,51 @@ extension MIME {
         return nil
     }
 
-    static func collect(_ raw: [UInt8], depth: Int, text: inout String?, html: inout String?) {
+    /// A part that is not multipart: its lowercased type, its headers and its (undecoded) body.
+    public struct LeafPart: Sendable {
+        public var type: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+    }
+
+    /// Every non-multipart part, depth first (a message/rfc822 part is a leaf: not opened).
+    public static func leafParts(_ raw: [UInt8]) -> [LeafPart] {
+        var out: [LeafPart] = []
+        collect(raw, depth: 0, into: &out)
+        return out
+    }
+
+    static func collect(_ raw: [UInt8], depth: Int, into out: inout [LeafPart]) {
         guard depth < 8 else { return }
         let headers = self.headers(of: raw)
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
-        let contentType = header("content-type") ?? "text/plain"
+        let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value ?? "text/plain"
         let type = contentType.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? "text/plain"
         var bodyStart = headerEnd(raw)
         if bodyStart < raw.count, raw[bodyStart] == 0x0D { bodyStart += 1 }
         if bodyStart < raw.count, raw[bodyStart] == 0x0A { bodyStart += 1 }
         let body = Array(raw[min(bodyStart, raw.count)...])
-        if type.hasPrefix("multipart/"), let boundary = parameter("boundary", in: contentType) {
-            let delimiter = Array(("--" + boundary).utf8)
-            var parts: [[UInt8]] = []
-            var current: [UInt8]?
-            for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                let trimmed = line.last == 0x0D ? line.dropLast() : line
-                if trimmed.starts(with: delimiter) {
-                    if let part = current { parts.append(part) }
-                    if Array(trimmed) == delimiter + [0x2D, 0x2D] {
-                        current = nil
-                        break
-                    }
-                    current = []
-                } else if current != nil {
-                    current! += line + [0x0A]
-                }
-            }
-            if let part = current { parts.append(part) }
-            for part in parts { collect(part, depth: depth + 1, text: &text, html: &html) }
+        guard type.hasPrefix("multipart/"), let boundary = parameter("boundary", in: contentType) else {
+            out.append(LeafPart(type: type, headers: headers, body: body))
             return
         }
-        guard type == "text/plain" || type == "text/html" else { return }
-        let encoding = header("content-transfer-encoding")?.lowercased() ?? "7bit"
-        var decoded: [UInt8]
-        switch encoding {
-        case "base64":
-            let compact = String(decoding: body.filter { $0 != 0x0D && $0 != 0x0A && $0 != 0x20 }, as: UTF8.self)
-            decoded = Data(base64Encoded: compact).map(Array.init) ?? body
-        case "quoted-printable":
-            decoded = decodeQuotedPrintable(body)
-        default:
-            decoded = body
+        let delimiter = Array(("--" + boundary).utf8)
+        var parts: [[UInt8]] = []
+        var current: [UInt8]?
+        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            if trimmed.starts(with: delimiter) {
+                if let part = current { parts.append(part) }
+                if Array(trimmed) == delimiter + [0x2D, 0x2D] {
+                    current = nil
+                    break
+                }
+                current = []
+            } else if current != nil {
+                current! += line + [0x0A]
+            }
         }
-        var string = String(decoding: decoded, as: UTF8.self)
-        if string.hasSuffix("\r\n") { string.removeLast() } else if string.hasSuffix("\n") { string.removeLast() }
-        if type == "text/plain", text == nil { text = string }
-        if type == "text/html", html == nil { html = string }
+        if let part = current { parts.append(part) }
+        for part in parts { collect(part, depth: depth + 1, into: &out) }
     }
 
     static func decodeQuotedPrintable(_ body: [UInt8]) -> [UInt8] {

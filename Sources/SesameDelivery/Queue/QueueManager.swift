@@ -25,6 +25,8 @@ public final class QueueManager: Service, Sendable {
         public var memoryBudget = 256 << 20
         /// How often to look for due work when nothing signals (retries, other nodes' mail).
         public var pollInterval: Duration = .seconds(1)
+        /// Envelope senders become `MESSAGE-ID@bounceDomain`, so reports find their message.
+        public var bounceDomain: String?
 
         public init() {}
     }
@@ -155,7 +157,8 @@ public final class QueueManager: Service, Sendable {
             } else if let message {
                 let (body, note) = await ses.prepareForDelivery(message.raw, region: message.region)
                 if let note { logger.warning("\(note)", metadata: ["message": "\(message.id)"]) }
-                outcomes = await transport.deliver(from: message.source, recipients: recipients, body: body)
+                let envelopeSender = settings.bounceDomain.map { "\(message.id)@\($0)" } ?? message.source
+                outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body)
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))
             }

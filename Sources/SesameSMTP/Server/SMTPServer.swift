@@ -12,6 +12,9 @@ public struct SMTPServerSettings: Sendable {
     public var hostname: String
     public var maxMessageSize: Int
     public var maxRecipients = 50
+    /// `--bounce-domain`: mail to it is accepted without AUTH (delivery status notifications
+    /// and complaint reports about sent mail).
+    public var feedbackDomain: String?
     /// Open sessions across all listeners; one more is answered `421` and closed.
     public var maxConnections: Int
     public var idleTimeout: TimeAmount

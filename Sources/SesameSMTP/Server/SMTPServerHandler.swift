@@ -48,6 +48,7 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var configuration = SMTPServerStateMachine.Configuration(
             hostname: settings.hostname, maxMessageSize: settings.maxMessageSize, startTLSAvailable: !listener.implicitTLS)
         configuration.maxRecipients = settings.maxRecipients
+        configuration.feedbackDomain = settings.feedbackDomain
         self.machine = SMTPServerStateMachine(configuration: configuration, tlsActive: listener.implicitTLS)
         self.framer = SMTPFramer(maxMessageSize: settings.maxMessageSize)
     }
@@ -162,13 +163,13 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .submit(let envelope, let body):
             flush(context: context)
-            guard let identity else {
-                resume(machine.submitted(.failure(SMTPRefusal(SMTPReplies.authenticationRequired))), context: context)
-                return
-            }
-            let services = self.services, client = self.client
+            let services = self.services, client = self.client, identity = self.identity
             let promise = context.eventLoop.makePromise(of: Result<String, SMTPRefusal>.self)
-            promise.completeWithTask { await services.submit(envelope, body: body, identity: identity, client: client) }
+            promise.completeWithTask {
+                // Without a login the machine only lets mail for the bounce domain through: feedback.
+                guard let identity else { return await services.receiveFeedback(envelope, body: body, client: client) }
+                return await services.submit(envelope, body: body, identity: identity, client: client)
+            }
             promise.futureResult.assumeIsolated().whenSuccess { [self] result in
                 // The message is stored (or refused) even if the client has gone meanwhile.
                 guard !closing else { return }

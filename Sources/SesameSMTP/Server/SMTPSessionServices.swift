@@ -32,6 +32,8 @@ public protocol SMTPSessionServices: Sendable {
     /// Returns the message ID once the message is durably stored, or the refusal.
     func submit(_ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo) async
         -> Result<String, SMTPRefusal>
+    /// Takes a bounce or complaint report sent to the bounce domain (no login).
+    func receiveFeedback(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal>
 }
 
 /// The services backed by the SES backend: SES SMTP credentials, SES's checks, the message store.
@@ -80,6 +82,17 @@ public struct SESSMTPServices: SMTPSessionServices {
             return .failure(SMTPRefusal(SMTPReplies.refusal(error)))
         } catch {
             logger.error("SMTP message could not be stored: \(error)")
+            return .failure(SMTPRefusal(SMTPReplies.temporaryFailure))
+        }
+    }
+
+    public func receiveFeedback(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal> {
+        do {
+            return .success(try await ses.receiveFeedback(recipients: envelope.recipients, raw: body, from: client.remoteAddress))
+        } catch let error as SesameError {
+            return .failure(SMTPRefusal(SMTPReplies.refusal(error)))
+        } catch {
+            logger.error("feedback report could not be stored: \(error)")
             return .failure(SMTPRefusal(SMTPReplies.temporaryFailure))
         }
     }

@@ -29,6 +29,8 @@ public struct SMTPServerStateMachine: Sendable {
         public var startTLSAvailable: Bool
         /// Errors tolerated before the session is closed.
         public var maxErrors: Int = 20
+        /// Mail to this domain (bounces and complaint reports) is taken without AUTH.
+        public var feedbackDomain: String?
 
         public init(hostname: String, maxMessageSize: Int, startTLSAvailable: Bool) {
             self.hostname = hostname
@@ -273,7 +275,7 @@ public struct SMTPServerStateMachine: Sendable {
         case .mail, .data: return error(SMTPReplies.nestedMail)
         default: break
         }
-        guard isAuthenticated else { return error(SMTPReplies.authenticationRequired) }
+        guard isAuthenticated || configuration.feedbackDomain != nil else { return error(SMTPReplies.authenticationRequired) }
         guard let (address, parameters) = Self.path(argument, keyword: "FROM:") else {
             return error(SMTPReplies.syntax("MAIL FROM:<address>"))
         }
@@ -290,7 +292,10 @@ public struct SMTPServerStateMachine: Sendable {
                 return error(SMTPReplies.unknownParameter)
             }
         }
-        guard EmailAddress.isValidAddress(address) else { return error(SMTPReplies.invalidSender(address)) }
+        // Reports come from the null sender `<>`, which only feedback may use.
+        guard EmailAddress.isValidAddress(address) || (address.isEmpty && !isAuthenticated) else {
+            return error(SMTPReplies.invalidSender(address))
+        }
         if let size, size > configuration.maxMessageSize { return .reply(SMTPReplies.messageTooLong) }
         state = .mail(SMTPEnvelope(mailFrom: address, declaredSize: size))
         return .reply(SMTPReplies.ok)
@@ -305,6 +310,12 @@ public struct SMTPServerStateMachine: Sendable {
         }
         guard parameters.isEmpty else { return error(SMTPReplies.unknownParameter) }
         guard EmailAddress.isValidAddress(address) else { return error(SMTPReplies.invalidRecipient(address)) }
+        if !isAuthenticated {
+            let domain = address.split(separator: "@").last.map { $0.lowercased() }
+            guard let feedback = configuration.feedbackDomain, domain == feedback.lowercased() else {
+                return error(SMTPReplies.authenticationRequired)
+            }
+        }
         guard envelope.recipients.count < configuration.recipientHardLimit else { return .reply(SMTPReplies.recipientLimitReached) }
         envelope.recipients.append(address)
         state = .mail(envelope)
