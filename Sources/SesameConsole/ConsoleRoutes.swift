@@ -20,6 +20,7 @@ extension Console {
         router.post("/console/iam/users/:name/delete") { request, context in try await self.userDelete(request, context) }
         addUserRoutes(to: router)
         addSESRoutes(to: router)
+        addDeliveryRoutes(to: router)
     }
 
     /// The form of a POST, after checking its CSRF token against the session's.

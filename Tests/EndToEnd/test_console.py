@@ -25,8 +25,18 @@ ROOT_PASSWORD = "console-root-Passw0rd"
 @pytest.fixture
 def console(tmpdir_path):
     node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
+    driver = chrome(tmpdir_path)
+    try:
+        yield node, driver
+    finally:
+        driver.quit()
+        assert node.stop() == 0
+
+
+def chrome(tmpdir_path):
+    """Headless Chromium with downloads into tmpdir_path/downloads."""
     downloads = os.path.join(tmpdir_path, "downloads")
-    os.makedirs(downloads)
+    os.makedirs(downloads, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900"):
@@ -36,11 +46,7 @@ def console(tmpdir_path):
     driver.downloads = downloads
     driver.shots = os.environ.get("SESAME_SCREENSHOTS") or os.path.join(tmpdir_path, "screenshots")
     os.makedirs(driver.shots, exist_ok=True)
-    try:
-        yield node, driver
-    finally:
-        driver.quit()
-        assert node.stop() == 0
+    return driver
 
 
 def wait_for(driver, text, timeout=10):
@@ -356,3 +362,78 @@ def test_rotation_replaces_the_user_in_one_step(console):
     s.login(new_user, new_password)
     s.sendmail("rotate@example.com", ["x@example.net"], "Subject: rotated\r\n\r\nx\r\n")
     s.quit()
+
+
+def test_queue_and_suppression_pages(tmpdir_path):
+    from conftest import free_port
+    from mailsinks import Sink
+    port = free_port()  # nothing listens yet: deliveries wait in the queue
+    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD},
+                  args=["--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{port}?tls=none", "--retry-initial", "3600"]).start()
+    driver = chrome(tmpdir_path)
+    sink = None
+    try:
+        ses = node.root_client("ses")
+        ses.verify_email_identity(EmailAddress="sender@example.com")
+        keep = ses.send_email(Source="sender@example.com", Destination={"ToAddresses": ["keep@example.net"]},
+                              Message={"Subject": {"Data": "queued one"}, "Body": {"Text": {"Data": "x"}}})["MessageId"]
+        drop = ses.send_email(Source="sender@example.com", Destination={"ToAddresses": ["drop@example.net"]},
+                              Message={"Subject": {"Data": "dropped one"}, "Body": {"Text": {"Data": "x"}}})["MessageId"]
+        sign_in_root(driver, node)
+        wait_for(driver, "Signed in as root")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            visit(driver, node, "/console/queue")
+            if "refused" in driver.find_element(By.ID, "queue").text.lower():
+                break
+            time.sleep(0.3)
+        assert driver.find_element(By.ID, "delivery-mode").text == "relay"
+        table = driver.find_element(By.ID, "queue").text
+        assert "keep@example.net" in table and "drop@example.net" in table and "queued: 2" in driver.find_element(By.ID, "queue-states").text
+        # Delete one message's recipients from the queue.
+        row = [r for r in driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr") if "drop@example.net" in r.text][0]
+        row.find_element(By.CSS_SELECTOR, "button[value=delete]").click()
+        wait_for(driver, f"Removed 1 queued recipient of {drop}")
+        assert "drop@example.net" not in driver.find_element(By.ID, "queue").text
+        # The relay comes up; "Retry all now" sends what waits.
+        sink = Sink(port).start()
+        driver.find_element(By.ID, "retry-all").click()
+        wait_for(driver, "1 recipient will be tried again now.")
+        assert sink.wait_for(1)[0]["rcpt_tos"] == ["keep@example.net"]
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            visit(driver, node, "/console/queue?state=delivered")
+            if "keep@example.net" in driver.find_element(By.ID, "queue").text:
+                break
+            time.sleep(0.3)
+        assert "keep@example.net" in driver.find_element(By.ID, "queue").text
+        # The message page shows where each recipient stands and the events.
+        visit(driver, node, f"/console/mail/{keep}")
+        assert "keep@example.net delivered" in driver.find_element(By.ID, "deliveries").text
+        assert "Delivery" in driver.find_element(By.ID, "events").text
+        driver.save_screenshot(os.path.join(driver.shots, "message-delivery.png"))
+
+        # Suppression list: add, see it refuse a send, remove.
+        visit(driver, node, "/console/suppression")
+        driver.find_element(By.ID, "address").send_keys("blocked@example.net")
+        driver.find_element(By.ID, "add-suppressed").click()
+        wait_for(driver, "blocked@example.net was added to the suppression list.")
+        assert "blocked@example.net BOUNCE" in driver.find_element(By.ID, "suppressed").text
+        driver.save_screenshot(os.path.join(driver.shots, "suppression.png"))
+        listed = node.root_client("sesv2").list_suppressed_destinations()["SuppressedDestinationSummaries"]
+        assert [e["EmailAddress"] for e in listed] == ["blocked@example.net"]
+        driver.find_element(By.ID, "address").send_keys("not an address")
+        driver.find_element(By.ID, "add-suppressed").click()
+        wait_for(driver, "error-message")
+        visit(driver, node, "/console/suppression")
+        driver.find_element(By.CSS_SELECTOR, "#suppressed button[value=remove]").click()
+        wait_for(driver, "blocked@example.net was removed from the suppression list.")
+        assert node.root_client("sesv2").list_suppressed_destinations()["SuppressedDestinationSummaries"] == []
+        visit(driver, node, "/console/queue")
+        driver.save_screenshot(os.path.join(driver.shots, "queue.png"))
+    finally:
+        driver.quit()
+        assert node.stop() == 0
+        if sink:
+            sink.stop()
+

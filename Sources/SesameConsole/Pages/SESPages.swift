@@ -129,15 +129,27 @@ extension Console {
         let id = try context.parameters.require("id")
         do {
             try authorizeCapturedMail(signedIn.caller)
-            guard let message = try await store.read({ try await $0.messages(id: id, source: nil, limit: 1) }).first else {
-                throw SesameError(.notFound, "No captured message has the ID \(id).")
+            let (found, deliveries, events) = try await store.read { session in
+                (
+                    try await session.messages(id: id, source: nil, limit: 1).first, try await session.queueEntries(messageID: id, state: nil, limit: 1000),
+                    try await session.events(messageID: id, limit: 1000)
+                )
             }
+            guard let message = found else { throw SesameError(.notFound, "No captured message has the ID \(id).") }
             let parts = MIME.textParts(message.raw)
             var values: [String: Any] = [
                 "id": message.id, "region": message.region, "principal": message.principalARN, "via": message.via,
                 "source": message.source, "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)",
                 "headers": MIME.headers(of: message.raw).map { ["name": $0.name, "value": MIME.decodeHeaderText($0.value)] },
                 "raw": String(decoding: message.raw, as: UTF8.self),
+                "hasEvents": !events.isEmpty,
+                "deliveries": deliveries.map { ["recipient": $0.recipient, "state": $0.state.rawValue, "attempts": $0.attempts, "reply": $0.lastReply ?? ""] as [String: Any] },
+                "events": events.map { event -> [String: Any] in
+                    [
+                        "time": Timestamp.iso8601(event.createdAt), "kind": event.kind.rawValue, "recipients": event.recipients.joined(separator: ", "),
+                        "type": [event.type, event.subType].compactMap { $0 }.joined(separator: " / "), "detail": event.detail ?? "",
+                    ]
+                },
             ]
             if let text = parts.text { values["text"] = text }
             if let html = parts.html { values["html"] = html }

@@ -7,7 +7,52 @@ enum Templates {
         "smtp-created": smtpCreated, "error": errorPage, "users": users, "user-delete": userDelete,
         "user": userDetail, "user-create": userCreate, "key-created": keyCreated,
         "identities": identities, "sending": sending, "mail": mailList, "message": message,
+        "queue": queue, "suppression": suppression,
     ]
+
+    static let queue = """
+        <h1>Delivery queue</h1>
+        <p>Delivery mode: <strong id="delivery-mode">{{mode}}</strong>. Each recipient of each accepted message has a row:
+        queued (waiting for its next attempt), delivered, or bounced.</p>
+        {{#notice}}<div class="info" role="status" id="notice">{{notice}}</div>{{/notice}}
+        <p id="queue-states">{{#states}}<a href="/console/queue?state={{name}}">{{#current}}<strong>{{/current}}{{name}}: {{count}}{{#current}}</strong>{{/current}}</a> · {{/states}}</p>
+        {{#queued}}<form method="post" action="/console/queue"><input type="hidden" name="csrf" value="{{csrf}}">
+          <button type="submit" name="do" value="retry" id="retry-all">Retry all now</button></form>{{/queued}}
+        <table id="queue">
+          <thead><tr><th>Message</th><th>Recipient</th><th>Attempts</th><th>Next attempt</th><th>Last reply</th><th></th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td><a href="/console/mail/{{id}}"><code>{{id}}</code></a><br><span class="muted">{{queuedAt}}</span></td><td>{{recipient}}</td><td>{{attempts}}</td><td>{{next}}</td><td>{{reply}}</td>
+            <td>{{#queued}}<form method="post" action="/console/queue"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+              <button class="secondary" type="submit" name="do" value="retry">Retry</button>
+              <button class="danger" type="submit" name="do" value="delete">Delete</button></form>{{/queued}}</td></tr>{{/rows}}
+          {{^rows}}<tr><td colspan="6">Nothing {{state}}.</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        """
+
+    static let suppression = """
+        <h1>Suppression list in {{region}}</h1>
+        {{{picker}}}
+        <p>Mail to these addresses is accepted but not sent: it bounces at once (OnAccountSuppressionList). Addresses that
+        bounce permanently or complain are added automatically.</p>
+        {{#notice}}<div class="info" role="status" id="notice">{{notice}}</div>{{/notice}}
+        {{#error}}<div class="error" role="alert" id="error-message">{{error}}</div>{{/error}}
+        <form method="post" action="/console/suppression">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="region" value="{{region}}">
+          <label for="address">Email address</label> <input type="text" id="address" name="address" required>
+          <label for="reason">Reason</label> <select id="reason" name="reason"><option>BOUNCE</option><option>COMPLAINT</option></select>
+          <p><button type="submit" name="do" value="add" id="add-suppressed">Add to the list</button></p>
+        </form>
+        <table id="suppressed">
+          <thead><tr><th>Address</th><th>Reason</th><th>Since</th><th></th></tr></thead>
+          <tbody>
+          {{#entries}}<tr><td>{{address}}</td><td>{{reason}}</td><td>{{time}}</td>
+            <td><form method="post" action="/console/suppression"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="region" value="{{region}}">
+              <input type="hidden" name="address" value="{{address}}"><button class="secondary" type="submit" name="do" value="remove">Remove</button></form></td></tr>{{/entries}}
+          {{^entries}}<tr><td colspan="4">No suppressed addresses in this region.</td></tr>{{/entries}}
+          </tbody>
+        </table>
+        """
 
     static let layout = """
         <!doctype html>
@@ -50,6 +95,8 @@ enum Templates {
           <a href="/console/identities?region={{region}}">Identities</a>
           <a href="/console/sending?region={{region}}">Sending</a>
           <a href="/console/mail">Captured mail</a>
+          <a href="/console/queue">Queue</a>
+          <a href="/console/suppression?region={{region}}">Suppression list</a>
           <span class="who">Signed in as {{displayName}} · account {{accountID}}</span>
           <form method="post" action="/console/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button class="secondary" type="submit">Sign out</button></form>
           {{/signedIn}}
@@ -97,6 +144,8 @@ enum Templates {
           <li><a href="/console/identities?region={{region}}">Identities</a>: the addresses and domains you may send from, and the DNS records to publish.</li>
           <li><a href="/console/sending?region={{region}}">Sending</a>: your sending quota and statistics.</li>
           <li><a href="/console/mail">Captured mail</a>: what was accepted, kept for inspection instead of delivered.</li>
+          <li><a href="/console/queue">Queue</a>: where each recipient's delivery stands; retry or delete.</li>
+          <li><a href="/console/suppression?region={{region}}">Suppression list</a>: addresses mail is no longer sent to.</li>
         </ul>
         """
 
@@ -364,6 +413,12 @@ enum Templates {
           <tr><th>Sent by</th><td><code>{{principal}}</code> via {{via}}</td></tr>
           <tr><th>Envelope</th><td>{{source}} → {{to}}</td></tr>
         </table>
+        <h2>Delivery</h2>
+        <table id="deliveries"><thead><tr><th>Recipient</th><th>State</th><th>Attempts</th><th>Last reply</th></tr></thead><tbody>
+        {{#deliveries}}<tr><td>{{recipient}}</td><td>{{state}}</td><td>{{attempts}}</td><td>{{reply}}</td></tr>{{/deliveries}}
+        {{^deliveries}}<tr><td colspan="4">Captured only: not queued for delivery.</td></tr>{{/deliveries}}</tbody></table>
+        {{#hasEvents}}<h3>Events</h3>{{/hasEvents}}
+        <table id="events">{{#events}}<tr><td>{{time}}</td><td>{{kind}}</td><td>{{recipients}}</td><td>{{type}}</td><td>{{detail}}</td></tr>{{/events}}</table>
         <h2>Headers</h2>
         <table id="headers">{{#headers}}<tr><th>{{name}}</th><td>{{value}}</td></tr>{{/headers}}</table>
         {{#text}}<h2>Text</h2><pre id="text-part">{{text}}</pre>{{/text}}

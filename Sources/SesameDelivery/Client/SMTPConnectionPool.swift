@@ -99,10 +99,10 @@ struct SMTPSender: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let error = error as? IOError { return error.description }
+        if let error = error as? IOError { return "connection failed: \(String(cString: strerror(error.errnoCode)))" }
         if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
         if let error = error as? NIOConnectionError {
-            return error.connectionErrors.first.map { "\($0.error)" } ?? "connection failed"
+            return error.connectionErrors.first.map { describe($0.error) } ?? "connection failed: no address to try"
         }
         return String(describing: error)
     }
