@@ -21,7 +21,7 @@ struct QueueCommand: AsyncParsableCommand {
         commandName: "queue",
         abstract: "Look at and act on the delivery queue.",
         discussion: """
-            Every accepted message has a row per recipient in the queue: queued (waiting for its next attempt), delivered, or bounced. These commands work on the store directly, also while Sesame runs; a running node picks up a retry within a second.
+            Every accepted message has a row per recipient in the queue: queued (waiting for its next attempt), delivered, bounced, or rejected (the message carried a virus). These commands work on the store directly, also while Sesame runs; a running node picks up a retry within a second.
 
             Examples:
               sesame queue list
@@ -65,13 +65,13 @@ struct QueueCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recipients in one state, oldest first.")
-        @Option(help: "queued, delivered or bounced.") var state = "queued"
+        @Option(help: "queued, delivered, bounced or rejected.") var state = "queued"
         @Option(help: "At most this many lines.") var limit = 100
         @Flag(help: "Print JSON lines instead of text.") var json = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            guard let state = DeliveryState(rawValue: state) else { throw ValidationError("--state must be queued, delivered or bounced.") }
+            guard let state = DeliveryState(rawValue: state) else { throw ValidationError("--state must be queued, delivered, bounced or rejected.") }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
             let limit = self.limit
             let (rows, counts) = try await store.with { store in

@@ -16,13 +16,15 @@ import dnslib.server
 
 class Sink:
     def __init__(self, port, tempfail_first=0, reject=(), reject_all=None, delay=0.0, tls_context=None,
-                 auth=None, require_tls=False):
+                 auth=None, require_tls=False, tempfail_once=()):
         self.port = port
         self.messages = []
         self.attempts = 0
         self.refused = 0
         self.tempfail_first = tempfail_first
         self.reject = {r.lower() for r in reject}
+        # Recipients answered 451 the first time they are offered, accepted after.
+        self.tempfail_once = {r.lower() for r in tempfail_once}
         self.reject_all = reject_all
         self.delay = delay
         self.connections = 0
@@ -62,6 +64,10 @@ class Sink:
             with self.lock:
                 self.refused += 1
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if address.lower() in self.tempfail_once:
+            with self.lock:
+                self.tempfail_once.discard(address.lower())
+            return "451 4.2.0 <%s>: Recipient address rejected: greylisted, try again later" % address
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

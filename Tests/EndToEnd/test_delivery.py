@@ -176,7 +176,8 @@ def test_temporary_failures_bounce_after_the_maximum_time(tmpdir_path):
 
 
 def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdir_path):
-    sink = Sink(free_port()).start()
+    # The MX host accepts most mail, greylists one recipient (451, then accepts) and refuses one (550).
+    sink = Sink(free_port(), tempfail_once=["later@example.net"], reject=["gone@example.net"]).start()
     routed = Sink(free_port()).start()
     dns = DNS(free_port(), {
         # Preference 5 has no address, so the next exchanger is used.
@@ -197,9 +198,14 @@ def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdi
             "null": send(n, ["d@nomail.example"]),
             "nxdomain": send(n, ["e@nowhere.example"]),
             "routed": send(n, ["f@routed.example"]),
+            "mixed": send(n, ["later@example.net", "gone@example.net"]),
         }
-        got = sink.wait_for(2)
-        assert sorted(sorted(m["rcpt_tos"]) for m in got) == [["a@example.net", "b@example.net"], ["c@plain.example"]]
+        got = sink.wait_for(3)
+        assert sorted(sorted(m["rcpt_tos"]) for m in got) == [["a@example.net", "b@example.net"], ["c@plain.example"], ["later@example.net"]]
+        mixed = wait_until(n, ids["mixed"], lambda s: states(s) == {"later@example.net": "delivered", "gone@example.net": "bounced"})
+        later = [r for r in mixed["recipients"] if r["recipient"] == "later@example.net"][0]
+        assert later["attempts"] == 2 and len(events(mixed, "DeliveryDelay")) == 1
+        assert events(mixed, "Bounce")[0]["recipients"] == ["gone@example.net"]
         assert routed.wait_for(1)[0]["rcpt_tos"] == ["f@routed.example"]
         for key in ("mx", "implicit", "routed"):
             wait_until(n, ids[key], lambda s: set(states(s).values()) == {"delivered"})
@@ -320,6 +326,8 @@ def test_two_nodes_on_one_postgres_queue_deliver_each_message_once(tmpdir_path):
         time.sleep(1.5)
         subjects = [email.message_from_bytes(m["content"])["Subject"] for m in sink.messages]
         assert len(subjects) == total and set(subjects) == {f"n{i}" for i in range(total)}
+        # Sessions are reused: at most 10 per node (--connections-per-destination), not one a message.
+        assert sink.connections <= 20, sink.connections
         counts = subprocess.run(["psql", url.split("?")[0], "-At", "-c",
                                  "SELECT COUNT(*) FROM delivery_events WHERE kind = 'Delivery'"],
                                 capture_output=True, text=True, check=True).stdout.strip()

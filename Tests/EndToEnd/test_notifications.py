@@ -166,10 +166,10 @@ def test_ses_notifications_and_event_destinations_reach_an_sns_subscriber(tmpdir
         sesv2 = n.root_client("sesv2")
         sesv2.create_configuration_set_event_destination(
             ConfigurationSetName="tracked", EventDestinationName="to-sns",
-            EventDestination={"Enabled": True, "MatchingEventTypes": ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"],
+            EventDestination={"Enabled": True, "MatchingEventTypes": ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "REJECT"],
                               "SnsDestination": {"TopicArn": events}})
         listed = sesv2.get_configuration_set_event_destinations(ConfigurationSetName="tracked")["EventDestinations"]
-        assert listed[0]["Name"] == "to-sns" and sorted(listed[0]["MatchingEventTypes"]) == ["BOUNCE", "COMPLAINT", "DELIVERY", "SEND"]
+        assert listed[0]["Name"] == "to-sns" and sorted(listed[0]["MatchingEventTypes"]) == ["BOUNCE", "COMPLAINT", "DELIVERY", "REJECT", "SEND"]
 
         message_id = ses.send_email(
             Source="sender@example.com", Destination={"ToAddresses": ["here@example.net", "gone@example.net", "complaint@simulator.amazonses.com"]},
@@ -198,6 +198,18 @@ def test_ses_notifications_and_event_destinations_reach_an_sns_subscriber(tmpdir
         assert ses_json(events, "eventType", "Bounce")[0]["bounce"]["bounceSubType"] == "NoEmail"
         assert ses_json(events, "eventType", "Delivery")
         assert ses_json(events, "eventType", "Complaint")
+
+        # A message carrying the antivirus test file (EICAR) is accepted, then rejected: no delivery, a Reject event.
+        eicar = base64.b64encode(rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*").decode()
+        raw = ("From: sender@example.com\r\nTo: victim@example.net\r\nSubject: invoice\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+               "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+               f"Content-Disposition: attachment; filename=eicar.com\r\n\r\n{eicar}\r\n--b--\r\n")
+        rejected = ses.send_raw_email(RawMessage={"Data": raw.encode()}, ConfigurationSetName="tracked")["MessageId"]
+        reject = [e for e in ses_json(events, "eventType", "Reject") if e["mail"]["messageId"] == rejected][0]
+        assert reject["reject"] == {"reason": "Bad content"}
+        assert states(show(n, rejected)) == {"victim@example.net": "rejected"}
+        assert not any("victim@example.net" in m["rcpt_tos"] for m in sink.messages)
 
         # A message without the configuration set publishes no events, only identity notifications.
         before = len(receiver.messages("Notification"))

@@ -111,3 +111,16 @@ struct FeedbackReportTests {
         #expect(FeedbackReport.parse(Array("Subject: hello\r\n\r\nJust mail.\r\n".utf8)) == nil)
     }
 }
+
+@Suite("Virus check")
+struct VirusCheckTests {
+    let eicar = #"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"#
+
+    @Test func findsTheTestFilePlainAndAsABase64Attachment() {
+        #expect(VirusCheck.carriesVirus(Array("Subject: x\r\n\r\n\(eicar)\r\n".utf8)))
+        let attachment = Data(eicar.utf8).base64EncodedString()
+        #expect(VirusCheck.carriesVirus(Array("Content-Transfer-Encoding: base64\r\n\r\n\(attachment)\r\n".utf8)))
+        #expect(!VirusCheck.carriesVirus(Array("Subject: X5O!P%@AP\r\n\r\nalmost \(eicar.dropLast(3))\r\n".utf8)))
+        #expect(!VirusCheck.carriesVirus([]))
+    }
+}

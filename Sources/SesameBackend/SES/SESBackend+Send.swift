@@ -158,6 +158,19 @@ extension SESBackend {
     /// queued, and the rest are queued unless the node only captures.
     static func plan(_ message: inout StoredMessage, mode: DeliveryMode, suppressed: Set<String>) {
         let now = message.createdAt
+        if VirusCheck.carriesVirus(message.raw) {
+            // Accepted, then rejected as SES does: sent to nobody, one Reject event.
+            message.deliveries = message.destinations.map {
+                QueuedRecipient(
+                    messageID: message.id, recipient: $0, region: message.region, state: .rejected, queuedAt: now, nextAttemptAt: now,
+                    lastReply: "Rejected: the message contains a virus (the EICAR test file)", updatedAt: now, size: message.raw.count)
+            }
+            message.events.append(
+                DeliveryEvent(
+                    id: RandomIDs.requestID(), messageID: message.id, region: message.region, kind: .reject, recipients: message.destinations,
+                    detail: "Bad content", createdAt: now))
+            return
+        }
         var bounced: [String] = []
         for recipient in message.destinations {
             let lowered = recipient.lowercased()

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a node hands accepted mail on.
 public enum DeliveryMode: String, Sendable, CaseIterable {
@@ -11,9 +14,43 @@ public enum DeliveryMode: String, Sendable, CaseIterable {
 }
 
 /// Where one recipient of one message stands. Rows start `queued` (or `bounced` when the
-/// address is on the suppression list) and end `delivered` or `bounced`.
+/// address is on the suppression list, `rejected` when the message carries a virus) and end
+/// `delivered` or `bounced`.
 public enum DeliveryState: String, Sendable, CaseIterable {
-    case queued, delivered, bounced
+    case queued, delivered, bounced, rejected
+}
+
+/// SES rejects (after accepting) mail that carries a virus, and reports a Reject event. Sesame
+/// scans for no real malware; it knows the industry's harmless antivirus test file (EICAR), so
+/// applications can exercise their Reject handling as they would against SES.
+public enum VirusCheck {
+    static let eicar = Array(#"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"#.utf8)
+    /// The test file as the start of a base64 attachment body.
+    static let eicarBase64 = Array(Data(eicar).base64EncodedString().prefix(64).utf8)
+
+    public static func carriesVirus(_ raw: [UInt8]) -> Bool {
+        contains(raw, eicar) || contains(raw, eicarBase64)
+    }
+
+    /// A byte search that runs for every accepted message: memchr finds each candidate first
+    /// byte, memcmp checks the rest.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                guard let base = hay.baseAddress, let patternBase = pattern.baseAddress else { return false }
+                var offset = 0
+                let last = hay.count - pattern.count
+                while offset <= last {
+                    guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                    let at = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + at, patternBase, pattern.count) == 0 { return true }
+                    offset = at + 1
+                }
+                return false
+            }
+        }
+    }
 }
 
 /// One recipient of one accepted message, as the queue keeps it.
