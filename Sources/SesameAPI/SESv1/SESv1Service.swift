@@ -327,23 +327,17 @@ extension SESv1Service {
                 }
             }
         }
-        actions["CreateConfigurationSetEventDestination"] = { call in
-            let p = call.parameters
-            try await ses.putEventDestination(
-                call.caller, region: call.region, configurationSet: try p.required("ConfigurationSetName"),
-                name: try p.required("EventDestination.Name"), enabled: try p.boolean("EventDestination.Enabled") ?? false,
-                eventTypes: p.list("EventDestination.MatchingEventTypes"), topicARN: p["EventDestination.SNSDestination.TopicARN"], create: true,
-                action: "ses:CreateConfigurationSetEventDestination")
-            return QueryResult { _ in }
-        }
-        actions["UpdateConfigurationSetEventDestination"] = { call in
-            let p = call.parameters
-            try await ses.putEventDestination(
-                call.caller, region: call.region, configurationSet: try p.required("ConfigurationSetName"),
-                name: try p.required("EventDestination.Name"), enabled: try p.boolean("EventDestination.Enabled") ?? false,
-                eventTypes: p.list("EventDestination.MatchingEventTypes"), topicARN: p["EventDestination.SNSDestination.TopicARN"], create: false,
-                action: "ses:UpdateConfigurationSetEventDestination")
-            return QueryResult { _ in }
+        // Create and Update take the same parameters; Update needs the destination to exist.
+        for (name, create) in [("CreateConfigurationSetEventDestination", true), ("UpdateConfigurationSetEventDestination", false)] {
+            actions[name] = { call in
+                let p = call.parameters
+                try await ses.putEventDestination(
+                    call.caller, region: call.region, configurationSet: try p.required("ConfigurationSetName"),
+                    name: try p.required("EventDestination.Name"), enabled: try p.boolean("EventDestination.Enabled") ?? false,
+                    eventTypes: p.list("EventDestination.MatchingEventTypes"), topicARN: p["EventDestination.SNSDestination.TopicARN"],
+                    create: create, action: "ses:\(name)")
+                return QueryResult { _ in }
+            }
         }
         actions["DeleteConfigurationSetEventDestination"] = { call in
             try await ses.deleteEventDestination(
