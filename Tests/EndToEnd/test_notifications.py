@@ -168,6 +168,14 @@ def test_ses_notifications_and_event_destinations_reach_an_sns_subscriber(tmpdir
             ConfigurationSetName="tracked", EventDestinationName="to-sns",
             EventDestination={"Enabled": True, "MatchingEventTypes": ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "REJECT"],
                               "SnsDestination": {"TopicArn": events}})
+        # The v1 API manages the same destinations.
+        ses.create_configuration_set_event_destination(ConfigurationSetName="tracked", EventDestination={
+            "Name": "v1-dest", "Enabled": True, "MatchingEventTypes": ["bounce"], "SNSDestination": {"TopicARN": events}})
+        with pytest.raises(ses.exceptions.ClientError):
+            ses.create_configuration_set_event_destination(ConfigurationSetName="tracked", EventDestination={
+                "Name": "v1-dest", "Enabled": True, "MatchingEventTypes": ["bounce"], "SNSDestination": {"TopicARN": events}})
+        assert len(sesv2.get_configuration_set_event_destinations(ConfigurationSetName="tracked")["EventDestinations"]) == 2
+        ses.delete_configuration_set_event_destination(ConfigurationSetName="tracked", EventDestinationName="v1-dest")
         listed = sesv2.get_configuration_set_event_destinations(ConfigurationSetName="tracked")["EventDestinations"]
         assert listed[0]["Name"] == "to-sns" and sorted(listed[0]["MatchingEventTypes"]) == ["BOUNCE", "COMPLAINT", "DELIVERY", "REJECT", "SEND"]
 
