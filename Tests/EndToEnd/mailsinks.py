@@ -16,7 +16,7 @@ import dnslib.server
 
 class Sink:
     def __init__(self, port, tempfail_first=0, reject=(), reject_all=None, delay=0.0, tls_context=None,
-                 auth=None, require_tls=False, tempfail_once=()):
+                 auth=None, require_tls=False, tempfail_once=(), implicit_tls=None):
         self.port = port
         self.messages = []
         self.attempts = 0
@@ -38,6 +38,8 @@ class Sink:
             kwargs["authenticator"] = self._authenticate
             kwargs["auth_required"] = True
             kwargs["auth_require_tls"] = True
+        if implicit_tls is not None:
+            kwargs["ssl_context"] = implicit_tls  # TLS from the first byte (port 465 style)
         self.controller = Controller(self, hostname="127.0.0.1", port=port, **kwargs)
         self.logins = []
 
@@ -85,7 +87,7 @@ class Sink:
         with self.lock:
             self.messages.append({
                 "mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
-                "content": envelope.original_content, "tls": session.ssl is not None,
+                "content": envelope.original_content, "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
                 "authenticated": bool(getattr(session, "authenticated", False)),
             })
         return "250 2.0.0 Ok: queued"

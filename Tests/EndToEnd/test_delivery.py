@@ -110,6 +110,41 @@ def test_relay_with_starttls_and_auth_delivers_api_and_smtp_mail(tmpdir_path):
         sink.stop()
 
 
+def test_relay_over_implicit_tls(tmpdir_path):
+    import ssl
+    cert, key = make_certificate(tmpdir_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    sink = Sink(free_port(), implicit_tls=context).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtps://127.0.0.1:{sink.port}", "--relay-ca-file", cert)
+    try:
+        message_id = send(n, ["tls@example.net"])
+        got = sink.wait_for(1)[0]
+        assert got["rcpt_tos"] == ["tls@example.net"] and got["tls"]
+        wait_until(n, message_id, lambda s: states(s) == {"tls@example.net": "delivered"})
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
+def test_relay_with_an_untrusted_certificate_is_retried_not_sent(tmpdir_path):
+    import ssl
+    cert, key = make_certificate(tmpdir_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    sink = Sink(free_port(), implicit_tls=context).start()
+    # No --relay-ca-file: the self-signed certificate is not trusted, so nothing is sent.
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtps://127.0.0.1:{sink.port}")
+    try:
+        message_id = send(n, ["tls@example.net"])
+        shown = wait_until(n, message_id, lambda s: s["recipients"][0].get("lastReply"))
+        assert states(shown) == {"tls@example.net": "queued"} and "certificate" in shown["recipients"][0]["lastReply"].lower()
+        assert sink.messages == []
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
 def test_relay_temporary_failure_is_retried_then_delivered(tmpdir_path):
     sink = Sink(free_port(), tempfail_first=2).start()
     n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
@@ -177,8 +212,13 @@ def test_temporary_failures_bounce_after_the_maximum_time(tmpdir_path):
 
 def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdir_path):
     # The MX host accepts most mail, greylists one recipient (451, then accepts) and refuses one (550).
+    import ssl
     sink = Sink(free_port(), tempfail_once=["later@example.net"], reject=["gone@example.net"]).start()
-    routed = Sink(free_port()).start()
+    # The routed host offers STARTTLS: MX delivery takes it (opportunistic TLS, no certificate check).
+    cert, key = make_certificate(tmpdir_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    routed = Sink(free_port(), tls_context=context).start()
     dns = DNS(free_port(), {
         # Preference 5 has no address, so the next exchanger is used.
         "example.net": {"MX": [(10, "mx1.example.net"), (5, "noaddress.example.net")]},
@@ -206,7 +246,9 @@ def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdi
         later = [r for r in mixed["recipients"] if r["recipient"] == "later@example.net"][0]
         assert later["attempts"] == 2 and len(events(mixed, "DeliveryDelay")) == 1
         assert events(mixed, "Bounce")[0]["recipients"] == ["gone@example.net"]
-        assert routed.wait_for(1)[0]["rcpt_tos"] == ["f@routed.example"]
+        routed_mail = routed.wait_for(1)[0]
+        assert routed_mail["rcpt_tos"] == ["f@routed.example"] and routed_mail["tls"]
+        assert not got[0]["tls"]  # the other MX host offers no STARTTLS: plain text, as MTAs do
         for key in ("mx", "implicit", "routed"):
             wait_until(n, ids[key], lambda s: set(states(s).values()) == {"delivered"})
         null = wait_until(n, ids["null"], lambda s: states(s) == {"d@nomail.example": "bounced"})
