@@ -310,6 +310,17 @@ struct Serve: AsyncParsableCommand {
 }
 
 enum Banner {
+    static func delivery(_ c: SesameConfiguration) -> String {
+        let bounces = c.bounceDomain.map { "; reports to *@\($0) are taken without AUTH" } ?? ""
+        switch c.delivery {
+        case .capture: return "capture: accepted mail is kept, not sent (--delivery relay or mx to send it)"
+        case .relay:
+            let host = c.relayURL.flatMap { URLComponents(string: $0) }.map { "\($0.host ?? "?"):\($0.port.map(String.init) ?? "default port")" } ?? "?"
+            return "relay to \(host)\(bounces)"
+        case .mx: return "mx, DNS at \(c.dnsServer?.description ?? "the system's resolver")\(c.routes.isEmpty ? "" : ", routes: \(c.routes.joined(separator: " "))")\(bounces)"
+        }
+    }
+
     static func print(_ sesame: Sesame, httpPort: Int) {
         let c = sesame.configuration
         var lines = [
@@ -321,6 +332,7 @@ enum Banner {
             "  SMTP:         \(c.smtpAddresses.map(\.description).joined(separator: ", ")) (STARTTLS), \(c.smtpsAddresses.map(\.description).joined(separator: ", ")) (TLS); user name = access key ID, password = its SES SMTP password",
             "  TLS:          \(sesame.tlsSource)",
             "  Regions:      \(c.regions.joined(separator: ", "))" + (c.sandbox ? "  (sandbox: recipients must be verified)" : ""),
+            "  Delivery:     " + Self.delivery(c),
             "  Data:         \(sesame.store.engine) at \(sesame.store.location)",
             "  Master key:   \(sesame.masterKeySource)",
         ]
