@@ -536,3 +536,21 @@ def test_bounce_domain_takes_dsn_and_arf_reports_without_auth(tmpdir_path):
     finally:
         assert n.stop() == 0
         sink.stop()
+
+
+def test_verification_mail_is_delivered_in_relay_mode(tmpdir_path):
+    sink = Sink(free_port()).start()
+    n = Sesame(os.path.join(tmpdir_path, "data"),
+               args=["--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none", "--identity-verification", "email"])
+    n.start()
+    try:
+        n.root_client("ses").verify_email_identity(EmailAddress="new-sender@example.net")
+        got = sink.wait_for(1)[0]
+        assert got["rcpt_tos"] == ["new-sender@example.net"]
+        import email.policy
+        mail = email.message_from_bytes(got["content"], policy=email.policy.default)
+        assert "Email Address Verification Request" in mail["Subject"]
+        assert "/_sesame/verify-identity" in mail.get_body().get_content()
+    finally:
+        assert n.stop() == 0
+        sink.stop()

@@ -59,6 +59,8 @@ extension SESBackend {
             subject: "Amazon Web Services – Email Address Verification Request in region \(region)", raw: raw,
             principalARN: caller.principal.arn, via: "IdentityVerification", createdAt: now)
         message.countsTowardQuota = false
+        // Delivered like any mail in relay and mx modes (the suppression list does not apply).
+        Self.plan(&message, mode: configuration.deliveryMode, suppressed: [])
         try await writer.write(message, dailyLimit: -1)
     }
 
