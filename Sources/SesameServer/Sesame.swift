@@ -96,6 +96,7 @@ public struct Sesame: Sendable {
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         sesConfiguration.deliveryMode = configuration.delivery
+        sesConfiguration.feedbackSender = "MAILER-DAEMON@\(configuration.hostname)"
         let sns = SNSBackend(store: store, clock: clock, signing: snsSigning, baseURL: "http://\(configuration.httpAddress)")
         let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration, secrets: secrets, sns: sns)
         return (iam, ses)

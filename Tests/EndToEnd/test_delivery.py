@@ -173,6 +173,16 @@ def test_permanent_failure_bounces_and_suppresses_the_address(tmpdir_path):
         assert (bounce["type"], bounce["subType"]) == ("Permanent", "NoEmail")
         assert "550 5.1.1" in bounce["detail"]
         assert sink.wait_for(1)[0]["rcpt_tos"] == ["here@example.net"]
+        # With no SNS topic for bounces, SES mails the report to the sender (feedback forwarding).
+        deadline = time.time() + 20
+        while time.time() < deadline and not [m for m in sink.messages if m["rcpt_tos"] == ["sender@example.com"]]:
+            time.sleep(0.05)
+        report = [m for m in sink.messages if m["rcpt_tos"] == ["sender@example.com"]][0]
+        assert report["mail_from"] in ("", "<>")  # the null sender: reports never bounce back
+        parsed = email.message_from_bytes(report["content"])
+        assert parsed.get_content_type() == "multipart/report" and parsed.get_param("report-type") == "delivery-status"
+        status = [p for p in parsed.walk() if p.get_content_type() == "message/delivery-status"][0]
+        assert "gone@example.net" in status.as_string() and "5.1.1" in status.as_string()
         # SES puts hard-bounced addresses on the account's suppression list...
         sesv2 = n.root_client("sesv2")
         entry = sesv2.get_suppressed_destination(EmailAddress="gone@example.net")["SuppressedDestination"]

@@ -100,7 +100,8 @@ public final class MessageWriter: Sendable {
                 if let publisher, !withEvents.isEmpty { try await publisher(session, withEvents) }
                 return outcomes
             }
-            if batch.contains(where: { !$0.message.deliveries.isEmpty }) { queued.signal() }
+            // Queue rows were written (events may have queued feedback mail too).
+            if batch.contains(where: { !$0.message.deliveries.isEmpty || !$0.message.events.isEmpty }) { queued.signal() }
             for (pending, outcome) in zip(batch, outcomes) {
                 if let outcome { pending.promise.fail(outcome) } else { pending.promise.succeed(()) }
             }

@@ -27,7 +27,8 @@ extension SESBackend {
         for region in Set(rows.map(\.region)) where try await sendingState.state(region).publishesEvents { publishingRegions.insert(region) }
         let publishing = publishingRegions
         let sns = publishing.isEmpty ? nil : self.sns
-        let regions = try await store.write { session -> Set<String> in
+        let configuration = self.configuration
+        let (regions, mailed) = try await store.write { session -> (Set<String>, Bool) in
             let kept = try await session.completeDeliveries(rows, owner: owner)
             var touched: Set<String> = []
             var events: [DeliveryEvent] = []
@@ -40,10 +41,12 @@ extension SESBackend {
             }
             try await session.insertEvents(events)
             if let sns { try await Self.publish(events.filter { publishing.contains($0.region) }, messages: [], sns: sns, session: session) }
-            return touched
+            let mailed = try await Self.follow(events, messages: [], sns: nil, configuration: configuration, session: session)
+            return (touched, mailed)
         }
         for region in regions { sendingState.invalidate(region) }
         if sns != nil && !records.isEmpty { sns?.posted.signal() }
+        if mailed { writer.queued.signal() }
     }
 }
 
@@ -93,13 +96,14 @@ extension SESBackend {
                 for address in complained { suppress.append((message.region, address.lowercased(), "COMPLAINT")) }
             }
         }
-        let recorded = events, suppressions = suppress
+        let recorded = events, suppressions = suppress, configuration = self.configuration
         let publishing = try await sendingState.state(messages[0].region).publishesEvents ? sns : nil
-        try await store.write { session in
+        let mailed = try await store.write { session in
             try await session.insertEvents(recorded)
             for entry in suppressions { try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now) }
-            if let publishing { try await Self.publish(recorded, messages: messages, sns: publishing, session: session) }
+            return try await Self.follow(recorded, messages: messages, sns: publishing, configuration: configuration, session: session)
         }
+        if mailed { writer.queued.signal() }
         for region in Set(messages.map(\.region)) { sendingState.invalidate(region) }
         sns?.posted.signal()
         return events.first?.id ?? RandomIDs.requestID()

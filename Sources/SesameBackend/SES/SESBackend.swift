@@ -20,6 +20,8 @@ public struct SESBackend: Sendable {
         /// Capture keeps mail (only the mailbox simulator's recipients are queued); relay and
         /// mx queue every recipient for delivery.
         public var deliveryMode: DeliveryMode = .capture
+        /// Where SES's email feedback (bounce and complaint reports to senders) comes from.
+        public var feedbackSender = "MAILER-DAEMON@localhost"
         public static let maxRecipients = 50
 
         public init() {}
@@ -47,13 +49,15 @@ public struct SESBackend: Sendable {
         self.configuration = configuration
         self.secrets = secrets
         self.sns = sns
-        var publisher: MessageWriter.Publisher?
-        if let sns {
-            publisher = { session, messages in
-                try await SESBackend.publish(messages.flatMap(\.events), messages: messages, sns: sns, session: session)
-                // Committed moments later; a wake-up that finds nothing yet polls again within a second.
-                sns.posted.signal()
-            }
+        // Events written with accepted messages (suppressed recipients' bounces, Send, Reject)
+        // are followed in the same transaction: notifications and feedback mail.
+        let publisher: MessageWriter.Publisher = { session, messages in
+            let events = messages.flatMap(\.events)
+            let regions = Set(messages.map(\.region))
+            var publishing = false
+            for region in regions where try await session.hasNotificationSettings(region: region) { publishing = true }
+            _ = try await SESBackend.follow(events, messages: messages, sns: publishing ? sns : nil, configuration: configuration, session: session)
+            sns?.posted.signal()
         }
         self.writer = MessageWriter(store: store, publisher: publisher)
         self.sendingState = SendingStateCache(store: store)

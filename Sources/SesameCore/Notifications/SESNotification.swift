@@ -13,7 +13,7 @@ public enum SESNotification {
     }
 
     /// The enhanced status code in a reply (`550 5.1.1 …` → `5.1.1`), or a generic one.
-    static func status(_ detail: String?, permanent: Bool) -> String {
+    public static func status(_ detail: String?, permanent: Bool) -> String {
         let parts = (detail ?? "").split(separator: " ")
         if parts.count > 1, parts[1].split(separator: ".").count == 3, parts[1].allSatisfy({ $0.isNumber || $0 == "." }) { return String(parts[1]) }
         return permanent ? "5.0.0" : "4.0.0"
