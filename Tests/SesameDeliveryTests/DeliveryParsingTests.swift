@@ -28,11 +28,12 @@ struct DeliveryParsingTests {
 
     @Test func dnsQueryAndCompressedAnswer() throws {
         let query = DNSMessage.query(id: 0x1234, name: "example.test", type: .mx)
-        #expect(query.prefix(4) == [0x12, 0x34, 0x01, 0x00])
-        #expect(Array(query[12...]) == [7] + Array("example".utf8) + [4] + Array("test".utf8) + [0, 0, 15, 0, 1])
+        #expect(query.prefix(12) == [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1])
+        let question: [UInt8] = [7] + Array("example".utf8) + [4] + Array("test".utf8) + [0, 0, 15, 0, 1]
+        #expect(Array(query[12...]) == question + [0, 0, 41, 0x10, 0x00, 0, 0, 0, 0, 0, 0])
         // The answer: the question, then one MX whose owner name points back at the question
         // (offset 12) and whose exchange is "mx." + a pointer to the same name.
-        var response: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + Array(query[12...])
+        var response: [UInt8] = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + question
         let exchange: [UInt8] = [2] + Array("mx".utf8) + [0xc0, 12]
         response += [0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, UInt8(2 + exchange.count), 0, 10] + exchange
         let parsed = try DNSMessage.parse(response)

@@ -395,7 +395,8 @@ enum Templates {
 
     static let mailList = """
         <h1>Captured mail</h1>
-        <p>In capture mode Sesame keeps every accepted message here instead of delivering it (newest first).</p>
+        <p>Every accepted message is kept here, newest first. In capture mode (the default) that is all that happens to it;
+        in relay and mx modes each message's page also shows how its delivery went.</p>
         <table id="mail">
           <thead><tr><th>Received</th><th>From</th><th>To</th><th>Subject</th><th>Via</th></tr></thead>
           <tbody>

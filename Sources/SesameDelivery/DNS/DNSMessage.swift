@@ -24,8 +24,10 @@ public enum DNSMessage {
 
     public struct Malformed: Error {}
 
+    /// A query with recursion desired and an EDNS0 OPT record offering 4,096-byte UDP answers
+    /// (RFC 6891), so long MX lists are not truncated to 512 bytes.
     public static func query(id: UInt16, name: String, type: RecordType) -> [UInt8] {
-        var out: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xff), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]  // RD, one question
+        var out: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xff), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1]  // RD, one question, one additional
         for label in name.split(separator: ".") {
             let bytes = Array(label.utf8.prefix(63))
             out.append(UInt8(bytes.count))
@@ -33,6 +35,7 @@ public enum DNSMessage {
         }
         out.append(0)
         out.append(contentsOf: [UInt8(type.rawValue >> 8), UInt8(type.rawValue & 0xff), 0, 1])  // class IN
+        out.append(contentsOf: [0, 0, 41, 0x10, 0x00, 0, 0, 0, 0, 0, 0])  // OPT: root, type 41, payload 4096, no flags, no data
         return out
     }
 

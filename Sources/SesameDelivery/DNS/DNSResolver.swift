@@ -50,6 +50,9 @@ public struct DNSResolver: Sendable {
         defer { timer.cancel() }
         for await datagram in stream {
             guard let response = try? DNSMessage.parse(datagram), response.id == id else { continue }
+            if response.truncated {
+                throw Failure(description: "\(name): the DNS answer was truncated even with EDNS0 (DNS over TCP is not supported)", nameDoesNotExist: false)
+            }
             switch response.rcode {
             case 0: return response.answers
             case 3: throw Failure(description: "\(name): no such domain (NXDOMAIN)", nameDoesNotExist: true)
