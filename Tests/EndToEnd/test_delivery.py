@@ -70,11 +70,17 @@ def make_certificate(directory):
     return cert, key
 
 
-def test_relay_with_starttls_and_auth_delivers_api_and_smtp_mail(tmpdir_path):
+def tls_context(tmpdir_path):
+    """A server TLS context with a fresh self-signed certificate; returns (context, certificate path)."""
     import ssl
     cert, key = make_certificate(tmpdir_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
+    return context, cert
+
+
+def test_relay_with_starttls_and_auth_delivers_api_and_smtp_mail(tmpdir_path):
+    context, cert = tls_context(tmpdir_path)
     sink = Sink(free_port(), tls_context=context, auth=("relayuser", "relay p@ss"), require_tls=True).start()
     n = node(tmpdir_path, "--delivery", "relay",
              "--relay-url", f"smtp://relayuser:relay%20p%40ss@127.0.0.1:{sink.port}", "--relay-ca-file", cert)
@@ -111,10 +117,7 @@ def test_relay_with_starttls_and_auth_delivers_api_and_smtp_mail(tmpdir_path):
 
 
 def test_relay_over_implicit_tls(tmpdir_path):
-    import ssl
-    cert, key = make_certificate(tmpdir_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, cert = tls_context(tmpdir_path)
     sink = Sink(free_port(), implicit_tls=context).start()
     n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtps://127.0.0.1:{sink.port}", "--relay-ca-file", cert)
     try:
@@ -128,10 +131,7 @@ def test_relay_over_implicit_tls(tmpdir_path):
 
 
 def test_relay_with_an_untrusted_certificate_is_retried_not_sent(tmpdir_path):
-    import ssl
-    cert, key = make_certificate(tmpdir_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, _ = tls_context(tmpdir_path)
     sink = Sink(free_port(), implicit_tls=context).start()
     # No --relay-ca-file: the self-signed certificate is not trusted, so nothing is sent.
     n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtps://127.0.0.1:{sink.port}")
@@ -222,12 +222,9 @@ def test_temporary_failures_bounce_after_the_maximum_time(tmpdir_path):
 
 def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdir_path):
     # The MX host accepts most mail, greylists one recipient (451, then accepts) and refuses one (550).
-    import ssl
     sink = Sink(free_port(), tempfail_once=["later@example.net"], reject=["gone@example.net"]).start()
     # The routed host offers STARTTLS: MX delivery takes it (opportunistic TLS, no certificate check).
-    cert, key = make_certificate(tmpdir_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, _ = tls_context(tmpdir_path)
     routed = Sink(free_port(), tls_context=context).start()
     dns = DNS(free_port(), {
         # Preference 5 has no address, so the next exchanger is used.
