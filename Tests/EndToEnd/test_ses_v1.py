@@ -56,6 +56,11 @@ def test_easy_dkim_tokens(sesame):
     assert attrs["example.net"] == {"DkimEnabled": True, "DkimVerificationStatus": "Success", "DkimTokens": tokens}
     assert attrs["someone@example.org"] == {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
     assert "unknown.org" not in attrs
+    # v1's switch for signing, reflected by both APIs.
+    ses.set_identity_dkim_enabled(Identity="example.net", DkimEnabled=False)
+    assert ses.get_identity_dkim_attributes(Identities=["example.net"])["DkimAttributes"]["example.net"]["DkimEnabled"] is False
+    assert sesame.root_client("sesv2").get_email_identity(EmailIdentity="example.net")["DkimAttributes"]["SigningEnabled"] is False
+    ses.set_identity_dkim_enabled(Identity="example.net", DkimEnabled=True)
     # A domain verified earlier keeps its verification token and gains DKIM tokens.
     token = ses.verify_domain_identity(Domain="example.com")["VerificationToken"]
     dkim = ses.verify_domain_dkim(Domain="example.com")["DkimTokens"]

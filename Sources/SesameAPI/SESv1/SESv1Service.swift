@@ -67,11 +67,20 @@ public enum SESv1Service {
             let tokens = try await ses.verifyDomainDkim(call.caller, region: call.region, domain: try call.parameters.required("Domain"))
             return QueryResult { xml in xml.list("DkimTokens", tokens) { xml, token in xml.characters(token) } }
         }
+        actions["SetIdentityDkimEnabled"] = { call in
+            guard let enabled = try call.parameters.boolean("DkimEnabled") else {
+                throw SesameError(.validation, "1 validation error detected: Value null at 'dkimEnabled' failed to satisfy constraint: Member must not be null")
+            }
+            try await ses.putDkimAttributes(
+                call.caller, region: call.region, name: try call.parameters.required("Identity"), signingEnabled: enabled,
+                action: "ses:SetIdentityDkimEnabled")
+            return QueryResult { _ in }
+        }
         actions["GetIdentityDkimAttributes"] = { call in
             let found = try await ses.dkimAttributes(call.caller, region: call.region, names: call.parameters.list("Identities"))
             return QueryResult { xml in
                 identityMap(&xml, "DkimAttributes", found) { xml, identity in
-                    xml.element("DkimEnabled", identity.dkimTokens.isEmpty ? "false" : "true")
+                    xml.element("DkimEnabled", identity.dkimKey?.signingEnabled ?? !identity.dkimTokens.isEmpty)
                     xml.element("DkimVerificationStatus", identity.dkimStatus)
                     if !identity.dkimTokens.isEmpty {
                         xml.list("DkimTokens", identity.dkimTokens) { xml, token in xml.characters(token) }

@@ -58,9 +58,11 @@ extension SESBackend {
         return (identity.status == .success ? "SUCCESS" : "PENDING", key.selectors)
     }
 
-    /// sesv2 `PutEmailIdentityDkimAttributes`: turns signing for a domain on or off.
-    public func putDkimAttributes(_ caller: Caller, region: String, name: String, signingEnabled: Bool) async throws {
-        try authorize(caller, "ses:PutEmailIdentityDkimAttributes", identityARN(caller, region, name))
+    /// sesv2 `PutEmailIdentityDkimAttributes` and v1 `SetIdentityDkimEnabled`: turns signing for a domain on or off.
+    public func putDkimAttributes(
+        _ caller: Caller, region: String, name: String, signingEnabled: Bool, action: String = "ses:PutEmailIdentityDkimAttributes"
+    ) async throws {
+        try authorize(caller, action, identityARN(caller, region, name))
         try await store.write { session in
             guard var key = try await session.dkimKey(region: region, domain: name.lowercased()) else {
                 throw SesameError(.notFound, "Email identity \(name) does not exist or has no DKIM key.")

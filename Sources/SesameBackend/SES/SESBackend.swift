@@ -170,7 +170,11 @@ public struct SESBackend: Sendable {
     /// `GetIdentityDkimAttributes`: the identities asked for that exist.
     public func dkimAttributes(_ caller: Caller, region: String, names: [String]) async throws -> [Identity] {
         try authorize(caller, "ses:GetIdentityDkimAttributes", "*")
-        return try await lookUp(region: region, names: names)
+        var found = try await lookUp(region: region, names: names)
+        for index in found.indices where found[index].kind == .domain {
+            found[index].dkimKey = try await dkimKey(region: region, domain: found[index].name)
+        }
+        return found
     }
 
     func lookUp(region: String, names: [String]) async throws -> [Identity] {

@@ -12,8 +12,9 @@ public struct Identity: Sendable, Equatable {
     /// The domain's TXT record value (`_amazonses.DOMAIN`), or nil for an email address.
     public var verificationToken: String?
     public var createdAt: Date
-    /// Easy DKIM tokens (`VerifyDomainDkim`): each is published as
-    /// `TOKEN._domainkey.DOMAIN CNAME TOKEN.dkim.amazonses.com`. Empty until DKIM is set up.
+    /// Easy DKIM tokens (`VerifyDomainDkim`), or the one selector of a key brought by its owner:
+    /// the selectors the DKIM key is published under (`SELECTOR._domainkey.DOMAIN` TXT). Empty
+    /// until DKIM is set up.
     public var dkimTokens: [String] = []
     /// The domain's DKIM signing key, where the backend loaded it (not stored with the identity).
     public var dkimKey: DkimSigningKey?
