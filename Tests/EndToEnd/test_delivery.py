@@ -145,9 +145,14 @@ def test_relay_with_an_untrusted_certificate_is_retried_not_sent(tmpdir_path):
         sink.stop()
 
 
-def test_relay_temporary_failure_is_retried_then_delivered(tmpdir_path):
+def engine_url(engine):
+    return create_database() if engine == "postgres" else None
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_relay_temporary_failure_is_retried_then_delivered(tmpdir_path, engine):
     sink = Sink(free_port(), tempfail_first=2).start()
-    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none", database_url=engine_url(engine))
     try:
         message_id = send(n, ["later@example.net"])
         shown = wait_until(n, message_id, lambda s: states(s) == {"later@example.net": "delivered"})
@@ -161,9 +166,10 @@ def test_relay_temporary_failure_is_retried_then_delivered(tmpdir_path):
         sink.stop()
 
 
-def test_permanent_failure_bounces_and_suppresses_the_address(tmpdir_path):
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_permanent_failure_bounces_and_suppresses_the_address(tmpdir_path, engine):
     sink = Sink(free_port(), reject=["gone@example.net"]).start()
-    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none", database_url=engine_url(engine))
     try:
         first = send(n, ["gone@example.net", "here@example.net"])
         shown = wait_until(n, first, lambda s: "queued" not in states(s).values())

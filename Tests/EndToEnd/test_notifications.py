@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port
+from conftest import create_database, free_port
 from mailsinks import Sink
 from test_delivery import node, send, show, states, wait_until
 
@@ -148,10 +148,12 @@ def test_sns_publish_signature_retries_and_unsubscribe(tmpdir_path):
         receiver.stop()
 
 
-def test_ses_notifications_and_event_destinations_reach_an_sns_subscriber(tmpdir_path):
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_ses_notifications_and_event_destinations_reach_an_sns_subscriber(tmpdir_path, engine):
     receiver = Receiver()
     sink = Sink(free_port(), reject=["gone@example.net"]).start()
-    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none",
+             database_url=create_database() if engine == "postgres" else None)
     try:
         ses = n.root_client("ses")
         feedback = subscribe(n, receiver, "ses-feedback")
