@@ -68,7 +68,6 @@ public struct QueuedRecipient: Sendable, Equatable {
     /// The message's size in bytes (what delivering it holds in memory).
     public var size: Int = 0
 
-    public var domain: String { recipient.split(separator: "@").last.map { $0.lowercased() } ?? "" }
     /// Identifies the row: message ID and recipient.
     public var key: String { messageID + "\u{0}" + recipient }
 
