@@ -23,10 +23,9 @@ extension SESBackend {
         let now = clock.now()
         let rows = records.flatMap(\.rows)
         // Only regions with notification topics or event destinations pay for the fan-out.
-        var publishingRegions: Set<String> = []
-        for region in Set(rows.map(\.region)) where try await sendingState.state(region).publishesEvents { publishingRegions.insert(region) }
-        let publishing = publishingRegions
-        let sns = publishing.isEmpty ? nil : self.sns
+        var publishing = false
+        for region in Set(rows.map(\.region)) where try await sendingState.state(region).publishesEvents { publishing = true }
+        let sns = publishing ? self.sns : nil
         let configuration = self.configuration
         let (regions, mailed) = try await store.write { session -> (Set<String>, Bool) in
             let kept = try await session.completeDeliveries(rows, owner: owner)
@@ -40,8 +39,7 @@ extension SESBackend {
                 }
             }
             try await session.insertEvents(events)
-            if let sns { try await Self.publish(events.filter { publishing.contains($0.region) }, messages: [], sns: sns, session: session) }
-            let mailed = try await Self.follow(events, messages: [], sns: nil, configuration: configuration, session: session)
+            let mailed = try await Self.follow(events, messages: [], sns: sns, configuration: configuration, session: session)
             return (touched, mailed)
         }
         for region in regions { sendingState.invalidate(region) }

@@ -120,6 +120,9 @@ public final class QueueManager: Service, Sendable {
         var simulated: Bool
     }
 
+    /// This host as a reporting MTA, looked up once (not per delivery).
+    static let localMTA = "dns; \(ProcessInfo.processInfo.hostName)"
+
     func jobs(_ rows: [QueuedRecipient]) -> [Job] {
         var jobs: [Job] = []
         var index: [String: Int] = [:]
@@ -146,7 +149,7 @@ public final class QueueManager: Service, Sendable {
 
     func perform(_ job: Job, message: StoredMessage?, loadFailed: Bool) async {
         let outcomes: [String: DeliveryOutcome]
-        var reportingMTA = "dns; \(ProcessInfo.processInfo.hostName)"
+        var reportingMTA = Self.localMTA
         if job.simulated {
             outcomes = Dictionary(uniqueKeysWithValues: job.rows.map { ($0.recipient, Self.simulate($0.recipient)) })
             reportingMTA = "dns; \(MailboxSimulator.domain)"
