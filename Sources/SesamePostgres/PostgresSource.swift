@@ -35,6 +35,8 @@ public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
 
     public func beginStatement(write: Bool) -> String { "BEGIN" }
 
+    public var writeExecutor: (any TaskExecutor)? { nil }
+
     public func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await pool.requestConnection().get()
         do {

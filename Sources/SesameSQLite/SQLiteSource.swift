@@ -6,33 +6,58 @@ import SesameStorage
 
 /// SQLite in the data directory: WAL journal, `synchronous=FULL` (a commit is on disk before it
 /// returns), one writer connection (SQLite allows one writer at a time) and a few readers.
+///
+/// The writer has an event loop and a thread of its own, and a write transaction's body runs on
+/// that loop: each statement then costs one hand-off to the SQLite thread and one back, and its
+/// completion never waits behind the SMTP and HTTP connections' work on the shared loops.
 public final class SQLiteSource: SQLConnectionSource {
     public let path: String
     let writer: AsyncPool<SQLiteConnection>
     let readers: AsyncPool<SQLiteConnection>
+    let writerLoop: MultiThreadedEventLoopGroup
+    let writerThread: NIOThreadPool
+    let writerExecutor: EventLoopTaskExecutor
+    public var writeExecutor: (any TaskExecutor)? { writerExecutor }
 
     public var engine: String { "sqlite" }
     public var location: String { path }
 
-    init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    init(
+        path: String, writer: SQLiteConnection, readers: [SQLiteConnection], writerLoop: MultiThreadedEventLoopGroup,
+        writerThread: NIOThreadPool
+    ) {
         self.path = path
         self.writer = AsyncPool([writer])
         self.readers = AsyncPool(readers)
+        self.writerLoop = writerLoop
+        self.writerThread = writerThread
+        self.writerExecutor = EventLoopTaskExecutor(writer.eventLoop)
     }
 
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, readers: Int = 2, logger: Logger) async throws -> SQLiteSource {
-        func connect() async throws -> SQLiteConnection {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        func connect(threadPool: NIOThreadPool = .singleton, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any())
+            async throws -> SQLiteConnection
+        {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: loop)
             for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
                 _ = try await connection.query(pragma)
             }
             return connection
         }
-        let writer = try await connect()
-        var readerConnections: [SQLiteConnection] = []
-        for _ in 0..<max(1, readers) { readerConnections.append(try await connect()) }
-        return SQLiteSource(path: path, writer: writer, readers: readerConnections)
+        let writerLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let writerThread = NIOThreadPool(numberOfThreads: 1)
+        writerThread.start()
+        do {
+            let writer = try await connect(threadPool: writerThread, on: writerLoop.next())
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, readers) { readerConnections.append(try await connect()) }
+            return SQLiteSource(path: path, writer: writer, readers: readerConnections, writerLoop: writerLoop, writerThread: writerThread)
+        } catch {
+            try? await writerThread.shutdownGracefully()
+            try? await writerLoop.shutdownGracefully()
+            throw error
+        }
     }
 
     public func beginStatement(write: Bool) -> String { write ? "BEGIN IMMEDIATE" : "BEGIN" }
@@ -42,7 +67,8 @@ public final class SQLiteSource: SQLConnectionSource {
         let connection = await pool.take()
         do {
             // Query logging is off: binds include password hashes and sealed secrets.
-            let result = try await body(connection.sql(queryLogLevel: nil))
+            let db = connection.sql(queryLogLevel: nil)
+            let result = try await (write ? withTaskExecutorPreference(writerExecutor) { try await body(db) } : body(db))
             await pool.give(connection)
             return result
         } catch {
@@ -65,5 +91,8 @@ public final class SQLiteSource: SQLConnectionSource {
         for connection in await writer.drain() + readers.drain() {
             try? await connection.close()
         }
+        try? await writerThread.shutdownGracefully()
+        try? await writerLoop.shutdownGracefully()
     }
 }
+

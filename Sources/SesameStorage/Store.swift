@@ -41,6 +41,17 @@ public protocol Store: Sendable {
     func read<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R
     /// Runs `body` in a write transaction, committed (durably) before this returns.
     func write<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R
+    /// Stores messages without queue rows or events as one statement that is its own
+    /// transaction, committed (durably) before this returns: the quickest way in for a batch of
+    /// accepted messages. Their recipients count toward the quota in the same commit.
+    func appendMessages(_ messages: [StoredMessage]) async throws
+    /// Whether this process is the only one that stores messages (SQLite, in its data directory):
+    /// a recipient count read from the store, plus what the process stored since, is then an
+    /// upper bound of the count in the store.
+    var hasSingleWriter: Bool { get }
+    /// Where write transactions run, if the engine has a place of its own for them (SQLite's
+    /// writer loop): a task that mostly writes starts there and saves a hand-off per write.
+    var writeExecutor: (any TaskExecutor)? { get }
     /// Applies pending migrations; safe to call from several nodes at once.
     func migrate() async throws
     func shutdown() async

@@ -1,10 +1,17 @@
 /// Versioned schema migrations. The SQL is written once for both engines: only types both
 /// understand (TEXT, BIGINT, INTEGER) and constraints both enforce. Dates are epoch milliseconds.
+/// Where the engines' grammars part (triggers), `engineStatements` holds each engine's version.
 /// Never edit a released migration: add a new one.
 public struct Migration: Sendable {
     public var version: Int
     public var name: String
     public var statements: [String]
+    /// Run after `statements`, keyed by engine (`sqlite`, `postgresql`).
+    public var engineStatements: [String: [String]] = [:]
+
+    public func statements(for engine: String) -> [String] {
+        statements + (engineStatements[engine] ?? [])
+    }
 }
 
 public enum Migrations {
@@ -325,6 +332,37 @@ public enum Migrations {
                 )
                 """,
                 "ALTER TABLE messages ADD COLUMN configuration_set TEXT",
+            ]),
+        Migration(
+            version: 12, name: "recipients counted toward the quota by a trigger, as each message is inserted",
+            // The count then commits with the message even when a batch of messages is one
+            // INSERT that is its own transaction (MessageWriter's quickest path).
+            statements: ["ALTER TABLE messages ADD COLUMN quota_exempt INTEGER NOT NULL DEFAULT 0"],
+            engineStatements: [
+                "sqlite": [
+                    """
+                    CREATE TRIGGER messages_count_recipients AFTER INSERT ON messages FOR EACH ROW WHEN NEW.quota_exempt = 0
+                    BEGIN
+                        INSERT INTO send_counters (region, minute, recipients) VALUES (NEW.region, NEW.created_at / 60000, NEW.recipient_count)
+                        ON CONFLICT (region, minute) DO UPDATE SET recipients = recipients + excluded.recipients;
+                    END
+                    """
+                ],
+                "postgresql": [
+                    """
+                    CREATE FUNCTION sesame_count_recipients() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        INSERT INTO send_counters (region, minute, recipients) VALUES (NEW.region, NEW.created_at / 60000, NEW.recipient_count)
+                        ON CONFLICT (region, minute) DO UPDATE SET recipients = send_counters.recipients + excluded.recipients;
+                        RETURN NULL;
+                    END
+                    $$
+                    """,
+                    """
+                    CREATE TRIGGER messages_count_recipients AFTER INSERT ON messages FOR EACH ROW WHEN (NEW.quota_exempt = 0)
+                    EXECUTE FUNCTION sesame_count_recipients()
+                    """,
+                ],
             ]),
     ]
 }

@@ -10,6 +10,8 @@ public protocol SQLConnectionSource: Sendable {
     func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// Runs `body` while holding a lock that keeps other nodes from migrating at the same time.
     func withMigrationLock<R: Sendable>(_ db: any SQLDatabase, _ body: @escaping @Sendable () async throws -> R) async throws -> R
+    /// Where write transactions run, if the adapter has a place of their own for them.
+    var writeExecutor: (any TaskExecutor)? { get }
     /// Whether an error from the driver is a unique-constraint violation.
     func isUniqueViolation(_ error: any Error) -> Bool
     func shutdown() async

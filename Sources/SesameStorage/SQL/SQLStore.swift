@@ -24,6 +24,18 @@ public final class SQLStore: Store {
         try await transaction(write: true, body)
     }
 
+    public func appendMessages(_ messages: [StoredMessage]) async throws {
+        precondition(messages.allSatisfy { $0.deliveries.isEmpty && $0.events.isEmpty }, "appendMessages takes messages without queue rows or events")
+        guard !messages.isEmpty else { return }
+        let insert = try SQLStoreSession.messagesInsert(messages)
+        // Outside BEGIN … COMMIT the statement is a transaction of its own on both engines.
+        try await source.withConnection(write: true) { db in try await db.raw(insert).run() }
+    }
+
+    public var hasSingleWriter: Bool { source.engine == "sqlite" }
+
+    public var writeExecutor: (any TaskExecutor)? { source.writeExecutor }
+
     func transaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
         let source = self.source
         return try await source.withConnection(write: write) { db in
@@ -53,7 +65,7 @@ public final class SQLStore: Store {
                 for migration in Migrations.all where !applied.contains(migration.version) {
                     try await db.raw(SQLQueryString(source.beginStatement(write: true))).run()
                     do {
-                        for statement in migration.statements { try await db.raw(SQLQueryString(statement)).run() }
+                        for statement in migration.statements(for: source.engine) { try await db.raw(SQLQueryString(statement)).run() }
                         try await db.raw(
                             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.millis(Date())))"
                         ).run()
@@ -619,27 +631,17 @@ extension SQLStoreSession {
 
 extension SQLStoreSession {
     /// Adds recipients to the per-minute counters that quotas and statistics read.
-    func countRecipients(_ messages: [StoredMessage]) async throws {
-        var totals: [String: [Int64: Int64]] = [:]
-        for message in messages where message.countsTowardQuota {
-            totals[message.region, default: [:]][Timestamp.millis(message.createdAt) / 60_000, default: 0] += Int64(message.destinations.count)
-        }
-        for (region, minutes) in totals {
-            for (minute, count) in minutes {
-                try await db.raw(
-                    """
-                    INSERT INTO send_counters (region, minute, recipients) VALUES (\(bind: region), \(bind: minute), \(bind: count))
-                    ON CONFLICT (region, minute) DO UPDATE SET recipients = send_counters.recipients + excluded.recipients
-                    """
-                ).run()
-            }
-        }
-    }
-
     func insertMessages(_ messages: [StoredMessage]) async throws {
         guard !messages.isEmpty else { return }
+        // The messages_count_recipients trigger adds each message's recipients to send_counters.
+        try await db.raw(Self.messagesInsert(messages)).run()
+        try await insertDeliveries(of: messages)
+    }
+
+    /// One INSERT for all of `messages` (their queue rows and events are not part of it).
+    static func messagesInsert(_ messages: [StoredMessage]) throws -> SQLQueryString {
         var query = SQLQueryString(
-            "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at, configuration_set) VALUES ")
+            "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at, configuration_set, quota_exempt) VALUES ")
         let encoder = JSONEncoder()
         for (index, message) in messages.enumerated() {
             let destinations = String(decoding: try encoder.encode(message.destinations), as: UTF8.self)
@@ -648,12 +650,10 @@ extension SQLStoreSession {
                 """
                 (\(bind: message.id), \(bind: message.region), \(bind: message.source), \(bind: destinations), \(bind: message.destinations.count),
                  \(bind: message.subject), \(bind: Data(message.raw).base64EncodedString()), \(bind: message.principalARN), \(bind: message.via),
-                 \(bind: Timestamp.millis(message.createdAt)), \(bind: message.configurationSet))
+                 \(bind: Timestamp.millis(message.createdAt)), \(bind: message.configurationSet), \(bind: message.countsTowardQuota ? 0 : 1))
                 """ as SQLQueryString)
         }
-        try await db.raw(query).run()
-        try await countRecipients(messages)
-        try await insertDeliveries(of: messages)
+        return query
     }
 
     func allConfigurationSetNames(region: String) async throws -> [String] {
@@ -753,3 +753,4 @@ extension SQLStoreSession {
         }
     }
 }
+

@@ -1,0 +1,82 @@
+import Foundation
+import SesameBackend
+import SesameCore
+import SesameStorage
+import Testing
+
+/// Storing accepted messages: the one-statement path, the quota trigger, and the group-commit
+/// writer's quota under concurrency, on both engines.
+@Suite struct MessageWriterTests {
+    let now = Date()
+
+    func message(_ id: String, recipients: Int, region: String = "us-east-1") -> StoredMessage {
+        StoredMessage(
+            id: id, region: region, source: "a@example.com", destinations: (0..<recipients).map { "r\($0)@example.net" }, subject: "s",
+            raw: Array("Subject: s\r\n\r\nhi\r\n".utf8), principalARN: "arn:aws:iam::123456789012:root", via: "SMTP", createdAt: now)
+    }
+
+    func sent(_ store: any Store, _ region: String = "us-east-1") async throws -> Int {
+        let since = now.addingTimeInterval(-24 * 3600)
+        return try await store.read { try await $0.recipientsAccepted(region: region, since: since) }
+    }
+
+    @Test(arguments: Engine.allCases)
+    func bothWaysInCountRecipientsTowardTheQuota(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        var exempt = message("m3", recipients: 5)
+        exempt.countsTowardQuota = false
+        try await store.appendMessages([message("m1", recipients: 2), message("m2", recipients: 1), exempt])
+        #expect(try await sent(store) == 3)
+        try await store.write { try await $0.insertMessages([self.message("m4", recipients: 4), self.message("m5", recipients: 1, region: "eu-west-1")]) }
+        #expect(try await sent(store) == 7)
+        #expect(try await sent(store, "eu-west-1") == 1)
+        let stored = try await store.read { try await $0.messages(ids: ["m1", "m3", "m4"]) }
+        #expect(Set(stored.map(\.id)) == ["m1", "m3", "m4"])
+        #expect(stored.first { $0.id == "m1" }?.destinations == ["r0@example.net", "r1@example.net"])
+    }
+
+    @Test(arguments: Engine.allCases)
+    func appendIsAllOrNothing(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        try await store.appendMessages([message("dup", recipients: 1)])
+        // The second row repeats a stored ID: the statement fails, and the first row is not kept.
+        await #expect(throws: (any Error).self) { try await store.appendMessages([message("new", recipients: 3), message("dup", recipients: 1)]) }
+        #expect(try await store.read { try await $0.messages(ids: ["new"]) }.isEmpty)
+        #expect(try await sent(store) == 1)
+    }
+
+    @Test(arguments: Engine.allCases)
+    func concurrentSendersGetExactlyTheQuota(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        try await store.appendMessages([message("before", recipients: 10)])
+        let writer = MessageWriter(store: store)
+        // 60 senders of 1 recipient against a quota of 50, 10 of it used: exactly 40 get through.
+        let results = await withTaskGroup(of: Bool.self) { group -> [Bool] in
+            for n in 0..<60 {
+                group.addTask {
+                    do {
+                        try await writer.write(self.message("c\(n)", recipients: 1), dailyLimit: 50)
+                        return true
+                    } catch let error as SesameError {
+                        return error.message == "Daily message quota exceeded." ? false : true
+                    } catch {
+                        return true
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 40)
+        #expect(try await sent(store) == 50)
+        // A later batch that would pass the quota by the writer's bound is checked exactly.
+        await #expect(throws: SesameError.self) { try await writer.write(self.message("over", recipients: 1), dailyLimit: 50) }
+        try await writer.write(message("raised", recipients: 5), dailyLimit: 55)
+        #expect(try await sent(store) == 55)
+    }
+}
