@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "SesameSMTP",
             dependencies: [
-                "SesameBackend",
+                "SesameBackend", "SesameStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

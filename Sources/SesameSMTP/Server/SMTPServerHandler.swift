@@ -4,6 +4,7 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 import SesameCore
+import SesameStorage
 
 /// Asks a session to finish: it answers `421` at the next point where nothing is outstanding.
 struct SMTPShutdownEvent: Sendable {}
@@ -35,6 +36,8 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var registered = false
     /// STARTTLS: the TLS handler is in place and the handshake must be read.
     var awaitingHandshake = false
+    /// Logins and messages are checked and stored in tasks that run on this connection's loop.
+    var loopExecutor: EventLoopTaskExecutor?
     var lastActivity = NIODeadline.now()
     var idleTimer: Scheduled<Void>?
     var sessionTimer: Scheduled<Void>?
@@ -155,7 +158,9 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             flush(context: context)
             let services = self.services, client = self.client
             let promise = context.eventLoop.makePromise(of: (SMTPServerStateMachine.AuthOutcome, SMTPSessionIdentity?).self)
-            promise.completeWithTask { await services.authenticate(username: username, password: password, client: client) }
+            Task(executorPreference: executor(context)) {
+                promise.succeed(await services.authenticate(username: username, password: password, client: client))
+            }
             promise.futureResult.assumeIsolated().whenSuccess { [self] outcome in
                 guard !closing else { return }
                 identity = outcome.1
@@ -165,10 +170,10 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             flush(context: context)
             let services = self.services, client = self.client, identity = self.identity
             let promise = context.eventLoop.makePromise(of: Result<String, SMTPRefusal>.self)
-            promise.completeWithTask {
+            Task(executorPreference: executor(context)) {
                 // Without a login the machine only lets mail for the bounce domain through: feedback.
-                guard let identity else { return await services.receiveFeedback(envelope, body: body, client: client) }
-                return await services.submit(envelope, body: body, identity: identity, client: client)
+                guard let identity else { return promise.succeed(await services.receiveFeedback(envelope, body: body, client: client)) }
+                promise.succeed(await services.submit(envelope, body: body, identity: identity, client: client))
             }
             promise.futureResult.assumeIsolated().whenSuccess { [self] result in
                 // The message is stored (or refused) even if the client has gone meanwhile.
@@ -176,6 +181,13 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 resume(machine.submitted(result), context: context)
             }
         }
+    }
+
+    func executor(_ context: ChannelHandlerContext) -> EventLoopTaskExecutor {
+        if let loopExecutor { return loopExecutor }
+        let executor = EventLoopTaskExecutor(context.eventLoop)
+        loopExecutor = executor
+        return executor
     }
 
     /// Continues after an outstanding action completed.
