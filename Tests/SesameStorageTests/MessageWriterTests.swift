@@ -35,6 +35,12 @@ import Testing
         let stored = try await store.read { try await $0.messages(ids: ["m1", "m3", "m4"]) }
         #expect(Set(stored.map(\.id)) == ["m1", "m3", "m4"])
         #expect(stored.first { $0.id == "m1" }?.destinations == ["r0@example.net", "r1@example.net"])
+
+        // Destinations are kept as a JSON array: quotes, backslashes, controls and non-ASCII survive.
+        var odd = message("m6", recipients: 0)
+        odd.destinations = ["\"q\\\"x\"@example.net", "tab\there\u{1}@example.net", "ünï@exämple.net"]
+        try await store.appendMessages([odd])
+        #expect(try await store.read { try await $0.messages(ids: ["m6"]) }.first?.destinations == odd.destinations)
     }
 
     @Test(arguments: Engine.allCases)

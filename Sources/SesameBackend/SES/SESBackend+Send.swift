@@ -119,7 +119,7 @@ extension SESBackend {
         }
         var failed: [String] = []
         for text in submission.identitiesToCheck {
-            let address = try Self.parseAddress(text)
+            let address = text == submission.source ? from : try Self.parseAddress(text)
             if !state.verified.contains(address.address.lowercased()) && !state.verified.contains(address.domain) { failed.append(text) }
         }
         if configuration.sandbox {

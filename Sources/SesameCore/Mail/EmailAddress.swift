@@ -38,29 +38,43 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// One `@`, a non-empty local part, a domain with a dot-free or dotted label set, no spaces or controls.
     public static func isValidAddress(_ address: String) -> Bool {
-        // Byte-level: this runs several times for every message.
-        let bytes = Array(address.utf8)
-        guard bytes.count <= 320, let at = bytes.lastIndex(of: 0x40) else { return false }
-        let localCount = at, domainCount = bytes.count - at - 1
-        guard localCount > 0, localCount <= 64, domainCount > 0, domainCount <= 255 else { return false }
-        for byte in bytes where byte <= 0x20 || byte == 0x3C || byte == 0x3E || byte == 0x2C || byte == 0x3B || byte == 0x7F {
-            return false
+        // Byte-level and without copying: this runs several times for every message.
+        var address = address
+        return address.withUTF8 { bytes in
+            guard bytes.count <= 320, let at = bytes.lastIndex(of: 0x40) else { return false }
+            let localCount = at, domainCount = bytes.count - at - 1
+            guard localCount > 0, localCount <= 64, domainCount > 0, domainCount <= 255 else { return false }
+            for byte in bytes where byte <= 0x20 || byte == 0x3C || byte == 0x3E || byte == 0x2C || byte == 0x3B || byte == 0x7F {
+                return false
+            }
+            if bytes[..<at].contains(0x40) && !(bytes[0] == 0x22 && bytes[at - 1] == 0x22) { return false }
+            return isValidDomain(bytes: UnsafeBufferPointer(rebasing: bytes[(at + 1)...]))
         }
-        if bytes[..<at].contains(0x40) && !(bytes[0] == 0x22 && bytes[at - 1] == 0x22) { return false }
-        return isValidDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self))
     }
 
     public static func isValidDomain(_ domain: String) -> Bool {
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard !labels.isEmpty, labels.count <= 127 else { return false }
-        for label in labels {
-            guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-") else { return false }
-            guard
-                label.utf8.allSatisfy({ c in
-                    c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
-                })
-            else { return false }
+        var domain = domain
+        return domain.withUTF8 { isValidDomain(bytes: $0) }
+    }
+
+    /// Labels of 1–63 letters, digits, `-` (not first or last), `_` or non-ASCII bytes, joined by dots; at most 127.
+    static func isValidDomain(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var labels = 0, length = 0
+        var previous: UInt8 = 0
+        for c in bytes {
+            if c == 0x2E {
+                guard length > 0, previous != 0x2D else { return false }
+                labels += 1
+                length = 0
+            } else {
+                let allowed = c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
+                guard allowed, !(length == 0 && c == 0x2D) else { return false }
+                length += 1
+                guard length <= 63 else { return false }
+            }
+            previous = c
         }
-        return true
+        guard length > 0, previous != 0x2D else { return false }
+        return labels + 1 <= 127
     }
 }

@@ -27,7 +27,7 @@ public final class SQLStore: Store {
     public func appendMessages(_ messages: [StoredMessage]) async throws {
         precondition(messages.allSatisfy { $0.deliveries.isEmpty && $0.events.isEmpty }, "appendMessages takes messages without queue rows or events")
         guard !messages.isEmpty else { return }
-        let insert = try SQLStoreSession.messagesInsert(messages)
+        let insert = SQLStoreSession.messagesInsert(messages)
         // Outside BEGIN … COMMIT the statement is a transaction of its own on both engines.
         try await source.withConnection(write: true) { db in try await db.raw(insert).run() }
     }
@@ -638,13 +638,33 @@ extension SQLStoreSession {
         try await insertDeliveries(of: messages)
     }
 
+    /// `strings` as a JSON array (what JSONEncoder writes, without its cost on the writer's path).
+    static func jsonArray(_ strings: [String]) -> String {
+        var out = "["
+        for (index, string) in strings.enumerated() {
+            if index > 0 { out += "," }
+            out += "\""
+            for scalar in string.unicodeScalars {
+                switch scalar.value {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0..<0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
+    }
+
     /// One INSERT for all of `messages` (their queue rows and events are not part of it).
-    static func messagesInsert(_ messages: [StoredMessage]) throws -> SQLQueryString {
+    static func messagesInsert(_ messages: [StoredMessage]) -> SQLQueryString {
         var query = SQLQueryString(
             "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at, configuration_set, quota_exempt) VALUES ")
-        let encoder = JSONEncoder()
         for (index, message) in messages.enumerated() {
-            let destinations = String(decoding: try encoder.encode(message.destinations), as: UTF8.self)
+            let destinations = Self.jsonArray(message.destinations)
             if index > 0 { query += ", " }
             query += (
                 """
