@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import SesameCore
 import SesameStorage
 
@@ -162,4 +160,3 @@ public final class MessageWriter: Sendable {
         }
     }
 }
-
