@@ -630,7 +630,7 @@ extension SQLStoreSession {
 // MARK: Batches
 
 extension SQLStoreSession {
-    /// Adds recipients to the per-minute counters that quotas and statistics read.
+    /// Stores messages with their queue rows and events, inside the caller's transaction.
     func insertMessages(_ messages: [StoredMessage]) async throws {
         guard !messages.isEmpty else { return }
         // The messages_count_recipients trigger adds each message's recipients to send_counters.
