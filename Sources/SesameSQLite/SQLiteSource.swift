@@ -17,6 +17,8 @@ public final class SQLiteSource: SQLConnectionSource {
     let writerLoop: MultiThreadedEventLoopGroup
     let writerThread: NIOThreadPool
     let writerExecutor: EventLoopTaskExecutor
+    /// Batches of rows (accepted mail) go through this handle instead of SQLiteNIO.
+    let rowWriter: SQLiteRowWriter
     public var writeExecutor: (any TaskExecutor)? { writerExecutor }
 
     public var engine: String { "sqlite" }
@@ -32,6 +34,7 @@ public final class SQLiteSource: SQLConnectionSource {
         self.writerLoop = writerLoop
         self.writerThread = writerThread
         self.writerExecutor = EventLoopTaskExecutor(writer.eventLoop)
+        self.rowWriter = SQLiteRowWriter(path: path)
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -77,6 +80,23 @@ public final class SQLiteSource: SQLConnectionSource {
         }
     }
 
+    /// Holds the writer connection (so nothing else of this process writes meanwhile) and runs
+    /// the insert on the writer's event loop, which has nothing else to do while it is held.
+    public func insertRows(_ rows: SQLRows) async throws {
+        guard !rows.rows.isEmpty else { return }
+        let rowWriter = self.rowWriter
+        try await withTaskExecutorPreference(writerExecutor) {
+            let connection = await writer.take()
+            do {
+                try rowWriter.insert(rows)
+            } catch {
+                await writer.give(connection)
+                throw error
+            }
+            await writer.give(connection)
+        }
+    }
+
     /// The writer connection is exclusive, so migrations from one process are serialized already,
     /// and `BEGIN IMMEDIATE` serializes them across processes sharing the file.
     public func withMigrationLock<R: Sendable>(_ db: any SQLDatabase, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
@@ -91,6 +111,7 @@ public final class SQLiteSource: SQLConnectionSource {
         for connection in await writer.drain() + readers.drain() {
             try? await connection.close()
         }
+        rowWriter.close()
         try? await writerThread.shutdownGracefully()
         try? await writerLoop.shutdownGracefully()
     }

@@ -27,9 +27,7 @@ public final class SQLStore: Store {
     public func appendMessages(_ messages: [StoredMessage]) async throws {
         precondition(messages.allSatisfy { $0.deliveries.isEmpty && $0.events.isEmpty }, "appendMessages takes messages without queue rows or events")
         guard !messages.isEmpty else { return }
-        let insert = SQLStoreSession.messagesInsert(messages)
-        // Outside BEGIN … COMMIT the statement is a transaction of its own on both engines.
-        try await source.withConnection(write: true) { db in try await db.raw(insert).run() }
+        try await source.insertRows(SQLStoreSession.messageRows(messages))
     }
 
     public var hasSingleWriter: Bool { source.engine == "sqlite" }
@@ -634,7 +632,7 @@ extension SQLStoreSession {
     func insertMessages(_ messages: [StoredMessage]) async throws {
         guard !messages.isEmpty else { return }
         // The messages_count_recipients trigger adds each message's recipients to send_counters.
-        try await db.raw(Self.messagesInsert(messages)).run()
+        try await db.raw(Self.messageRows(messages).insertStatement).run()
         try await insertDeliveries(of: messages)
     }
 
@@ -659,21 +657,23 @@ extension SQLStoreSession {
         return out + "]"
     }
 
-    /// One INSERT for all of `messages` (their queue rows and events are not part of it).
-    static func messagesInsert(_ messages: [StoredMessage]) -> SQLQueryString {
-        var query = SQLQueryString(
-            "INSERT INTO messages (id, region, source, destinations, recipient_count, subject, raw_base64, principal_arn, via, created_at, configuration_set, quota_exempt) VALUES ")
-        for (index, message) in messages.enumerated() {
-            let destinations = Self.jsonArray(message.destinations)
-            if index > 0 { query += ", " }
-            query += (
-                """
-                (\(bind: message.id), \(bind: message.region), \(bind: message.source), \(bind: destinations), \(bind: message.destinations.count),
-                 \(bind: message.subject), \(bind: Data(message.raw).base64EncodedString()), \(bind: message.principalARN), \(bind: message.via),
-                 \(bind: Timestamp.millis(message.createdAt)), \(bind: message.configurationSet), \(bind: message.countsTowardQuota ? 0 : 1))
-                """ as SQLQueryString)
-        }
-        return query
+    /// The `messages` rows of `messages` (their queue rows and events are not part of them).
+    static func messageRows(_ messages: [StoredMessage]) -> SQLRows {
+        SQLRows(
+            table: "messages",
+            columns: [
+                "id", "region", "source", "destinations", "recipient_count", "subject", "raw_base64", "principal_arn", "via", "created_at",
+                "configuration_set", "quota_exempt",
+            ],
+            rows: messages.map { message in
+                [
+                    .text(message.id), .text(message.region), .text(message.source), .text(Self.jsonArray(message.destinations)),
+                    .integer(Int64(message.destinations.count)), message.subject.map(SQLValue.text) ?? .null,
+                    .text(Data(message.raw).base64EncodedString()), .text(message.principalARN), .text(message.via),
+                    .integer(Int64(Timestamp.millis(message.createdAt))), message.configurationSet.map(SQLValue.text) ?? .null,
+                    .integer(message.countsTowardQuota ? 0 : 1),
+                ]
+            })
     }
 
     func allConfigurationSetNames(region: String) async throws -> [String] {
