@@ -61,6 +61,13 @@ import Testing
         let headers = MIME.headers(of: raw)
         #expect(headers.map(\.name) == ["From", "X-SES-CONFIGURATION-SET", "Subject", "X-SES-MESSAGE-TAGS"])
         #expect(headers[2].value == "one two")
+        #expect(headers[3].value == "a=b, c=d")
+        // LF-only lines, tabs around values, a line without a colon, 8-bit text, a folded first line.
+        let loose = MIME.headers(of: Array("\tstray\nTo:\t b@y.org \nnot a header\nSubject: Grüße\n\tmehr\n\nBody: no\n".utf8))
+        #expect(loose.map(\.name) == ["To", "Subject"])
+        #expect(loose.map(\.value) == ["b@y.org", "Grüße mehr"])
+        #expect(MIME.headers(of: []).isEmpty)
+        #expect(MIME.headers(of: Array("X: 1".utf8)).map(\.value) == ["1"])
         let stripped = MIME.removingHeaders(raw) { $0.lowercased().hasPrefix("x-ses-") }
         #expect(String(decoding: stripped, as: UTF8.self) == "From: a@x.org\r\nSubject: one\r\n two\r\n\r\nX-SES-CONFIGURATION-SET: body stays\r\n")
     }

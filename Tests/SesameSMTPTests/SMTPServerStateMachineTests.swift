@@ -173,6 +173,26 @@ struct SMTPServerStateMachineTests {
         #expect(code(m.received(.command("RCPT TO"))) == 501)
     }
 
+    @Test("command verbs and paths in any case, with or without brackets and spaces")
+    func pathSyntax() {
+        var m = authenticated()
+        #expect(reply(m.received(.command("mail from:  <s@example.com>   size=10"))) == SMTPReply(250, "Ok"))
+        #expect(reply(m.received(.command("rcpt To:a@example.net"))) == SMTPReply(250, "Ok"))
+        #expect(reply(m.received(.command("Rcpt tO: <ü@exämple.net>"))) == SMTPReply(250, "Ok"))
+        #expect(m.received(.command("DATA")) == .replyThenReadData(SMTPReply(354, "End data with <CR><LF>.<CR><LF>")))
+        let body = Array("Subject: x\r\n\r\nhi\r\n".utf8)
+        #expect(m.received(.message(body)) == .submit(SMTPEnvelope(mailFrom: "s@example.com", recipients: ["a@example.net", "ü@exämple.net"], declaredSize: 10), body))
+        _ = m.submitted(.success("id"))
+        // Not the keyword, an unclosed bracket, nothing after the colon: syntax errors.
+        for line in ["MAIL FRO:<s@example.com>", "MAIL FROM:<s@example.com", "MAIL", "MAIL FROMX", "MAIL ÜROM:<s@example.com>"] {
+            #expect(code(m.received(.command(line))) == 501, "\(line)")
+        }
+        #expect(reply(m.received(.command("MAIL FROM:"))) == SMTPReply(553, "<> Invalid email address"))
+        #expect(reply(m.received(.command("MAIL FROM:<s@example.com>"))) == SMTPReply(250, "Ok"))
+        #expect(code(m.received(.command("RCPT TO:<a@example.net> NOTIFY=NEVER"))) == 555)
+        #expect(code(m.received(.command("rcpt to:<a@example.net"))) == 501)
+    }
+
     @Test("more than 50 recipients: 554 Transaction failed: Recipient count exceeds 50.")
     func recipientLimit() {
         var m = authenticated()

@@ -61,8 +61,8 @@ extension SESBackend {
         via: String = "SendRawEmail", configurationSet: String? = nil, action: String = "ses:SendRawEmail"
     ) async throws -> String {
         guard !raw.isEmpty else { throw SesameError(.invalidParameterValue, "Empty raw message.") }
-        let headers = MIME.headers(of: raw)
-        func values(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name }.map(\.value) }
+        let headers = MIME.headers(of: raw).map { (name: $0.name.lowercased(), value: $0.value) }
+        func values(_ name: String) -> [String] { headers.filter { $0.name == name }.map(\.value) }
         let fromHeader = values("from").first.flatMap { MIME.addressList($0).first }
         guard let envelopeSource = source ?? fromHeader?.description else {
             throw SesameError(.invalidParameterValue, "Missing required header 'From'.")
@@ -77,7 +77,9 @@ extension SESBackend {
         if let fromHeader, fromHeader.address.lowercased() != (try Self.parseAddress(envelopeSource)).address.lowercased() {
             check.append(fromHeader.description)
         }
-        let stripped = MIME.removingHeaders(raw) { $0.lowercased() == "x-ses-configuration-set" || $0.lowercased() == "x-ses-message-tags" }
+        let stripped =
+            headers.contains { $0.name == "x-ses-configuration-set" || $0.name == "x-ses-message-tags" }
+            ? MIME.removingHeaders(raw) { $0.lowercased() == "x-ses-configuration-set" || $0.lowercased() == "x-ses-message-tags" } : raw
         let subject = values("subject").first.map(MIME.decodeHeaderText)
         return try await submit(
             Submission(

@@ -123,15 +123,35 @@ public enum MIME {
 
     /// The header section of a raw message, unfolded: (name, value) in order.
     public static func headers(of raw: [UInt8]) -> [(name: String, value: String)] {
+        // On bytes: this runs for every message sent, and cutting a String into Characters
+        // (where CR LF is one) cost more than the rest of the checks together.
         let end = headerEnd(raw)
-        let text = String(decoding: raw[..<end], as: UTF8.self)
         var out: [(name: String, value: String)] = []
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = line.hasSuffix("\r") ? line.dropLast() : line
-            if let first = line.first, first == " " || first == "\t", !out.isEmpty {
-                out[out.count - 1].value += " " + line.trimmingSpaces
-            } else if let colon = line.firstIndex(of: ":") {
-                out.append((String(line[..<colon]).trimmingSpaces, line[line.index(after: colon)...].trimmingSpaces))
+        raw.withUnsafeBufferPointer { bytes in
+            func text(_ from: Int, _ to: Int) -> String {
+                var lo = from, hi = to
+                while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+                while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[lo..<hi]), as: UTF8.self)
+            }
+            var lineStart = 0
+            while lineStart < end {
+                var lineEnd = lineStart
+                while lineEnd < end, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let next = lineEnd + 1
+                // A line ends with LF or CR LF; an empty line is skipped.
+                while lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                defer { lineStart = next }
+                guard lineEnd > lineStart else { continue }
+                if bytes[lineStart] == 0x20 || bytes[lineStart] == 0x09 {
+                    // A folded line continues the header before it.
+                    if !out.isEmpty { out[out.count - 1].value += " " + text(lineStart, lineEnd) }
+                    continue
+                }
+                var colon = lineStart
+                while colon < lineEnd, bytes[colon] != 0x3A { colon += 1 }
+                guard colon < lineEnd else { continue }
+                out.append((text(lineStart, colon), text(colon + 1, lineEnd)))
             }
         }
         return out

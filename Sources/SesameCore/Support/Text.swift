@@ -1,6 +1,8 @@
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs. Byte-level: Foundation's
     /// `trimmingCharacters(in:)` is slow on Linux and this runs for every header and command.
+    // Inlinable, so callers in other modules get a version for their concrete type.
+    @inlinable
     public var trimmingSpaces: String {
         var lo = 0, hi = 0, index = 0
         var seenText = false

@@ -166,9 +166,10 @@ public struct SMTPServerStateMachine: Sendable {
     }
 
     static func split(_ line: String) -> (String, String) {
-        guard let space = line.firstIndex(of: " ") else { return (line.uppercased(), "") }
+        // On UTF-8 (the space is ASCII, so its index cuts the String on a character boundary).
+        guard let space = line.utf8.firstIndex(of: 0x20) else { return (line.uppercased(), "") }
         let verb = line[..<space].uppercased()
-        let argument = line[line.index(after: space)...].trimmingSpaces
+        let argument = line[line.utf8.index(after: space)...].trimmingSpaces
         return (verb, argument)
     }
 
@@ -355,20 +356,31 @@ public struct SMTPServerStateMachine: Sendable {
     // MARK: Parsing helpers
 
     /// `FROM:<a@b> PARAM=V …` → ("a@b", ["PARAM=V"]). Accepts a space after the colon and a bare address.
+    /// `keyword` (upper case, as `FROM:`) in any case, spaces, then `<address>` or a bare
+    /// address, then space-separated parameters. Read on UTF-8: every delimiter is ASCII.
     static func path(_ argument: String, keyword: String) -> (String, [String])? {
-        guard argument.uppercased().hasPrefix(keyword) else { return nil }
-        var rest = argument.dropFirst(keyword.count).drop(while: { $0 == " " })
-        let address: Substring
-        if rest.hasPrefix("<") {
-            guard let close = rest.firstIndex(of: ">") else { return nil }
-            address = rest[rest.index(after: rest.startIndex)..<close]
-            rest = rest[rest.index(after: close)...]
-        } else {
-            let end = rest.firstIndex(of: " ") ?? rest.endIndex
-            address = rest[..<end]
-            rest = rest[end...]
+        let bytes = argument.utf8
+        var index = bytes.startIndex
+        for expected in keyword.utf8 {
+            guard index < bytes.endIndex else { return nil }
+            let byte = bytes[index]
+            guard (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected else { return nil }
+            index = bytes.index(after: index)
         }
-        let parameters = rest.split(separator: " ").map(String.init)
+        while index < bytes.endIndex, bytes[index] == 0x20 { index = bytes.index(after: index) }
+        let address: Substring
+        let rest: String.Index
+        if index < bytes.endIndex, bytes[index] == 0x3C {
+            let open = bytes.index(after: index)
+            guard let close = bytes[open...].firstIndex(of: 0x3E) else { return nil }
+            address = argument[open..<close]
+            rest = bytes.index(after: close)
+        } else {
+            let end = bytes[index...].firstIndex(of: 0x20) ?? bytes.endIndex
+            address = argument[index..<end]
+            rest = end
+        }
+        let parameters = rest == bytes.endIndex ? [] : argument[rest...].split(separator: " ").map(String.init)
         return (String(address), parameters)
     }
 
