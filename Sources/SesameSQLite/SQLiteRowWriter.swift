@@ -80,7 +80,9 @@ final class SQLiteRowWriter: @unchecked Sendable {
     private func open() throws -> OpaquePointer {
         if let handle { return handle }
         var db: OpaquePointer?
-        let result = sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        // Its log writes are gathered into one per commit (see WALWriteCoalescingVFS).
+        let result = sqlite_nio_sqlite3_open_v2(
+            path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE, WALWriteCoalescingVFS.registered)
         guard result == SQLITE_OK, let db else {
             let error = db.map { SQLiteRowWriterError($0, result, "opening \(path)") } ?? SQLiteRowWriterError(code: result, message: "cannot open \(path)")
             sqlite_nio_sqlite3_close(db)

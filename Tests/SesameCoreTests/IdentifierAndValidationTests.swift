@@ -93,6 +93,19 @@ import Testing
         #expect(RandomIDs.requestID() != id)
     }
 
+    @Test func uniqueAcrossRefillsAndThreads() async {
+        // 4 tasks x 2,000 IDs: the 4 KiB pool of randomness is refilled about 60 times meanwhile.
+        let ids = await withTaskGroup(of: [String].self) { group -> [String] in
+            for _ in 0..<4 { group.addTask { (0..<2000).map { _ in RandomIDs.requestID() } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(Set(ids).count == 8000)
+        // Every hex digit turns up in every position that is not a dash: the bytes are not reused or zero.
+        let digits = Set(ids.flatMap { Array($0.replacingOccurrences(of: "-", with: "")) })
+        #expect(digits.count == 16)
+        #expect(Set(ids.map { $0.prefix(8) }).count > 7900)
+    }
+
     @Test func iso8601Padding() {
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_000_000_005.9)) == "2001-09-09T01:46:45Z")

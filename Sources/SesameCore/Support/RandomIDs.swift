@@ -1,3 +1,5 @@
+import Foundation
+
 /// Generators for the identifiers AWS hands out, in AWS's formats.
 public enum RandomIDs {
     static let base32 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
@@ -25,10 +27,10 @@ public enum RandomIDs {
     public static func password(length: Int = 24) -> String {
         pick(length, from: Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"))
     }
-    /// A UUID-shaped request ID, from two 64-bit random words (two system calls, not 32).
+    /// A UUID-shaped request ID (message, request and event IDs), from 128 random bits.
     public static func requestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let words = [generator.next() as UInt64, generator.next() as UInt64]
+        let random = IdentifierRandomness.shared.next()
+        let words = [random.0, random.1]
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(36)
@@ -38,5 +40,44 @@ public enum RandomIDs {
             out.append(hex[Int((word >> UInt64((15 - i % 16) * 4)) & 0xF)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Random bytes for identifiers, taken from the system 4 KiB at a time, so that a message ID costs
+/// no system call of its own (one per message was measurable). Identifiers are not secrets:
+/// access keys, secrets and passwords draw from `SystemRandomNumberGenerator` directly.
+final class IdentifierRandomness: @unchecked Sendable {
+    // @unchecked: `buffer` and `used` are touched only under `lock`.
+    static let shared = IdentifierRandomness()
+    private let lock = NSLock()
+    private var buffer = [UInt8](repeating: 0, count: 4096)
+    private var used = 4096
+
+    func next() -> (UInt64, UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
+        if used + 16 > buffer.count {
+            buffer.withUnsafeMutableBytes { Self.fill($0) }
+            used = 0
+        }
+        let words = buffer.withUnsafeBytes {
+            ($0.loadUnaligned(fromByteOffset: used, as: UInt64.self), $0.loadUnaligned(fromByteOffset: used + 8, as: UInt64.self))
+        }
+        used += 16
+        return words
+    }
+
+    static func fill(_ bytes: UnsafeMutableRawBufferPointer) {
+        #if canImport(Glibc)
+        // glibc's arc4random_buf reads the kernel's generator (getrandom) in one call.
+        arc4random_buf(bytes.baseAddress!, bytes.count)
+        #else
+        var generator = SystemRandomNumberGenerator()
+        for offset in stride(from: 0, to: bytes.count, by: 8) {
+            withUnsafeBytes(of: generator.next() as UInt64) { word in
+                for i in 0..<min(8, bytes.count - offset) { bytes[offset + i] = word[i] }
+            }
+        }
+        #endif
     }
 }
