@@ -336,6 +336,22 @@ def test_pipelining_and_smuggling(sqlite_sesame):
     sock.close()
     subjects = [m["Subject"] for m in node.captured()]
     assert subjects == ["two"]
+    # Messages back to back in many small writes, without waiting for any reply: the next
+    # arrives while one is being stored, and every reply still comes once and in order.
+    sock, f = raw_tls_session(node)
+    sock.sendall(b"EHLO c\r\nAUTH PLAIN " + plain + b"\r\n")
+    assert [read_reply(f)[:3] for _ in range(2)] == [b"250", b"235"]
+    for n in range(5):
+        for part in (b"MAIL FROM:<a@example.com>\r\n", b"RCPT TO:<b@example.net>\r\nDATA\r\n",
+                     b"Subject: rapid %d\r\n\r\n" % n, b"x" * 70000 + b"\r\n.\r\n"):
+            sock.sendall(part)
+    sock.sendall(b"QUIT\r\n")
+    replies = [read_reply(f) for _ in range(5 * 4 + 1)]
+    assert [r[:3] for r in replies] == [b"250", b"250", b"354", b"250"] * 5 + [b"221"]
+    assert len({r for r in replies if r.startswith(b"250 Ok 0")}) == 5
+    sock.close()
+    rapid = sorted(m["Subject"] for m in node.captured() if m["Subject"].startswith("rapid"))
+    assert rapid == [f"rapid {n}" for n in range(5)]
     # Bare LF in a command is refused too.
     sock, f = raw_tls_session(node)
     sock.sendall(b"EHLO c\nNOOP\r\n")

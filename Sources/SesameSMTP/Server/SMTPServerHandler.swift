@@ -122,12 +122,19 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func read(context: ChannelHandlerContext) {
         // Hold reads while an action is outstanding: the client's further input waits in the kernel.
         // (While closing, reads go on: a TLS handshake may still have to finish for the last reply.)
-        if machine.isWaiting && !awaitingHandshake && !closing {
+        // While a message is being stored, reading goes on until `readAhead` bytes wait in the
+        // framer: pausing and resuming the socket would cost two system calls per message.
+        if machine.isWaiting && !awaitingHandshake && !closing
+            && !(machine.isStoringMessage && framer.bufferedByteCount < Self.readAhead)
+        {
             readPending = true
             return
         }
         context.read()
     }
+
+    /// The most input read ahead, unparsed, while a message is being stored.
+    static let readAhead = 64 * 1024
 
     func process(context: ChannelHandlerContext) {
         while !machine.isWaiting && !closing {

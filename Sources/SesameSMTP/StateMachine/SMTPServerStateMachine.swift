@@ -98,6 +98,10 @@ public struct SMTPServerStateMachine: Sendable {
         }
     }
 
+    /// A message is being stored (nothing else is outstanding): the one wait during which the
+    /// client may usefully go on sending.
+    public var isStoringMessage: Bool { state == .submitting }
+
     // MARK: Input
 
     public mutating func received(_ frame: SMTPFrame) -> Action {
