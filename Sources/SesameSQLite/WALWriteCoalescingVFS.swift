@@ -97,6 +97,24 @@ private func flush(_ file: UnsafeMutablePointer<sqlite3_file>) -> Int32 {
     }
 }
 
+/// Calls the base VFS's method on the file once what is pending has been written.
+private func afterFlush(
+    _ file: UnsafeMutablePointer<sqlite3_file>?, _ call: (sqlite3_io_methods, UnsafeMutablePointer<sqlite3_file>) -> Int32
+) -> Int32 {
+    guard let file else { return SQLITE_MISUSE }
+    let flushed = flush(file)
+    guard flushed == SQLITE_OK else { return flushed }
+    return call(realMethods(file), realFile(file))
+}
+
+/// Calls the base VFS's method on the file as it is (locks and shared memory: nothing to write first).
+private func passed(
+    _ file: UnsafeMutablePointer<sqlite3_file>?, _ call: (sqlite3_io_methods, UnsafeMutablePointer<sqlite3_file>) -> Int32
+) -> Int32 {
+    guard let file else { return SQLITE_MISUSE }
+    return call(realMethods(file), realFile(file))
+}
+
 private let shimOpen: @convention(c) (
     UnsafeMutablePointer<sqlite3_vfs>?, sqlite3_filename?, UnsafeMutablePointer<sqlite3_file>?, Int32, UnsafeMutablePointer<Int32>?
 ) -> Int32 = { _, name, file, flags, outFlags in
@@ -130,12 +148,7 @@ nonisolated(unsafe) private let coalescingMethods: UnsafeMutablePointer<sqlite3_
         }
         return flushed != SQLITE_OK ? flushed : closed
     }
-    methods.pointee.xRead = { file, data, amount, offset in
-        guard let file else { return SQLITE_MISUSE }
-        let flushed = flush(file)
-        guard flushed == SQLITE_OK else { return flushed }
-        return realMethods(file).xRead!(realFile(file), data, amount, offset)
-    }
+    methods.pointee.xRead = { file, data, amount, offset in afterFlush(file) { $0.xRead!($1, data, amount, offset) } }
     methods.pointee.xWrite = { file, data, amount, offset in
         guard let file else { return SQLITE_MISUSE }
         guard let pending = buffer(file) else { return realMethods(file).xWrite!(realFile(file), data, amount, offset) }
@@ -149,80 +162,28 @@ nonisolated(unsafe) private let coalescingMethods: UnsafeMutablePointer<sqlite3_
         }
         return pending.bytes.count >= PendingWrites.limit ? flush(file) : SQLITE_OK
     }
-    methods.pointee.xTruncate = { file, size in
-        guard let file else { return SQLITE_MISUSE }
-        let flushed = flush(file)
-        guard flushed == SQLITE_OK else { return flushed }
-        return realMethods(file).xTruncate!(realFile(file), size)
-    }
-    methods.pointee.xSync = { file, flags in
-        guard let file else { return SQLITE_MISUSE }
-        let flushed = flush(file)
-        guard flushed == SQLITE_OK else { return flushed }
-        return realMethods(file).xSync!(realFile(file), flags)
-    }
-    methods.pointee.xFileSize = { file, size in
-        guard let file else { return SQLITE_MISUSE }
-        let flushed = flush(file)
-        guard flushed == SQLITE_OK else { return flushed }
-        return realMethods(file).xFileSize!(realFile(file), size)
-    }
-    methods.pointee.xLock = { file, level in
-        guard let file else { return SQLITE_MISUSE }
-        return realMethods(file).xLock!(realFile(file), level)
-    }
-    methods.pointee.xUnlock = { file, level in
-        guard let file else { return SQLITE_MISUSE }
-        return realMethods(file).xUnlock!(realFile(file), level)
-    }
-    methods.pointee.xCheckReservedLock = { file, out in
-        guard let file else { return SQLITE_MISUSE }
-        return realMethods(file).xCheckReservedLock!(realFile(file), out)
-    }
-    methods.pointee.xFileControl = { file, op, argument in
-        guard let file else { return SQLITE_MISUSE }
-        let flushed = flush(file)
-        guard flushed == SQLITE_OK else { return flushed }
-        return realMethods(file).xFileControl!(realFile(file), op, argument)
-    }
-    methods.pointee.xSectorSize = { file in
-        guard let file else { return 4096 }
-        return realMethods(file).xSectorSize!(realFile(file))
-    }
-    methods.pointee.xDeviceCharacteristics = { file in
-        guard let file else { return 0 }
-        return realMethods(file).xDeviceCharacteristics!(realFile(file))
-    }
-    methods.pointee.xShmMap = { file, page, pageSize, extend, out in
-        guard let file, let map = realMethods(file).xShmMap else { return SQLITE_IOERR }
-        return map(realFile(file), page, pageSize, extend, out)
-    }
-    methods.pointee.xShmLock = { file, offset, count, flags in
-        guard let file, let lock = realMethods(file).xShmLock else { return SQLITE_IOERR }
-        return lock(realFile(file), offset, count, flags)
-    }
-    methods.pointee.xShmBarrier = { file in
-        guard let file, let barrier = realMethods(file).xShmBarrier else { return }
-        barrier(realFile(file))
-    }
-    methods.pointee.xShmUnmap = { file, delete in
-        guard let file, let unmap = realMethods(file).xShmUnmap else { return SQLITE_OK }
-        return unmap(realFile(file), delete)
-    }
+    methods.pointee.xTruncate = { file, size in afterFlush(file) { $0.xTruncate!($1, size) } }
+    methods.pointee.xSync = { file, flags in afterFlush(file) { $0.xSync!($1, flags) } }
+    methods.pointee.xFileSize = { file, size in afterFlush(file) { $0.xFileSize!($1, size) } }
+    methods.pointee.xFileControl = { file, op, argument in afterFlush(file) { $0.xFileControl!($1, op, argument) } }
+    methods.pointee.xLock = { file, level in passed(file) { $0.xLock!($1, level) } }
+    methods.pointee.xUnlock = { file, level in passed(file) { $0.xUnlock!($1, level) } }
+    methods.pointee.xCheckReservedLock = { file, out in passed(file) { $0.xCheckReservedLock!($1, out) } }
+    methods.pointee.xSectorSize = { file in passed(file) { $0.xSectorSize!($1) } }
+    methods.pointee.xDeviceCharacteristics = { file in passed(file) { $0.xDeviceCharacteristics!($1) } }
+    methods.pointee.xShmMap = { file, page, pageSize, extend, out in passed(file) { $0.xShmMap?($1, page, pageSize, extend, out) ?? SQLITE_IOERR } }
+    methods.pointee.xShmLock = { file, offset, count, flags in passed(file) { $0.xShmLock?($1, offset, count, flags) ?? SQLITE_IOERR } }
+    methods.pointee.xShmBarrier = { file in _ = passed(file) { $0.xShmBarrier?($1); return SQLITE_OK } }
+    methods.pointee.xShmUnmap = { file, delete in passed(file) { $0.xShmUnmap?($1, delete) ?? SQLITE_OK } }
     methods.pointee.xFetch = { file, offset, amount, out in
-        guard let file else { return SQLITE_MISUSE }
-        let flushed = flush(file)
-        guard flushed == SQLITE_OK else { return flushed }
-        guard let fetch = realMethods(file).xFetch else {
-            out?.pointee = nil
-            return SQLITE_OK
+        afterFlush(file) { methods, real in
+            guard let fetch = methods.xFetch else {
+                out?.pointee = nil
+                return SQLITE_OK
+            }
+            return fetch(real, offset, amount, out)
         }
-        return fetch(realFile(file), offset, amount, out)
     }
-    methods.pointee.xUnfetch = { file, offset, pointer in
-        guard let file else { return SQLITE_MISUSE }
-        guard let unfetch = realMethods(file).xUnfetch else { return SQLITE_OK }
-        return unfetch(realFile(file), offset, pointer)
-    }
+    methods.pointee.xUnfetch = { file, offset, pointer in passed(file) { $0.xUnfetch?($1, offset, pointer) ?? SQLITE_OK } }
     return methods
 }()
