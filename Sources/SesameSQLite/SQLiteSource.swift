@@ -108,10 +108,12 @@ public final class SQLiteSource: SQLConnectionSource {
     }
 
     public func shutdown() async {
-        for connection in await writer.drain() + readers.drain() {
+        // Taking the writer waits for a write still running (the row writer's included) to end.
+        let writerConnection = await writer.take()
+        rowWriter.close()
+        for connection in await [writerConnection] + readers.drain() {
             try? await connection.close()
         }
-        rowWriter.close()
         try? await writerThread.shutdownGracefully()
         try? await writerLoop.shutdownGracefully()
     }
