@@ -57,6 +57,7 @@ final class SQLiteRowWriter: @unchecked Sendable {
             try run(statement("COMMIT", db), db)
         } catch {
             if let rollback = try? statement("ROLLBACK", db) { _ = try? run(rollback, db) }
+            WALWriteCoalescingVFS.discardPending(db)
             throw error
         }
     }

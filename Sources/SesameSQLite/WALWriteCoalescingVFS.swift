@@ -31,6 +31,17 @@ enum WALWriteCoalescingVFS {
         return name
     }()
 
+    /// Drops what is held for `db`'s log. Called after a ROLLBACK: held frames then belong to the
+    /// rolled-back transaction, SQLite never reads them, and written out later, once the write
+    /// lock is gone, they could land on frames another connection has committed since.
+    static func discardPending(_ db: OpaquePointer) {
+        var log: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite_nio_sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) == SQLITE_OK, let log,
+            log.pointee.pMethods == UnsafePointer(coalescingMethods), let pending = buffer(log)
+        else { return }
+        pending.bytes.removeAll(keepingCapacity: true)
+    }
+
     private static func strdupName(_ text: String) -> UnsafeMutablePointer<CChar> {
         let bytes = Array(text.utf8CString)
         let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)

@@ -76,4 +76,36 @@ import Testing
         #expect(check == ["ok"])
         await store.shutdown()
     }
+
+    @Test func aFailedBatchThatSpilledLeavesNothingToOverwriteOthersCommits() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-rowwriter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("sesame.sqlite").path
+        var (store, source) = try await open(path)
+        // The writer connection does not checkpoint here, so what it commits stays in the log.
+        _ = try await source.withConnection(write: true) { db in try await db.raw("PRAGMA wal_autocheckpoint = 0").all() }
+        for round in 0..<1 {
+            // 3.4 MB in one batch overflows SQLite's 2 MB page cache, so frames reach the log
+            // before the duplicate ID on the last row fails the batch and it is rolled back.
+            await #expect(throws: (any Error).self) {
+                try await store.appendMessages((0..<25).map { message("spill-\(round)-\($0)", size: 100_000) } + [message("spill-\(round)-0", size: 10)])
+            }
+            // Another connection commits over where those frames were (more than they were, less
+            // than a checkpoint's worth); then the row writer writes again.
+            try await store.write { try await $0.insertMessages([self.message("other-\(round)", size: 2_500_000)]) }
+            try await store.appendMessages([message("next-\(round)", size: 50_000)])
+        }
+        await store.shutdown()
+        (store, source) = try await open(path)
+        let ids = (0..<1).flatMap { ["other-\($0)", "next-\($0)"] }
+        let stored = try await store.read { try await $0.messages(ids: ids + ["spill-0-0"]) }
+        #expect(Set(stored.map(\.id)) == Set(ids))
+        #expect(stored.first { $0.id == "other-0" } == message("other-0", size: 2_500_000))
+        let check = try await source.withConnection(write: false) { db in
+            try await db.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
+        }
+        #expect(check == ["ok"])
+        await store.shutdown()
+    }
 }
