@@ -27,15 +27,20 @@ import Testing
         return (store, source)
     }
 
+    /// A new folder for one test's database: the folder (to remove) and the file's path.
+    func databaseFile() throws -> (URL, String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-rowwriter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (dir, dir.appendingPathComponent("sesame.sqlite").path)
+    }
+
     func count(_ store: SQLStore) async throws -> Int {
         try await store.read { try await $0.recipientsAccepted(region: "us-east-1", since: self.now.addingTimeInterval(-3600)) }
     }
 
     @Test func appendsSurviveCheckpointsLargeBatchesFailuresAndReopening() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-rowwriter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path) = try databaseFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("sesame.sqlite").path
         var (store, source) = try await open(path)
 
         // 150 commits of 10 messages of 4 KB: about 2,000 log pages, so SQLite checkpoints the
@@ -78,14 +83,12 @@ import Testing
     }
 
     @Test func aFailedBatchThatSpilledLeavesNothingToOverwriteOthersCommits() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sesame-rowwriter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path) = try databaseFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("sesame.sqlite").path
         var (store, source) = try await open(path)
         // The writer connection does not checkpoint here, so what it commits stays in the log.
         _ = try await source.withConnection(write: true) { db in try await db.raw("PRAGMA wal_autocheckpoint = 0").all() }
-        for round in 0..<1 {
+        for round in 0..<2 {
             // 3.4 MB in one batch overflows SQLite's 2 MB page cache, so frames reach the log
             // before the duplicate ID on the last row fails the batch and it is rolled back.
             await #expect(throws: (any Error).self) {
@@ -98,7 +101,7 @@ import Testing
         }
         await store.shutdown()
         (store, source) = try await open(path)
-        let ids = (0..<1).flatMap { ["other-\($0)", "next-\($0)"] }
+        let ids = (0..<2).flatMap { ["other-\($0)", "next-\($0)"] }
         let stored = try await store.read { try await $0.messages(ids: ids + ["spill-0-0"]) }
         #expect(Set(stored.map(\.id)) == Set(ids))
         #expect(stored.first { $0.id == "other-0" } == message("other-0", size: 2_500_000))
