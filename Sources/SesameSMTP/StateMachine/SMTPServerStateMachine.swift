@@ -359,9 +359,9 @@ public struct SMTPServerStateMachine: Sendable {
 
     // MARK: Parsing helpers
 
-    /// `FROM:<a@b> PARAM=V …` → ("a@b", ["PARAM=V"]). Accepts a space after the colon and a bare address.
-    /// `keyword` (upper case, as `FROM:`) in any case, spaces, then `<address>` or a bare
-    /// address, then space-separated parameters. Read on UTF-8: every delimiter is ASCII.
+    /// `FROM:<a@b> PARAM=V …` → ("a@b", ["PARAM=V"]): `keyword` (upper case, as `FROM:`) in any
+    /// case, spaces, then `<address>` or a bare address, then space-separated parameters. Read on
+    /// UTF-8: every delimiter is ASCII.
     static func path(_ argument: String, keyword: String) -> (String, [String])? {
         let bytes = argument.utf8
         var index = bytes.startIndex
