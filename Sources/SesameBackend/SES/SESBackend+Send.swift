@@ -77,9 +77,9 @@ extension SESBackend {
         if let fromHeader, fromHeader.address.lowercased() != (try Self.parseAddress(envelopeSource)).address.lowercased() {
             check.append(fromHeader.description)
         }
-        let stripped =
-            headers.contains { $0.name == "x-ses-configuration-set" || $0.name == "x-ses-message-tags" }
-            ? MIME.removingHeaders(raw) { $0.lowercased() == "x-ses-configuration-set" || $0.lowercased() == "x-ses-message-tags" } : raw
+        // SES's control headers are removed before the message is stored (and only then is it copied).
+        let control: Set = ["x-ses-configuration-set", "x-ses-message-tags"]
+        let stripped = headers.contains { control.contains($0.name) } ? MIME.removingHeaders(raw) { control.contains($0.lowercased()) } : raw
         let subject = values("subject").first.map(MIME.decodeHeaderText)
         return try await submit(
             Submission(
