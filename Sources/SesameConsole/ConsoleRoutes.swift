@@ -44,11 +44,15 @@ extension Console {
         let form = try await Self.form(request, context: context)
         let source = context.remoteAddress?.ipAddress ?? "unknown"
         let result: (token: String, ConsoleSessions.SignedIn)?
-        if form["kind"] == "iam" {
-            result = try await sessions.signInUser(
-                accountID: form["account"] ?? "", userName: form["user"] ?? "", password: form["password"] ?? "", source: source)
-        } else {
-            result = try await sessions.signInRoot(email: form["email"] ?? "", password: form["password"] ?? "", source: source)
+        do {
+            if form["kind"] == "iam" {
+                result = try await sessions.signInUser(
+                    accountID: form["account"] ?? "", userName: form["user"] ?? "", password: form["password"] ?? "", source: source)
+            } else {
+                result = try await sessions.signInRoot(email: form["email"] ?? "", password: form["password"] ?? "", source: source)
+            }
+        } catch let error as SesameError where error.code == .throttling {
+            return page("signin", title: "Sign in", ["error": error.message], signedIn: nil, status: .tooManyRequests)
         }
         guard let (token, _) = result else {
             // One message for every mistake: it does not tell which part was wrong.

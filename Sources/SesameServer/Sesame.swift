@@ -105,13 +105,15 @@ public struct Sesame: Sendable {
     /// The HTTP application serving the AWS APIs.
     func makeHTTPApplication(iam: IAMBackend, ses: SESBackend, onRunning: @escaping OnRunning) -> some ApplicationProtocol {
         let router = Router(context: SesameRequestContext.self)
-        APIRoutes.add(to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock)
+        APIRoutes.add(
+            to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
+            localHostNames: [configuration.httpAddress.host, configuration.hostname])
         let consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
         do {
             let console = try Console(
-                iam: iam, ses: ses, store: store, sessions: ConsoleSessions(store: store, clock: ses.clock), settings: consoleSettings,
+                iam: iam, ses: ses, store: store, sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost), settings: consoleSettings,
                 clock: ses.clock)
             console.addRoutes(to: router)
         } catch {
@@ -156,7 +158,7 @@ public struct Sesame: Sendable {
             var tls = TLSConfiguration.makeClientConfiguration()
             if c.relayInsecureTLS { tls.certificateVerification = .none }
             if let file = c.relayCAFile { tls.trustRoots = .file(file) }
-            transport = RelayTransport(
+            transport = try RelayTransport(
                 settings: try RelayTransport.Settings.parse(url), heloName: c.hostname, tls: tls, maxConnections: c.connectionsPerDestination)
         case .mx:
             var routes: [String: SMTPEndpoint] = [:]
@@ -172,7 +174,7 @@ public struct Sesame: Sendable {
             } else {
                 throw DataDirectory.StartupError(description: "--delivery mx needs a DNS server: /etc/resolv.conf names none, so give --dns-server HOST:PORT.")
             }
-            transport = MXTransport(
+            transport = try MXTransport(
                 resolver: DNSResolver(server: server), routes: routes, port: c.mxPort, heloName: c.hostname,
                 maxConnectionsPerDestination: c.connectionsPerDestination)
         }
@@ -196,6 +198,7 @@ public struct Sesame: Sendable {
     /// listeners stop first (SMTP sessions finish the message they are storing), pending
     /// bookkeeping is written, the store closes last.
     public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping OnRunning = { _ in }) async throws {
+        try await ListenerPreflight.check(configuration)
         let storeService = StoreService(store: store, credentials: credentials)
         let (iam, ses) = makeBackends()
         let group = ServiceGroup(

@@ -114,6 +114,9 @@ public protocol StoreSession: Sendable {
     func insertMessage(_ message: StoredMessage) async throws
     /// Messages oldest first, optionally one ID or one envelope sender.
     func messages(id: String?, source: String?, limit: Int) async throws -> [StoredMessage]
+    /// One page of messages without their content, oldest first (or newest first), strictly
+    /// after `cursor` in that order, optionally of one envelope sender.
+    func messageSummaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary]
     /// The messages with these IDs (those that exist).
     func messages(ids: [String]) async throws -> [StoredMessage]
     func deleteMessages(id: String?) async throws

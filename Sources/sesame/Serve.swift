@@ -298,8 +298,17 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         for warning in sesame.bootstrap.warnings { logger.warning("\(warning)") }
-        try await sesame.run { port in
-            Banner.print(sesame, httpPort: port)
+        do {
+            try await sesame.run { port in
+                Banner.print(sesame, httpPort: port)
+            }
+        } catch {
+            // A listener that could not start, or a service that failed: say so and exit now,
+            // whatever else is still winding down.
+            let what = error is ListenerUnavailable ? "cannot start" : "stopped"
+            FileHandle.standardError.write(Data("sesame: \(what): \(Self.explain(error))\n".utf8))
+            await sesame.store.shutdown()
+            Foundation.exit(1)
         }
     }
 

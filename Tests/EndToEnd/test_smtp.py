@@ -321,11 +321,17 @@ def test_pipelining_and_smuggling(sqlite_sesame):
                  b"RCPT TO:<c@example.net>\r\nDATA\r\n")
     replies = [read_reply(f) for _ in range(6)]
     assert [r[:3] for r in replies] == [b"250", b"235", b"250", b"250", b"250", b"354"]
-    # A smuggled second message behind LF.LF: the whole payload is refused, nothing leaks out.
+    # A smuggled second message behind LF.LF: it is all one message (bare LFs stored as
+    # CRLF), and nothing leaks out as commands.
     sock.sendall(b"Subject: one\r\n\r\nfirst\n.\nMAIL FROM:<a@example.com>\r\nRCPT TO:<evil@example.net>\r\nDATA\r\n"
                  b"Subject: smuggled\r\n\r\nsecond\r\n.\r\n")
     reply = read_reply(f)
-    assert reply.startswith(b"554 Transaction failed: Bare CR or LF")
+    assert reply.startswith(b"250 Ok 0")
+    # A bare CR is still refused, and CR.CR ends nothing.
+    sock.sendall(b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n")
+    assert [read_reply(f)[:3] for _ in range(3)] == [b"250", b"250", b"354"]
+    sock.sendall(b"Subject: cr\r\n\r\nx\r.\rMAIL FROM:<a@example.com>\r\n.\r\n")
+    assert read_reply(f).startswith(b"554 Transaction failed: Bare CR in message data")
     # The session goes on; message data and the next commands in one write.
     sock.sendall(b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n")
     assert [read_reply(f)[:3] for _ in range(3)] == [b"250", b"250", b"354"]
@@ -334,8 +340,10 @@ def test_pipelining_and_smuggling(sqlite_sesame):
     assert read_reply(f) == b"250 Ok\r\n"
     assert read_reply(f) == b"221 Bye\r\n"
     sock.close()
-    subjects = [m["Subject"] for m in node.captured()]
-    assert subjects == ["two"]
+    captured = node.captured()
+    assert [m["Subject"] for m in captured] == ["one", "two"]
+    assert b"first\r\n.\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<evil@example.net>" in captured[0]["RawData"].encode()
+    assert captured[0]["Destination"]["ToAddresses"] == ["b@example.net", "c@example.net"]
     # Messages back to back in many small writes, without waiting for any reply: the next
     # arrives while one is being stored, and every reply still comes once and in order.
     sock, f = raw_tls_session(node)
@@ -383,24 +391,34 @@ def test_plaintext_injected_after_starttls_is_not_executed(sqlite_sesame):
     raw.close()
 
 
-def test_repeated_failures_from_one_address_are_slowed_then_refused(tmpdir_path):
+def test_repeated_failures_are_slowed_then_refused_per_address_and_user(tmpdir_path):
     node = Sesame(os.path.join(tmpdir_path, "data"), args=["--smtp-auth-failure-limit", "4"]).start()
     try:
         key, secret, _ = smtp_user(node)
+        neighbour, neighbour_secret, _ = smtp_user(node, name="neighbour")
         s = node.smtp()
-        for _ in range(3):
-            assert plain_auth(s, key, "wrong-password") == (535, b"Authentication Credentials Invalid")
-        # The fourth failure reaches the limit: 421 and the connection is closed.
+        # smtplib's login() tries PLAIN, then LOGIN, with the same wrong password: one mistake.
+        # The same wrong password offered again counts no more.
+        with pytest.raises(smtplib.SMTPAuthenticationError):
+            s.login(key, "wrong-0")
+        assert plain_auth(s, key, "wrong-0") == (535, b"Authentication Credentials Invalid")
+        for n in (1, 2):
+            assert plain_auth(s, key, f"wrong-{n}") == (535, b"Authentication Credentials Invalid")
+        # The fourth distinct failure reaches the limit: 421 and the connection is closed.
         started = time.time()
-        assert plain_auth(s, key, "wrong-password")[0] == 421
+        assert plain_auth(s, key, "wrong-3")[0] == 421
         # Failures past half the limit were slowed down.
         assert time.time() - started >= 0.4
         with pytest.raises(smtplib.SMTPServerDisconnected):
             s.noop()
-        # Now even the right password is refused from this address.
+        # Now even the right password is refused for this user name from this address...
         s = node.smtp()
         assert plain_auth(s, key, smtp_password(secret))[0] == 421
         s.close()
+        # ...but a neighbour behind the same address still signs in.
+        s = node.smtp()
+        assert plain_auth(s, neighbour, smtp_password(neighbour_secret))[0] == 235
+        s.quit()
     finally:
         assert node.stop() == 0
 

@@ -20,7 +20,7 @@ import Testing
         (.templateDoesNotExist, "TemplateDoesNotExist", 400), (.alreadyExists, "AlreadyExists", 400),
         (.missingRenderingAttribute, "MissingRenderingAttribute", 400), (.invalidRenderingParameter, "InvalidRenderingParameter", 400),
         (.configurationSetDoesNotExist, "ConfigurationSetDoesNotExist", 400), (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
-        (.notFound, "NotFoundException", 404),
+        (.notFound, "NotFoundException", 404), (.snsNotFound, "NotFound", 404), (.invalidParameter, "InvalidParameter", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -58,16 +58,40 @@ struct SMTPFramerTests {
         #expect(out == [.message(Array("a\r\n.b\r\nc\r\n\r\n".utf8)), .command("NOOP")])
     }
 
-    @Test("SMTP smuggling: LF.LF, CR.CR and CRLF.LF do not end the message; the message is refused", arguments: [
-        "x\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\nMAIL FROM:<evil@example.com>\r\n",
-        "x\r.\rMAIL FROM:<evil@example.com>\r\n", "x\n.\r\nMAIL FROM:<evil@example.com>\r\n",
+    @Test("SMTP smuggling: LF.LF, CRLF.LF and LF.CRLF do not end the message; no command leaks out", arguments: [
+        ("x\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+        ("x\r\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+        ("x\n.\r\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+        ("x\n..\r\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
     ])
-    func smuggling(payload: String) {
+    func smuggling(payload: String, stored: String) {
         var framer = SMTPFramer(maxMessageSize: 1000)
         framer.beginData()
         framer.append(Array((payload + "real\r\n.\r\n").utf8))
-        // The whole input is one message, refused for its bare line endings; no command leaks out.
+        // The whole input is one message (bare LFs stored as CRLF); no command leaks out.
+        #expect(frames(&framer) == [.message(Array((stored + "real\r\n").utf8))])
+    }
+
+    @Test("a bare CR anywhere in a message refuses it, and CR.CR does not end it")
+    func bareCR() {
+        var framer = SMTPFramer(maxMessageSize: 1000)
+        framer.beginData()
+        framer.append(Array("x\r.\rMAIL FROM:<evil@example.com>\r\nreal\r\n.\r\n".utf8))
         #expect(frames(&framer) == [.messageBadLineEnding])
+    }
+
+    @Test("bare LF line endings (Python's email package) are stored as CRLF, fed byte by byte too")
+    func bareLFNormalised() {
+        let input = Array("Subject: hi\n\nline one\n.leading dot stuffed\n\nend\n\r\n.\r\nNOOP\r\n".utf8)
+        var framer = SMTPFramer(maxMessageSize: 1000)
+        framer.beginData()
+        var out: [SMTPFrame] = []
+        for byte in input {
+            framer.append([byte])
+            while let frame = framer.next() { out.append(frame) }
+        }
+        let expected = "Subject: hi\r\n\r\nline one\r\n.leading dot stuffed\r\n\r\nend\r\n\r\n"
+        #expect(out == [.message(Array(expected.utf8)), .command("NOOP")])
     }
 
     @Test("a message over the size limit is read to its end and reported")

@@ -143,7 +143,7 @@ struct SMTPServerStateMachineTests {
         _ = m.received(.command("RCPT TO:<a@example.net>"))
         _ = m.received(.command("DATA"))
         _ = m.received(.message(body))
-        let refusal = SMTPRefusal(SMTPReplies.refusal(SesameError(.throttling, "Maximum sending rate exceeded.")))
+        let refusal = SMTPRefusal(SMTPErrorMapping.reply(for: SesameError(.throttling, "Maximum sending rate exceeded.")))
         #expect(reply(m.submitted(.failure(refusal))) == SMTPReply(454, "Throttling failure: Maximum sending rate exceeded."))
         #expect(m.received(.command("QUIT")) == .replyThenClose(SMTPReply(221, "Bye")))
     }
@@ -238,15 +238,35 @@ struct SMTPServerStateMachineTests {
 
     @Test("backend refusals become SES's SMTP replies")
     func refusals() {
-        let denied = SMTPReplies.refusal(SesameError(
+        let denied = SMTPErrorMapping.reply(for: SesameError(
             .accessDenied, "User `arn:aws:iam::123456789012:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:123456789012:identity/a@b.example'"))
         #expect(denied.wire == "554 Access denied: User `arn:aws:iam::123456789012:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:123456789012:identity/a@b.example'\r\n")
-        #expect(SMTPReplies.refusal(SesameError(.messageRejected, "Email address is not verified.")).code == 554)
-        #expect(SMTPReplies.refusal(SesameError(.temporarilyUnavailable, "busy")) == SMTPReply(451, "Temporary service failure"))
+        #expect(SMTPErrorMapping.reply(for: SesameError(.messageRejected, "Email address is not verified.")).code == 554)
+        #expect(SMTPErrorMapping.reply(for: SesameError(.temporarilyUnavailable, "busy")) == SMTPReply(451, "4.3.0 Temporary service failure"))
+    }
+
+    /// The SMTP code each `SesameError.Code` gets; codes with no SMTP meaning are temporary.
+    static let smtpCodes: [String: Int] = [
+        "accessDenied": 554, "messageRejected": 554, "throttling": 454, "sendingPaused": 554,
+        "invalidParameterValue": 554, "configurationSetDoesNotExist": 554, "validation": 554, "invalidInput": 554,
+        "invalidParameter": 554,
+        "temporarilyUnavailable": 451, "internalFailure": 451, "noSuchEntity": 451, "entityAlreadyExists": 451,
+        "limitExceeded": 451, "deleteConflict": 451, "malformedPolicyDocument": 451, "policyNotAttachable": 451,
+        "passwordPolicyViolation": 451, "templateDoesNotExist": 451, "alreadyExists": 451, "missingRenderingAttribute": 451,
+        "invalidRenderingParameter": 451, "configurationSetAlreadyExists": 451, "notFound": 451, "snsNotFound": 451,
+    ]
+
+    @Test("every error code has its SMTP reply; internal ones are temporary and say nothing of the cause")
+    func everyCodeIsMapped() {
+        #expect(Set(Self.smtpCodes.keys) == Set(SesameError.Code.all.map(\.description)))
         for code in SesameError.Code.all {
-            let reply = SMTPReplies.refusal(SesameError(code, "x"))
-            #expect([451, 454, 554].contains(reply.code), "\(code) maps to \(reply.code)")
+            let reply = SMTPErrorMapping.reply(for: SesameError(code, "inner detail", reason: "secret cause"))
+            #expect(reply.code == Self.smtpCodes[code.description], "\(code) maps to \(reply.code)")
+            #expect(!reply.wire.contains("secret cause"))
+            if reply.code == 451 { #expect(reply == SMTPReplies.temporaryFailure, "\(code)") }
         }
+        struct Unknown: Error {}
+        #expect(SMTPErrorMapping.reply(for: Unknown()) == SMTPReply(451, "4.3.0 Temporary service failure"))
     }
 
     @Test("a bounce domain takes reports without AUTH, and only for itself")

@@ -41,6 +41,31 @@ public struct SigV4Authenticator: Sendable {
         try verifier.parse(request)
     }
 
+    /// What can be checked before the body is read: the signature's fields parse, the request
+    /// time is within the allowed skew, and the access key exists and is active. Run first, so an
+    /// unsigned or wrongly keyed request is refused before any of a large body is buffered.
+    public func precheck(_ request: Request) async throws -> ParsedSignature {
+        let parsed = try verifier.parse(Self.httpRequest(request, body: ByteBuffer()))
+        try verifier.checkTime(parsed, now: clock.now())
+        guard let credential = try await credentials.resolve(parsed.scope.accessKeyID), credential.status == .active else {
+            throw AWSError.invalidClientTokenId()
+        }
+        return parsed
+    }
+
+    /// The whole body, at most `maxSize` bytes: a larger one is refused with 413 (at once when
+    /// its `Content-Length` says so).
+    public static func collectBody(_ request: Request, maxSize: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxSize {
+            throw AWSError.requestEntityTooLarge(maxSize: maxSize)
+        }
+        do {
+            return try await request.body.collect(upTo: maxSize)
+        } catch is NIOTooManyBytesError {
+            throw AWSError.requestEntityTooLarge(maxSize: maxSize)
+        }
+    }
+
     /// Checks time, key and signature; returns the authenticated caller.
     public func authenticate(_ parsed: ParsedSignature, _ request: SigV4HTTPRequest) async throws -> Caller {
         let now = clock.now()

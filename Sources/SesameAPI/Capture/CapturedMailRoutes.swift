@@ -8,73 +8,79 @@ import SesameCore
 import SesameStorage
 
 /// `GET /_aws/ses`: the captured mail, in the JSON shape LocalStack uses (so tests written for
-/// LocalStack move over unchanged), plus each message's raw MIME and the principal that sent it.
-/// `DELETE /_aws/ses` clears it (`?id=` clears one). Outside loopback the caller must sign the
-/// request with the root user's credentials.
+/// LocalStack move over unchanged), plus each message's raw MIME and the principal that sent it;
+/// `CapturedMailListing` says which query parameters page and order it. `DELETE /_aws/ses`
+/// clears it (`?id=` clears one). Without a loopback connection that names this listener the
+/// caller must sign the request with the root user's credentials.
 public struct CapturedMailRoutes: Sendable {
     let store: any Store
     let authenticator: SigV4Authenticator
 
-    struct Entry: Encodable {
-        struct Destination: Encodable { var ToAddresses: [String] }
-        struct Body: Encodable {
-            var text_part: String?
-            var html_part: String?
-        }
-        var Id: String
-        var Region: String
-        var Source: String
-        var Destination: Destination
-        var Subject: String?
-        var Body: Body
-        var RawData: String
-        var Timestamp: String
-        var Principal: String
-        var Via: String
-    }
+    /// Host names (without port) by which this machine's own tools reach the listener: only
+    /// requests naming one of them may skip the signature from loopback. A web page that
+    /// re-points its own domain at 127.0.0.1 (DNS rebinding) sends its own domain instead.
+    let localHostNames: Set<String>
 
-    struct Listing: Encodable { var messages: [Entry] }
+    public init(store: any Store, authenticator: SigV4Authenticator, localHostNames: Set<String>) {
+        self.store = store
+        self.authenticator = authenticator
+        self.localHostNames = Set(["127.0.0.1", "localhost", "[::1]", "::1"].map { $0 } + localHostNames.map { $0.lowercased() })
+    }
 
     static func isLoopback(_ address: SocketAddress?) -> Bool {
         guard let ip = address?.ipAddress else { return false }
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 
-    /// Loopback callers pass; anyone else must present a valid root signature.
+    /// The host a request names (its `Host` header or authority), lower case, without the port.
+    static func hostName(_ authority: String?) -> String? {
+        guard var host = authority?.lowercased(), !host.isEmpty else { return nil }
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            return String(host[...close])
+        }
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        return host
+    }
+
+    /// Loopback callers that name this listener pass; anyone else must present a valid root signature.
     func admit(_ request: Request, body: ByteBuffer, context: SesameRequestContext) async throws {
-        if Self.isLoopback(context.remoteAddress) { return }
+        if Self.isLoopback(context.remoteAddress), let host = Self.hostName(request.head.authority), localHostNames.contains(host) { return }
         let signed = SigV4Authenticator.httpRequest(request, body: body)
         let caller = try await authenticator.authenticate(try authenticator.parse(signed), signed)
         guard caller.principal.isRoot else {
-            throw AWSError(code: "AccessDenied", status: 403, message: "Only the root user may read captured mail from outside this machine.")
+            throw AWSError(code: "AccessDenied", status: 403, message: "Only the root user may read captured mail without a loopback connection to this listener.")
         }
     }
 
+    /// Streams the listing: messages are read a page at a time and written as they are read,
+    /// so memory stays bounded by `CapturedMailListing.memoryBudget` whatever is stored.
     func list(_ request: Request, context: SesameRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 1024 * 1024)
+        let body = try await request.body.collect(upTo: 64 * 1024)
         try await admit(request, body: body, context: context)
-        let id = request.uri.queryParameters.get("id")
-        let email = request.uri.queryParameters.get("email")
-        let messages = try await store.read { session in
-            try await session.messages(id: id, source: email, limit: 10_000)
+        let query = try CapturedMailListing.Query(request.uri.queryParameters)
+        if let id = query.id {
+            let found = try await store.read { try await $0.messages(ids: [id]) }
+            let json = try CapturedMailListing.document(found.map(CapturedMailListing.entry), next: nil)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
-        let entries = messages.map { message -> Entry in
-            let parts = MIME.textParts(message.raw)
-            return Entry(
-                Id: message.id, Region: message.region, Source: message.source,
-                Destination: .init(ToAddresses: message.destinations), Subject: message.subject,
-                Body: .init(text_part: parts.text, html_part: parts.html),
-                RawData: String(decoding: message.raw, as: UTF8.self),
-                Timestamp: Timestamp.iso8601(message.createdAt), Principal: message.principalARN, Via: message.via)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = try encoder.encode(Listing(messages: entries))
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        let store = self.store
+        let logger = context.logger
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody { writer in
+                do {
+                    try await CapturedMailListing.stream(query, store: store, to: &writer)
+                } catch {
+                    // The status is sent already: end the connection so the client sees a broken body, not a short one.
+                    logger.error("captured-mail listing stopped: \(error)")
+                    throw error
+                }
+            })
     }
 
     func clear(_ request: Request, context: SesameRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 1024 * 1024)
+        let body = try await request.body.collect(upTo: 64 * 1024)
         try await admit(request, body: body, context: context)
         let id = request.uri.queryParameters.get("id")
         try await store.write { session in try await session.deleteMessages(id: id) }

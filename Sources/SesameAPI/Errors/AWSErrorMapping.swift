@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import SesameAWSProtocol
 import SesameCore
 import SesameStorage
@@ -20,6 +21,8 @@ public enum AWSErrorMapping {
             logger.notice("concurrent change: \(error.detail)")
             return AWSError(code: "ConcurrentModification", status: 409, message: "The request conflicts with a concurrent change; retry it.")
         case let error as HTTPError where error.status == .contentTooLarge:
+            return AWSError(code: "RequestEntityTooLarge", status: 413, message: "Request body exceeds the maximum size Sesame accepts.")
+        case is NIOTooManyBytesError:
             return AWSError(code: "RequestEntityTooLarge", status: 413, message: "Request body exceeds the maximum size Sesame accepts.")
         default:
             logger.error("request failed with an unexpected error: \(String(reflecting: error))")

@@ -57,11 +57,23 @@ public struct QueryFrontDoor: Sendable {
         let requestID = RandomIDs.requestID()
         var service = services[0]
         do {
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let parsed: ParsedSignature
+            do {
+                parsed = try await authenticator.precheck(request)
+            } catch {
+                // Refused before the body is read; a small body's `Version` still names the
+                // service whose namespace the error is written in.
+                if let body = try? await request.body.collect(upTo: 64 * 1024) {
+                    let target = request.head.path ?? ""
+                    let rawQuery = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
+                    service = self.service(forVersion: QueryParameters(formBody: Array(body.readableBytesView), rawQuery: rawQuery)["Version"])
+                }
+                throw error
+            }
+            let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             let parameters = QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)
             service = self.service(forVersion: parameters["Version"])
-            let parsed = try authenticator.parse(signed)
             guard let named = self.service(named: parsed.scope.service) else {
                 throw AWSError.signatureDoesNotMatch(
                     "Credential should be scoped to correct service: '\(service.signingNames.sorted().first ?? "")'. ")

@@ -37,9 +37,9 @@ public struct RESTJSONFrontDoor: Sendable {
     public func handle(_ request: Request, context: SesameRequestContext, parameters: [String], _ operation: Operation) async -> Response {
         let requestID = RandomIDs.requestID()
         do {
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let parsed = try await authenticator.precheck(request)
+            let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             let signed = SigV4Authenticator.httpRequest(request, body: body)
-            let parsed = try authenticator.parse(signed)
             guard signingNames.contains(parsed.scope.service) else {
                 throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: 'ses'. ")
             }

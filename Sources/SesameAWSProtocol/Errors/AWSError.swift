@@ -43,6 +43,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func validationError(_ message: String) -> AWSError {
         AWSError(code: "ValidationError", status: 400, message: message)
     }
+    public static func requestEntityTooLarge(maxSize: Int) -> AWSError {
+        AWSError(code: "RequestEntityTooLarge", status: 413, message: "Request body is larger than the \(maxSize) bytes Sesame accepts.")
+    }
     public static func internalFailure() -> AWSError {
         AWSError(code: "InternalFailure", status: 500, message: "The request processing has failed because of an unknown error, exception or failure.", fault: .receiver)
     }

@@ -6,7 +6,8 @@ import SesameStorage
 
 /// Console sign-in and sessions. A session token is random, handed to the browser once, and
 /// stored only as its SHA-256; each session has its own CSRF token. Sessions end after an idle
-/// period, after an absolute lifetime, at sign-out, and when their IAM user is deleted.
+/// period, after an absolute lifetime, at sign-out, and when their IAM user is deleted, its
+/// console password changed or removed.
 public final class ConsoleSessions: Sendable {
     /// Who is signed in, with the policies that decide what each page may do.
     public struct SignedIn: Sendable {
@@ -21,15 +22,26 @@ public final class ConsoleSessions: Sendable {
     let clock: any WallClock
     public let idleTimeout: TimeInterval
     public let absoluteTimeout: TimeInterval
+    /// Recent failed sign-ins per client address (`address …`) and per user (`user …`).
     let failures = Locked<[String: [Date]]>([:])
-    /// A hash to compare against when the user does not exist, so both cases take as long.
-    let dummyHash = Bcrypt.hash("not a password", cost: 4)
+    /// A hash to compare against when the user does not exist: made at the cost real passwords
+    /// are hashed with, so both cases take as long.
+    let dummyHash: String
+    /// Failed sign-ins within `failureWindow` after which a user name is refused, even with the
+    /// right password, until the failures age out; and the same for a client address.
+    public static let userFailureLimit = 10
+    public static let addressFailureLimit = 30
+    static let failureWindow: TimeInterval = 900
 
-    public init(store: any Store, clock: any WallClock, idleTimeout: TimeInterval = 3600, absoluteTimeout: TimeInterval = 12 * 3600) {
+    public init(
+        store: any Store, clock: any WallClock, idleTimeout: TimeInterval = 3600, absoluteTimeout: TimeInterval = 12 * 3600,
+        passwordCost: UInt8 = 10
+    ) {
         self.store = store
         self.clock = clock
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
+        self.dummyHash = Bcrypt.hash("not a password", cost: passwordCost)
     }
 
     static func hash(_ token: String) -> String {
@@ -43,27 +55,51 @@ public final class ConsoleSessions: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Slows a client address that keeps failing: nothing for the first three failures in 15
-    /// minutes, then half a second more for each.
-    func delayAfterFailure(_ source: String) async {
+    static func throttled() -> SesameError {
+        SesameError(.throttling, "Too many failed sign-in attempts. Wait 15 minutes, then try again.")
+    }
+
+    func recent(_ key: String, now: Date) -> Int {
+        failures.withLock { table in (table[key] ?? []).count { now.timeIntervalSince($0) < Self.failureWindow } }
+    }
+
+    /// Refuses at once while the address or the user name has failed too often (parallel
+    /// guesses get no answer either way).
+    func checkThrottle(source: String, user: String) throws(SesameError) {
+        let now = clock.now()
+        if recent("address \(source)", now: now) >= Self.addressFailureLimit || recent("user \(user)", now: now) >= Self.userFailureLimit {
+            throw Self.throttled()
+        }
+    }
+
+    /// Records a failure for the address and the user name, then slows the address: nothing for
+    /// the first three failures in 15 minutes, then half a second more for each (up to 5 s).
+    func failed(source: String, user: String) async {
         let now = clock.now()
         let count = failures.withLock { table -> Int in
             if table.count > 10_000 { table.removeAll() }
-            var recent = (table[source] ?? []).filter { now.timeIntervalSince($0) < 900 }
-            recent.append(now)
-            table[source] = recent
-            return recent.count
+            var counts: [Int] = []
+            for key in ["address \(source)", "user \(user)"] {
+                var recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < Self.failureWindow }
+                recent.append(now)
+                table[key] = recent
+                counts.append(recent.count)
+            }
+            return counts[0]
         }
         if count > 3 { try? await Task.sleep(for: .milliseconds(500 * min(count - 3, 10))) }
     }
 
-    /// Signs in the root user by email and password; nil when they do not match.
+    /// Signs in the root user by email and password; nil when they do not match. Throws
+    /// `throttling` while the address or the user has failed too often.
     public func signInRoot(email: String, password: String, source: String) async throws -> (token: String, SignedIn)? {
+        let user = "root " + email.trimmingSpaces.lowercased()
+        try checkThrottle(source: source, user: user)
         guard let stored = try await store.read({ try await $0.account() }) else { return nil }
         let emailMatches = stored.account.rootEmail.lowercased() == email.trimmingSpaces.lowercased()
-        let passwordMatches = Bcrypt.verify(password, hash: emailMatches ? stored.rootPasswordHash : dummyHash)
+        let passwordMatches = await PasswordHashing.verify(password, hash: emailMatches ? stored.rootPasswordHash : dummyHash)
         guard emailMatches && passwordMatches else {
-            await delayAfterFailure(source)
+            await failed(source: source, user: user)
             return nil
         }
         return try await start(userID: nil)
@@ -71,6 +107,8 @@ public final class ConsoleSessions: Sendable {
 
     /// Signs in an IAM user by account ID, user name and the password of its login profile.
     public func signInUser(accountID: String, userName: String, password: String, source: String) async throws -> (token: String, SignedIn)? {
+        let user = "iam \(accountID.trimmingSpaces) \(userName.trimmingSpaces.lowercased())"
+        try checkThrottle(source: source, user: user)
         let found = try await store.read { session -> (String, String)? in
             guard let account = try await session.account(), account.account.id == accountID.trimmingSpaces,
                 let user = try await session.user(named: userName.trimmingSpaces),
@@ -78,9 +116,9 @@ public final class ConsoleSessions: Sendable {
             else { return nil }
             return (user.id, profile.passwordHash)
         }
-        let passwordMatches = Bcrypt.verify(password, hash: found?.1 ?? dummyHash)
+        let passwordMatches = await PasswordHashing.verify(password, hash: found?.1 ?? dummyHash)
         guard let found, passwordMatches else {
-            await delayAfterFailure(source)
+            await failed(source: source, user: user)
             return nil
         }
         try await store.write { session in try await session.recordPasswordUse(userID: found.0, at: self.clock.now()) }
@@ -123,7 +161,8 @@ public final class ConsoleSessions: Sendable {
                     caller: Caller(principal: .root(accountID: account.account.id), policies: []), csrf: record.csrf,
                     tokenHash: record.tokenHash, displayName: "root")
             }
-            guard let user = try await session.user(id: userID) else { return nil }
+            // A deleted user, or one whose console password was removed, is signed out.
+            guard let user = try await session.user(id: userID), try await session.loginProfile(userID: userID) != nil else { return nil }
             let policies = try await PolicyLoader.policies(of: user, in: session)
             return SignedIn(
                 caller: Caller(principal: .user(user), policies: policies), csrf: record.csrf, tokenHash: record.tokenHash,

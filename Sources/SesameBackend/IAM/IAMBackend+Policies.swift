@@ -169,7 +169,7 @@ extension IAMBackend {
 
     public func createLoginProfile(_ caller: Caller, userName: String?, password: String, resetRequired: Bool) async throws -> LoginProfile {
         try IAMValidation.consolePassword(password)
-        let hash = hashPassword(password)
+        let hash = await hashPassword(password)
         let now = now()
         return try await write { session in
             let user = try await Self.loginTarget(userName, caller: caller, in: session)
@@ -194,7 +194,7 @@ extension IAMBackend {
 
     public func updateLoginProfile(_ caller: Caller, userName: String?, password: String?, resetRequired: Bool?) async throws {
         if let password { try IAMValidation.consolePassword(password) }
-        let hash = password.map(hashPassword)
+        let hash: String? = if let password { await hashPassword(password) } else { nil }
         try await write { session in
             let user = try await Self.loginTarget(userName, caller: caller, in: session)
             try Authorizer.authorize(caller, action: "iam:UpdateLoginProfile", resource: user.arn)
@@ -202,6 +202,8 @@ extension IAMBackend {
             if let hash { profile.passwordHash = hash }
             if let resetRequired { profile.passwordResetRequired = resetRequired }
             try await session.putLoginProfile(profile)
+            // A new password ends every console session signed in with the old one.
+            if hash != nil { try await session.deleteConsoleSessions(userID: user.id, idleBefore: nil) }
         }
     }
 
@@ -211,6 +213,7 @@ extension IAMBackend {
             try Authorizer.authorize(caller, action: "iam:DeleteLoginProfile", resource: user.arn)
             guard try await session.loginProfile(userID: user.id) != nil else { throw Self.noSuchLoginProfile(user.name) }
             try await session.deleteLoginProfile(userID: user.id)
+            try await session.deleteConsoleSessions(userID: user.id, idleBefore: nil)
         }
     }
 }

@@ -77,6 +77,7 @@ extension IAMBackend {
             if try await !session.attachedPolicyARNs(userID: user.id).isEmpty {
                 throw SesameError(.deleteConflict, "Cannot delete entity, must detach all policies first.")
             }
+            try await session.deleteConsoleSessions(userID: user.id, idleBefore: nil)
             try await session.deleteUser(id: user.id)
         }
     }
@@ -87,6 +88,7 @@ extension IAMBackend {
         try await write { session in
             let user = try await Self.requireUser(name, in: session)
             try Authorizer.authorize(caller, action: "iam:DeleteUser", resource: user.arn)
+            try await session.deleteConsoleSessions(userID: user.id, idleBefore: nil)
             try await session.deleteUser(id: user.id)
         }
     }

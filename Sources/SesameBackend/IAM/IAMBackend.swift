@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdBcrypt
 import Logging
 import SesameCore
 import SesameStorage
@@ -113,5 +112,5 @@ public struct IAMBackend: Sendable {
     /// IAM reports dates in whole seconds; so does the store's copy.
     func now() -> Date { Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down)) }
 
-    func hashPassword(_ password: String) -> String { Bcrypt.hash(password, cost: passwordCost) }
+    func hashPassword(_ password: String) async -> String { await PasswordHashing.hash(password, cost: passwordCost) }
 }

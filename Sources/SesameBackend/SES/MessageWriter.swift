@@ -86,8 +86,12 @@ public final class MessageWriter: Sendable {
             for (pending, outcome) in zip(batch, outcomes) {
                 if let outcome { pending.waiter.resume(throwing: outcome) } else { pending.waiter.resume() }
             }
+        } catch where batch.count > 1 {
+            // Nothing in the batch was stored. One message's fault must not refuse the others:
+            // each is tried again in a transaction of its own.
+            for pending in batch { await commit([pending]) }
         } catch {
-            // Nothing in the batch was stored: every caller gets the error, none an ID.
+            // Nothing was stored: the caller gets the error, not an ID.
             let failure = SesameError(.temporarilyUnavailable, "The message could not be stored; try again.", reason: "\(error)")
             for pending in batch { pending.waiter.resume(throwing: failure) }
         }

@@ -93,7 +93,9 @@ extension SESBackend {
     /// and quota, then commit. The message ID is returned only after the commit.
     public func submit(_ submission: Submission, messageID: String, caller: Caller) async throws -> String {
         let from = try Self.parseAddress(submission.source)
-        let recipients = submission.recipients
+        // Each distinct recipient gets the message once, as on SES: To and Cc naming the same
+        // person is ordinary mail, not an error.
+        let recipients = Self.distinct(submission.recipients)
         var context: [String: [String]] = [
             "ses:FromAddress": [from.address], "ses:ApiVersion": [submission.apiVersion],
         ]
@@ -153,6 +155,12 @@ extension SESBackend {
         }
         try await writer.write(message, dailyLimit: limit)
         return messageID
+    }
+
+    /// `addresses` without repeats (compared without regard to case), in their first order.
+    static func distinct(_ addresses: [String]) -> [String] {
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0.lowercased()).inserted }
     }
 
     /// Decides, at acceptance, what the queue does with each recipient: a suppressed address

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import SesameCore
@@ -37,7 +38,9 @@ public final class SMTPCredentialChecker: Sendable {
     let clock: any WallClock
     public let configuration: Configuration
     let logger: Logger
-    let failures = Locked<[String: [ContinuousClock.Instant]]>([:])
+    /// Recent failures per (client address, user name), each with a digest of the password
+    /// tried, so the same wrong password offered again (smtplib tries PLAIN, then LOGIN) counts once.
+    let failures = Locked<[String: [(at: ContinuousClock.Instant, password: SHA256Digest)]]>([:])
     let lastPrune = Locked<Date?>(nil)
 
     public init(store: any Store, resolver: CredentialResolver, clock: any WallClock, configuration: Configuration, logger: Logger) {
@@ -48,26 +51,48 @@ public final class SMTPCredentialChecker: Sendable {
         self.logger = logger
     }
 
-    /// The failures of `source` within the window (dropping older ones).
-    func recentFailures(_ source: String) -> Int {
+    /// Throttling is per client address and user name: one misconfigured mailer cannot lock out
+    /// its neighbours behind the same address.
+    static func throttleKey(source: String, username: String) -> String {
+        "\(source) \(username.trimmingCharacters(in: .whitespaces).lowercased())"
+    }
+
+    /// Failures of all user names from one address beyond which the address itself is refused
+    /// (a client guessing user names).
+    var addressFailureLimit: Int { configuration.failureLimit * 10 }
+
+    /// The distinct failures of `key` within the window, and of its whole address (dropping older ones).
+    func recentFailures(_ key: String, source: String) -> (key: Int, address: Int) {
         let now = ContinuousClock.now
+        let prefix = source + " "
         return failures.withLock { table in
-            let kept = (table[source] ?? []).filter { now - $0 < configuration.failureWindow }
-            table[source] = kept.isEmpty ? nil : kept
-            return kept.count
+            let kept = (table[key] ?? []).filter { now - $0.at < configuration.failureWindow }
+            table[key] = kept.isEmpty ? nil : kept
+            var address = 0
+            for (other, list) in table where other.hasPrefix(prefix) {
+                address += list.count { now - $0.at < configuration.failureWindow }
+            }
+            return (kept.count, address)
         }
     }
 
-    func noteFailure(_ source: String) -> Int {
-        failures.withLock { table in
+    /// Records a failure unless the same password already failed for `key` in the window;
+    /// returns the distinct failures of `key`.
+    func noteFailure(_ key: String, password: String) -> Int {
+        let digest = SHA256.hash(data: Data(password.utf8))
+        return failures.withLock { table in
             if table.count > 100_000 { table.removeAll() }
-            table[source, default: []].append(ContinuousClock.now)
-            return table[source]!.count
+            var list = table[key] ?? []
+            if !list.contains(where: { $0.password == digest }) { list.append((ContinuousClock.now, digest)) }
+            table[key] = list
+            return list.count
         }
     }
 
     public func authenticate(username: String, password: String, sourceAddress: String) async -> Result {
-        if recentFailures(sourceAddress) >= configuration.failureLimit {
+        let key = Self.throttleKey(source: sourceAddress, username: username)
+        let recent = recentFailures(key, source: sourceAddress)
+        if recent.key >= configuration.failureLimit || recent.address >= addressFailureLimit {
             logger.notice("SMTP login refused: too many failures", metadata: ["source": "\(sourceAddress)"])
             return .refused
         }
@@ -79,7 +104,7 @@ public final class SMTPCredentialChecker: Sendable {
             return .temporaryFailure
         }
         guard let failure = outcome.1 else { return outcome.0 }
-        let count = noteFailure(sourceAddress)
+        let count = noteFailure(key, password: password)
         do {
             try await store.write { session in try await session.insertAuthFailure(failure) }
             try await pruneIfDue()
@@ -112,8 +137,12 @@ public final class SMTPCredentialChecker: Sendable {
     func check(username: String, password: String, sourceAddress: String) async throws -> (Result, SMTPAuthFailure?) {
         let now = clock.now()
         func failure(_ diagnosis: SMTPAuthDiagnosis, key: String? = nil, user: String? = nil, detail: String? = nil) -> (Result, SMTPAuthFailure?) {
-            (.invalid, SMTPAuthFailure(
-                time: now, sourceAddress: sourceAddress, username: username, accessKeyID: key, userName: user,
+            // A user name that names nothing known may be a secret pasted into the wrong field:
+            // only its fingerprint is kept.
+            let recorded = diagnosis == .unknownAccessKey && !SMTPPasswordCheck.looksLikeAccessKeyID(username)
+                ? SMTPAuthFailure.fingerprint(username) : username
+            return (.invalid, SMTPAuthFailure(
+                time: now, sourceAddress: sourceAddress, username: recorded, accessKeyID: key, userName: user,
                 diagnosis: diagnosis, detail: detail))
         }
         let trimmed = username.trimmingCharacters(in: .whitespaces)

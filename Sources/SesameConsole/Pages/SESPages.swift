@@ -112,9 +112,15 @@ extension Console {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         do {
             try authorizeCapturedMail(signedIn.caller)
-            let messages = try await store.read { try await $0.messages(id: nil, source: nil, limit: 10_000) }
+            // One page, newest first, without the messages' content.
+            let before = request.uri.queryParameters.get("before").flatMap(MessageCursor.init(token:))
+            let pageSize = 100
+            let messages = try await store.read {
+                try await $0.messageSummaries(source: nil, after: before, newestFirst: true, limit: pageSize)
+            }
             return page("mail", title: "Captured mail", [
-                "messages": messages.suffix(500).reversed().map { message -> [String: Any] in
+                "hasOlder": messages.count == pageSize, "older": messages.last?.cursor.token ?? "",
+                "messages": messages.map { message -> [String: Any] in
                     ["id": message.id, "time": Timestamp.iso8601(message.createdAt), "source": message.source,
                      "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)", "via": message.via]
                 },

@@ -404,6 +404,7 @@ enum Templates {
           {{^messages}}<tr><td colspan="5">No mail captured yet.</td></tr>{{/messages}}
           </tbody>
         </table>
+        {{#hasOlder}}<p><a id="older" href="/console/mail?before={{older}}">Older messages</a></p>{{/hasOlder}}
         """
 
     static let message = """

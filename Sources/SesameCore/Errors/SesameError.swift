@@ -5,7 +5,7 @@
 /// New codes are added as static members, so adding one breaks no caller.
 public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        fileprivate enum Base: String, Sendable {
+        fileprivate enum Base: String, Sendable, CaseIterable {
             case noSuchEntity, entityAlreadyExists, limitExceeded, deleteConflict
             case malformedPolicyDocument, validation, accessDenied, invalidInput
             case policyNotAttachable, passwordPolicyViolation, temporarilyUnavailable, internalFailure
@@ -54,14 +54,9 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A resource addressed by a REST path does not exist (SES v2 `NotFoundException`).
         public static let notFound = Code(base: .notFound)
 
-        /// Every code, for exhaustive mapping tests.
-        public static let all: [Code] = [
-            .noSuchEntity, .entityAlreadyExists, .limitExceeded, .deleteConflict, .malformedPolicyDocument,
-            .validation, .accessDenied, .invalidInput, .policyNotAttachable, .passwordPolicyViolation,
-            .temporarilyUnavailable, .internalFailure, .messageRejected, .invalidParameterValue, .throttling, .sendingPaused,
-            .templateDoesNotExist, .alreadyExists, .missingRenderingAttribute, .invalidRenderingParameter,
-            .configurationSetDoesNotExist, .configurationSetAlreadyExists, .notFound,
-        ]
+        /// Every code, derived from the cases themselves, so a code added later cannot be left
+        /// out of the exhaustive mapping tests.
+        public static var all: [Code] { Base.allCases.map { Code(base: $0) } }
     }
 
     public var code: Code

@@ -116,3 +116,57 @@ public struct DkimSigningKey: Sendable, Equatable {
         selectors.map { ("\($0)._domainkey.\(domain)", "v=DKIM1; k=rsa; p=\(publicKey)") }
     }
 }
+
+/// A stored message without its content: what a listing shows, and the size of what it would
+/// take to load the message whole.
+public struct MessageSummary: Sendable, Equatable {
+    public var id: String
+    public var region: String
+    public var source: String
+    public var destinations: [String]
+    public var subject: String?
+    public var principalARN: String
+    public var via: String
+    public var createdAt: Date
+    /// The raw message's size in bytes (close to it: computed from the stored encoding).
+    public var size: Int
+
+    public init(
+        id: String, region: String, source: String, destinations: [String], subject: String?, principalARN: String, via: String,
+        createdAt: Date, size: Int
+    ) {
+        self.id = id
+        self.region = region
+        self.source = source
+        self.destinations = destinations
+        self.subject = subject
+        self.principalARN = principalARN
+        self.via = via
+        self.createdAt = createdAt
+        self.size = size
+    }
+
+    /// Where a listing that ends with this message goes on.
+    public var cursor: MessageCursor { MessageCursor(createdAt: createdAt, id: id) }
+}
+
+/// A place in the messages' order (time of acceptance, then ID), for reading page by page.
+public struct MessageCursor: Sendable, Equatable {
+    public var createdAt: Date
+    public var id: String
+
+    public init(createdAt: Date, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    /// `MILLIS-ID`, as it travels in a URL.
+    public var token: String { "\(Int64((createdAt.timeIntervalSince1970 * 1000).rounded()))-\(id)" }
+
+    public init?(token: String) {
+        guard let dash = token.firstIndex(of: "-"), let millis = Int64(token[..<dash]) else { return nil }
+        let id = String(token[token.index(after: dash)...])
+        guard !id.isEmpty else { return nil }
+        self.init(createdAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: id)
+    }
+}

@@ -66,7 +66,8 @@ public enum TemplateRenderer {
         if body.hasPrefix("#") {
             body.removeFirst()
             let parts = body.split(separator: " ", maxSplits: 1).map(String.init)
-            return .open(parts[0], parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
+            guard let name = parts.first else { throw Failure(kind: .invalidTemplate, message: "A section tag has no name.") }
+            return .open(name, parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
         }
         if body.hasPrefix("/") { return .close(String(body.dropFirst()).trimmingCharacters(in: .whitespaces)) }
         if body == "else" { return .elseTag }

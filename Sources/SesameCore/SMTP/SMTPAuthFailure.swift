@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One refused SMTP login, kept so the owner can learn why a mailer got `535`.
@@ -5,7 +6,7 @@ public struct SMTPAuthFailure: Sendable, Equatable {
     public var time: Date
     /// The client's IP address.
     public var sourceAddress: String
-    /// The user name exactly as the client sent it.
+    /// The user name as the client sent it; a fingerprint (`fingerprint(_:)`) when it named nothing known.
     public var username: String
     /// The access key the attempt was about, when one could be identified.
     public var accessKeyID: String?
@@ -26,6 +27,13 @@ public struct SMTPAuthFailure: Sendable, Equatable {
         self.userName = userName
         self.diagnosis = diagnosis
         self.detail = detail
+    }
+
+    /// What is kept of a user name that names nothing known (it may be a secret pasted into the
+    /// wrong field): its length and the start of its SHA-256, never the value.
+    public static func fingerprint(_ text: String) -> String {
+        let digest = SHA256.hash(data: Data(text.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        return "[not kept: \(text.count) characters, SHA-256 \(digest)…]"
     }
 
     /// One sentence a person can act on.

@@ -26,6 +26,8 @@ final class SMTPClientReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     var parser = SMTPReplyParser()
+    /// Replies handed to the connection's task so far.
+    var yielded = 0
     let continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation
 
     init(continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation) {
@@ -36,7 +38,10 @@ final class SMTPClientReplyHandler: ChannelInboundHandler {
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { parser.append($0) }
         do {
-            while let reply = try parser.next() { continuation.yield(reply) }
+            while let reply = try parser.next() {
+                yielded += 1
+                continuation.yield(reply)
+            }
         } catch {
             continuation.finish(throwing: error)
             context.close(promise: nil)
@@ -66,32 +71,34 @@ public final class SMTPClientConnection: @unchecked Sendable {
     let channel: any Channel
     var replies: AsyncThrowingStream<SMTPReply, any Error>.AsyncIterator
     var machine: SMTPClientStateMachine
-    let tlsConfiguration: TLSConfiguration
+    let tlsContext: NIOSSLContext
     let timeout: TimeAmount
+    /// Replies the task has taken from the stream.
+    var consumed = 0
     public private(set) var lastUsed = ContinuousClock.now
     public var isUsable: Bool { machine.isReady && channel.isActive }
 
     init(
         endpoint: SMTPEndpoint, channel: any Channel, replies: AsyncThrowingStream<SMTPReply, any Error>, machine: SMTPClientStateMachine,
-        tlsConfiguration: TLSConfiguration, timeout: TimeAmount
+        tlsContext: NIOSSLContext, timeout: TimeAmount
     ) {
         self.endpoint = endpoint
         self.channel = channel
         self.replies = replies.makeAsyncIterator()
         self.machine = machine
-        self.tlsConfiguration = tlsConfiguration
+        self.tlsContext = tlsContext
         self.timeout = timeout
     }
 
     /// Connects and sets the session up (greeting, EHLO, STARTTLS, AUTH). Throws with the reason
     /// when that fails; nothing has been sent for any message then.
     public static func open(
-        to endpoint: SMTPEndpoint, configuration: SMTPClientStateMachine.Configuration, tls: TLSConfiguration,
+        to endpoint: SMTPEndpoint, configuration: SMTPClientStateMachine.Configuration, tls: NIOSSLContext,
         connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(60), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SMTPClientConnection {
         let (stream, continuation) = AsyncThrowingStream<SMTPReply, any Error>.makeStream()
         let implicit = configuration.tls == .implicit
-        let sslContext = implicit ? try NIOSSLContext(configuration: tls) : nil
+        let sslContext = implicit ? tls : nil
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -108,7 +115,7 @@ public final class SMTPClientConnection: @unchecked Sendable {
             .connect(host: endpoint.host, port: endpoint.port).get()
         let connection = SMTPClientConnection(
             endpoint: endpoint, channel: channel, replies: stream, machine: SMTPClientStateMachine(configuration: configuration),
-            tlsConfiguration: tls, timeout: timeout)
+            tlsContext: tls, timeout: timeout)
         do {
             var action = try await connection.machine.received(connection.nextReply())
             while true {
@@ -117,9 +124,7 @@ public final class SMTPClientConnection: @unchecked Sendable {
                     try await connection.write(text)
                     action = try await connection.machine.received(connection.nextReply())
                 case .startTLS:
-                    let context = try NIOSSLContext(configuration: tls)
-                    let handler = try NIOSSLClientHandler(context: context, serverHostname: Self.sniName(endpoint.serverName))
-                    try await channel.pipeline.addHandler(handler, position: .first)
+                    try await connection.startTLS()
                     action = connection.machine.tlsEstablished()
                 case .ready:
                     return connection
@@ -135,6 +140,24 @@ public final class SMTPClientConnection: @unchecked Sendable {
             connection.close()
             throw error
         }
+    }
+
+    /// Puts TLS under the session after the server's `220` to STARTTLS. Whatever the server sent
+    /// after that `220` was sent in clear text and could have come from a man in the middle
+    /// (response injection): any such byte, or reply not yet read, closes the connection instead.
+    /// The check and the handler's insertion run as one step on the channel's event loop, so
+    /// every later byte goes to TLS.
+    func startTLS() async throws {
+        let channel = self.channel, consumed = self.consumed, tls = self.tlsContext
+        let serverName = Self.sniName(endpoint.serverName)
+        try await channel.eventLoop.submit {
+            let replies = try channel.pipeline.syncOperations.handler(type: SMTPClientReplyHandler.self)
+            guard !replies.parser.hasBufferedInput, replies.yielded == consumed else {
+                throw SMTPClientError("the server sent more after its 220 to STARTTLS (possible response injection); connection closed")
+            }
+            let handler = try NIOSSLClientHandler(context: tls, serverHostname: serverName)
+            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+        }.get()
     }
 
     /// SNI takes host names only, never addresses.
@@ -202,6 +225,7 @@ public final class SMTPClientConnection: @unchecked Sendable {
         defer { timer.cancel() }
         do {
             guard let reply = try await replies.next() else { throw SMTPClientError("the connection was closed") }
+            consumed += 1
             return reply
         } catch {
             if ContinuousClock.now - started >= .nanoseconds(timeout.nanoseconds) {

@@ -61,7 +61,8 @@ actor SMTPConnectionPool {
 struct SMTPSender: Sendable {
     let pool: SMTPConnectionPool
     let client: SMTPClientStateMachine.Configuration
-    let tls: TLSConfiguration
+    /// Built once per transport: making a context reads trust roots from disk.
+    let tls: NIOSSLContext
     let connectTimeout: TimeAmount
     let replyTimeout: TimeAmount
 

@@ -55,12 +55,13 @@ public struct RelayTransport: DeliveryTransport {
     let settings: Settings
     let sender: SMTPSender
 
-    public init(settings: Settings, heloName: String, tls: TLSConfiguration, maxConnections: Int, timeout: TimeAmount = .seconds(60)) {
+    /// Builds the TLS context once (it reads trust roots from disk): every connection shares it.
+    public init(settings: Settings, heloName: String, tls: TLSConfiguration, maxConnections: Int, timeout: TimeAmount = .seconds(60)) throws {
         self.settings = settings
         self.sender = SMTPSender(
             pool: SMTPConnectionPool(maxPerDestination: maxConnections),
             client: .init(heloName: heloName, tls: settings.tls, username: settings.username, password: settings.password),
-            tls: tls, connectTimeout: .seconds(10), replyTimeout: timeout)
+            tls: try NIOSSLContext(configuration: tls), connectTimeout: .seconds(10), replyTimeout: timeout)
     }
 
     public func destination(of recipient: String) -> String { "relay" }
@@ -87,7 +88,7 @@ public struct MXTransport: DeliveryTransport {
     public init(
         resolver: DNSResolver, routes: [String: SMTPEndpoint], port: Int = 25, heloName: String, maxConnectionsPerDestination: Int,
         timeout: TimeAmount = .seconds(60)
-    ) {
+    ) throws {
         self.resolver = resolver
         self.routes = routes
         self.port = port
@@ -96,7 +97,8 @@ public struct MXTransport: DeliveryTransport {
         tls.certificateVerification = .none
         self.sender = SMTPSender(
             pool: SMTPConnectionPool(maxPerDestination: maxConnectionsPerDestination),
-            client: .init(heloName: heloName, tls: .opportunistic), tls: tls, connectTimeout: .seconds(10), replyTimeout: timeout)
+            client: .init(heloName: heloName, tls: .opportunistic), tls: try NIOSSLContext(configuration: tls), connectTimeout: .seconds(10),
+            replyTimeout: timeout)
     }
 
     /// Parses `DOMAIN=HOST:PORT`.

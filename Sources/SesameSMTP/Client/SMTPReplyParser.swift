@@ -14,6 +14,9 @@ public struct SMTPReplyParser: Sendable {
 
     public init() {}
 
+    /// Whether bytes or lines of an unfinished reply are held.
+    public var hasBufferedInput: Bool { !buffer.isEmpty || !pendingLines.isEmpty }
+
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 { buffer.append(contentsOf: bytes) }
 
     /// The next whole reply, nil if more bytes are needed.

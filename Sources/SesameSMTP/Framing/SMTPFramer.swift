@@ -10,7 +10,7 @@ public enum SMTPFrame: Equatable, Sendable {
     case message([UInt8])
     /// The message ended, but it was larger than the limit; its bytes were discarded.
     case messageTooLarge
-    /// The message ended, but it held a bare CR or LF; refused as a whole.
+    /// The message ended, but it held a bare CR; refused as a whole.
     case messageBadLineEnding
 }
 
@@ -18,9 +18,11 @@ public enum SMTPFrame: Equatable, Sendable {
 /// `append`, frames come out of `next()`, one at a time, so the caller decides when to read on
 /// (after DATA the rest of the input is read as a message, after STARTTLS none may remain).
 ///
-/// Only `CRLF` ends a line, and only `CRLF . CRLF` ends a message: a bare CR or LF anywhere is
-/// refused instead of being guessed at, so no other server can read a different message boundary
-/// out of the same bytes (the SMTP smuggling attack).
+/// Only `CRLF` ends a command line, and only `CRLF . CRLF` ends a message, so no other server
+/// can read a different message boundary out of the same bytes (the SMTP smuggling attack). In a
+/// message, a bare LF is taken as a line ending and stored as CRLF (what Python's email package
+/// and many scripts send; Postfix 3.9's `smtpd_forbid_bare_newline = normalize`), but a line
+/// that a bare LF starts can never end the message. A bare CR is refused.
 public struct SMTPFramer: Sendable {
     public enum Mode: Sendable, Equatable {
         case command
@@ -38,7 +40,9 @@ public struct SMTPFramer: Sendable {
     var skippedLongLine = false
 
     // Data mode state.
-    enum DataState { case lineStart, dot, dotCR, middle, middleCR }
+    /// `bareLineStart` and `bareDot`: a line begun by a bare LF, where a dot is unstuffed only
+    /// from `..`, and `.` CRLF is content, never the end.
+    enum DataState { case lineStart, dot, dotCR, middle, middleCR, bareLineStart, bareDot }
     var dataState = DataState.lineStart
     var body: [UInt8] = []
     var bodySize = 0
@@ -152,9 +156,10 @@ public struct SMTPFramer: Sendable {
                 if buffer[index] == cr {
                     dataState = .middleCR
                 } else {
-                    // A bare LF does not start a line: `LF . CRLF` must not end the message.
-                    badLineEnding = true
+                    // A bare LF: stored as CRLF, but `LF . CRLF` must not end the message.
+                    emit(cr)
                     emit(lf)
+                    dataState = .bareLineStart
                 }
                 index += 1
             case .middleCR:
@@ -177,13 +182,32 @@ public struct SMTPFramer: Sendable {
                 } else if byte == cr {
                     dataState = .middleCR
                 } else if byte == lf {
-                    badLineEnding = true
+                    emit(cr)
                     emit(lf)
-                    dataState = .middle
+                    dataState = .bareLineStart
                 } else {
                     emit(byte)
                     dataState = .middle
                 }
+            case .bareLineStart:
+                let byte = buffer[index]
+                index += 1
+                if byte == dot {
+                    dataState = .bareDot
+                } else if byte == cr {
+                    dataState = .middleCR
+                } else if byte == lf {
+                    emit(cr)
+                    emit(lf)
+                } else {
+                    emit(byte)
+                    dataState = .middle
+                }
+            case .bareDot:
+                // `..` is a stuffed dot; any other dot is kept as content.
+                emit(dot)
+                if buffer[index] == dot { index += 1 }
+                dataState = .middle
             case .dot:
                 // A leading dot is always removed (RFC 5321 4.5.2); `.` CRLF ends the message.
                 let byte = buffer[index]
@@ -191,9 +215,11 @@ public struct SMTPFramer: Sendable {
                     dataState = .dotCR
                     index += 1
                 } else if byte == lf {
-                    badLineEnding = true
+                    // `.` LF is no end of data: the dot is content, the LF a line ending.
+                    emit(dot)
+                    emit(cr)
                     emit(lf)
-                    dataState = .middle
+                    dataState = .bareLineStart
                     index += 1
                 } else {
                     dataState = .middle

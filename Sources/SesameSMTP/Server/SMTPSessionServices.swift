@@ -78,22 +78,18 @@ public struct SESSMTPServices: SMTPSessionServices {
                 caller, region: identity.region, source: envelope.mailFrom, destinations: envelope.recipients, raw: body,
                 via: "SMTP")
             return .success(id)
-        } catch let error as SesameError {
-            return .failure(SMTPRefusal(SMTPReplies.refusal(error)))
         } catch {
-            logger.error("SMTP message could not be stored: \(error)")
-            return .failure(SMTPRefusal(SMTPReplies.temporaryFailure))
+            if SMTPErrorMapping.isInternal(error) { logger.error("SMTP message could not be stored: \(error)") }
+            return .failure(SMTPRefusal(SMTPErrorMapping.reply(for: error)))
         }
     }
 
     public func receiveFeedback(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal> {
         do {
             return .success(try await ses.receiveFeedback(recipients: envelope.recipients, raw: body, from: client.remoteAddress))
-        } catch let error as SesameError {
-            return .failure(SMTPRefusal(SMTPReplies.refusal(error)))
         } catch {
-            logger.error("feedback report could not be stored: \(error)")
-            return .failure(SMTPRefusal(SMTPReplies.temporaryFailure))
+            if SMTPErrorMapping.isInternal(error) { logger.error("feedback report could not be stored: \(error)") }
+            return .failure(SMTPRefusal(SMTPErrorMapping.reply(for: error)))
         }
     }
 }

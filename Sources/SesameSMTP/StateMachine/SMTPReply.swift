@@ -16,12 +16,42 @@ public struct SMTPReply: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The reply as it goes on the wire, `250-first` … `250 last`, each line ended by CRLF.
+    /// Text that came from the client is made safe here: control characters, NUL and non-ASCII
+    /// bytes become `?`, and each line is cut to fit RFC 5321's 512 octets.
     public var wire: String {
         var out = ""
         for (index, line) in lines.enumerated() {
-            out += "\(code)\(index == lines.count - 1 ? " " : "-")\(line)\r\n"
+            out += "\(code)\(index == lines.count - 1 ? " " : "-")\(Self.safe(line))\r\n"
         }
         return out
+    }
+
+    /// The longest text of one reply line: 512 octets less the code, the separator and CRLF.
+    static let maxTextLength = 506
+
+    static func safe(_ text: String) -> String {
+        let utf8 = text.utf8
+        if utf8.count <= maxTextLength && utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(utf8.count, maxTextLength))
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte >= 0x20 && byte < 0x7F {
+                bytes.append(byte)
+                index = utf8.index(after: index)
+            } else {
+                bytes.append(UInt8(ascii: "?"))
+                // One `?` for a whole multi-byte character.
+                index = utf8.index(after: index)
+                while index < utf8.endIndex, utf8[index] & 0xC0 == 0x80 { index = utf8.index(after: index) }
+            }
+            if bytes.count == maxTextLength {
+                if index < utf8.endIndex { bytes.replaceSubrange((maxTextLength - 3)..., with: Array("...".utf8)) }
+                break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { lines.map { "\(code) \($0)" }.joined(separator: "\n") }
@@ -77,26 +107,12 @@ public enum SMTPReplies {
     public static let recipientLimitReached = SMTPReply(452, "Too many recipients")
     public static let messageTooLong = SMTPReply(552, "Message is too long.")
     public static let badDataLineEnding = SMTPReply(
-        554, "Transaction failed: Bare CR or LF in message data; lines must end with CRLF")
+        554, "Transaction failed: Bare CR in message data; lines must end with CRLF")
 
     // Connection.
     public static let tooManyConnections = SMTPReply(421, "Too many concurrent SMTP connections")
     public static let timeout = SMTPReply(451, "Timeout waiting for data from client")
     public static let sessionTooLong = SMTPReply(421, "Session time limit exceeded, closing connection")
     public static let shuttingDown = SMTPReply(421, "Service shutting down, closing connection")
-    public static let temporaryFailure = SMTPReply(451, "Temporary service failure")
-
-    /// The reply for a message the backend refused: SES's SMTP wording for each error code.
-    public static func refusal(_ error: SesameError) -> SMTPReply {
-        switch error.code {
-        case .accessDenied: return SMTPReply(554, "Access denied: \(error.message)")
-        case .messageRejected: return SMTPReply(554, "Message rejected: \(error.message)")
-        case .throttling: return SMTPReply(454, "Throttling failure: \(error.message)")
-        case .sendingPaused: return SMTPReply(554, "Sending paused: \(error.message)")
-        case .invalidParameterValue, .configurationSetDoesNotExist, .validation, .invalidInput:
-            return SMTPReply(554, "Transaction failed: \(error.message)")
-        case .temporarilyUnavailable: return temporaryFailure
-        default: return SMTPReply(554, "Transaction failed: \(error.message)")
-        }
-    }
+    public static let temporaryFailure = SMTPReply(451, "4.3.0 Temporary service failure")
 }

@@ -286,8 +286,9 @@ public struct SMTPServerStateMachine: Sendable {
         }
         var size: Int?
         for parameter in parameters {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            switch (pair[0].uppercased(), pair.count == 2 ? String(pair[1]) : nil) {
+            // `=` alone splits into two empty halves: never index past what the split returned.
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            switch ((pair.first ?? "").uppercased(), pair.count == 2 ? String(pair[1]) : nil) {
             case ("SIZE", let value?):
                 guard let value = Int(value), value >= 0 else { return error(SMTPReplies.syntax("MAIL FROM:<address> SIZE=bytes")) }
                 size = value

@@ -442,6 +442,32 @@ extension SQLStoreSession {
         return try rows.map(storedMessage)
     }
 
+    func messageSummaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary] {
+        var query = SQLQueryString(
+            "SELECT id, region, source, destinations, subject, principal_arn, via, created_at, LENGTH(raw_base64) AS raw_length FROM messages WHERE 1 = 1")
+        if let source { query += " AND source = \(bind: source)" }
+        if let cursor {
+            let millis = Timestamp.millis(cursor.createdAt)
+            query += newestFirst
+                ? " AND (created_at < \(bind: millis) OR (created_at = \(bind: millis) AND id < \(bind: cursor.id)))"
+                : " AND (created_at > \(bind: millis) OR (created_at = \(bind: millis) AND id > \(bind: cursor.id)))"
+        }
+        query += newestFirst ? " ORDER BY created_at DESC, id DESC" : " ORDER BY created_at, id"
+        query += " LIMIT \(bind: limit)"
+        return try await db.raw(query).all().map { row in
+            MessageSummary(
+                id: try row.decode(column: "id", as: String.self),
+                region: try row.decode(column: "region", as: String.self),
+                source: try row.decode(column: "source", as: String.self),
+                destinations: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
+                subject: try row.decode(column: "subject", as: String?.self),
+                principalARN: try row.decode(column: "principal_arn", as: String.self),
+                via: try row.decode(column: "via", as: String.self),
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                size: try row.decode(column: "raw_length", as: Int.self) / 4 * 3)
+        }
+    }
+
     static let messageColumns = "id, region, source, destinations, subject, raw_base64, principal_arn, via, created_at, configuration_set"
 
     func messages(ids: [String]) async throws -> [StoredMessage] {

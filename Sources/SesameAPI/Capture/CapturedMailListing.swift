@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SesameAWSProtocol
+import SesameCore
+import SesameStorage
+
+/// The body of `GET /_aws/ses`: `{"messages": [...]}` in LocalStack's shape, written a page at a
+/// time. Query parameters:
+/// - `id=ID`: that message alone; `email=ADDRESS`: only mail from that envelope sender;
+/// - `newest=true`: newest first (the default is oldest first, as LocalStack lists);
+/// - `limit=N` (1–10,000, default 10,000): at most N messages. When more remain, the document
+///   ends with `"nextToken"`: ask again with `after=TOKEN` (same order and filters) for the rest.
+enum CapturedMailListing {
+    /// Message bytes loaded at once, beyond a single message larger than this.
+    static let memoryBudget = 8 * 1024 * 1024
+    /// Summaries read per query.
+    static let pageSize = 200
+    static let maxLimit = 10_000
+
+    struct Query {
+        var id: String?
+        var source: String?
+        var newestFirst = false
+        var limit = CapturedMailListing.maxLimit
+        var after: MessageCursor?
+
+        init(_ parameters: Hummingbird.Parameters) throws {
+            id = parameters.get("id")
+            source = parameters.get("email")
+            if let text = parameters.get("newest") { newestFirst = ["true", "1", "yes"].contains(text.lowercased()) }
+            if let text = parameters.get("limit") {
+                guard let value = Int(text), (1...CapturedMailListing.maxLimit).contains(value) else {
+                    throw AWSError(code: "ValidationError", status: 400, message: "limit must be a whole number from 1 to \(CapturedMailListing.maxLimit).")
+                }
+                limit = value
+            }
+            if let text = parameters.get("after") {
+                guard let cursor = MessageCursor(token: text) else {
+                    throw AWSError(code: "ValidationError", status: 400, message: "after must be a nextToken from an earlier listing.")
+                }
+                after = cursor
+            }
+        }
+    }
+
+    struct Entry: Encodable {
+        struct Destination: Encodable { var ToAddresses: [String] }
+        struct Body: Encodable {
+            var text_part: String?
+            var html_part: String?
+        }
+        var Id: String
+        var Region: String
+        var Source: String
+        var Destination: Destination
+        var Subject: String?
+        var Body: Body
+        var RawData: String
+        var Timestamp: String
+        var Principal: String
+        var Via: String
+    }
+
+    static func entry(_ message: StoredMessage) -> Entry {
+        let parts = MIME.textParts(message.raw)
+        return Entry(
+            Id: message.id, Region: message.region, Source: message.source,
+            Destination: .init(ToAddresses: message.destinations), Subject: message.subject,
+            Body: .init(text_part: parts.text, html_part: parts.html),
+            RawData: String(decoding: message.raw, as: UTF8.self),
+            Timestamp: SesameCore.Timestamp.iso8601(message.createdAt), Principal: message.principalARN, Via: message.via)
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// A whole document for a few entries (the `id=` form).
+    static func document(_ entries: [Entry], next: MessageCursor?) throws -> Data {
+        var out = Data("{\"messages\":[".utf8)
+        let encoder = encoder()
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(try encoder.encode(entry))
+        }
+        out.append(contentsOf: Array(closing(next: next).utf8))
+        return out
+    }
+
+    static func closing(next: MessageCursor?) -> String {
+        guard let next else { return "]}" }
+        return "],\"nextToken\":\"\(next.token)\"}"
+    }
+
+    /// Writes the listing page by page; at most `memoryBudget` of messages (or one larger
+    /// message) is held at a time.
+    static func stream(_ query: Query, store: any Store, to writer: inout any ResponseBodyWriter) async throws {
+        let encoder = encoder()
+        try await writer.write(ByteBuffer(string: "{\"messages\":["))
+        var cursor = query.after
+        var written = 0
+        var next: MessageCursor?
+        listing: while written < query.limit {
+            let want = min(pageSize, query.limit - written)
+            let (source, after, newest) = (query.source, cursor, query.newestFirst)
+            let page = try await store.read { try await $0.messageSummaries(source: source, after: after, newestFirst: newest, limit: want) }
+            for group in groups(page) {
+                let ids = group.map(\.id)
+                let loaded = try await store.read { try await $0.messages(ids: ids) }
+                let byID = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                for summary in group {
+                    cursor = summary.cursor
+                    // Deleted since the page was read: left out.
+                    guard let message = byID[summary.id] else { continue }
+                    var buffer = ByteBuffer()
+                    if written > 0 { buffer.writeString(",") }
+                    buffer.writeBytes(try encoder.encode(entry(message)))
+                    try await writer.write(buffer)
+                    written += 1
+                }
+            }
+            if page.count < want { break listing }
+            if written >= query.limit { next = cursor }
+        }
+        try await writer.write(ByteBuffer(string: closing(next: next)))
+        try await writer.finish(nil)
+    }
+
+    /// Splits a page into runs whose messages together fit the memory budget (a larger message alone).
+    static func groups(_ page: [MessageSummary]) -> [[MessageSummary]] {
+        var out: [[MessageSummary]] = []
+        var current: [MessageSummary] = []
+        var bytes = 0
+        for summary in page {
+            if !current.isEmpty && bytes + summary.size > memoryBudget {
+                out.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(summary)
+            bytes += summary.size
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+}
