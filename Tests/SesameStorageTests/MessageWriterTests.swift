@@ -135,4 +135,78 @@ import Testing
         try await writer.write(message("raised", recipients: 5), dailyLimit: 55)
         #expect(try await sent(store) == 55)
     }
+
+    /// A message whose rows break a constraint (here, a recipient queued twice, as repeated
+    /// recipients once were) fails alone; every other message of its batch is stored.
+    @Test(arguments: Engine.allCases)
+    func oneFailingMessageNeverFailsItsBatch(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        let writer = MessageWriter(store: store)
+        func queued(_ id: String, _ recipients: [String]) -> StoredMessage {
+            var m = message(id, recipients: 0)
+            m.destinations = recipients
+            m.deliveries = recipients.map {
+                QueuedRecipient(messageID: id, recipient: $0, region: "us-east-1", state: .queued, queuedAt: now, nextAttemptAt: now, updatedAt: now)
+            }
+            return m
+        }
+        let results = await withTaskGroup(of: (String, Bool).self) { group -> [String: Bool] in
+            for n in 0..<40 {
+                group.addTask {
+                    let bad = n % 10 == 3
+                    let m = queued("q\(n)", bad ? ["same@example.net", "same@example.net"] : ["x\(n)@example.net"])
+                    do {
+                        try await writer.write(m, dailyLimit: -1)
+                        return (m.id, true)
+                    } catch {
+                        return (m.id, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        let failed = Set(results.filter { !$0.value }.keys)
+        #expect(failed == ["q3", "q13", "q23", "q33"])
+        let stored = try await store.read { try await $0.messages(ids: (0..<40).map { "q\($0)" }) }
+        #expect(stored.count == 36)
+    }
+
+    /// Listing pages: oldest or newest first, each page strictly after the last one's cursor,
+    /// with sizes and without content.
+    @Test(arguments: Engine.allCases)
+    func summariesPageBothWays(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        var messages: [StoredMessage] = []
+        for n in 0..<7 {
+            var m = message("p\(n)", recipients: 1)
+            // Two share a time: the ID breaks the tie.
+            m.createdAt = now.addingTimeInterval(Double(min(n, 5)))
+            m.raw = Array(repeating: UInt8(ascii: "x"), count: 300 * (n + 1))
+            if n == 2 { m.source = "other@example.com" }
+            messages.append(m)
+        }
+        try await store.appendMessages(messages)
+        func all(newest: Bool, source: String? = nil) async throws -> [String] {
+            var ids: [String] = []
+            var cursor: MessageCursor?
+            while true {
+                let after = cursor
+                let page = try await store.read { try await $0.messageSummaries(source: source, after: after, newestFirst: newest, limit: 2) }
+                ids += page.map(\.id)
+                guard page.count == 2, let last = page.last else { return ids }
+                // The cursor survives a round trip through its URL form.
+                cursor = MessageCursor(token: last.cursor.token)
+            }
+        }
+        #expect(try await all(newest: false) == ["p0", "p1", "p2", "p3", "p4", "p5", "p6"])
+        #expect(try await all(newest: true) == ["p6", "p5", "p4", "p3", "p2", "p1", "p0"])
+        #expect(try await all(newest: false, source: "other@example.com") == ["p2"])
+        let first = try await store.read { try await $0.messageSummaries(source: nil, after: nil, newestFirst: false, limit: 1) }
+        #expect(first.first?.size == 300)
+        #expect(first.first?.destinations == ["r0@example.net"])
+    }
 }
