@@ -63,10 +63,12 @@ public struct SesameConfiguration: Sendable {
     public var maxMessageSize = 40 * 1024 * 1024
     /// Open SMTP sessions across all listeners.
     public var smtpMaxConnections = 2_000
+    /// Open SMTP sessions from one client address.
+    public var smtpMaxConnectionsPerAddress = 50
     /// Seconds an SMTP session may sit idle, and may last in all.
     public var smtpIdleTimeout = 300
     public var smtpSessionTimeout = 3_600
-    /// Failed SMTP logins from one address within 15 minutes before it is refused.
+    /// Failed SMTP logins for one user name from one address within 15 minutes before the pair is refused.
     public var smtpAuthFailureLimit = 10
 
     // Delivery

@@ -122,6 +122,8 @@ public struct Sesame: Sendable {
         let address = configuration.httpAddress
         return Application(
             router: router,
+            // A connection that sends nothing for a minute (a body never sent, a client gone) is closed.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
             logger: logger)
@@ -138,6 +140,7 @@ public struct Sesame: Sendable {
             maxConnections: configuration.smtpMaxConnections, idleTimeout: .seconds(Int64(configuration.smtpIdleTimeout)),
             sessionTimeout: .seconds(Int64(configuration.smtpSessionTimeout)), tls: tls.context)
         settings.feedbackDomain = configuration.bounceDomain
+        settings.maxConnectionsPerAddress = configuration.smtpMaxConnectionsPerAddress
         return SMTPServer(
             settings: settings,
             startTLSAddresses: configuration.smtpAddresses.map { .init(host: $0.host, port: $0.port) },

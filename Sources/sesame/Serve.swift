@@ -80,10 +80,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open SMTP sessions allowed across all listeners; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS] (default: 2000)", valueName: "n"))
     var smtpMaxConnections: Int?
 
-    @Option(help: ArgumentHelp("Seconds an SMTP session may sit idle before it is closed. [SESAME_SMTP_IDLE_TIMEOUT] (default: 300)", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Open SMTP sessions allowed from one client IP address; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS_PER_ADDRESS] (default: 50)", valueName: "n"))
+    var smtpMaxConnectionsPerAddress: Int?
+
+    @Option(help: ArgumentHelp("Seconds an SMTP client may take to finish a command (bytes that end no line do not count) before the session is closed; message data must also arrive at 500 bytes per second or more. [SESAME_SMTP_IDLE_TIMEOUT] (default: 300)", valueName: "seconds"))
     var smtpIdleTimeout: Int?
 
-    @Option(help: ArgumentHelp("Failed SMTP logins from one IP address within 15 minutes before that address is refused (failures past half of it are slowed down). [SESAME_SMTP_AUTH_FAILURE_LIMIT] (default: 10)", valueName: "n"))
+    @Option(help: ArgumentHelp("Failed SMTP logins for one user name from one IP address within 15 minutes before that pair is refused (failures past half of it are slowed down; the same wrong password counts once; ten times as many across user names refuse the address). [SESAME_SMTP_AUTH_FAILURE_LIMIT] (default: 10)", valueName: "n"))
     var smtpAuthFailureLimit: Int?
 
     @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
@@ -199,6 +202,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let n = try positive(smtpMaxConnections, "SESAME_SMTP_MAX_CONNECTIONS", "--smtp-max-connections") {
             configuration.smtpMaxConnections = n
+        }
+        if let n = try positive(smtpMaxConnectionsPerAddress, "SESAME_SMTP_MAX_CONNECTIONS_PER_ADDRESS", "--smtp-max-connections-per-address") {
+            configuration.smtpMaxConnectionsPerAddress = n
         }
         if let n = try positive(smtpIdleTimeout, "SESAME_SMTP_IDLE_TIMEOUT", "--smtp-idle-timeout") { configuration.smtpIdleTimeout = n }
         if let n = try positive(smtpAuthFailureLimit, "SESAME_SMTP_AUTH_FAILURE_LIMIT", "--smtp-auth-failure-limit") {

@@ -13,7 +13,7 @@ import SesameStorage
 ///   ends with `"nextToken"`: ask again with `after=TOKEN` (same order and filters) for the rest.
 enum CapturedMailListing {
     /// Message bytes loaded at once, beyond a single message larger than this.
-    static let memoryBudget = 8 * 1024 * 1024
+    static let memoryBudget = 4 * 1024 * 1024
     /// Summaries read per query.
     static let pageSize = 200
     static let maxLimit = 10_000

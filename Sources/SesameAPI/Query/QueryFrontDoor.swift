@@ -56,14 +56,17 @@ public struct QueryFrontDoor: Sendable {
     public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
         let requestID = RandomIDs.requestID()
         var service = services[0]
+        var bodyRead = false
         do {
             let parsed: ParsedSignature
             do {
                 parsed = try await authenticator.precheck(request)
             } catch {
-                // Refused before the body is read; a small body's `Version` still names the
-                // service whose namespace the error is written in.
-                if let body = try? await request.body.collect(upTo: 64 * 1024) {
+                // Refused before the body is read; a small body (one whose length is declared and
+                // under 64 KiB) still names, by its `Version`, the service whose namespace the
+                // error is written in. A larger one is never waited for.
+                let length = request.headers[.contentLength].flatMap { Int($0) } ?? .max
+                if length <= 64 * 1024, let body = try? await request.body.collect(upTo: 64 * 1024) {
                     let target = request.head.path ?? ""
                     let rawQuery = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
                     service = self.service(forVersion: QueryParameters(formBody: Array(body.readableBytesView), rawQuery: rawQuery)["Version"])
@@ -71,6 +74,7 @@ public struct QueryFrontDoor: Sendable {
                 throw error
             }
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
+            bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             let parameters = QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)
             service = self.service(forVersion: parameters["Version"])
@@ -97,7 +101,10 @@ public struct QueryFrontDoor: Sendable {
         } catch {
             let mapped = AWSErrorMapping.awsError(for: error, logger: context.logger)
             let xml = QueryResponse.renderError(mapped, namespace: service.namespace, requestID: requestID)
-            return Self.response(.init(code: mapped.status), xml, requestID: requestID)
+            var response = Self.response(.init(code: mapped.status), xml, requestID: requestID)
+            // Refused before its body was read: the connection closes rather than drain it.
+            if !bodyRead { response.headers[.connection] = "close" }
+            return response
         }
     }
 

@@ -36,9 +36,11 @@ public struct RESTJSONFrontDoor: Sendable {
 
     public func handle(_ request: Request, context: SesameRequestContext, parameters: [String], _ operation: Operation) async -> Response {
         let requestID = RandomIDs.requestID()
+        var bodyRead = false
         do {
             let parsed = try await authenticator.precheck(request)
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
+            bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             guard signingNames.contains(parsed.scope.service) else {
                 throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: 'ses'. ")
@@ -68,6 +70,8 @@ public struct RESTJSONFrontDoor: Sendable {
             headers[.contentType] = "application/json"
             headers[HTTPField.Name("x-amzn-RequestId")!] = requestID
             headers[HTTPField.Name("x-amzn-ErrorType")!] = mapped.code
+            // Refused before its body was read: the connection closes rather than drain it.
+            if !bodyRead { headers[.connection] = "close" }
             let body = (try? JSONSerialization.data(withJSONObject: ["message": mapped.message])) ?? Data("{}".utf8)
             return Response(status: .init(code: mapped.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }

@@ -17,7 +17,13 @@ public struct SMTPServerSettings: Sendable {
     public var feedbackDomain: String?
     /// Open sessions across all listeners; one more is answered `421` and closed.
     public var maxConnections: Int
+    /// Open sessions from one client address (Postfix's `smtpd_client_connection_count_limit`).
+    public var maxConnectionsPerAddress = 50
+    /// How long a client may take to finish a command; in message data, each byte received
+    /// earns `1 / minDataRate` seconds more (Postfix's `smtpd_min_data_rate`), never more than this.
     public var idleTimeout: TimeAmount
+    /// Bytes per second of message data below which a session runs out of time.
+    public var minDataRate = 500
     public var sessionTimeout: TimeAmount
     public var tls: NIOSSLContext
 
@@ -42,26 +48,39 @@ public struct SMTPListenerSettings: Sendable {
     public var server: SMTPServerSettings
 }
 
-/// The open sessions, for the connection cap and for graceful shutdown.
+/// The open sessions, for the connection caps (in all, and per client address) and for
+/// graceful shutdown.
 final class SMTPConnectionRegistry: Sendable {
+    enum Registration { case registered, tooMany, tooManyFromAddress }
+
     let limit: Int
-    let channels = Locked<[ObjectIdentifier: any Channel]>([:])
+    let perAddressLimit: Int
+    let state = Locked<(channels: [ObjectIdentifier: any Channel], perAddress: [String: Int])>(([:], [:]))
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, perAddressLimit: Int) {
+        self.limit = limit
+        self.perAddressLimit = perAddressLimit
+    }
 
-    func register(_ channel: any Channel) -> Bool {
-        channels.withLock { channels in
-            guard channels.count < limit else { return false }
-            channels[ObjectIdentifier(channel)] = channel
-            return true
+    func register(_ channel: any Channel, address: String) -> Registration {
+        state.withLock { state in
+            guard state.channels.count < limit else { return .tooMany }
+            guard state.perAddress[address, default: 0] < perAddressLimit else { return .tooManyFromAddress }
+            state.channels[ObjectIdentifier(channel)] = channel
+            state.perAddress[address, default: 0] += 1
+            return .registered
         }
     }
 
-    func unregister(_ channel: any Channel) {
-        _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    func unregister(_ channel: any Channel, address: String) {
+        state.withLock { state in
+            guard state.channels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }
+            let left = state.perAddress[address, default: 1] - 1
+            state.perAddress[address] = left > 0 ? left : nil
+        }
     }
 
-    var all: [any Channel] { channels.withLock { Array($0.values) } }
+    var all: [any Channel] { state.withLock { Array($0.channels.values) } }
 }
 
 /// Sesame's SMTP interface: every `--smtp-address` (STARTTLS) and `--smtps-address` (implicit TLS)
@@ -95,7 +114,7 @@ public struct SMTPServer: Service {
         self.implicitTLSAddresses = implicitTLSAddresses
         self.services = services
         self.logger = logger
-        self.registry = SMTPConnectionRegistry(limit: settings.maxConnections)
+        self.registry = SMTPConnectionRegistry(limit: settings.maxConnections, perAddressLimit: settings.maxConnectionsPerAddress)
         self.onBound = onBound
     }
 

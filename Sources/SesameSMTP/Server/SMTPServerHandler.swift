@@ -60,7 +60,14 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        guard registry.register(context.channel) else {
+        switch registry.register(context.channel, address: remoteAddress) {
+        case .registered: break
+        case .tooManyFromAddress:
+            closing = true
+            write(SMTPReplies.tooManyConnectionsFromAddress, context: context)
+            flushThenClose(context: context)
+            return
+        case .tooMany:
             closing = true
             write(SMTPReplies.tooManyConnections, context: context)
             flushThenClose(context: context)
@@ -84,7 +91,7 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         idleTimer?.cancel()
         sessionTimer?.cancel()
         closing = true
-        if registered { registry.unregister(context.channel) }
+        if registered { registry.unregister(context.channel, address: remoteAddress) }
         context.fireChannelInactive()
     }
 
@@ -114,7 +121,12 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         let buffer = unwrapInboundIn(data)
-        lastActivity = .now()
+        if framer.mode == .data {
+            // Message data earns time at the minimum rate only: a trickle cannot hold the slot.
+            let earned = TimeAmount.nanoseconds(Int64(buffer.readableBytes) * 1_000_000_000 / Int64(max(1, listener.server.minDataRate)))
+            let now = NIODeadline.now()
+            lastActivity = min(now, lastActivity + earned)
+        }
         buffer.withUnsafeReadableBytes { framer.append($0) }
         process(context: context)
     }
@@ -139,6 +151,9 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func process(context: ChannelHandlerContext) {
         while !machine.isWaiting && !closing {
             guard let frame = framer.next() else { break }
+            // Only a whole command (or message) counts as activity: bytes trickled without
+            // ever ending a line do not keep the session alive.
+            lastActivity = .now()
             perform(machine.received(frame), context: context)
         }
         flush(context: context)

@@ -111,6 +111,7 @@ public enum SMTPReplies {
 
     // Connection.
     public static let tooManyConnections = SMTPReply(421, "Too many concurrent SMTP connections")
+    public static let tooManyConnectionsFromAddress = SMTPReply(421, "4.7.0 Too many connections from your address; try again later")
     public static let timeout = SMTPReply(451, "Timeout waiting for data from client")
     public static let sessionTooLong = SMTPReply(421, "Session time limit exceeded, closing connection")
     public static let shuttingDown = SMTPReply(421, "Service shutting down, closing connection")
