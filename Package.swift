@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "sesame", targets: ["sesame"]),
         .executable(name: "sesame-bench", targets: ["SesameBench"]),
+        .executable(name: "sesame-fuzz", targets: ["SesameFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -159,6 +160,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fuzzing: the parsers that read untrusted bytes, as functions of bytes (FuzzTarget), and
+        // the libFuzzer driver scripts/fuzz builds (a corpus replayer in ordinary builds).
+        .target(
+            name: "SesameFuzzTargets",
+            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameSMTP"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "SesameFuzz", dependencies: ["SesameFuzzTargets"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameFuzzTests", dependencies: ["SesameFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameSMTPTests",
             dependencies: ["SesameSMTP", .product(name: "NIOCore", package: "swift-nio")],

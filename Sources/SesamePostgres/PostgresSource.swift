@@ -68,6 +68,13 @@ public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
         return false
     }
 
+    public func isUnavailable(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        // No connection, or the server out of disk, memory or connections (SQLSTATE classes 08, 53, 57P).
+        if let state = error.serverInfo?[.sqlState] { return state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P") }
+        return error.code != .server
+    }
+
     public func shutdown() async {
         try? await pool.shutdownAsync()
     }

@@ -107,6 +107,16 @@ public final class SQLiteSource: SQLConnectionSource {
         String(describing: error).contains("UNIQUE constraint failed")
     }
 
+    public func isUnavailable(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteRowWriterError {
+            // Primary result codes: BUSY 5, LOCKED 6, IOERR 10, FULL 13, CANTOPEN 14.
+            return [5, 6, 10, 13, 14].contains(error.code & 0xFF)
+        }
+        guard let error = error as? SQLiteError else { return false }
+        let reason = "\(error.reason)"
+        return ["busy", "locked", "ioError", "full", "cantOpen"].contains { reason.hasPrefix($0) }
+    }
+
     public func shutdown() async {
         // Taking the writer waits for a write still running (the row writer's included) to end.
         let writerConnection = await writer.take()

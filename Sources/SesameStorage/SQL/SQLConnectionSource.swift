@@ -18,6 +18,9 @@ public protocol SQLConnectionSource: Sendable {
     func insertRows(_ rows: SQLRows) async throws
     /// Whether an error from the driver is a unique-constraint violation.
     func isUniqueViolation(_ error: any Error) -> Bool
+    /// Whether an error means the store cannot serve for now (disk full, I/O error, busy, the
+    /// server unreachable): the client is told to retry (SES's 503, SMTP's 451), not that it failed.
+    func isUnavailable(_ error: any Error) -> Bool
     func shutdown() async
 }
 

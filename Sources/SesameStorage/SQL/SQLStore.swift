@@ -27,7 +27,18 @@ public final class SQLStore: Store {
     public func appendMessages(_ messages: [StoredMessage]) async throws {
         precondition(messages.allSatisfy { $0.deliveries.isEmpty && $0.events.isEmpty }, "appendMessages takes messages without queue rows or events")
         guard !messages.isEmpty else { return }
-        try await source.insertRows(SQLStoreSession.messageRows(messages))
+        do {
+            try await source.insertRows(SQLStoreSession.messageRows(messages))
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    /// A store that cannot serve for now becomes `temporarilyUnavailable`, which every front end
+    /// answers with "try again" (AWS 503, SMTP 451); the driver's text goes to the log only.
+    func classify(_ error: any Error) -> any Error {
+        guard !(error is SesameError), source.isUnavailable(error) else { return error }
+        return SesameError(.temporarilyUnavailable, "Service is unable to handle request.", reason: String(describing: error))
     }
 
     public var hasSingleWriter: Bool { source.engine == "sqlite" }
@@ -35,6 +46,14 @@ public final class SQLStore: Store {
     public var writeExecutor: (any TaskExecutor)? { source.writeExecutor }
 
     func transaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
+        do {
+            return try await runTransaction(write: write, body)
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    func runTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
         let source = self.source
         return try await source.withConnection(write: write) { db in
             try await db.raw(SQLQueryString(source.beginStatement(write: write))).run()

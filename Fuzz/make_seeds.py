@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora (Fuzz/corpus/TARGET/seed-*) and the inputs of crashes found so far
+(Fuzz/crashes/TARGET/). Seeds are small, valid-looking inputs the fuzzer mutates from; run again
+after changing them. libFuzzer adds its own finds to the corpus folders when scripts/fuzz runs."""
+import base64
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NUL = b"\0"
+
+
+def plain(user, password):
+    return base64.b64encode(b"\0" + user + b"\0" + password)
+
+
+SEEDS = {
+    "smtp": [
+        b"\x01EHLO client.example\r\nSTARTTLS\r\nEHLO client.example\r\nAUTH PLAIN " + plain(b"AKIAEXAMPLE", b"pw") + b"\r\n"
+        b"MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME\r\nRCPT TO:<b@example.net>\r\nDATA\r\n"
+        b"Subject: hi\r\n\r\n..dot\r\nbody\r\n.\r\nQUIT\r\n",
+        b"\x03EHLO x\r\nAUTH LOGIN\r\nQUtJQQ==\r\ncHc=\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\nx\n.\nMAIL FROM:<e@f>\r\n.\r\n",
+        b"\x00HELO mx.remote\r\nMAIL FROM:<>\r\nRCPT TO:<0100abc@bounces.fuzz.test>\r\nDATA\r\nContent-Type: multipart/report\r\n\r\nx\r\n.\r\nRSET\r\nNOOP\r\nVRFY x\r\n",
+        b"\x02EHLO x\r\nAUTH PLAIN\r\n*\r\nAUTH CRAM-MD5\r\nBDAT 10\r\nMAIL FROM:<a@b.example> SIZE=99999999\r\nx\rEHLO\n",
+    ],
+    "sigv4": [
+        b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, "
+        b"Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" + NUL + NUL + b"20150830T123600Z",
+        b"AWS4-HMAC-SHA256 Credential=AKIA/20261129/eu-west-1/ses/aws4_request,SignedHeaders=content-type;host;x-amz-date,Signature=00"
+        + NUL + b"Action=SendEmail" + NUL + b"Sun, 30 Aug 2015 12:36:00 GMT",
+        b"" + NUL + b"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request"
+        b"&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=abc" + NUL + b"20150830T123600Z",
+    ],
+    "query": [
+        b"Action=SendEmail&Version=2010-12-01&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.net"
+        b"&Message.Subject.Data=Hi&Message.Body.Text.Data=x+y" + NUL + b"Action=SendEmail",
+        b"Action=TagUser&UserName=ann&Tags.member.1.Key=k&Tags.member.1.Value=v&Tags.member.2.Key=%ZZ" + NUL,
+        b"Action=SetTopicAttributes&Attributes.entry.1.key=Policy&Attributes.entry.1.value=%7B%7D&MaxItems=10&Enabled=true" + NUL + b"a=%&b==&&=",
+    ],
+    "mime": [
+        b"From: =?UTF-8?B?w6k=?= <a@example.com>\r\nTo: \"B, C\" <b@example.net>, d@example.net\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n"
+        b"Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b1\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"PGI+aGk8L2I+\r\n--b1--\r\n",
+        b"Content-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+        b"--r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; b@example.net\r\n"
+        b"Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such user\r\n--r--\r\n",
+        b"Content-Type: multipart/report; report-type=feedback-report; boundary=f\r\n\r\n--f\r\nContent-Type: message/feedback-report\r\n\r\n"
+        b"Feedback-Type: abuse\r\nOriginal-Rcpt-To: b@example.net\r\n--f\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <x@y>\r\n\r\nbody\r\n--f--\r\n",
+    ],
+    "policy": [
+        b'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:Send*","Resource":"*",'
+        b'"Condition":{"StringLike":{"ses:FromAddress":"*@example.com"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","::1/128"]}}}]}'
+        + NUL + b"ses:SendRawEmail\narn:aws:ses:us-east-1:123456789012:identity/example.com\n10.1.2.3",
+        b'{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotAction":["iam:*"],"NotResource":"arn:aws:iam::*:user/a?c",'
+        b'"Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"},"NumericGreaterThan":{"x":"1.5"},"Bool":{"aws:SecureTransport":"true"}}}}'
+        + NUL + b"iam:CreateUser\narn:aws:iam::123456789012:user/abc\n2001:db8::1",
+    ],
+    "template": [
+        b"Hello {{name}}, {{#if flag}}yes{{else}}no{{/if}} {{#each list}}<{{this}}>{{/each}} {{{raw}}} {{user.first}}"
+        + NUL + b'{"name":"<Ann>","flag":true,"list":[1,"two"],"raw":"<b>","user":{"first":"A"}}',
+        b"{{#unless missing}}x{{/unless}}{{#each}}{{/each}}" + NUL + b"[1,2]",
+    ],
+}
+
+CRASHES = {
+    # MAIL FROM:<> with a parameter that is only "=" (indexing an empty split): fixed 2026-11-29.
+    "smtp": [b"\x00EHLO x\r\nMAIL FROM:<> =\r\n"],
+    # A section tag without a name: fixed 2026-11-29.
+    "template": [b"{{#}}" + NUL + b"{}"],
+}
+
+for folder, table in (("corpus", SEEDS), ("crashes", CRASHES)):
+    for target, inputs in table.items():
+        directory = os.path.join(HERE, folder, target)
+        os.makedirs(directory, exist_ok=True)
+        for n, data in enumerate(inputs):
+            name = f"seed-{n}" if folder == "corpus" else f"crash-{n}"
+            with open(os.path.join(directory, name), "wb") as f:
+                f.write(data)

@@ -1,0 +1,144 @@
+import Foundation
+import SesameAWSProtocol
+import SesameCore
+import SesameSMTP
+
+/// The parsers that read what a client or a remote host chose, each as one function of arbitrary
+/// bytes. `sesame-fuzz` runs them under libFuzzer (scripts/fuzz); the test suite replays the
+/// saved corpora and every crash ever found through the same functions. A target returns
+/// normally for any input: a trap is the finding.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// SMTP server side: the framer and the session state machine, driven as the handler drives them.
+    case smtp
+    /// Signature V4: the Authorization header, presigned query strings and HTTP dates.
+    case sigv4
+    /// AWS Query requests: form bodies and query strings, lists and maps.
+    case query
+    /// MIME: headers, encoded words, address lists, text parts, leaf parts, DSN/ARF reports.
+    case mime
+    /// IAM policy documents: parsing, then evaluation against a request the input also picks.
+    case policy
+    /// SES templates: rendering with JSON data.
+    case template
+
+    public func run(_ bytes: [UInt8]) {
+        switch self {
+        case .smtp: Self.smtp(bytes)
+        case .sigv4: Self.sigv4(bytes)
+        case .query: Self.query(bytes)
+        case .mime: Self.mime(bytes)
+        case .policy: Self.policy(bytes)
+        case .template: Self.template(bytes)
+        }
+    }
+
+    static func text(_ bytes: some Collection<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Splits the input at its first NUL: two independent fields from one input.
+    static func halves(_ bytes: [UInt8]) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
+        guard let nul = bytes.firstIndex(of: 0) else { return (bytes[...], []) }
+        return (bytes[..<nul], bytes[(nul + 1)...])
+    }
+
+    static func smtp(_ bytes: [UInt8]) {
+        var configuration = SMTPServerStateMachine.Configuration(hostname: "fuzz.test", maxMessageSize: 4096, startTLSAvailable: true)
+        configuration.feedbackDomain = "bounces.fuzz.test"
+        configuration.maxErrors = 1000
+        // The first byte picks the login outcomes, so every branch after AUTH is reachable.
+        let authenticates = bytes.first.map { $0 & 1 == 1 } ?? false
+        var machine = SMTPServerStateMachine(configuration: configuration, tlsActive: bytes.first.map { $0 & 2 == 2 } ?? false)
+        var framer = SMTPFramer(maxCommandLength: 512, maxMessageSize: 4096)
+        // Fed in pieces, as a network delivers them.
+        var index = bytes.startIndex
+        var piece = 1
+        while index < bytes.endIndex && !machine.isClosed {
+            let end = min(bytes.endIndex, index + piece)
+            framer.append(bytes[index..<end])
+            index = end
+            piece = piece % 7 + 1
+            while !machine.isClosed, let frame = framer.next() {
+                var action = machine.received(frame)
+                while true {
+                    switch action {
+                    case .replyThenReadData(let reply):
+                        _ = reply.wire
+                        framer.beginData()
+                    case .submit(let envelope, _):
+                        action = machine.submitted(envelope.recipients.count % 2 == 0 ? .success("id") : .failure(SMTPRefusal(SMTPReplies.temporaryFailure)))
+                        continue
+                    case .authenticate:
+                        action = machine.authenticated(authenticates ? .success : .invalid)
+                        continue
+                    case .replyThenStartTLS:
+                        machine.tlsEstablished()
+                    case .reply(let reply), .replyThenClose(let reply):
+                        _ = reply.wire
+                    }
+                    break
+                }
+            }
+        }
+    }
+
+    static func sigv4(_ bytes: [UInt8]) {
+        let (head, rest) = halves(bytes)
+        let (query, date) = halves(Array(rest))
+        let verifier = SigV4Verifier()
+        // A date that starts with a digit is an `X-Amz-Date`; anything else goes through the HTTP `Date` parser.
+        let dateHeader = date.first.map { $0 >= 0x30 && $0 <= 0x39 } == true ? "x-amz-date" : "date"
+        let headers: [(name: String, value: String)] = [
+            ("authorization", text(head)), (dateHeader, text(date)), ("host", "fuzz.test"),
+        ]
+        let request = SigV4HTTPRequest(method: "POST", rawPath: "/", rawQuery: text(query), headers: headers, payloadHash: "")
+        if let parsed = try? verifier.parse(request) {
+            _ = try? verifier.checkTime(parsed, now: Date(timeIntervalSince1970: 1_800_000_000))
+            let key = SigV4Verifier.signingKey(secret: "secret", date: parsed.scope.date, region: parsed.scope.region, service: parsed.scope.service)
+            _ = try? verifier.verifySignature(parsed, request, signingKey: key)
+        }
+        let presigned = SigV4HTTPRequest(method: "GET", rawPath: text(head), rawQuery: text(query), headers: [("host", "fuzz.test")], payloadHash: "")
+        _ = try? verifier.parse(presigned)
+    }
+
+    static func query(_ bytes: [UInt8]) {
+        let (body, query) = halves(bytes)
+        let parameters = QueryParameters(formBody: Array(body), rawQuery: text(query))
+        for name in ["Action", "Version", "UserName", "Destination.ToAddresses", "Tags", "Attributes", "MaxItems", "Enabled"] {
+            _ = parameters[name]
+            _ = parameters.list(name)
+            _ = parameters.keyValueList(name)
+            _ = try? parameters.integer(name)
+            _ = try? parameters.boolean(name)
+            _ = try? parameters.required(name)
+        }
+        _ = URIEncoding.decode(body, plusAsSpace: true)
+        _ = URIEncoding.encode(body)
+    }
+
+    static func mime(_ bytes: [UInt8]) {
+        for (_, value) in MIME.headers(of: bytes).prefix(50) {
+            _ = MIME.decodeHeaderText(value)
+            _ = MIME.addressList(value)
+        }
+        _ = MIME.textParts(bytes)
+        _ = MIME.leafParts(bytes)
+        _ = MIME.removingHeaders(bytes) { $0.hasPrefix("x-") }
+        _ = FeedbackReport.parse(bytes)
+        _ = DKIM.relaxedBody(DKIM.normalizingLineEndings(bytes))
+        _ = DKIM.relaxedHeader(bytes.prefix(1000))
+    }
+
+    static func policy(_ bytes: [UInt8]) {
+        let (document, request) = halves(bytes)
+        guard let policy = try? PolicyDocument.parse(text(document)) else { return }
+        let fields = text(request).split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+        let context: [String: [String]] = fields.count > 2 ? ["aws:SourceIp": [fields[2]], "ses:FromAddress": [fields[2]]] : [:]
+        let authorization = AuthorizationRequest(action: fields.first ?? "", resource: fields.count > 1 ? fields[1] : "*", context: context)
+        _ = PolicyEvaluator.evaluate([policy], authorization)
+    }
+
+    static func template(_ bytes: [UInt8]) {
+        let (template, data) = halves(bytes)
+        let values = (try? TemplateRenderer.parseData(text(data))) ?? ["name": "x", "list": [1, 2], "flag": true]
+        _ = try? TemplateRenderer.render(text(template), data: values, escapeHTML: true)
+    }
+}
