@@ -29,6 +29,8 @@ public struct Console: Sendable {
     }
 
     static let cookieName = "sesame_console"
+    /// The sign-in form's double-submit token.
+    static let signInCookieName = "sesame_signin"
     let iam: IAMBackend
     let ses: SESBackend
     let store: any Store
@@ -71,9 +73,6 @@ public struct Console: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

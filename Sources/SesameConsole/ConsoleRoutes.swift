@@ -7,8 +7,9 @@ import SesameCore
 extension Console {
     /// Registers every console page under `/console`.
     public func addRoutes(to router: Router<SesameRequestContext>) {
+        router.add(middleware: ConsoleSecurityHeaders())
         router.get("/console") { request, context in try await self.home(request, context) }
-        router.get("/console/signin") { _, _ in self.page("signin", title: "Sign in", [:], signedIn: nil) }
+        router.get("/console/signin") { request, _ in self.signInForm(request) }
         router.post("/console/signin") { request, context in try await self.signIn(request, context) }
         router.post("/console/signout") { request, context in try await self.signOut(request, context) }
         router.get("/console/smtp") { request, context in try await self.smtpSettings(request, context) }
@@ -40,8 +41,24 @@ extension Console {
         return page("home", title: "Home", ["regions": settings.regions], signedIn: signedIn, region: region(request))
     }
 
+    /// The sign-in form, with a token that the form's post must bring back in a field and in a
+    /// cookie (double submit): another site cannot sign a browser in to an account of its choosing.
+    func signInForm(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let token = ConsoleSessions.randomToken()
+        var values: [String: Any] = ["signinCSRF": token]
+        if let error { values["error"] = error }
+        var response = page("signin", title: "Sign in", values, signedIn: nil, status: status)
+        response.headers[.setCookie] = "\(Self.signInCookieName)=\(token); Path=/console/signin; HttpOnly; SameSite=Strict"
+        return response
+    }
+
     func signIn(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
         let form = try await Self.form(request, context: context)
+        guard let field = form["signin_csrf"], let cookie = request.cookies[Self.signInCookieName]?.value, !cookie.isEmpty,
+            constantTimeEquals(Array(field.utf8), Array(cookie.utf8))
+        else {
+            return signInForm(request, error: "The sign-in form expired. Sign in again.", status: .forbidden)
+        }
         let source = context.remoteAddress?.ipAddress ?? "unknown"
         let result: (token: String, ConsoleSessions.SignedIn)?
         do {
@@ -52,12 +69,11 @@ extension Console {
                 result = try await sessions.signInRoot(email: form["email"] ?? "", password: form["password"] ?? "", source: source)
             }
         } catch let error as SesameError where error.code == .throttling {
-            return page("signin", title: "Sign in", ["error": error.message], signedIn: nil, status: .tooManyRequests)
+            return signInForm(request, error: error.message, status: .tooManyRequests)
         }
         guard let (token, _) = result else {
             // One message for every mistake: it does not tell which part was wrong.
-            return page("signin", title: "Sign in", ["error": "Your authentication information is incorrect. Please try again."],
-                        signedIn: nil, status: .unauthorized)
+            return signInForm(request, error: "Your authentication information is incorrect. Please try again.", status: .unauthorized)
         }
         return redirect("/console", cookie: sessionCookie(token, maxAge: Int(sessions.absoluteTimeout), request: request))
     }

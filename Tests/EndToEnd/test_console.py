@@ -193,9 +193,13 @@ def test_forms_need_the_session_and_its_csrf_token(console):
         opener.open(request)
     assert redirected.value.code == 303 and redirected.value.headers["Location"] == "/console/signin"
     # Behind a TLS proxy the cookie is Secure.
+    with urllib.request.urlopen(node.endpoint + "/console/signin") as form:
+        signin_cookie = form.headers["Set-Cookie"].split(";")[0]
+        token = re.search(r'name="signin_csrf" value="([^"]+)"', form.read().decode()).group(1)
     request = urllib.request.Request(
-        node.endpoint + "/console/signin", headers={"X-Forwarded-Proto": "https"}, method="POST",
-        data=urllib.parse.urlencode({"kind": "root", "email": "root@sesame.localhost", "password": ROOT_PASSWORD}).encode())
+        node.endpoint + "/console/signin", headers={"X-Forwarded-Proto": "https", "Cookie": signin_cookie}, method="POST",
+        data=urllib.parse.urlencode({"kind": "root", "email": "root@sesame.localhost", "password": ROOT_PASSWORD,
+                                     "signin_csrf": token}).encode())
     with pytest.raises(urllib.error.HTTPError) as signed_in:
         opener.open(request)
     cookie = signed_in.value.headers["Set-Cookie"]

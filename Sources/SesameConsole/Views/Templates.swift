@@ -115,6 +115,7 @@ enum Templates {
         <form method="post" action="/console/signin">
           <h2>Root user</h2>
           <input type="hidden" name="kind" value="root">
+          <input type="hidden" name="signin_csrf" value="{{signinCSRF}}">
           <label for="root-email">Root user email address</label>
           <input type="email" id="root-email" name="email" autocomplete="username" required>
           <label for="root-password">Password</label>
@@ -124,6 +125,7 @@ enum Templates {
         <form method="post" action="/console/signin">
           <h2>IAM user</h2>
           <input type="hidden" name="kind" value="iam">
+          <input type="hidden" name="signin_csrf" value="{{signinCSRF}}">
           <label for="iam-account">Account ID</label>
           <input type="text" id="iam-account" name="account" inputmode="numeric" required>
           <label for="iam-user">IAM user name</label>

@@ -25,7 +25,7 @@ enum TLSSetup {
             let directory = (configuration.dataDirectory as NSString).appendingPathComponent("tls")
             certificatePath = (directory as NSString).appendingPathComponent("certificate.pem")
             keyPath = (directory as NSString).appendingPathComponent("key.pem")
-            if FileManager.default.fileExists(atPath: certificatePath) {
+            if FileManager.default.fileExists(atPath: certificatePath) && !expiresSoon(certificatePath) {
                 source = "self-signed, \(certificatePath)"
             } else {
                 try makeSelfSigned(hostname: configuration.hostname, certificatePath: certificatePath, keyPath: keyPath)
@@ -50,6 +50,9 @@ enum TLSSetup {
         }
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         tls.minimumTLSVersion = .tlsv12
+        // TLS 1.2 suites of Mozilla's "intermediate" profile (TLS 1.3's are fixed): forward
+        // secrecy and AEAD only, no CBC and no SHA-1.
+        tls.cipherSuites = Self.intermediateCipherSuites
         do {
             return Material(context: try NIOSSLContext(configuration: tls), source: source, certificatePath: certificatePath)
         } catch {
@@ -57,7 +60,27 @@ enum TLSSetup {
         }
     }
 
-    /// A P-256 certificate valid for `hostname`, `localhost` and the loopback addresses, for ten years.
+    static let intermediateCipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    /// How long a self-signed certificate is valid: under a year, as browsers and mail clients
+    /// expect of any server certificate today. It is made again on the first start within
+    /// `renewBefore` of its end.
+    static let validity: TimeInterval = 364 * 24 * 3600
+    static let renewBefore: TimeInterval = 30 * 24 * 3600
+
+    /// Whether the certificate at `path` ends within `renewBefore` (or cannot be read as one).
+    static func expiresSoon(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let certificate = try? Certificate(pemEncoded: text) else {
+            return false  // Not ours to replace: loading it reports what is wrong.
+        }
+        return certificate.notValidAfter < Date().addingTimeInterval(renewBefore)
+    }
+
+    /// A P-256 certificate valid for `hostname`, `localhost` and the loopback addresses, for
+    /// `validity`, with subject and authority key identifiers.
     static func makeSelfSigned(hostname: String, certificatePath: String, keyPath: String) throws {
         try FileManager.default.createDirectory(
             atPath: (certificatePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
@@ -72,12 +95,13 @@ enum TLSSetup {
         names.append(.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])))
         names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1]))))
         let now = Date()
+        let publicKey = Certificate.PublicKey(key.publicKey)
         let certificate = try Certificate(
             version: .v3,
             serialNumber: Certificate.SerialNumber(),
-            publicKey: .init(key.publicKey),
+            publicKey: publicKey,
             notValidBefore: now.addingTimeInterval(-3600),
-            notValidAfter: now.addingTimeInterval(10 * 365 * 24 * 3600),
+            notValidAfter: now.addingTimeInterval(validity),
             issuer: name,
             subject: name,
             signatureAlgorithm: .ecdsaWithSHA256,
@@ -86,6 +110,8 @@ enum TLSSetup {
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames(names)
+                SubjectKeyIdentifier(hash: publicKey)
+                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: publicKey).keyIdentifier)
             },
             issuerPrivateKey: .init(key))
         let certificatePEM = try certificate.serializeAsPEM().pemString + "\n"
