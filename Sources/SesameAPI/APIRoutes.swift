@@ -8,6 +8,7 @@ public enum APIRoutes {
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock,
         localHostNames: Set<String> = []
     ) {
+        router.add(middleware: UnroutedRequests())
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
         var services = [IAMService.make(iam), STSService.make(), SESv1Service.make(ses)]
         if let sns = ses.sns {

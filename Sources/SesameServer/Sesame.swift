@@ -123,7 +123,7 @@ public struct Sesame: Sendable {
         return Application(
             router: router,
             // A connection that sends nothing for a minute (a body never sent, a client gone) is closed.
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: .http1(configuration: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
             logger: logger)

@@ -452,6 +452,12 @@ def test_dkim_signatures_verify_with_dkimpy(tmpdir_path):
                 EmailIdentity="byo.example", SigningAttributesOrigin="EXTERNAL",
                 SigningAttributes={"DomainSigningSelector": "s", "DomainSigningPrivateKey": "bm90IGEga2V5"})
         assert "not a valid RSA private key" in str(bad.value)
+        # The same key given at creation (DkimSigningAttributes) is used, not an Easy DKIM key.
+        created = sesv2.create_email_identity(
+            EmailIdentity="byo2.example", DkimSigningAttributes={"DomainSigningSelector": "sel2", "DomainSigningPrivateKey": base64.b64encode(der).decode()})
+        assert created["DkimAttributes"]["SigningAttributesOrigin"] == "EXTERNAL"
+        assert created["DkimAttributes"]["Tokens"] == ["sel2"]
+        assert sesv2.get_email_identity(EmailIdentity="byo2.example")["DkimAttributes"]["SigningAttributesOrigin"] == "EXTERNAL"
 
         # Signing turned off: mail goes out unsigned.
         sesv2.put_email_identity_dkim_attributes(EmailIdentity="example.com", SigningEnabled=False)

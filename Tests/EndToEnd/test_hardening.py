@@ -448,3 +448,17 @@ def test_tls_offers_only_modern_suites_and_a_short_lived_certificate(sqlite_sesa
                           capture_output=True, text=True)
     assert "Certificate will expire" in text.stdout
     assert "X509v3 Subject Key Identifier" in text.stdout and "X509v3 Authority Key Identifier" in text.stdout
+
+
+def test_unrouted_and_unparsable_requests_get_aws_error_documents(sqlite_sesame):
+    node = sqlite_sesame
+    answer, _ = raw_http(node, b"PUT /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404") and b"<Code>UnknownOperation</Code>" in answer
+    answer, _ = raw_http(node, b"GET /v2/email/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404") and b"x-amzn-ErrorType: UnknownOperationException" in answer
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"].startswith("Sesame serves no operation at GET /v2/email/nothing.")
+    # A 90 KB query string is past the HTTP decoder's limit: a parsable 400, then the connection closes.
+    answer, _ = raw_http(node, b"GET /?Action=" + b"a" * 90_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400") and b"<Code>MalformedRequest</Code>" in answer
+    # The node is still serving.
+    assert node.root_client("sts").get_caller_identity()["Account"]

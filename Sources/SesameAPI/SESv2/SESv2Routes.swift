@@ -157,7 +157,12 @@ public struct SESv2Routes: Sendable {
 
         // Identities
         register(router, .post, "/v2/email/identities") { call in
-            let identity = try await ses.createEmailIdentity(call.caller, region: call.region, name: try Self.string(try call.json(), "EmailIdentity"))
+            let body = try call.json()
+            var signing: SESBackend.DkimSigningRequest?
+            if let attributes = body["DkimSigningAttributes"] as? [String: Any] {
+                signing = .init(selector: attributes["DomainSigningSelector"] as? String, privateKey: attributes["DomainSigningPrivateKey"] as? String)
+            }
+            let identity = try await ses.createEmailIdentity(call.caller, region: call.region, name: try Self.string(body, "EmailIdentity"), dkimSigning: signing)
             var out: [String: Any] = [
                 "IdentityType": identity.kind == .emailAddress ? "EMAIL_ADDRESS" : "DOMAIN",
                 "VerifiedForSendingStatus": identity.status == .success,

@@ -6,9 +6,9 @@ extension SESBackend {
     static func dkimContext(_ region: String, _ domain: String) -> String { "dkim:\(region):\(domain)" }
 
     /// A new Easy DKIM key for `domain`, published under `selectors`; nil without a master key.
-    func easyDkimKey(region: String, domain: String, selectors: [String]) throws -> DkimSigningKey? {
+    func easyDkimKey(region: String, domain: String, selectors: [String]) async throws -> DkimSigningKey? {
         guard let secrets, !selectors.isEmpty else { return nil }
-        let made = try DKIMKeys.generate()
+        let made = try await BlockingWork.run { try DKIMKeys.generate() }
         return DkimSigningKey(
             region: region, domain: domain, origin: "AWS_SES", selectors: selectors,
             sealedPrivateKey: try secrets.seal(made.privateKey, boundTo: Self.dkimContext(region, domain)), publicKey: made.publicKey,
@@ -25,28 +25,7 @@ extension SESBackend {
         guard var identity = try await store.read({ try await $0.identity(region: region, name: name.lowercased()) }), identity.kind == .domain else {
             throw SesameError(.notFound, "Email identity \(name) does not exist.")
         }
-        let domain = identity.name
-        let key: DkimSigningKey
-        switch origin {
-        case "EXTERNAL":
-            guard let selector, !selector.isEmpty, selector.count <= 63,
-                selector.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-            else {
-                throw SesameError(.invalidParameterValue, "DomainSigningSelector must be 1 to 63 letters, digits, hyphens or underscores.")
-            }
-            guard let privateKey else { throw SesameError(.invalidParameterValue, "DomainSigningPrivateKey is required when SigningAttributesOrigin is EXTERNAL.") }
-            let made = try DKIMKeys.imported(privateKey)
-            key = DkimSigningKey(
-                region: region, domain: domain, origin: "EXTERNAL", selectors: [selector],
-                sealedPrivateKey: try secrets.seal(made.privateKey, boundTo: Self.dkimContext(region, domain)), publicKey: made.publicKey,
-                keyBits: made.bits, signingEnabled: true, createdAt: clock.now())
-        case "AWS_SES":
-            let tokens = Self.newDkimTokens()
-            guard let made = try easyDkimKey(region: region, domain: domain, selectors: tokens) else { throw SesameError(.internalFailure, "no key") }
-            key = made
-        default:
-            throw SesameError(.invalidParameterValue, "SigningAttributesOrigin must be AWS_SES or EXTERNAL (got \(origin)).")
-        }
+        let key = try await dkimKey(region: region, domain: identity.name, origin: origin, selector: selector, privateKey: privateKey, secrets: secrets)
         identity.dkimTokens = key.selectors
         let updated = identity
         try await store.write { session in
@@ -56,6 +35,33 @@ extension SESBackend {
         dkimSigners.invalidate()
         sendingState.invalidate(region)
         return (identity.status == .success ? "SUCCESS" : "PENDING", key.selectors)
+    }
+
+    /// A domain's signing key: brought by its owner (`EXTERNAL`, BYODKIM, with a selector) or
+    /// made here (`AWS_SES`, Easy DKIM, with fresh tokens as selectors).
+    func dkimKey(region: String, domain: String, origin: String, selector: String?, privateKey: String?, secrets: SecretBox) async throws
+        -> DkimSigningKey
+    {
+        switch origin {
+        case "EXTERNAL":
+            guard let selector, !selector.isEmpty, selector.count <= 63,
+                selector.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else {
+                throw SesameError(.invalidParameterValue, "DomainSigningSelector must be 1 to 63 letters, digits, hyphens or underscores.")
+            }
+            guard let privateKey else { throw SesameError(.invalidParameterValue, "DomainSigningPrivateKey is required when SigningAttributesOrigin is EXTERNAL.") }
+            let made = try DKIMKeys.imported(privateKey)
+            return DkimSigningKey(
+                region: region, domain: domain, origin: "EXTERNAL", selectors: [selector],
+                sealedPrivateKey: try secrets.seal(made.privateKey, boundTo: Self.dkimContext(region, domain)), publicKey: made.publicKey,
+                keyBits: made.bits, signingEnabled: true, createdAt: clock.now())
+        case "AWS_SES":
+            let tokens = Self.newDkimTokens()
+            guard let made = try await easyDkimKey(region: region, domain: domain, selectors: tokens) else { throw SesameError(.internalFailure, "no key") }
+            return made
+        default:
+            throw SesameError(.invalidParameterValue, "SigningAttributesOrigin must be AWS_SES or EXTERNAL (got \(origin)).")
+        }
     }
 
     /// sesv2 `PutEmailIdentityDkimAttributes` and v1 `SetIdentityDkimEnabled`: turns signing for a domain on or off.
@@ -88,7 +94,9 @@ extension SESBackend {
         }
         do {
             guard let signer = try await dkimSigner(region: region, domain: from.domain) else { return (message, nil) }
-            return (try DKIM.sign(message, domain: signer.domain, selector: signer.selector, time: clock.now(), sign: signer.sign), nil)
+            let now = clock.now()
+            let signed = try await BlockingWork.run { try DKIM.sign(message, domain: signer.domain, selector: signer.selector, time: now, sign: signer.sign) }
+            return (signed, nil)
         } catch {
             return (message, "DKIM signing for \(from.domain) failed, sent unsigned: \(error)")
         }

@@ -4,7 +4,18 @@ import SesameStorage
 
 /// SES v2's identity semantics: creating an existing identity and touching a missing one are errors.
 extension SESBackend {
-    public func createEmailIdentity(_ caller: Caller, region: String, name: String) async throws -> Identity {
+    /// `DkimSigningAttributes` at creation: a selector and private key bring the domain's own
+    /// key (BYODKIM) instead of an Easy DKIM key being made.
+    public struct DkimSigningRequest: Sendable {
+        public var selector: String?
+        public var privateKey: String?
+        public init(selector: String?, privateKey: String?) {
+            self.selector = selector
+            self.privateKey = privateKey
+        }
+    }
+
+    public func createEmailIdentity(_ caller: Caller, region: String, name: String, dkimSigning: DkimSigningRequest? = nil) async throws -> Identity {
         let isEmail = name.contains("@")
         if isEmail {
             guard EmailAddress.isValidAddress(name) else { throw SesameError(.invalidParameterValue, "Invalid email address \(name).") }
@@ -19,17 +30,31 @@ extension SESBackend {
             return try await getEmailIdentity(caller, region: region, name: identityName)
         }
         // An email address reaches this point only when identities are verified at once.
-        let identity = isEmail
+        var identity = isEmail
             ? Identity(
                 region: region, name: identityName, kind: .emailAddress, status: .success, verificationToken: nil, createdAt: clock.now())
             : newDomainIdentity(region: region, name: identityName, dkim: true)
-        let key = isEmail ? nil : try easyDkimKey(region: region, domain: identityName, selectors: identity.dkimTokens)
+        var key: DkimSigningKey?
+        if isEmail {
+            if dkimSigning != nil {
+                throw SesameError(.invalidParameterValue, "DkimSigningAttributes can only be given for a domain identity.")
+            }
+        } else if let dkimSigning, dkimSigning.selector != nil || dkimSigning.privateKey != nil {
+            guard let secrets else { throw SesameError(.internalFailure, "DKIM keys need the master key.") }
+            key = try await dkimKey(
+                region: region, domain: identityName, origin: "EXTERNAL", selector: dkimSigning.selector, privateKey: dkimSigning.privateKey,
+                secrets: secrets)
+            identity.dkimTokens = key?.selectors ?? []
+        } else {
+            key = try await easyDkimKey(region: region, domain: identityName, selectors: identity.dkimTokens)
+        }
+        let stored = identity, storedKey = key
         try await store.write { session in
             if try await session.identity(region: region, name: identityName) != nil {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
             }
-            try await session.putIdentity(identity)
-            if let key { try await session.putDkimKey(key) }
+            try await session.putIdentity(stored)
+            if let storedKey { try await session.putDkimKey(storedKey) }
         }
         sendingState.invalidate(region)
         dkimSigners.invalidate()

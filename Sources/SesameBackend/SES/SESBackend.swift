@@ -152,7 +152,7 @@ public struct SESBackend: Sendable {
             return existing.dkimTokens
         }
         let fresh = newDomainIdentity(region: region, name: name, dkim: true)
-        let key = try easyDkimKey(region: region, domain: name, selectors: fresh.dkimTokens)
+        let key = try await easyDkimKey(region: region, domain: name, selectors: fresh.dkimTokens)
         defer { sendingState.invalidate(region); dkimSigners.invalidate() }
         return try await store.write { session in
             var identity = fresh

@@ -105,7 +105,7 @@ public struct SNSBackend: Sendable {
         let subscription = SNSSubscription(
             arn: "\(topicARN):\(UUID().uuidString.lowercased())", topicARN: topicARN, protocolName: protocolName, endpoint: endpoint,
             confirmed: false, token: RandomIDs.pick(64, from: Array("0123456789abcdef")), rawDelivery: rawDelivery, createdAt: now)
-        let confirmation = try confirmationPost(subscription, now: now)
+        let confirmation = try await confirmationPost(subscription, now: now)
         defer { posted.signal() }
         return try await store.write { session in
             if let existing = try await session.subscriptions(topicARN: topicARN).first(where: { $0.endpoint == endpoint && $0.protocolName == protocolName }) {
@@ -173,7 +173,7 @@ public struct SNSBackend: Sendable {
                 "UnsubscribeURL": "\(baseURL)/_sns/unsubscribe?SubscriptionArn=\(Self.query(subscription.arn))",
             ]
             if let subject { fields["Subject"] = subject }
-            let body = subscription.rawDelivery ? message : try signed(fields)
+            let body = subscription.rawDelivery ? message : try await signed(fields)
             posts.append(
                 SNSOutboxItem(
                     id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint, messageType: "Notification",
@@ -182,7 +182,7 @@ public struct SNSBackend: Sendable {
         try await session.insertOutbox(posts)
     }
 
-    func confirmationPost(_ subscription: SNSSubscription, now: Date) throws -> SNSOutboxItem {
+    func confirmationPost(_ subscription: SNSSubscription, now: Date) async throws -> SNSOutboxItem {
         let fields: [String: String] = [
             "Type": "SubscriptionConfirmation", "MessageId": UUID().uuidString.lowercased(), "Token": subscription.token,
             "TopicArn": subscription.topicARN,
@@ -193,14 +193,15 @@ public struct SNSBackend: Sendable {
         ]
         return SNSOutboxItem(
             id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint,
-            messageType: "SubscriptionConfirmation", topicARN: subscription.topicARN, body: try signed(fields), nextAttemptAt: now, createdAt: now)
+            messageType: "SubscriptionConfirmation", topicARN: subscription.topicARN, body: try await signed(fields), nextAttemptAt: now, createdAt: now)
     }
 
-    /// The JSON document with its `Signature`.
-    func signed(_ fields: [String: String]) throws -> String {
+    /// The JSON document with its `Signature` (an RSA signature, made off the event loops).
+    func signed(_ fields: [String: String]) async throws -> String {
         var out = fields
         let data = Array(SNSSignedFields.stringToSign(fields).utf8)
-        out["Signature"] = Data(try signing.sign(data, fields["SignatureVersion"] == "2")).base64EncodedString()
+        let signing = self.signing, sha256 = fields["SignatureVersion"] == "2"
+        out["Signature"] = Data(try await BlockingWork.run { try signing.sign(data, sha256) }).base64EncodedString()
         let json = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: json, as: UTF8.self)
     }
