@@ -145,6 +145,52 @@ def test_relay_with_an_untrusted_certificate_is_retried_not_sent(tmpdir_path):
         sink.stop()
 
 
+def test_replies_injected_after_starttls_close_the_relay_connection(tmpdir_path):
+    """A man in the middle answers STARTTLS with 220 and, in the same clear-text write, the
+    post-TLS EHLO reply: the client must not take it, and closes without starting TLS."""
+    import socket
+    import threading
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    port = listener.getsockname()[1]
+    seen = []
+
+    def fake_server():
+        listener.settimeout(30)
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(10)
+            f = conn.makefile("rb")
+            conn.sendall(b"220 evil ESMTP\r\n")
+            f.readline()  # EHLO
+            conn.sendall(b"250-evil\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n")
+            f.readline()  # STARTTLS
+            conn.sendall(b"220 Go ahead\r\n250-injected\r\n250 AUTH PLAIN\r\n")
+            try:
+                seen.append(conn.recv(4096))
+            except OSError as e:
+                seen.append(repr(e).encode())
+
+    thread = threading.Thread(target=fake_server)
+    thread.start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://user:pass@127.0.0.1:{port}")
+    try:
+        message_id = send(n, ["mitm@example.net"])
+        shown = wait_until(n, message_id, lambda s: s["recipients"][0].get("lastReply"))
+        assert states(shown) == {"mitm@example.net": "queued"}
+        assert "injection" in shown["recipients"][0]["lastReply"]
+        thread.join(timeout=20)
+        # The client closed: no TLS ClientHello (or anything else) went out after the 220.
+        assert seen == [b""]
+    finally:
+        assert n.stop() == 0
+        listener.close()
+
+
 def engine_url(engine):
     return create_database() if engine == "postgres" else None
 
