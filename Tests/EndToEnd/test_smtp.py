@@ -140,6 +140,8 @@ def test_failed_logins_get_535_and_a_recorded_diagnosis(tmpdir_path):
             (inactive_key["AccessKeyId"], smtp_password(inactive_key["SecretAccessKey"]), "inactive-access-key"),
             (gone_key, smtp_password(gone_secret), "deleted-access-key"),
             (key, smtp_password("x" * 40), "wrong-password"),
+            # The secret pasted into the user-name field: recorded only as a fingerprint.
+            (secret, smtp_password(secret), "unknown-access-key"),
             (key, "hunter2", "not-an-smtp-password"),
         ]
         for username, password, _ in attempts:
@@ -159,6 +161,8 @@ def test_failed_logins_get_535_and_a_recorded_diagnosis(tmpdir_path):
         assert by_diagnosis["deleted-access-key"]["userName"] == "departed"
         assert by_diagnosis["wrong-password"]["accessKeyId"] == key
         assert all(r["source"] == "127.0.0.1" for r in recorded)
+        assert not any(secret in json.dumps(r) for r in recorded)
+        assert any(r["username"].startswith("[not kept: 40 characters, SHA-256 ") for r in recorded)
         assert {r["diagnosis"] for r in auth_failures(node, "--user", "departed")} == {"deleted-access-key"}
         # The readable form names the mistake.
         text = subprocess.run([SESAME_BIN, "auth-failures", "--data-dir", node.data_dir, "--limit", "1"],

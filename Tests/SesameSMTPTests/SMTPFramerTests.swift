@@ -47,14 +47,7 @@ struct SMTPFramerTests {
 
     @Test("DATA fed one byte at a time gives the same message")
     func dataByteByByte() {
-        let input = Array("a\r\n..b\r\n.c\r\n\r\n.\r\nNOOP\r\n".utf8)
-        var framer = SMTPFramer(maxMessageSize: 1000)
-        framer.beginData()
-        var out: [SMTPFrame] = []
-        for byte in input {
-            framer.append([byte])
-            while let frame = framer.next() { out.append(frame) }
-        }
+        let out = dataFramesByteByByte("a\r\n..b\r\n.c\r\n\r\n.\r\nNOOP\r\n")
         #expect(out == [.message(Array("a\r\n.b\r\nc\r\n\r\n".utf8)), .command("NOOP")])
     }
 
@@ -82,14 +75,7 @@ struct SMTPFramerTests {
 
     @Test("bare LF line endings (Python's email package) are stored as CRLF, fed byte by byte too")
     func bareLFNormalised() {
-        let input = Array("Subject: hi\n\nline one\n.leading dot stuffed\n\nend\n\r\n.\r\nNOOP\r\n".utf8)
-        var framer = SMTPFramer(maxMessageSize: 1000)
-        framer.beginData()
-        var out: [SMTPFrame] = []
-        for byte in input {
-            framer.append([byte])
-            while let frame = framer.next() { out.append(frame) }
-        }
+        let out = dataFramesByteByByte("Subject: hi\n\nline one\n.leading dot stuffed\n\nend\n\r\n.\r\nNOOP\r\n")
         let expected = "Subject: hi\r\n\r\nline one\r\n.leading dot stuffed\r\n\r\nend\r\n\r\n"
         #expect(out == [.message(Array(expected.utf8)), .command("NOOP")])
     }
@@ -110,5 +96,17 @@ struct SMTPFramerTests {
         framer.beginData()
         framer.append(Array("12345\r\n.\r\n".utf8))
         #expect(frames(&framer) == [.message(Array("12345\r\n".utf8))])
+    }
+
+    /// The frames of `input` read as message data, fed one byte at a time.
+    func dataFramesByteByByte(_ input: String) -> [SMTPFrame] {
+        var framer = SMTPFramer(maxMessageSize: 1000)
+        framer.beginData()
+        var out: [SMTPFrame] = []
+        for byte in input.utf8 {
+            framer.append([byte])
+            while let frame = framer.next() { out.append(frame) }
+        }
+        return out
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -30,26 +31,13 @@ struct UnroutedRequests: RouterMiddleware {
         if path.hasPrefix("/v2/") {
             headers[.contentType] = "application/json"
             headers[HTTPField.Name("x-amzn-ErrorType")!] = "UnknownOperationException"
-            let body = "{\"message\":\(jsonString(message))}"
-            return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+            let body = (try? JSONSerialization.data(withJSONObject: ["message": message])) ?? Data("{}".utf8)
+            return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         headers[.contentType] = "text/xml"
         let error = AWSError(code: "UnknownOperation", status: 404, message: message)
         let xml = QueryResponse.renderError(error, namespace: "https://iam.amazonaws.com/doc/2010-05-08/", requestID: requestID)
         return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: xml)))
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

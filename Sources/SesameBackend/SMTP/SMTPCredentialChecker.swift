@@ -39,8 +39,13 @@ public final class SMTPCredentialChecker: Sendable {
     public let configuration: Configuration
     let logger: Logger
     /// Recent failures per (client address, user name), each with a digest of the password
-    /// tried, so the same wrong password offered again (smtplib tries PLAIN, then LOGIN) counts once.
-    let failures = Locked<[String: [(at: ContinuousClock.Instant, password: SHA256Digest)]]>([:])
+    /// tried, so the same wrong password offered again (smtplib tries PLAIN, then LOGIN) counts
+    /// once; and per client address, across user names.
+    struct Failures {
+        var byKey: [String: [(at: ContinuousClock.Instant, password: SHA256Digest)]] = [:]
+        var byAddress: [String: [ContinuousClock.Instant]] = [:]
+    }
+    let failures = Locked(Failures())
     let lastPrune = Locked<Date?>(nil)
 
     public init(store: any Store, resolver: CredentialResolver, clock: any WallClock, configuration: Configuration, logger: Logger) {
@@ -64,27 +69,28 @@ public final class SMTPCredentialChecker: Sendable {
     /// The distinct failures of `key` within the window, and of its whole address (dropping older ones).
     func recentFailures(_ key: String, source: String) -> (key: Int, address: Int) {
         let now = ContinuousClock.now
-        let prefix = source + " "
+        let window = configuration.failureWindow
         return failures.withLock { table in
-            let kept = (table[key] ?? []).filter { now - $0.at < configuration.failureWindow }
-            table[key] = kept.isEmpty ? nil : kept
-            var address = 0
-            for (other, list) in table where other.hasPrefix(prefix) {
-                address += list.count { now - $0.at < configuration.failureWindow }
-            }
-            return (kept.count, address)
+            let kept = (table.byKey[key] ?? []).filter { now - $0.at < window }
+            table.byKey[key] = kept.isEmpty ? nil : kept
+            let address = (table.byAddress[source] ?? []).filter { now - $0 < window }
+            table.byAddress[source] = address.isEmpty ? nil : address
+            return (kept.count, address.count)
         }
     }
 
     /// Records a failure unless the same password already failed for `key` in the window;
     /// returns the distinct failures of `key`.
-    func noteFailure(_ key: String, password: String) -> Int {
+    func noteFailure(_ key: String, source: String, password: String) -> Int {
         let digest = SHA256.hash(data: Data(password.utf8))
         return failures.withLock { table in
-            if table.count > 100_000 { table.removeAll() }
-            var list = table[key] ?? []
-            if !list.contains(where: { $0.password == digest }) { list.append((ContinuousClock.now, digest)) }
-            table[key] = list
+            if table.byKey.count > 100_000 || table.byAddress.count > 100_000 { table = Failures() }
+            var list = table.byKey[key] ?? []
+            if !list.contains(where: { $0.password == digest }) {
+                list.append((ContinuousClock.now, digest))
+                table.byAddress[source, default: []].append(ContinuousClock.now)
+            }
+            table.byKey[key] = list
             return list.count
         }
     }
@@ -104,7 +110,7 @@ public final class SMTPCredentialChecker: Sendable {
             return .temporaryFailure
         }
         guard let failure = outcome.1 else { return outcome.0 }
-        let count = noteFailure(key, password: password)
+        let count = noteFailure(key, source: sourceAddress, password: password)
         do {
             try await store.write { session in try await session.insertAuthFailure(failure) }
             try await pruneIfDue()

@@ -20,9 +20,8 @@ public enum BlockingWork {
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await NIOThreadPool.singleton.runIfActive(work)
-        } catch let error as NIOThreadPoolError.ThreadPoolInactive {
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
             // Only while the process shuts down: do the work here rather than fail it.
-            _ = error
             return try work()
         }
     }
