@@ -462,3 +462,31 @@ def test_unrouted_and_unparsable_requests_get_aws_error_documents(sqlite_sesame)
     assert answer.startswith(b"HTTP/1.1 400") and b"<Code>MalformedRequest</Code>" in answer
     # The node is still serving.
     assert node.root_client("sts").get_caller_identity()["Account"]
+
+
+def test_console_mail_list_is_paged_newest_first(unthrottled):
+    node = unthrottled
+    key, secret, _ = smtp_user(node)
+    verify(node, "example.com")
+    with node.smtp() as s:
+        s.login(key, smtp_password(secret))
+        for n in range(103):
+            s.sendmail("a@example.com", ["b@example.net"], f"Subject: page {n}\r\n\r\nx\r\n".encode())
+    creds = node.root_credentials()
+    cookie, token = sign_in_form_token(node)
+    status, headers, _ = console_post(node, "/console/signin", {"kind": "root", "email": creds["Root email"],
+                                                                "password": creds["Root password"], "signin_csrf": token}, cookie=cookie)
+    assert status == 303
+    session = headers["Set-Cookie"].split(";")[0]
+
+    def page(path):
+        with urllib.request.urlopen(urllib.request.Request(node.endpoint + path, headers={"Cookie": session})) as r:
+            return r.read().decode()
+
+    first = page("/console/mail")
+    subjects = re.findall(r">page (\d+)</a>", first)
+    assert len(subjects) == 100 and subjects[0] == "102" and subjects[-1] == "3"
+    older = re.search(r'id="older" href="([^"]+)"', first).group(1)
+    second = page(older.replace("&amp;", "&"))
+    assert re.findall(r">page (\d+)</a>", second) == ["2", "1", "0"]
+    assert 'id="older"' not in second
