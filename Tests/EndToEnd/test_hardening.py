@@ -126,6 +126,7 @@ def test_captured_mail_listing_is_streamed_paged_and_bounded(sqlite_sesame):
     # Newest first, a page at a time, with a token for the rest.
     first = json.load(urllib.request.urlopen(f"{node.endpoint}/_aws/ses?newest=true&limit=2"))
     assert [m["Subject"] for m in first["messages"]] == ["small 2", "small 1"]
+    assert first["more"].startswith("More messages remain: ask again with after=")
     second = json.load(urllib.request.urlopen(
         f"{node.endpoint}/_aws/ses?newest=true&limit=2&after={urllib.parse.quote(first['nextToken'])}"))
     assert [m["Subject"] for m in second["messages"]] == ["small 0", "big"]

@@ -10,7 +10,8 @@ import SesameStorage
 /// - `id=ID`: that message alone; `email=ADDRESS`: only mail from that envelope sender;
 /// - `newest=true`: newest first (the default is oldest first, as LocalStack lists);
 /// - `limit=N` (1–10,000, default 10,000): at most N messages. When more remain, the document
-///   ends with `"nextToken"`: ask again with `after=TOKEN` (same order and filters) for the rest.
+///   ends with `"nextToken"` (and `"more"`, saying so in words): ask again with `after=TOKEN`
+///   (same order and filters) for the rest.
 enum CapturedMailListing {
     /// Message bytes loaded at once, beyond a single message larger than this.
     static let memoryBudget = 4 * 1024 * 1024
@@ -92,7 +93,9 @@ enum CapturedMailListing {
 
     static func closing(next: MessageCursor?) -> String {
         guard let next else { return "]}" }
-        return "],\"nextToken\":\"\(next.token)\"}"
+        // Said in the document itself, so that a truncated listing is never mistaken for all of it.
+        let more = "More messages remain: ask again with after=\(next.token) (and the same other parameters), or with newest=true for the newest first."
+        return "],\"nextToken\":\"\(next.token)\",\"more\":\"\(more)\"}"
     }
 
     /// Writes the listing page by page; at most `memoryBudget` of messages (or one larger
