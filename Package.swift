@@ -89,11 +89,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // SMTP front end: the session state machine (pure), line framing, NIO handlers and listeners.
+        // What both SMTP sides share, without I/O: the framer, replies and their catalogue, the
+        // server and client state machines, the reply parser, dot-stuffing, the error mapping.
+        .target(
+            name: "SesameSMTPProtocol",
+            dependencies: ["SesameCore"],
+            swiftSettings: swiftSettings
+        ),
+        // SMTP front end: the NIO handlers and listeners that drive the server state machine.
         .target(
             name: "SesameSMTP",
             dependencies: [
-                "SesameBackend", "SesameStorage",
+                "SesameSMTPProtocol", "SesameBackend", "SesameStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -107,7 +114,7 @@ let package = Package(
         .target(
             name: "SesameDelivery",
             dependencies: [
-                "SesameBackend", "SesameSMTP",
+                "SesameBackend", "SesameSMTPProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -167,14 +174,14 @@ let package = Package(
         // the libFuzzer driver scripts/fuzz builds (a corpus replayer in ordinary builds).
         .target(
             name: "SesameFuzzTargets",
-            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameSMTP"],
+            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameSMTPProtocol"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "SesameFuzz", dependencies: ["SesameFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameFuzzTests", dependencies: ["SesameFuzzTargets"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameSMTPTests",
-            dependencies: ["SesameSMTP", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SesameSMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),

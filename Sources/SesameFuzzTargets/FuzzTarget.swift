@@ -1,7 +1,7 @@
 import Foundation
 import SesameAWSProtocol
 import SesameCore
-import SesameSMTP
+import SesameSMTPProtocol
 
 /// The parsers that read what a client or a remote host chose, each as one function of arbitrary
 /// bytes. `sesame-fuzz` runs them under libFuzzer (scripts/fuzz); the test suite replays the

@@ -2,7 +2,7 @@ import Foundation
 import SesameCore
 import Testing
 
-@testable import SesameSMTP
+@testable import SesameSMTPProtocol
 
 /// Input an attacker chooses: none of it may trap, and replies never echo raw bytes.
 @Suite("SMTP hostile input")

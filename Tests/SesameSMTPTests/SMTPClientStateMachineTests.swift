@@ -2,7 +2,7 @@ import Foundation
 import SesameCore
 import Testing
 
-@testable import SesameSMTP
+@testable import SesameSMTPProtocol
 
 @Suite("SMTP client state machine")
 struct SMTPClientStateMachineTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SesameSMTP
+@testable import SesameSMTPProtocol
 
 @Suite("SMTP framing")
 struct SMTPFramerTests {

@@ -2,7 +2,7 @@ import Foundation
 import SesameCore
 import Testing
 
-@testable import SesameSMTP
+@testable import SesameSMTPProtocol
 
 @Suite("SMTP session state machine")
 struct SMTPServerStateMachineTests {

@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SesameCore
-import SesameSMTP
+import SesameSMTPProtocol
 
 /// Where a connection goes and how.
 public struct SMTPEndpoint: Sendable, Hashable, CustomStringConvertible {

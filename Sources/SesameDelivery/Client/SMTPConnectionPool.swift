@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SesameCore
-import SesameSMTP
+import SesameSMTPProtocol
 
 /// Keeps set-up SMTP sessions per destination for reuse and bounds how many are in use at once
 /// per destination. A session is lent to one delivery at a time.

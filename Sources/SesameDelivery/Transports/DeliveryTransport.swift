@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOSSL
 import SesameCore
-import SesameSMTP
+import SesameSMTPProtocol
 
 /// Hands one message to the recipients that share a destination; an outcome for each.
 public protocol DeliveryTransport: Sendable {

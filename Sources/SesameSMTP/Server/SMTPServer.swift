@@ -3,8 +3,9 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-import SesameBackend
 import ServiceLifecycle
+import SesameBackend
+import SesameSMTPProtocol
 
 /// Settings shared by every SMTP listener of a node.
 public struct SMTPServerSettings: Sendable {

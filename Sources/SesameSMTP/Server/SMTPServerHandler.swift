@@ -4,6 +4,7 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 import SesameCore
+import SesameSMTPProtocol
 import SesameStorage
 
 /// Asks a session to finish: it answers `421` at the next point where nothing is outstanding.

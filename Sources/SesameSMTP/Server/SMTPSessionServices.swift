@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SesameBackend
 import SesameCore
+import SesameSMTPProtocol
 
 /// Who is on the other end of a session.
 public struct SMTPClientInfo: Sendable {
