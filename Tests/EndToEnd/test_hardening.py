@@ -104,7 +104,7 @@ def test_captured_mail_listing_is_streamed_paged_and_bounded(sqlite_sesame):
     body = (b"Subject: big\r\n\r\n" + (b"x" * 998 + b"\r\n") * 4000)  # 4 MB each
     with node.smtp() as s:
         s.login(key, smtp_password(secret))
-        for n in range(24):
+        for n in range(48):
             s.sendmail("a@example.com", [f"r{n}@example.net"], body)
         for n in range(3):
             s.sendmail("a@example.com", [f"small{n}@example.net"], f"Subject: small {n}\r\n\r\nx\r\n".encode())
@@ -118,11 +118,12 @@ def test_captured_mail_listing_is_streamed_paged_and_bounded(sqlite_sesame):
                 break
             received += len(chunk)
             peak = max(peak, rss_kib(node.proc.pid))
-    assert received > 24 * 4_000_000
-    # 96 MB of mail went out (loading it whole took several times that); the process grew by
-    # what a few messages in flight take.
+    assert received > 48 * 4_000_000
+    # 192 MB of mail went out (loading it whole took several times that). The process grows by
+    # what a message in flight takes, times the allocator's per-thread arenas that keep freed
+    # memory (40 to 80 MB measured), not by what is stored.
     print(f"RSS before {before} KiB, peak {peak} KiB")
-    assert peak - before < 64_000, (before, peak)
+    assert peak - before < 96_000, (before, peak)
     # Newest first, a page at a time, with a token for the rest.
     first = json.load(urllib.request.urlopen(f"{node.endpoint}/_aws/ses?newest=true&limit=2"))
     assert [m["Subject"] for m in first["messages"]] == ["small 2", "small 1"]
@@ -131,7 +132,7 @@ def test_captured_mail_listing_is_streamed_paged_and_bounded(sqlite_sesame):
         f"{node.endpoint}/_aws/ses?newest=true&limit=2&after={urllib.parse.quote(first['nextToken'])}"))
     assert [m["Subject"] for m in second["messages"]] == ["small 0", "big"]
     everything = json.load(urllib.request.urlopen(f"{node.endpoint}/_aws/ses?limit=100"))
-    assert len(everything["messages"]) == 27 and "nextToken" not in everything
+    assert len(everything["messages"]) == 51 and "nextToken" not in everything
     with pytest.raises(urllib.error.HTTPError) as bad:
         urllib.request.urlopen(f"{node.endpoint}/_aws/ses?limit=0")
     assert bad.value.code == 400 and json.load(bad.value)["__type"] == "ValidationError"
