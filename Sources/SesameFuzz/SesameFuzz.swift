@@ -1,7 +1,7 @@
 import Foundation
 import SesameFuzzTargets
 
-// `sesame-fuzz TARGET [libFuzzer options] [CORPUS_DIR…]`. Built by scripts/fuzz with
+// `sesame-fuzz TARGET [libFuzzer options] [CORPUS_DIR…]` (or SESAME_FUZZ_TARGET=TARGET). Built by scripts/fuzz with
 // `-sanitize=fuzzer -DFUZZING`, it is a libFuzzer binary; built normally, it replays the files
 // and folders it is given through the target (what a found crash looks like without the fuzzer).
 
@@ -19,7 +19,12 @@ nonisolated(unsafe) var selectedTarget = FuzzTarget.smtp
 @main
 struct SesameFuzz {
     static func main() {
-        let arguments = CommandLine.arguments
+        // The target comes from SESAME_FUZZ_TARGET or the first argument. libFuzzer re-runs this
+        // program with its own arguments only (to merge or fork), so scripts/fuzz sets the variable.
+        var arguments = CommandLine.arguments
+        if let name = ProcessInfo.processInfo.environment["SESAME_FUZZ_TARGET"], arguments.dropFirst().first != name {
+            arguments.insert(name, at: 1)
+        }
         guard arguments.count >= 2, let target = FuzzTarget(rawValue: arguments[1]) else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
             FileHandle.standardError.write(Data("usage: sesame-fuzz TARGET [options] [CORPUS…]\n  TARGET: one of \(names)\n".utf8))
