@@ -38,13 +38,21 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        // AWS wire formats: SigV4, Query decoding, XML/JSON rendering, AWS errors.
+        // AWS wire formats driven by the service models: SigV4, the Query, REST-JSON and JSON 1.0
+        // codecs, validation, AWS errors. No business rules.
         .target(
             name: "SesameAWSProtocol",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The store protocol and the SQL implementation shared by both engines.
+        // The AWS service models, generated from botocore by scripts/generate-aws-models: every
+        // operation and shape of IAM, STS, SES v1, SES v2, SNS and SQS as typed Swift.
+        .target(
+            name: "SesameAWSModels",
+            dependencies: ["SesameAWSProtocol"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SesameStorage",
             dependencies: [
@@ -82,7 +90,7 @@ let package = Package(
         .target(
             name: "SesameAPI",
             dependencies: [
-                "SesameAWSProtocol", "SesameBackend",
+                "SesameAWSProtocol", "SesameAWSModels", "SesameBackend",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

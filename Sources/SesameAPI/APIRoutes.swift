@@ -1,8 +1,11 @@
 import Hummingbird
+import SesameAWSModels
 import SesameBackend
 import SesameCore
 
-/// Installs the AWS API routes on a router.
+/// Installs the AWS API routes on a router: the Query APIs (IAM, STS, SES v1, SNS) and AWS JSON
+/// 1.0 (SQS) at `/`, SES v2 (REST-JSON) under `/v2/`, captured mail and the public SNS and
+/// verification links.
 public enum APIRoutes {
     public static func add(
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock,
@@ -10,19 +13,26 @@ public enum APIRoutes {
     ) {
         router.add(middleware: UnroutedRequests())
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
-        var services = [IAMService.make(iam), STSService.make(), SESv1Service.make(ses)]
-        if let sns = ses.sns {
-            services.append(SNSService.make(sns))
-            SNSService.addPublicRoutes(to: router, sns: sns)
+        var sns = AWSHandlers(SNS.self)
+        if let backend = ses.sns {
+            sns = SNSHandlers.make(backend)
+            SNSPublicRoutes.addPublicRoutes(to: router, sns: backend)
         }
-        let door = QueryFrontDoor(
-            services: services,
-            authenticator: authenticator,
-            regions: regions)
+        let endpoints = [
+            QueryEndpoint(IAMHandlers.make(iam), acceptsGlobalRegion: true),
+            QueryEndpoint(STSHandlers.make(), acceptsGlobalRegion: true),
+            QueryEndpoint(SESv1Handlers.make(ses), signingNames: ["ses", "email"]),
+            QueryEndpoint(sns),
+        ]
+        let json = JSONFrontDoor([AWSHandlers(SQS.self)], authenticator: authenticator, regions: regions)
+        let door = QueryFrontDoor(endpoints: endpoints, json: json, authenticator: authenticator, regions: regions)
         router.post("/") { request, context in await door.handle(request, context: context) }
         router.get("/") { request, context in await door.handle(request, context: context) }
         CapturedMailRoutes(store: ses.store, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
         IdentityVerificationRoutes(ses: ses).add(to: router)
-        SESv2Routes(ses: ses, door: RESTJSONFrontDoor(authenticator: authenticator, regions: regions)).add(to: router)
+        let v2 = RESTJSONFrontDoor(SESv2Handlers.make(ses), signingNames: ["ses", "email"], authenticator: authenticator, regions: regions)
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
+            router.on("/v2/**", method: method) { request, context in await v2.handle(request, context: context) }
+        }
     }
 }

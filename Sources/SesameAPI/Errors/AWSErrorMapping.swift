@@ -81,7 +81,7 @@ public enum AWSErrorMapping {
             case "SignatureDoesNotMatch": ("InvalidSignatureException", 403)
             case "InternalFailure": ("InternalServiceErrorException", 500)
             case "MessageRejected", "MissingAuthenticationToken", "IncompleteSignature", "RequestExpired", "ServiceUnavailable",
-                "RequestEntityTooLarge":
+                "RequestEntityTooLarge", "UnknownOperationException", "NotImplemented":
                 (query.code, query.status)
             default: ("BadRequestException", 400)
             }

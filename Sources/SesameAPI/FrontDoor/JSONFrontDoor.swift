@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SesameAWSProtocol
+import SesameBackend
+import SesameCore
+
+/// Serves AWS JSON 1.0 APIs (SQS): `POST /` with `X-Amz-Target: AmazonSQS.<Operation>`.
+public struct JSONFrontDoor: Sendable {
+    let services: [(handlers: AWSHandlers, codec: JSONProtocolCodec)]
+    let authenticator: SigV4Authenticator
+    let regions: [String]
+
+    public init(_ services: [AWSHandlers], authenticator: SigV4Authenticator, regions: [String]) {
+        self.services = services.map { ($0, JSONProtocolCodec(model: $0.model)) }
+        self.authenticator = authenticator
+        self.regions = regions
+    }
+
+    public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
+        let requestID = RandomIDs.requestID()
+        let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
+        let found = services.lazy.compactMap { service in service.codec.operationName(target: target).map { (service, $0) } }.first
+        let codec = found?.0.codec ?? services[0].codec
+        var bodyRead = false
+        do {
+            guard let (service, operationName) = found, let operation = service.handlers.model.operations[operationName] else {
+                throw AWSError(code: "UnknownOperationException", status: 400, message: "Sesame knows no operation named by X-Amz-Target '\(target)'.")
+            }
+            let parsed = try await authenticator.precheck(request)
+            let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
+            bodyRead = true
+            let signed = SigV4Authenticator.httpRequest(request, body: body)
+            guard parsed.scope.service == service.handlers.model.metadata.signingName else {
+                throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: '\(service.handlers.model.metadata.signingName)'. ")
+            }
+            guard regions.contains(parsed.scope.region) else {
+                throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(parsed.scope.region)'. ")
+            }
+            var caller = try await authenticator.authenticate(parsed, signed)
+            caller.addRequestContext(
+                now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
+                region: parsed.scope.region)
+            let input = try codec.decode(signed.awsRequest(body: body), operation: operation)
+            guard let handler = service.handlers.handlers[operation.name] else {
+                throw AWSError.notImplemented(operation.name, service: service.handlers.model)
+            }
+            let output = try await handler(input, AWSCall(caller: caller, region: parsed.scope.region, requestID: requestID))
+            return codec.encode(output, operation: operation, requestID: requestID).response()
+        } catch {
+            var mapped = AWSErrorMapping.awsError(for: error, logger: context.logger)
+            if mapped.code == "ValidationError" { mapped.code = "ValidationException" }
+            return codec.encode(mapped, requestID: requestID).response(close: !bodyRead)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SesameAWSProtocol
+import SesameBackend
+import SesameCore
+
+/// One Query-protocol API (IAM, STS, SES v1, SNS) as the front door serves it: the generated
+/// model, the typed handlers, and which signing names and regions reach it.
+public struct QueryEndpoint: Sendable {
+    let handlers: AWSHandlers
+    let signingNames: Set<String>
+    /// IAM and STS are global: a request signed for us-east-1 reaches them from any node.
+    let acceptsGlobalRegion: Bool
+    let codec: QueryCodec
+    /// The HTTP status the model gives each error code (IAM's `NoSuchEntity` is 404).
+    let statuses: [String: Int]
+
+    public init(_ handlers: AWSHandlers, signingNames: Set<String>? = nil, acceptsGlobalRegion: Bool = false) {
+        self.handlers = handlers
+        self.signingNames = signingNames ?? [handlers.model.metadata.signingName]
+        self.acceptsGlobalRegion = acceptsGlobalRegion
+        self.codec = QueryCodec(model: handlers.model)
+        self.statuses = handlers.model.errorsByCode.compactMapValues(\.httpStatus)
+    }
+
+    var model: ServiceModel { handlers.model }
+}
+
+/// Serves `POST /` and `GET /`: verifies the signature, picks the API from the signing scope,
+/// decodes and validates the input from the model, runs the typed handler and writes its output
+/// as the model says. A request with `X-Amz-Target` is an AWS JSON 1.0 call (SQS) and goes to
+/// the JSON front door.
+public struct QueryFrontDoor: Sendable {
+    let endpoints: [QueryEndpoint]
+    let json: JSONFrontDoor
+    let authenticator: SigV4Authenticator
+    let regions: [String]
+
+    public init(endpoints: [QueryEndpoint], json: JSONFrontDoor, authenticator: SigV4Authenticator, regions: [String]) {
+        self.endpoints = endpoints
+        self.json = json
+        self.authenticator = authenticator
+        self.regions = regions
+    }
+
+    func endpoint(signedFor name: String) -> QueryEndpoint? { endpoints.first { $0.signingNames.contains(name) } }
+
+    /// For errors raised before the signature names an API, guess it from `Version`.
+    func endpoint(forVersion version: String?) -> QueryEndpoint {
+        endpoints.first { $0.model.metadata.apiVersion == version } ?? endpoints[0]
+    }
+
+    public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
+        if request.headers[HTTPField.Name("X-Amz-Target")!] != nil { return await json.handle(request, context: context) }
+        let requestID = RandomIDs.requestID()
+        var endpoint = endpoints[0]
+        var bodyRead = false
+        do {
+            let parsed: ParsedSignature
+            do {
+                parsed = try await authenticator.precheck(request)
+            } catch {
+                // Refused before the body is read; a small body (one whose length is declared and
+                // under 64 KiB) still names, by its `Version`, the API whose namespace the error
+                // is written in. A larger one is never waited for.
+                let length = request.headers[.contentLength].flatMap { Int($0) } ?? .max
+                if length <= 64 * 1024, let body = try? await request.body.collect(upTo: 64 * 1024) {
+                    let signed = SigV4Authenticator.httpRequest(request, body: body)
+                    endpoint = self.endpoint(forVersion: QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)["Version"])
+                }
+                throw error
+            }
+            let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
+            bodyRead = true
+            let signed = SigV4Authenticator.httpRequest(request, body: body)
+            let parameters = QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)
+            endpoint = self.endpoint(forVersion: parameters["Version"])
+            guard let named = self.endpoint(signedFor: parsed.scope.service) else {
+                throw AWSError.signatureDoesNotMatch(
+                    "Credential should be scoped to correct service: '\(endpoint.signingNames.sorted().first ?? "")'. ")
+            }
+            endpoint = named
+            let region = parsed.scope.region
+            if !regions.contains(region) && !(endpoint.acceptsGlobalRegion && region == "us-east-1") {
+                throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(region)'. ")
+            }
+            var caller = try await authenticator.authenticate(parsed, signed)
+            caller.addRequestContext(
+                now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false,
+                userAgent: request.headers[.userAgent], region: region)
+            guard let actionName = parameters.action else { throw AWSError.missingAction() }
+            guard let operation = endpoint.model.operations[actionName] else {
+                throw AWSError.invalidAction(actionName, service: endpoint.model.metadata.apiVersion)
+            }
+            let input = try endpoint.codec.decode(parameters, operation: operation)
+            guard let handler = endpoint.handlers.handlers[actionName] else {
+                throw AWSError.notImplemented(actionName, service: endpoint.model)
+            }
+            let output = try await handler(input, AWSCall(caller: caller, region: region, requestID: requestID))
+            return endpoint.codec.encode(output, operation: operation, requestID: requestID).response()
+        } catch {
+            var mapped = AWSErrorMapping.awsError(for: error, logger: context.logger)
+            if let status = endpoint.statuses[mapped.code] { mapped.status = status }
+            // Refused before its body was read: the connection closes rather than drain it.
+            return endpoint.codec.encode(mapped, requestID: requestID).response(close: !bodyRead)
+        }
+    }
+}

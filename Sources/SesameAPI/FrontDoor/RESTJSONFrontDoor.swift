@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SesameAWSProtocol
+import SesameBackend
+import SesameCore
+
+/// Serves a REST-JSON API (SES v2 under `/v2/`): verifies the signature, routes the request to
+/// its operation by the model's method and URI templates, decodes and validates the input, runs
+/// the typed handler, and writes JSON, or the error with `x-amzn-ErrorType`.
+public struct RESTJSONFrontDoor: Sendable {
+    let handlers: AWSHandlers
+    let codec: RESTJSONCodec
+    let authenticator: SigV4Authenticator
+    let regions: [String]
+    let signingNames: Set<String>
+
+    public init(_ handlers: AWSHandlers, signingNames: Set<String>, authenticator: SigV4Authenticator, regions: [String]) {
+        self.handlers = handlers
+        self.codec = RESTJSONCodec(model: handlers.model)
+        self.authenticator = authenticator
+        self.regions = regions
+        self.signingNames = signingNames
+    }
+
+    public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
+        let requestID = RandomIDs.requestID()
+        var bodyRead = false
+        do {
+            let target = request.head.path ?? "/"
+            let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+            guard let (operation, labels) = codec.route(method: request.method.rawValue, path: path) else {
+                throw AWSError(
+                    code: "UnknownOperationException", status: 404,
+                    message: "Sesame knows no \(handlers.model.metadata.serviceID) operation at \(request.method.rawValue) \(path).")
+            }
+            let parsed = try await authenticator.precheck(request)
+            let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
+            bodyRead = true
+            let signed = SigV4Authenticator.httpRequest(request, body: body)
+            guard signingNames.contains(parsed.scope.service) else {
+                throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: '\(handlers.model.metadata.signingName)'. ")
+            }
+            guard regions.contains(parsed.scope.region) else {
+                throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(parsed.scope.region)'. ")
+            }
+            var caller = try await authenticator.authenticate(parsed, signed)
+            caller.addRequestContext(
+                now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
+                region: parsed.scope.region)
+            let input = try codec.decode(signed.awsRequest(body: body), operation: operation, labels: labels)
+            guard let handler = handlers.handlers[operation.name] else {
+                throw AWSError.notImplemented(operation.name, service: handlers.model)
+            }
+            let output = try await handler(input, AWSCall(caller: caller, region: parsed.scope.region, requestID: requestID))
+            return codec.encode(output, operation: operation, requestID: requestID).response()
+        } catch {
+            let mapped = AWSErrorMapping.restJSONError(for: error, logger: context.logger)
+            // Refused before its body was read: the connection closes rather than drain it.
+            return RESTJSONCodec.encode(mapped, requestID: requestID).response(close: !bodyRead)
+        }
+    }
+}

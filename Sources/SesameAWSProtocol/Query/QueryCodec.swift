@@ -1,0 +1,25 @@
+/// The Query protocol (IAM, STS, SES v1, SNS) from the model: parameters in, XML out.
+public struct QueryCodec: Sendable {
+    public let model: ServiceModel
+
+    public init(model: ServiceModel) { self.model = model }
+
+    /// Decodes and validates the input of `operation` from the request's parameters.
+    public func decode(_ parameters: QueryParameters, operation: OperationModel) throws(AWSError) -> AWSValue {
+        guard let inputName = operation.input else { return .structure([:]) }
+        let (value, problems) = QueryInputDecoder(model: model, parameters: parameters.values).decode(shape: inputName)
+        try throwIfInvalid(problems)
+        try throwIfInvalid(ShapeValidator(model: model).problems(in: value, shape: inputName))
+        return value
+    }
+
+    public func encode(_ output: AWSValue, operation: OperationModel, requestID: String) -> AWSHTTPResponse {
+        let xml = QueryOutputEncoder(model: model).response(operation, output: output, requestID: requestID)
+        return AWSHTTPResponse(status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
+    }
+
+    public func encode(_ error: AWSError, requestID: String) -> AWSHTTPResponse {
+        let xml = QueryResponse.renderError(error, namespace: model.metadata.xmlNamespace ?? "", requestID: requestID)
+        return AWSHTTPResponse(status: error.status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
+    }
+}
