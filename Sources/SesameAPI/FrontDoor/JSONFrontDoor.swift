@@ -42,10 +42,10 @@ public struct JSONFrontDoor: Sendable {
             caller.addRequestContext(
                 now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
                 region: parsed.scope.region)
-            let input = try codec.decode(signed.awsRequest(body: body), operation: operation)
             guard let handler = service.handlers.handlers[operation.name] else {
                 throw AWSError.notImplemented(operation.name, service: service.handlers.model)
             }
+            let input = try codec.decode(signed.awsRequest(body: body), operation: operation)
             let output = try await handler(input, AWSCall(caller: caller, region: parsed.scope.region, requestID: requestID))
             return codec.encode(output, operation: operation, requestID: requestID).response()
         } catch {

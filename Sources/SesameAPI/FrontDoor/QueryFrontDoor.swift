@@ -69,7 +69,15 @@ public struct QueryFrontDoor: Sendable {
                 let length = request.headers[.contentLength].flatMap { Int($0) } ?? .max
                 if length <= 64 * 1024, let body = try? await request.body.collect(upTo: 64 * 1024) {
                     let signed = SigV4Authenticator.httpRequest(request, body: body)
-                    endpoint = self.endpoint(forVersion: QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)["Version"])
+                    let parameters = QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)
+                    endpoint = self.endpoint(forVersion: parameters["Version"])
+                    // An operation the model calls without a signature, which Sesame does not
+                    // implement yet, says so rather than asking for a signature.
+                    if let action = parameters.action, endpoint.model.operations[action]?.anonymous == true,
+                        endpoint.handlers.handlers[action] == nil
+                    {
+                        throw AWSError.notImplemented(action, service: endpoint.model)
+                    }
                 }
                 throw error
             }
@@ -95,10 +103,10 @@ public struct QueryFrontDoor: Sendable {
             guard let operation = endpoint.model.operations[actionName] else {
                 throw AWSError.invalidAction(actionName, service: endpoint.model.metadata.apiVersion)
             }
-            let input = try endpoint.codec.decode(parameters, operation: operation)
             guard let handler = endpoint.handlers.handlers[actionName] else {
                 throw AWSError.notImplemented(actionName, service: endpoint.model)
             }
+            let input = try endpoint.codec.decode(parameters, operation: operation)
             let output = try await handler(input, AWSCall(caller: caller, region: region, requestID: requestID))
             return endpoint.codec.encode(output, operation: operation, requestID: requestID).response()
         } catch {

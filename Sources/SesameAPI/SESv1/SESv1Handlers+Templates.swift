@@ -134,17 +134,21 @@ extension SESv1Handlers {
             return .init()
         }
         handlers.on(SES.Operations.DeleteConfigurationSetEventDestination.self) { input, call in
-            try await ses.deleteEventDestination(
-                call.caller, region: call.region, configurationSet: input.configurationSetName, name: input.eventDestinationName,
-                action: "ses:DeleteConfigurationSetEventDestination")
+            try await notFound(as: "EventDestinationDoesNotExist") {
+                try await ses.deleteEventDestination(
+                    call.caller, region: call.region, configurationSet: input.configurationSetName, name: input.eventDestinationName,
+                    action: "ses:DeleteConfigurationSetEventDestination")
+            }
             return .init()
         }
     }
 
     static func putDestination(_ ses: SESBackend, _ call: AWSCall, _ set: String, _ destination: SES.EventDestination, create: Bool) async throws {
-        try await ses.putEventDestination(
+        try await notFound(as: "EventDestinationDoesNotExist") {
+            try await ses.putEventDestination(
             call.caller, region: call.region, configurationSet: set, name: destination.name, enabled: destination.enabled ?? false,
             eventTypes: destination.matchingEventTypes, topicARN: destination.snsDestination?.topicARN, create: create,
             action: create ? "ses:CreateConfigurationSetEventDestination" : "ses:UpdateConfigurationSetEventDestination")
+        }
     }
 }

@@ -22,6 +22,16 @@ public enum SESv1Handlers {
         Dictionary(identities.map { ($0.name, value($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The backend's "not found" as the SES v1 error `code` names it (SES v2 calls them all
+    /// `NotFoundException`; v1 has one per kind of thing).
+    static func notFound<T>(as code: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SesameError where error.code == .notFound {
+            throw AWSError(code: code, status: 400, message: error.message)
+        }
+    }
+
     static func addIdentities(_ ses: SESBackend, _ handlers: inout AWSHandlers) {
         handlers.on(SES.Operations.VerifyEmailIdentity.self) { input, call in
             try await ses.verifyEmailIdentity(call.caller, region: call.region, email: input.emailAddress)
@@ -59,8 +69,11 @@ public enum SESv1Handlers {
             .init(dkimTokens: try await ses.verifyDomainDkim(call.caller, region: call.region, domain: input.domain))
         }
         handlers.on(SES.Operations.SetIdentityDkimEnabled.self) { input, call in
-            try await ses.putDkimAttributes(
-                call.caller, region: call.region, name: input.identity, signingEnabled: input.dkimEnabled, action: "ses:SetIdentityDkimEnabled")
+            try await notFound(as: "InvalidParameterValue") {
+                try await ses.putDkimAttributes(
+                    call.caller, region: call.region, name: input.identity, signingEnabled: input.dkimEnabled,
+                    action: "ses:SetIdentityDkimEnabled")
+            }
             return .init()
         }
         handlers.on(SES.Operations.GetIdentityDkimAttributes.self) { input, call in

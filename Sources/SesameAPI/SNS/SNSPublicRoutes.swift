@@ -14,8 +14,8 @@ public enum SNSPublicRoutes {
     /// and the signing certificate.
     public static func addPublicRoutes(to router: Router<SesameRequestContext>, sns: SNSBackend) {
         let codec = QueryCodec(model: SNS.model)
-        @Sendable func answer<Op: AWSOperation>(_ operation: Op.Type, _ output: Op.Output) -> Response {
-            codec.encode(output.awsValue, operation: SNS.model.operations[Op.name]!, requestID: RandomIDs.requestID()).response()
+        @Sendable func answer(_ operation: String, _ output: some AWSShape) -> Response {
+            codec.encode(output.awsValue, operation: SNS.model.operations[operation]!, requestID: RandomIDs.requestID()).response()
         }
         @Sendable func failure(_ error: any Error, _ context: SesameRequestContext) -> Response {
             codec.encode(AWSErrorMapping.awsError(for: error, logger: context.logger), requestID: RandomIDs.requestID()).response()
@@ -27,7 +27,7 @@ public enum SNSPublicRoutes {
                     throw SesameError(.invalidParameter, "Invalid parameter: TopicArn and Token are required")
                 }
                 let arn = try await sns.confirmSubscription(topicARN: topic, token: token)
-                return answer(SNS.Operations.ConfirmSubscription.self, .init(subscriptionArn: arn))
+                return answer(SNS.Operations.ConfirmSubscription.name, SNS.ConfirmSubscriptionResponse(subscriptionArn: arn))
             } catch {
                 return failure(error, context)
             }
@@ -38,7 +38,7 @@ public enum SNSPublicRoutes {
                     throw SesameError(.invalidParameter, "Invalid parameter: SubscriptionArn is required")
                 }
                 try await sns.unsubscribe(nil, subscriptionARN: arn)
-                return answer(SNS.Operations.Unsubscribe.self, .init())
+                return answer(SNS.Operations.Unsubscribe.name, AWSEmptyShape())
             } catch {
                 return failure(error, context)
             }

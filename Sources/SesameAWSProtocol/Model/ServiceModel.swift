@@ -73,6 +73,8 @@ public struct OperationModel: Sendable {
     public var output: String?
     public var resultWrapper: String?
     public var errors: [String]
+    /// Called without a signature (STS's AssumeRoleWithWebIdentity).
+    public var anonymous: Bool
 }
 
 /// A member of a structure, or the member, key or value of a list or map.
@@ -142,7 +144,8 @@ enum ModelReader {
             operations[opName] = OperationModel(
                 name: opName, method: http["method"] as? String ?? "POST", requestURI: http["requestUri"] as? String ?? "/",
                 responseCode: http["responseCode"] as? Int, input: op["input"] as? String, output: op["output"] as? String,
-                resultWrapper: op["resultWrapper"] as? String, errors: op["errors"] as? [String] ?? [])
+                resultWrapper: op["resultWrapper"] as? String, errors: op["errors"] as? [String] ?? [],
+                anonymous: op["anonymous"] as? Bool ?? false)
         }
         var shapes: [String: Shape] = [:]
         for (shapeName, raw) in shapeTable {
