@@ -182,7 +182,7 @@ let package = Package(
         // the libFuzzer driver scripts/fuzz builds (a corpus replayer in ordinary builds).
         .target(
             name: "SesameFuzzTargets",
-            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameSMTPProtocol"],
+            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameAWSModels", "SesameSMTPProtocol"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "SesameFuzz", dependencies: ["SesameFuzzTargets"], swiftSettings: swiftSettings),
@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameAWSProtocolTests",
-            dependencies: ["SesameAWSProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SesameAWSProtocol", "SesameAWSModels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameAPITests",

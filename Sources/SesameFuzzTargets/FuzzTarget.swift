@@ -1,4 +1,5 @@
 import Foundation
+import SesameAWSModels
 import SesameAWSProtocol
 import SesameCore
 import SesameSMTPProtocol
@@ -99,16 +100,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = try? verifier.parse(presigned)
     }
 
+    /// Query parameters through the model-driven decoder, validator and XML encoder of the
+    /// operation the `Action` names (IAM's, SES's or SNS's; CreateUser when none).
     static func query(_ bytes: [UInt8]) {
         let (body, query) = halves(bytes)
         let parameters = QueryParameters(formBody: Array(body), rawQuery: text(query))
-        for name in ["Action", "Version", "UserName", "Destination.ToAddresses", "Tags", "Attributes", "MaxItems", "Enabled"] {
-            _ = parameters[name]
-            _ = parameters.list(name)
-            _ = parameters.keyValueList(name)
-            _ = try? parameters.integer(name)
-            _ = try? parameters.boolean(name)
-            _ = try? parameters.required(name)
+        let models = [IAM.model, SES.model, SNS.model]
+        let action = parameters.action ?? "CreateUser"
+        let model = models.first { $0.operations[action] != nil } ?? IAM.model
+        guard let operation = model.operations[action] ?? model.operations["CreateUser"] else { return }
+        let codec = QueryCodec(model: model)
+        if let input = try? codec.decode(parameters, operation: operation) {
+            _ = codec.encode(input, operation: operation, requestID: "fuzz")
         }
         _ = URIEncoding.decode(body, plusAsSpace: true)
         _ = URIEncoding.encode(body)

@@ -48,35 +48,10 @@ public struct XMLWriter: Sendable {
         body(&self)
         close(name)
     }
-
-    /// `<name><member>…</member>…</name>` as the Query protocol writes lists.
-    public mutating func list<T>(_ name: String, _ items: [T], _ body: (inout XMLWriter, T) -> Void) {
-        open(name)
-        for item in items {
-            open("member")
-            body(&self, item)
-            close("member")
-        }
-        close(name)
-    }
 }
 
-/// The Query protocol's response envelope:
-/// `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…`.
+/// The Query protocol's error envelope (the success envelope is `QueryOutputEncoder`'s).
 public enum QueryResponse {
-    public static func render(action: String, namespace: String, requestID: String, result: ((inout XMLWriter) -> Void)?) -> String {
-        var xml = XMLWriter()
-        xml.open("\(action)Response", xmlns: namespace)
-        if let result {
-            xml.open("\(action)Result")
-            result(&xml)
-            xml.close("\(action)Result")
-        }
-        xml.element("ResponseMetadata") { $0.element("RequestId", requestID) }
-        xml.close("\(action)Response")
-        return xml.text
-    }
-
     /// `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
     public static func renderError(_ error: AWSError, namespace: String, requestID: String) -> String {
         var xml = XMLWriter()
