@@ -38,6 +38,16 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Concurrency helpers every layer shares: a lock box, a wake-up signal, an event-loop task
+        // executor, and the one group-commit helper.
+        .target(
+            name: "SesameConcurrency",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // AWS wire formats driven by the service models: SigV4, the Query, REST-JSON and JSON 1.0
         // codecs, validation, AWS errors. No business rules.
         .target(
@@ -56,7 +66,7 @@ let package = Package(
         .target(
             name: "SesameStorage",
             dependencies: [
-                "SesameCore",
+                "SesameCore", "SesameConcurrency",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -76,7 +86,8 @@ let package = Package(
         .target(
             name: "SesameBackend",
             dependencies: [
-                "SesameCore", "SesameStorage",
+                "SesameCore", "SesameStorage", "SesameConcurrency",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -86,11 +97,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the HTTP front ends (the AWS APIs and the console) share: the request context.
+        .target(
+            name: "SesameHTTP",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         // HTTP front end: the AWS APIs on Hummingbird.
         .target(
             name: "SesameAPI",
             dependencies: [
-                "SesameAWSProtocol", "SesameAWSModels", "SesameBackend",
+                "SesameAWSProtocol", "SesameAWSModels", "SesameBackend", "SesameHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -108,7 +125,7 @@ let package = Package(
         .target(
             name: "SesameSMTP",
             dependencies: [
-                "SesameSMTPProtocol", "SesameBackend", "SesameStorage",
+                "SesameSMTPProtocol", "SesameBackend", "SesameConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -136,7 +153,7 @@ let package = Package(
         .target(
             name: "SesameConsole",
             dependencies: [
-                "SesameAPI", "SesameBackend", "SesameStorage",
+                "SesameHTTP", "SesameBackend",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -146,7 +163,7 @@ let package = Package(
         .target(
             name: "SesameServer",
             dependencies: [
-                "SesameAPI", "SesameSMTP", "SesameDelivery", "SesameConsole", "SesameSQLite", "SesamePostgres",
+                "SesameAPI", "SesameHTTP", "SesameSMTP", "SesameDelivery", "SesameConsole", "SesameSQLite", "SesamePostgres",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -192,6 +209,7 @@ let package = Package(
             dependencies: ["SesameSMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery"], swiftSettings: swiftSettings),
+        .testTarget(name: "SesameConcurrencyTests", dependencies: ["SesameConcurrency"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameAWSProtocolTests",

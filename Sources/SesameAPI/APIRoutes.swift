@@ -1,3 +1,4 @@
+import SesameHTTP
 import Hummingbird
 import SesameAWSModels
 import SesameBackend
@@ -28,7 +29,7 @@ public enum APIRoutes {
         let door = QueryFrontDoor(endpoints: endpoints, json: json, authenticator: authenticator, regions: regions)
         router.post("/") { request, context in await door.handle(request, context: context) }
         router.get("/") { request, context in await door.handle(request, context: context) }
-        CapturedMailRoutes(store: ses.store, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
+        CapturedMailRoutes(ses: ses, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
         IdentityVerificationRoutes(ses: ses).add(to: router)
         let v2 = RESTJSONFrontDoor(SESv2Handlers.make(ses), signingNames: ["ses", "email"], authenticator: authenticator, regions: regions)
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {

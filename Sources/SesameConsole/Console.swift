@@ -1,12 +1,11 @@
+import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
-import SesameAPI
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
-import SesameStorage
 
 /// The web console: server-rendered pages (no script, no outside asset) that act with the
 /// signed-in principal's permissions through the same backends and policy engine as the APIs.
@@ -33,16 +32,18 @@ public struct Console: Sendable {
     static let signInCookieName = "sesame_signin"
     let iam: IAMBackend
     let ses: SESBackend
-    let store: any Store
+    let mail: CapturedMail
+    let queue: QueueAdministration
     let sessions: ConsoleSessions
     let settings: Settings
     let clock: any WallClock
     let library: MustacheLibrary
 
-    public init(iam: IAMBackend, ses: SESBackend, store: any Store, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
+    public init(iam: IAMBackend, ses: SESBackend, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
         self.iam = iam
         self.ses = ses
-        self.store = store
+        self.mail = ses.capturedMail
+        self.queue = ses.queueAdministration
         self.sessions = sessions
         self.settings = settings
         self.clock = clock

@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Foundation
 import Logging
 import NIOPosix

@@ -1,3 +1,5 @@
+import SesameConcurrency
+import SesameHTTP
 import Foundation
 import Hummingbird
 import Logging
@@ -59,6 +61,22 @@ public struct Sesame: Sendable {
     }
 
     /// Opens (and migrates) the store a configuration names, for commands that work on it offline.
+    /// Opens (and migrates) the configured store, runs `body` with the use cases that need only
+    /// the store, and closes it.
+    public static func withOperations<R: Sendable>(
+        _ configuration: SesameConfiguration, logger: Logger, _ body: (StoreOperations) async throws -> R
+    ) async throws -> R {
+        let store = try await openMigratedStore(configuration, logger: logger)
+        do {
+            let result = try await body(StoreOperations(store: store))
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
     public static func openMigratedStore(_ configuration: SesameConfiguration, logger: Logger) async throws -> any Store {
         let store = try await openStore(configuration, logger: logger)
         do {
@@ -113,7 +131,7 @@ public struct Sesame: Sendable {
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
         do {
             let console = try Console(
-                iam: iam, ses: ses, store: store, sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost), settings: consoleSettings,
+                iam: iam, ses: ses, sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost), settings: consoleSettings,
                 clock: ses.clock)
             console.addRoutes(to: router)
         } catch {
@@ -202,12 +220,16 @@ public struct Sesame: Sendable {
     /// bookkeeping is written, the store closes last.
     public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping OnRunning = { _ in }) async throws {
         try await ListenerPreflight.check(configuration)
-        let storeService = StoreService(store: store, credentials: credentials)
+        let storeService = StoreService(store: store)
         let (iam, ses) = makeBackends()
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: storeService),
+                    // Stopped before the store (services stop in reverse order): the last
+                    // last-used records and the last accepted messages are written first.
+                    .init(service: credentials),
+                    .init(service: ses.writer),
                     .init(service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeNotificationDispatcher(ses: ses)),
                     .init(service: makeSMTPServer(ses: ses, tls: tls)),
@@ -219,15 +241,13 @@ public struct Sesame: Sendable {
     }
 }
 
-/// Keeps the store open while the node runs; on shutdown flushes bookkeeping and closes it.
-/// It is the first service, so graceful shutdown stops it last.
+/// Keeps the store open while the node runs and closes it at shutdown. It is the first service,
+/// so graceful shutdown stops it last, after every service that writes.
 struct StoreService: Service {
     let store: any Store
-    let credentials: CredentialResolver
 
     func run() async throws {
         try? await gracefulShutdown()
-        await credentials.flushUsage()
         await store.shutdown()
     }
 }

@@ -25,8 +25,8 @@ struct AuthFailuresCommand: AsyncParsableCommand {
     func run() async throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
         let user = self.user, limit = self.limit
-        let failures = try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL) { store in
-            try await store.read { try await $0.authFailures(userName: user, limit: limit) }
+        let failures = try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL) {
+            try await $0.capturedMail.authFailures(userName: user, limit: limit)
         }
         if json {
             for failure in failures {

@@ -28,9 +28,9 @@ struct IdentitiesCommand: AsyncParsableCommand {
                 throw ValidationError("'\(identity)' is neither an email address nor a domain name.")
             }
             let region = self.region, identity = self.identity
-            try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL) { store in
-                try await SESBackend.markVerified(
-                    store: store, region: region, name: isEmail ? identity : identity.lowercased(), kind: isEmail ? .emailAddress : .domain,
+            try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL) { operations in
+                try await operations.markVerified(
+                    region: region, name: isEmail ? identity : identity.lowercased(), kind: isEmail ? .emailAddress : .domain,
                     at: Date())
             }
             print("\(identity) is verified in \(region). A running Sesame notices within two seconds.")

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import SesameBackend
 import SesameCore
 import SesameServer
-import SesameStorage
 
 /// Where the store is, for commands that open it themselves.
 struct StoreOptions: ParsableArguments {
@@ -11,7 +11,7 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The PostgreSQL store, when Sesame uses one. [SESAME_DATABASE_URL]", valueName: "url"))
     var databaseURL: String?
 
-    func with<R: Sendable>(_ body: (any Store) async throws -> R) async throws -> R {
+    func with<R: Sendable>(_ body: (StoreOperations) async throws -> R) async throws -> R {
         try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL, body)
     }
 }
@@ -74,11 +74,7 @@ struct QueueCommand: AsyncParsableCommand {
             guard let state = DeliveryState(rawValue: state) else { throw ValidationError("--state must be queued, delivered, bounced or rejected.") }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
             let limit = self.limit
-            let (rows, counts) = try await store.with { store in
-                try await store.read { session in
-                    (try await session.queueEntries(messageID: nil, state: state, limit: limit), try await session.queueCounts())
-                }
-            }
+            let (rows, counts) = try await store.with { try await $0.queueAdministration.overview(state: state, limit: limit) }
             if json {
                 for row in rows { try QueueCommand.printJSON(QueueCommand.json(row)) }
                 return
@@ -96,14 +92,7 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = messageID
-            let (message, rows, events) = try await store.with { store in
-                try await store.read { session in
-                    (
-                        try await session.messages(id: id, source: nil, limit: 1).first, try await session.queueEntries(messageID: id, state: nil, limit: 1000),
-                        try await session.events(messageID: id, limit: 1000)
-                    )
-                }
-            }
+            let (message, rows, events) = try await store.with { try await $0.capturedMail.detail(id: id) }
             guard let message else { throw ValidationError("No message \(id) is stored.") }
             if json {
                 try QueueCommand.printJSON([
@@ -130,11 +119,7 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let limit = self.limit
-            let (counts, delivered) = try await store.with { store in
-                try await store.read { session in
-                    (try await session.queueCounts(), try await session.queueEntries(messageID: nil, state: .delivered, limit: limit))
-                }
-            }
+            let (delivered, counts) = try await store.with { try await $0.queueAdministration.overview(state: .delivered, limit: limit) }
             let latencies = delivered.map { $0.updatedAt.timeIntervalSince($0.queuedAt) * 1000 }.sorted()
             func percentile(_ p: Double) -> Double {
                 latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
@@ -166,7 +151,7 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             guard (messageID != nil) != all else { throw ValidationError("Give a message ID or --all.") }
             let id = messageID
-            let count = try await store.with { store in try await store.write { try await $0.retryDeliveries(messageID: id, now: Date()) } }
+            let count = try await store.with { try await $0.queueAdministration.retry(messageID: id, now: Date()) }
             print("\(count) recipient\(count == 1 ? "" : "s") will be tried again now.")
         }
     }
@@ -179,7 +164,7 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = messageID
-            let count = try await store.with { store in try await store.write { try await $0.deleteDeliveries(messageID: id) } }
+            let count = try await store.with { try await $0.queueAdministration.delete(messageID: id) }
             guard count > 0 else { throw ValidationError("Message \(id) has no queued recipients.") }
             print("Removed \(count) queued recipient\(count == 1 ? "" : "s") of \(id).")
         }

@@ -21,6 +21,7 @@ import Testing
         (.missingRenderingAttribute, "MissingRenderingAttribute", 400), (.invalidRenderingParameter, "InvalidRenderingParameter", 400),
         (.configurationSetDoesNotExist, "ConfigurationSetDoesNotExist", 400), (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
         (.notFound, "NotFoundException", 404), (.snsNotFound, "NotFound", 404), (.invalidParameter, "InvalidParameter", 400),
+        (.concurrentModification, "ConcurrentModification", 409),
     ]
 
     @Test func everyCodeIsMapped() {

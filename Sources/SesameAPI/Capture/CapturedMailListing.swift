@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 import SesameAWSProtocol
+import SesameBackend
 import SesameCore
-import SesameStorage
 
 /// The body of `GET /_aws/ses`: `{"messages": [...]}` in LocalStack's shape, written a page at a
 /// time. Query parameters:
@@ -100,7 +100,7 @@ enum CapturedMailListing {
 
     /// Writes the listing page by page; at most `memoryBudget` of messages (or one larger
     /// message) is held at a time.
-    static func stream(_ query: Query, store: any Store, to writer: inout any ResponseBodyWriter) async throws {
+    static func stream(_ query: Query, mail: CapturedMail, to writer: inout any ResponseBodyWriter) async throws {
         let encoder = encoder()
         try await writer.write(ByteBuffer(string: "{\"messages\":["))
         var cursor = query.after
@@ -109,10 +109,10 @@ enum CapturedMailListing {
         listing: while written < query.limit {
             let want = min(pageSize, query.limit - written)
             let (source, after, newest) = (query.source, cursor, query.newestFirst)
-            let page = try await store.read { try await $0.messageSummaries(source: source, after: after, newestFirst: newest, limit: want) }
+            let page = try await mail.summaries(source: source, after: after, newestFirst: newest, limit: want)
             for group in groups(page) {
                 let ids = group.map(\.id)
-                let loaded = try await store.read { try await $0.messages(ids: ids) }
+                let loaded = try await mail.messages(ids: ids)
                 let byID = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 for summary in group {
                     cursor = summary.cursor

@@ -1,3 +1,4 @@
+import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,7 +6,6 @@ import NIOCore
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
-import SesameStorage
 
 /// `GET /_aws/ses`: the captured mail, in the JSON shape LocalStack uses (so tests written for
 /// LocalStack move over unchanged), plus each message's raw MIME and the principal that sent it;
@@ -13,7 +13,8 @@ import SesameStorage
 /// clears it (`?id=` clears one). Without a loopback connection that names this listener the
 /// caller must sign the request with the root user's credentials.
 public struct CapturedMailRoutes: Sendable {
-    let store: any Store
+    let mail: CapturedMail
+    let ses: SESBackend
     let authenticator: SigV4Authenticator
 
     /// Host names (without port) by which this machine's own tools reach the listener: only
@@ -21,8 +22,9 @@ public struct CapturedMailRoutes: Sendable {
     /// re-points its own domain at 127.0.0.1 (DNS rebinding) sends its own domain instead.
     let localHostNames: Set<String>
 
-    public init(store: any Store, authenticator: SigV4Authenticator, localHostNames: Set<String>) {
-        self.store = store
+    public init(ses: SESBackend, authenticator: SigV4Authenticator, localHostNames: Set<String>) {
+        self.ses = ses
+        self.mail = ses.capturedMail
         self.authenticator = authenticator
         self.localHostNames = Set(["127.0.0.1", "localhost", "[::1]", "::1"].map { $0 } + localHostNames.map { $0.lowercased() })
     }
@@ -60,17 +62,17 @@ public struct CapturedMailRoutes: Sendable {
         try await admit(request, body: body, context: context)
         let query = try CapturedMailListing.Query(request.uri.queryParameters)
         if let id = query.id {
-            let found = try await store.read { try await $0.messages(ids: [id]) }
+            let found = try await mail.messages(ids: [id])
             let json = try CapturedMailListing.document(found.map(CapturedMailListing.entry), next: nil)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
-        let store = self.store
+        let mail = self.mail
         let logger = context.logger
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody { writer in
                 do {
-                    try await CapturedMailListing.stream(query, store: store, to: &writer)
+                    try await CapturedMailListing.stream(query, mail: mail, to: &writer)
                 } catch {
                     // The status is sent already: end the connection so the client sees a broken body, not a short one.
                     logger.error("captured-mail listing stopped: \(error)")
@@ -83,7 +85,7 @@ public struct CapturedMailRoutes: Sendable {
         let body = try await request.body.collect(upTo: 64 * 1024)
         try await admit(request, body: body, context: context)
         let id = request.uri.queryParameters.get("id")
-        try await store.write { session in try await session.deleteMessages(id: id) }
+        try await mail.delete(id: id)
         return Response(status: .noContent)
     }
 
@@ -94,7 +96,7 @@ public struct CapturedMailRoutes: Sendable {
             throw AWSError(code: "ValidationError", status: 400, message: "Give ?domain=example.com (and &region=, default us-east-1).")
         }
         let region = request.uri.queryParameters.get("region") ?? "us-east-1"
-        guard let key = try await store.read({ try await $0.dkimKey(region: region, domain: domain.lowercased()) }) else {
+        guard let key = try await ses.dkimKey(region: region, domain: domain.lowercased()) else {
             throw AWSError(code: "NotFoundException", status: 404, message: "\(domain) has no DKIM key in \(region).")
         }
         let records = key.dnsRecords.map { ["name": $0.name, "type": "TXT", "value": $0.value] }

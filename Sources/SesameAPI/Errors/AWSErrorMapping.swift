@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import SesameAWSProtocol
 import SesameCore
-import SesameStorage
 
 /// The only place where Sesame's errors become AWS errors.
 public enum AWSErrorMapping {
@@ -17,9 +16,6 @@ public enum AWSErrorMapping {
             let mapped = map(error)
             if mapped.status >= 500 { logger.error("request failed: \(error)") }
             return mapped
-        case let error as StoreConflict:
-            logger.notice("concurrent change: \(error.detail)")
-            return AWSError(code: "ConcurrentModification", status: 409, message: "The request conflicts with a concurrent change; retry it.")
         case let error as HTTPError where error.status == .contentTooLarge:
             return AWSError(code: "RequestEntityTooLarge", status: 413, message: "Request body exceeds the maximum size Sesame accepts.")
         case is NIOTooManyBytesError:
@@ -59,6 +55,7 @@ public enum AWSErrorMapping {
             case .notFound: ("NotFoundException", 404)
             case .snsNotFound: ("NotFound", 404)
             case .invalidParameter: ("InvalidParameter", 400)
+            case .concurrentModification: ("ConcurrentModification", 409)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

@@ -1,3 +1,4 @@
+import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird

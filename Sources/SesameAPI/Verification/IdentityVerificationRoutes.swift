@@ -1,3 +1,4 @@
+import SesameHTTP
 import Foundation
 import Hummingbird
 import NIOCore

@@ -1,8 +1,10 @@
 @preconcurrency import Crypto
+import SesameConcurrency
 import Foundation
 import Logging
 import SesameCore
 import SesameStorage
+import ServiceLifecycle
 
 
 /// What an access key unlocks: its secret, the principal behind it and that principal's policies.
@@ -21,7 +23,7 @@ public struct ResolvedCredential: Sendable {
 /// Looks up access keys for request verification, with a short-lived cache so a signed request
 /// costs no database round trip. Any IAM change made through this node clears the cache at once;
 /// changes made by another node sharing PostgreSQL are seen within `ttl`.
-public final class CredentialResolver: Sendable {
+public final class CredentialResolver: Service, Sendable {
     struct Entry {
         var credential: ResolvedCredential?
         var fetchedAt: ContinuousClock.Instant
@@ -32,7 +34,7 @@ public final class CredentialResolver: Sendable {
     public let secrets: SecretBox
     let ttl: Duration
     let cache = Locked<[String: Entry]>([:])
-    let usage = Locked<(pending: [String: (Date, String, String)], flushScheduled: Bool)>(([:], false))
+    let usage = Locked<[String: (Date, String, String)]>([:])
     let logger: Logger
 
     public init(store: any Store, secrets: SecretBox, ttl: Duration = .seconds(2), logger: Logger) {
@@ -91,33 +93,30 @@ public final class CredentialResolver: Sendable {
         }
     }
 
-    /// Notes that a key was used; written to the store in batches, about once a second.
+    /// Notes that a key was used; `run()` writes these to the store about once a second.
     public func recordUse(accessKeyID: String, service: String, region: String, at date: Date) {
-        let schedule = usage.withLock { state -> Bool in
-            state.pending[accessKeyID] = (date, service, region)
-            if state.flushScheduled { return false }
-            state.flushScheduled = true
-            return true
+        usage.withLock { $0[accessKeyID] = (date, service, region) }
+    }
+
+    /// The service that writes last-used records once a second, and a last time at graceful
+    /// shutdown (before the store, an earlier service, closes).
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+            await flushUsage()
         }
-        if schedule {
-            Task {
-                try? await Task.sleep(for: .seconds(1))
-                await self.flushUsage()
-            }
-        }
+        await flushUsage()
     }
 
     /// Writes pending last-used records now (also called at shutdown).
     public func flushUsage() async {
-        let pending = usage.withLock { state -> [String: (Date, String, String)] in
-            let out = state.pending
-            state.pending = [:]
-            state.flushScheduled = false
-            return out
+        let pending = usage.withLock { pending -> [String: (Date, String, String)] in
+            defer { pending = [:] }
+            return pending
         }
         guard !pending.isEmpty else { return }
         do {
-            try await store.write { session in
+            try await store.transaction { session in
                 for (id, use) in pending {
                     try await session.recordAccessKeyUse(id: id, at: use.0, service: use.1, region: use.2)
                 }

@@ -95,7 +95,7 @@ public struct Bootstrap: Sendable {
         let account = Account(id: accountID, rootEmail: email, createdAt: now)
         let hash = Bcrypt.hash(password, cost: passwordCost)
         let sealed = try secrets.seal(secret, boundTo: keyID)
-        let won = try await store.write { session -> Bool in
+        let won = try await store.transaction { session -> Bool in
             // Another node may have bootstrapped between our read and this write.
             if try await session.account() != nil { return false }
             try await session.insertAccount(StoredAccount(account: account, rootPasswordHash: hash))

@@ -1,4 +1,5 @@
 @preconcurrency import Crypto
+import SesameConcurrency
 import Foundation
 import HummingbirdBcrypt
 import SesameCore
@@ -121,7 +122,7 @@ public final class ConsoleSessions: Sendable {
             await failed(source: source, user: user)
             return nil
         }
-        try await store.write { session in try await session.recordPasswordUse(userID: found.0, at: self.clock.now()) }
+        try await store.transaction { session in try await session.recordPasswordUse(userID: found.0, at: self.clock.now()) }
         return try await start(userID: found.0)
     }
 
@@ -130,7 +131,7 @@ public final class ConsoleSessions: Sendable {
         let now = clock.now()
         let record = ConsoleSessionRecord(tokenHash: Self.hash(token), userID: userID, csrf: Self.randomToken(), createdAt: now, lastSeenAt: now)
         let idleBefore = now.addingTimeInterval(-idleTimeout)
-        try await store.write { session in
+        try await store.transaction { session in
             try await session.deleteConsoleSessions(userID: nil, idleBefore: idleBefore)
             try await session.insertConsoleSession(record)
         }
@@ -144,11 +145,11 @@ public final class ConsoleSessions: Sendable {
         guard let record = try await store.read({ try await $0.consoleSession(tokenHash: hash) }) else { return nil }
         let now = clock.now()
         if now.timeIntervalSince(record.lastSeenAt) > idleTimeout || now.timeIntervalSince(record.createdAt) > absoluteTimeout {
-            try await store.write { try await $0.deleteConsoleSession(tokenHash: hash) }
+            try await store.transaction { try await $0.deleteConsoleSession(tokenHash: hash) }
             return nil
         }
         if now.timeIntervalSince(record.lastSeenAt) > 60 {
-            try await store.write { try await $0.touchConsoleSession(tokenHash: hash, at: now) }
+            try await store.transaction { try await $0.touchConsoleSession(tokenHash: hash, at: now) }
         }
         return try await load(record)
     }
@@ -171,6 +172,6 @@ public final class ConsoleSessions: Sendable {
     }
 
     public func signOut(tokenHash: String) async throws {
-        try await store.write { try await $0.deleteConsoleSession(tokenHash: tokenHash) }
+        try await store.transaction { try await $0.deleteConsoleSession(tokenHash: tokenHash) }
     }
 }

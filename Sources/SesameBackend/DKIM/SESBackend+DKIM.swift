@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Foundation
 import SesameCore
 import SesameStorage
@@ -28,7 +29,7 @@ extension SESBackend {
         let key = try await dkimKey(region: region, domain: identity.name, origin: origin, selector: selector, privateKey: privateKey, secrets: secrets)
         identity.dkimTokens = key.selectors
         let updated = identity
-        try await store.write { session in
+        try await store.transaction { session in
             try await session.putIdentity(updated)
             try await session.putDkimKey(key)
         }
@@ -69,7 +70,7 @@ extension SESBackend {
         _ caller: Caller, region: String, name: String, signingEnabled: Bool, action: String = "ses:PutEmailIdentityDkimAttributes"
     ) async throws {
         try authorize(caller, action, identityARN(caller, region, name))
-        try await store.write { session in
+        try await store.transaction { session in
             guard var key = try await session.dkimKey(region: region, domain: name.lowercased()) else {
                 throw SesameError(.notFound, "Email identity \(name) does not exist or has no DKIM key.")
             }

@@ -1,74 +1,73 @@
+import SesameConcurrency
 import Foundation
 import SesameCore
 import SesameStorage
+import ServiceLifecycle
 
 
 /// Writes accepted messages with group commit: submissions that arrive while a commit is in
 /// flight are written together in the next transaction. Each caller resumes only after the
 /// transaction holding its message has committed (durably), so a returned message ID always
 /// names a stored message, and one disk flush serves many messages.
-public final class MessageWriter: Sendable {
-    struct Pending {
-        var message: StoredMessage
-        var dailyLimit: Int
-        var waiter: CheckedContinuation<Void, any Error>
-    }
-
-    let store: any Store
-    let state = Locked<(pending: [Pending], writing: Bool)>(([], false))
-    /// Per region, an upper bound of the recipients stored in the last 24 hours, kept only when
-    /// the store has a single writer (this process): a batch that fits under the quota by it
-    /// cannot have a message refused, so it skips the exact count and the transaction.
-    let quotaBounds = Locked<[String: Int]>([:])
-    /// The most messages written in one transaction.
-    let maxBatch: Int
+///
+/// A `Service`: at graceful shutdown it takes no more messages and finishes the commit in
+/// flight, before the store (an earlier service) closes.
+public final class MessageWriter: Service, Sendable {
     /// Signalled after every commit that queued recipients for delivery.
-    public let queued = WakeSignal()
+    public let queued: WakeSignal
+    let batches: MessageBatches
+    let committer: GroupCommitter<MessageBatches.Submission>
 
     /// Publishes events written with messages (a suppressed recipient's bounce, Send events),
     /// in the same transaction.
     public typealias Publisher = @Sendable (any StoreSession, [StoredMessage]) async throws -> Void
-    let publisher: Publisher?
 
     public init(store: any Store, maxBatch: Int = 512, publisher: Publisher? = nil) {
-        self.store = store
-        self.maxBatch = maxBatch
-        self.publisher = publisher
+        let queued = WakeSignal()
+        let batches = MessageBatches(store: store, publisher: publisher, queued: queued)
+        self.queued = queued
+        self.batches = batches
+        // The batch is written on the store's writer executor (SQLite's writer thread); the
+        // caller resumes on its own executor (an SMTP session's event loop).
+        self.committer = GroupCommitter(
+            maxBatch: maxBatch, executor: store.writeExecutor,
+            closedError: SesameError(.temporarilyUnavailable, "Sesame is shutting down; send the message again in a moment.")
+        ) { await batches.commit($0) }
     }
 
     /// Stores `message`, enforcing the region's 24-hour recipient quota (`dailyLimit` < 0: none).
     public func write(_ message: StoredMessage, dailyLimit: Int) async throws {
-        // The caller resumes on its own executor (an SMTP session's event loop) once the
-        // writer's task, on the store's writer executor, has committed the batch.
-        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
-            let lead = state.withLock { state -> Bool in
-                state.pending.append(Pending(message: message, dailyLimit: dailyLimit, waiter: waiter))
-                if state.writing { return false }
-                state.writing = true
-                return true
-            }
-            if lead { Task(executorPreference: store.writeExecutor) { await self.drain() } }
-        }
+        try await committer.submit(.init(message: message, dailyLimit: dailyLimit))
     }
 
-    /// Writes batches until nothing is pending.
-    func drain() async {
-        while true {
-            let batch = state.withLock { state -> [Pending] in
-                if state.pending.isEmpty {
-                    state.writing = false
-                    return []
-                }
-                let take = Array(state.pending.prefix(maxBatch))
-                state.pending.removeFirst(take.count)
-                return take
-            }
-            if batch.isEmpty { return }
-            await commit(batch)
-        }
+    public func run() async throws { try await committer.run() }
+}
+
+/// How a batch of accepted messages is written: by appending when nothing in it can be refused,
+/// otherwise in a transaction that checks each region's quota.
+final class MessageBatches: Sendable {
+    struct Submission: Sendable {
+        var message: StoredMessage
+        var dailyLimit: Int
+    }
+    typealias Pending = Submission
+
+    let store: any Store
+    let publisher: MessageWriter.Publisher?
+    let queued: WakeSignal
+    /// Per region, an upper bound of the recipients stored in the last 24 hours, kept only when
+    /// the store has a single writer (this process): a batch that fits under the quota by it
+    /// cannot have a message refused, so it skips the exact count and the transaction.
+    let quotaBounds = Locked<[String: Int]>([:])
+
+    init(store: any Store, publisher: MessageWriter.Publisher?, queued: WakeSignal) {
+        self.store = store
+        self.publisher = publisher
+        self.queued = queued
     }
 
-    func commit(_ batch: [Pending]) async {
+    /// Writes a batch; one outcome per message (nil: stored).
+    func commit(_ batch: [Pending]) async -> [(any Error)?] {
         do {
             let outcomes: [SesameError?]
             if canAppend(batch) {
@@ -83,17 +82,16 @@ public final class MessageWriter: Sendable {
             }
             // Queue rows were written (events may have queued feedback mail too).
             if batch.contains(where: { !$0.message.deliveries.isEmpty || !$0.message.events.isEmpty }) { queued.signal() }
-            for (pending, outcome) in zip(batch, outcomes) {
-                if let outcome { pending.waiter.resume(throwing: outcome) } else { pending.waiter.resume() }
-            }
+            return outcomes
         } catch where batch.count > 1 {
             // Nothing in the batch was stored. One message's fault must not refuse the others:
             // each is tried again in a transaction of its own.
-            for pending in batch { await commit([pending]) }
+            var outcomes: [(any Error)?] = []
+            for pending in batch { outcomes += await commit([pending]) }
+            return outcomes
         } catch {
             // Nothing was stored: the caller gets the error, not an ID.
-            let failure = SesameError(.temporarilyUnavailable, "The message could not be stored; try again.", reason: "\(error)")
-            for pending in batch { pending.waiter.resume(throwing: failure) }
+            return [SesameError(.temporarilyUnavailable, "The message could not be stored; try again.", reason: "\(error)")]
         }
     }
 
@@ -130,7 +128,7 @@ public final class MessageWriter: Sendable {
     func checkQuotaAndInsert(_ batch: [Pending]) async throws -> (outcomes: [SesameError?], read: [String: Int]) {
         let messages = batch.map { ($0.message, $0.dailyLimit) }
         let publisher = self.publisher
-        return try await store.write { session -> ([SesameError?], [String: Int]) in
+        return try await store.transaction { session -> ([SesameError?], [String: Int]) in
             var read: [String: Int] = [:]
             var sentByRegion: [String: Int] = [:]
             var outcomes: [SesameError?] = []

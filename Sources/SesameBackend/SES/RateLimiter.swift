@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Foundation
 
 /// A token bucket per region: `perSecond` recipients a second, with one second of burst.

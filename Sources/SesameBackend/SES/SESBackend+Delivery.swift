@@ -27,7 +27,7 @@ extension SESBackend {
         for region in Set(rows.map(\.region)) where try await sendingState.state(region).publishesEvents { publishing = true }
         let sns = publishing ? self.sns : nil
         let configuration = self.configuration
-        let (regions, mailed) = try await store.write { session -> (Set<String>, Bool) in
+        let (regions, mailed) = try await store.transaction { session -> (Set<String>, Bool) in
             let kept = try await session.completeDeliveries(rows, owner: owner)
             var touched: Set<String> = []
             var events: [DeliveryEvent] = []
@@ -96,7 +96,7 @@ extension SESBackend {
         }
         let recorded = events, suppressions = suppress, configuration = self.configuration
         let publishing = try await sendingState.state(messages[0].region).publishesEvents ? sns : nil
-        let mailed = try await store.write { session in
+        let mailed = try await store.transaction { session in
             try await session.insertEvents(recorded)
             for entry in suppressions { try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now) }
             return try await Self.follow(recorded, messages: messages, sns: publishing, configuration: configuration, session: session)

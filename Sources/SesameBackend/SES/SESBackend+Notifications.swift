@@ -25,7 +25,7 @@ extension SESBackend {
         }
         try authorize(caller, "ses:SetIdentityNotificationTopic", identityARN(caller, region, identity))
         let name = identity.lowercased()
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.identity(region: region, name: name) != nil else {
                 throw SesameError(.invalidParameterValue, "Identity <\(identity)> does not exist.")
             }
@@ -45,7 +45,7 @@ extension SESBackend {
 
     public func setHeadersInNotifications(_ caller: Caller, region: String, identity: String, kind: String, enabled: Bool) async throws {
         try authorize(caller, "ses:SetIdentityHeadersInNotificationsEnabled", identityARN(caller, region, identity))
-        try await store.write { session in
+        try await store.transaction { session in
             guard var setting = try await session.notificationTopics(region: region, identities: [identity.lowercased()]).first(where: { $0.kind == kind })
             else { return }
             setting.includeHeaders = enabled
@@ -57,7 +57,7 @@ extension SESBackend {
     public func setFeedbackForwarding(_ caller: Caller, region: String, identity: String, enabled: Bool) async throws {
         try authorize(caller, "ses:SetIdentityFeedbackForwardingEnabled", identityARN(caller, region, identity))
         let name = identity.lowercased()
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.identity(region: region, name: name) != nil else {
                 throw SesameError(.invalidParameterValue, "Identity <\(identity)> does not exist.")
             }
@@ -110,7 +110,7 @@ extension SESBackend {
             return camel
         }
         guard !types.isEmpty else { throw SesameError(.invalidParameterValue, "MatchingEventTypes must name at least one event type.") }
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.configurationSetExists(region: region, name: configurationSet) else {
                 throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(configurationSet)> does not exist.")
             }
@@ -140,7 +140,7 @@ extension SESBackend {
 
     public func deleteEventDestination(_ caller: Caller, region: String, configurationSet: String, name: String, action: String) async throws {
         try authorize(caller, action, "arn:aws:ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.eventDestinations(region: region, configurationSet: configurationSet).contains(where: { $0.name == name }) else {
                 throw SesameError(.notFound, "Event destination \(name) does not exist.")
             }

@@ -20,7 +20,7 @@ extension SESBackend {
         guard EmailAddress.isValidAddress(address) else { throw SesameError(.invalidParameterValue, "Invalid email address \(address).") }
         try authorize(caller, "ses:PutSuppressedDestination", "*")
         let now = clock.now()
-        try await store.write { session in try await session.putSuppressed(region: region, address: address, reason: reason, at: now) }
+        try await store.transaction { session in try await session.putSuppressed(region: region, address: address, reason: reason, at: now) }
         sendingState.invalidate(region)
     }
 
@@ -48,7 +48,7 @@ extension SESBackend {
 
     public func deleteSuppressedDestination(_ caller: Caller, region: String, address: String) async throws {
         try authorize(caller, "ses:DeleteSuppressedDestination", "*")
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.suppressed(region: region, address: address) != nil else {
                 throw SesameError(.notFound, "Email address \(address) does not exist on your suppression list.")
             }

@@ -19,13 +19,13 @@ extension SESBackend {
     public func createTemplate(_ caller: Caller, region: String, template: EmailTemplate) async throws {
         try Self.validateName(template.name, of: "Template")
         try authorize(caller, "ses:CreateTemplate", "*")
-        let created = try await store.write { session in try await session.putTemplate(region: region, template, replace: false) }
+        let created = try await store.transaction { session in try await session.putTemplate(region: region, template, replace: false) }
         if !created { throw SesameError(.alreadyExists, "Template \(template.name) already exists.") }
     }
 
     public func updateTemplate(_ caller: Caller, region: String, template: EmailTemplate) async throws {
         try authorize(caller, "ses:UpdateTemplate", "*")
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.template(region: region, name: template.name) != nil else { throw Self.noSuchTemplate(template.name) }
             _ = try await session.putTemplate(region: region, template, replace: true)
         }
@@ -42,7 +42,7 @@ extension SESBackend {
     /// Deleting a template that does not exist succeeds, as in SES v1.
     public func deleteTemplate(_ caller: Caller, region: String, name: String) async throws {
         try authorize(caller, "ses:DeleteTemplate", "*")
-        try await store.write { session in try await session.deleteTemplate(region: region, name: name) }
+        try await store.transaction { session in try await session.deleteTemplate(region: region, name: name) }
     }
 
     public func listTemplates(_ caller: Caller, region: String, nextToken: String?, maxItems: Int?) async throws -> (
@@ -107,7 +107,7 @@ extension SESBackend {
         try Self.validateName(name, of: "Configuration set")
         try authorize(caller, "ses:CreateConfigurationSet", "*")
         let now = clock.now()
-        let created = try await store.write { session in try await session.insertConfigurationSet(region: region, name: name, at: now) }
+        let created = try await store.transaction { session in try await session.insertConfigurationSet(region: region, name: name, at: now) }
         sendingState.invalidate(region)
         if !created { throw SesameError(.configurationSetAlreadyExists, "Configuration set <\(name)> already exists.") }
     }
@@ -131,7 +131,7 @@ extension SESBackend {
 
     public func deleteConfigurationSet(_ caller: Caller, region: String, name: String) async throws {
         try authorize(caller, "ses:DeleteConfigurationSet", "*")
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.configurationSetExists(region: region, name: name) else {
                 throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
             }

@@ -49,7 +49,7 @@ extension SESBackend {
             key = try await easyDkimKey(region: region, domain: identityName, selectors: identity.dkimTokens)
         }
         let stored = identity, storedKey = key
-        try await store.write { session in
+        try await store.transaction { session in
             if try await session.identity(region: region, name: identityName) != nil {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
             }
@@ -79,7 +79,7 @@ extension SESBackend {
     public func deleteEmailIdentity(_ caller: Caller, region: String, name: String) async throws {
         let identity = try await getEmailIdentity(caller, region: region, name: name)
         try authorize(caller, "ses:DeleteEmailIdentity", identityARN(caller, region, identity.name))
-        try await store.write { session in try await session.deleteIdentity(region: region, name: identity.name) }
+        try await store.transaction { session in try await session.deleteIdentity(region: region, name: identity.name) }
         sendingState.invalidate(region)
         dkimSigners.invalidate()
     }

@@ -25,7 +25,7 @@ extension SESBackend {
     /// Creates (or re-sends) a pending email identity and mails its confirmation link.
     func startEmailVerification(region: String, email: String, caller: Caller) async throws {
         let now = clock.now()
-        let identity = try await store.write { session -> Identity? in
+        let identity = try await store.transaction { session -> Identity? in
             if let existing = try await session.identity(region: region, name: email) {
                 return existing.status == .success ? nil : existing
             }
@@ -66,7 +66,7 @@ extension SESBackend {
 
     /// Follows a confirmation link: true when the token matched and the identity is now verified.
     public func confirmVerification(region: String, identity name: String, token: String) async throws -> Bool {
-        let confirmed = try await store.write { session -> Bool in
+        let confirmed = try await store.transaction { session -> Bool in
             guard var identity = try await session.identity(region: region, name: name), let expected = identity.verificationToken,
                 constantTimeEquals(Array(expected.utf8), Array(token.utf8))
             else { return false }
@@ -82,7 +82,7 @@ extension SESBackend {
 
     /// What an operator runs (`sesame identities verify`) for a domain whose TXT record is published.
     public static func markVerified(store: any Store, region: String, name: String, kind: Identity.Kind, at date: Date) async throws {
-        try await store.write { session in
+        try await store.transaction { session in
             if var identity = try await session.identity(region: region, name: name) {
                 identity.status = .success
                 try await session.putIdentity(identity)

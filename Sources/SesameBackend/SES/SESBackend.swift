@@ -98,7 +98,7 @@ public struct SESBackend: Sendable {
         let identity = Identity(
             region: region, name: email, kind: .emailAddress, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
             verificationToken: nil, createdAt: clock.now())
-        try await store.write { session in
+        try await store.transaction { session in
             if try await session.identity(region: region, name: email) == nil { try await session.putIdentity(identity) }
         }
         sendingState.invalidate(region)
@@ -127,7 +127,7 @@ public struct SESBackend: Sendable {
         try authorize(caller, "ses:VerifyDomainIdentity", identityARN(caller, region, name))
         let fresh = newDomainIdentity(region: region, name: name, dkim: false)
         defer { sendingState.invalidate(region) }
-        return try await store.write { session in
+        return try await store.transaction { session in
             if let existing = try await session.identity(region: region, name: name), let token = existing.verificationToken {
                 return token
             }
@@ -154,7 +154,7 @@ public struct SESBackend: Sendable {
         let fresh = newDomainIdentity(region: region, name: name, dkim: true)
         let key = try await easyDkimKey(region: region, domain: name, selectors: fresh.dkimTokens)
         defer { sendingState.invalidate(region); dkimSigners.invalidate() }
-        return try await store.write { session in
+        return try await store.transaction { session in
             var identity = fresh
             if let existing = try await session.identity(region: region, name: name) {
                 if !existing.dkimTokens.isEmpty { return existing.dkimTokens }
@@ -217,7 +217,7 @@ public struct SESBackend: Sendable {
     /// Deleting an identity that does not exist succeeds, as in SES v1.
     public func deleteIdentity(_ caller: Caller, region: String, name: String, action: String = "ses:DeleteIdentity") async throws {
         try authorize(caller, action, identityARN(caller, region, name))
-        try await store.write { session in
+        try await store.transaction { session in
             try await session.deleteIdentity(region: region, name: name)
             if name != name.lowercased() { try await session.deleteIdentity(region: region, name: name.lowercased()) }
         }
@@ -250,7 +250,14 @@ public struct SESBackend: Sendable {
 
     public func updateAccountSendingEnabled(_ caller: Caller, region: String, enabled: Bool) async throws {
         try authorize(caller, "ses:UpdateAccountSendingEnabled", "*")
-        try await store.write { session in try await session.putSetting(Self.sendingKey(region), enabled ? "true" : "false") }
+        try await store.transaction { session in try await session.putSetting(Self.sendingKey(region), enabled ? "true" : "false") }
         sendingState.invalidate(region)
     }
+}
+
+extension SESBackend {
+    /// Captured and stored mail: listing, reading, clearing, DKIM records.
+    public var capturedMail: CapturedMail { CapturedMail(store: store) }
+    /// The delivery queue for operators.
+    public var queueAdministration: QueueAdministration { QueueAdministration(store: store, queued: writer.queued) }
 }

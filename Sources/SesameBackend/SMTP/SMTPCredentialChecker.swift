@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Crypto
 import Foundation
 import Logging
@@ -112,7 +113,7 @@ public final class SMTPCredentialChecker: Sendable {
         guard let failure = outcome.1 else { return outcome.0 }
         let count = noteFailure(key, source: sourceAddress, password: password)
         do {
-            try await store.write { session in try await session.insertAuthFailure(failure) }
+            try await store.transaction { session in try await session.insertAuthFailure(failure) }
             try await pruneIfDue()
         } catch {
             logger.warning("could not record an SMTP login failure: \(error)")
@@ -136,7 +137,7 @@ public final class SMTPCredentialChecker: Sendable {
         }
         guard due else { return }
         let before = now.addingTimeInterval(-configuration.failureRetention)
-        try await store.write { session in try await session.pruneAuthFailures(before: before) }
+        try await store.transaction { session in try await session.pruneAuthFailures(before: before) }
     }
 
     /// The decision, and the failure to record if it is one.

@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Foundation
 import SesameCore
 import SesameStorage
@@ -53,7 +54,7 @@ public struct SNSBackend: Sendable {
         let arn = Self.topicARN(region: region, account: caller.accountID, name: name)
         try authorize(caller, "sns:CreateTopic", arn)
         let topic = SNSTopic(arn: arn, region: region, name: name, attributes: attributes, createdAt: clock.now())
-        try await store.write { session in
+        try await store.transaction { session in
             if try await session.topic(arn: arn) == nil { try await session.insertTopic(topic) }
         }
         return arn
@@ -66,7 +67,7 @@ public struct SNSBackend: Sendable {
 
     public func deleteTopic(_ caller: Caller, arn: String) async throws {
         try authorize(caller, "sns:DeleteTopic", arn)
-        try await store.write { try await $0.deleteTopic(arn: arn) }
+        try await store.transaction { try await $0.deleteTopic(arn: arn) }
     }
 
     func existingTopic(_ arn: String) async throws -> SNSTopic {
@@ -107,7 +108,7 @@ public struct SNSBackend: Sendable {
             confirmed: false, token: RandomIDs.pick(64, from: Array("0123456789abcdef")), rawDelivery: rawDelivery, createdAt: now)
         let confirmation = try await confirmationPost(subscription, now: now)
         defer { posted.signal() }
-        return try await store.write { session in
+        return try await store.transaction { session in
             if let existing = try await session.subscriptions(topicARN: topicARN).first(where: { $0.endpoint == endpoint && $0.protocolName == protocolName }) {
                 return existing.confirmed ? existing.arn : "pending confirmation"
             }
@@ -119,7 +120,7 @@ public struct SNSBackend: Sendable {
 
     /// `ConfirmSubscription`, signed or through the SubscribeURL (which needs only the token).
     public func confirmSubscription(topicARN: String, token: String) async throws -> String {
-        try await store.write { session in
+        try await store.transaction { session in
             guard let subscription = try await session.subscriptions(topicARN: topicARN).first(where: { $0.token == token }) else {
                 throw SesameError(.invalidParameter, "Invalid token")
             }
@@ -137,7 +138,7 @@ public struct SNSBackend: Sendable {
     /// `Unsubscribe`; `caller` nil is the UnsubscribeURL in a notification.
     public func unsubscribe(_ caller: Caller?, subscriptionARN: String) async throws {
         if let caller { try authorize(caller, "sns:Unsubscribe", subscriptionARN) }
-        try await store.write { session in
+        try await store.transaction { session in
             guard try await session.subscription(arn: subscriptionARN) != nil else {
                 throw SesameError(.snsNotFound, "Subscription does not exist")
             }
@@ -154,7 +155,7 @@ public struct SNSBackend: Sendable {
         _ = try await existingTopic(topicARN)
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
-        try await store.write { session in try await self.enqueue(session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now) }
+        try await store.transaction { session in try await self.enqueue(session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now) }
         posted.signal()
         return id
     }

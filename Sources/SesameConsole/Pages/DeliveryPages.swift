@@ -1,9 +1,8 @@
+import SesameHTTP
 import Foundation
 import Hummingbird
-import SesameAPI
 import SesameBackend
 import SesameCore
-import SesameStorage
 
 /// Delivery pages: the queue (per-recipient state, retry, delete) and the suppression list.
 extension Console {
@@ -26,9 +25,7 @@ extension Console {
         let state = request.uri.queryParameters["state"].flatMap { DeliveryState(rawValue: String($0)) } ?? .queued
         do {
             try authorizeQueue(signedIn.caller)
-            let (rows, counts) = try await store.read { session in
-                (try await session.queueEntries(messageID: nil, state: state, limit: 500), try await session.queueCounts())
-            }
+            let (rows, counts) = try await queue.overview(state: state, limit: 500)
             var values: [String: Any] = [
                 "states": DeliveryState.allCases.map { ["name": $0.rawValue, "count": counts[$0] ?? 0, "current": $0 == state] as [String: Any] },
                 "state": state.rawValue, "queued": state == .queued, "csrf": signedIn.csrf, "mode": ses.configuration.deliveryMode.rawValue,
@@ -57,11 +54,10 @@ extension Console {
             let notice: String
             switch form["do"] ?? "" {
             case "retry":
-                let count = try await store.write { try await $0.retryDeliveries(messageID: id, now: now) }
-                ses.writer.queued.signal()
+                let count = try await queue.retry(messageID: id, now: now)
                 notice = "\(count) recipient\(count == 1 ? "" : "s") will be tried again now."
             case "delete" where id != nil:
-                let count = try await store.write { try await $0.deleteDeliveries(messageID: id!) }
+                let count = try await queue.delete(messageID: id!)
                 notice = "Removed \(count) queued recipient\(count == 1 ? "" : "s") of \(id!)."
             default:
                 notice = "Unknown action."

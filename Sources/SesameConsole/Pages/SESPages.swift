@@ -1,9 +1,8 @@
+import SesameHTTP
 import Foundation
 import Hummingbird
-import SesameAPI
 import SesameBackend
 import SesameCore
-import SesameStorage
 
 /// SES pages: identities per region, the sending quota and a statistics chart, captured mail.
 extension Console {
@@ -115,9 +114,7 @@ extension Console {
             // One page, newest first, without the messages' content.
             let before = request.uri.queryParameters.get("before").flatMap(MessageCursor.init(token:))
             let pageSize = 100
-            let messages = try await store.read {
-                try await $0.messageSummaries(source: nil, after: before, newestFirst: true, limit: pageSize)
-            }
+            let messages = try await mail.summaries(source: nil, after: before, newestFirst: true, limit: pageSize)
             return page("mail", title: "Captured mail", [
                 "hasOlder": messages.count == pageSize, "older": messages.last?.cursor.token ?? "",
                 "messages": messages.map { message -> [String: Any] in
@@ -135,12 +132,7 @@ extension Console {
         let id = try context.parameters.require("id")
         do {
             try authorizeCapturedMail(signedIn.caller)
-            let (found, deliveries, events) = try await store.read { session in
-                (
-                    try await session.messages(id: id, source: nil, limit: 1).first, try await session.queueEntries(messageID: id, state: nil, limit: 1000),
-                    try await session.events(messageID: id, limit: 1000)
-                )
-            }
+            let (found, deliveries, events) = try await mail.detail(id: id)
             guard let message = found else { throw SesameError(.notFound, "No captured message has the ID \(id).") }
             let parts = MIME.textParts(message.raw)
             var values: [String: Any] = [

@@ -1,6 +1,6 @@
+import SesameHTTP
 import Foundation
 import Hummingbird
-import SesameAPI
 import SesameBackend
 import SesameCore
 

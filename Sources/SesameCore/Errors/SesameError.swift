@@ -12,12 +12,14 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case messageRejected, invalidParameterValue, throttling, sendingPaused
             case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
             case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
-            case snsNotFound, invalidParameter
+            case snsNotFound, invalidParameter, concurrentModification
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
 
         public static let noSuchEntity = Code(base: .noSuchEntity)
+        /// A concurrent request changed the same thing first; the client may retry.
+        public static let concurrentModification = Code(base: .concurrentModification)
         /// SNS's `NotFound` (a topic or subscription that does not exist).
         public static let snsNotFound = Code(base: .snsNotFound)
         /// SNS's `InvalidParameter`.

@@ -1,3 +1,4 @@
+import SesameConcurrency
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -49,7 +50,7 @@ public final class NotificationDispatcher: Service, Sendable {
             while !stopping.withLock({ $0 }) {
                 let now = clock.now()
                 let owner = settings.owner, limit = settings.concurrency, leaseUntil = now.addingTimeInterval(settings.lease)
-                let items = (try? await store.write { try await $0.claimOutbox(owner: owner, now: now, leaseUntil: leaseUntil, limit: limit) }) ?? []
+                let items = (try? await store.transaction { try await $0.claimOutbox(owner: owner, now: now, leaseUntil: leaseUntil, limit: limit) }) ?? []
                 if items.isEmpty {
                     await wake.wait(timeout: settings.pollInterval)
                     continue
@@ -101,7 +102,7 @@ public final class NotificationDispatcher: Service, Sendable {
         }
         let finished = done, owner = settings.owner
         do {
-            try await store.write { try await $0.completeOutbox(finished, owner: owner) }
+            try await store.transaction { try await $0.completeOutbox(finished, owner: owner) }
         } catch {
             logger.error("could not record an SNS post's outcome (it will be retried): \(error)")
         }

@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Foundation
 import Logging
 import NIOCore
@@ -61,7 +62,7 @@ public final class QueueManager: Service, Sendable {
                     let rows: [QueuedRecipient]
                     do {
                         let owner = settings.owner, limit = settings.batchSize, leaseUntil = now.addingTimeInterval(settings.lease)
-                        rows = try await store.write { session in
+                        rows = try await store.transaction { session in
                             try await session.claimDeliveries(owner: owner, now: now, leaseUntil: leaseUntil, limit: limit)
                         }
                     } catch {
@@ -110,6 +111,7 @@ public final class QueueManager: Service, Sendable {
             self.stopping.withLock { $0 = true }
             self.ses.writer.queued.signal()
         }
+        await recorder.close()
         await transport?.shutdown()
     }
 
@@ -262,46 +264,24 @@ actor Budget {
 /// into the next one. `record` returns once its record is committed (or the commit failed,
 /// which is logged; the lease then runs out and the recipients are tried again).
 final class Recorder: Sendable {
-    let ses: SESBackend
-    let owner: String
-    let logger: Logger
-    let state = Locked<(pending: [(SESBackend.DeliveryRecord, CheckedContinuation<Void, Never>)], writing: Bool)>(([], false))
+    let committer: GroupCommitter<SESBackend.DeliveryRecord>
 
     init(ses: SESBackend, owner: String, logger: Logger) {
-        self.ses = ses
-        self.owner = owner
-        self.logger = logger
-    }
-
-    func record(_ record: SESBackend.DeliveryRecord) async {
-        await withCheckedContinuation { continuation in
-            let lead = state.withLock { state -> Bool in
-                state.pending.append((record, continuation))
-                if state.writing { return false }
-                state.writing = true
-                return true
-            }
-            if lead { Task { await self.drain() } }
-        }
-    }
-
-    func drain() async {
-        while true {
-            let batch = state.withLock { state -> [(SESBackend.DeliveryRecord, CheckedContinuation<Void, Never>)] in
-                if state.pending.isEmpty {
-                    state.writing = false
-                    return []
-                }
-                defer { state.pending = [] }
-                return state.pending
-            }
-            if batch.isEmpty { return }
+        committer = GroupCommitter(closedError: SesameError(.temporarilyUnavailable, "The queue manager is stopping.")) { batch in
             do {
-                try await ses.recordDeliveries(batch.map(\.0), owner: owner)
+                try await ses.recordDeliveries(batch, owner: owner)
             } catch {
                 logger.error("could not record \(batch.count) delivery outcomes (they will be retried when their lease ends): \(error)")
             }
-            for (_, continuation) in batch { continuation.resume() }
+            return Array(repeating: nil, count: batch.count)
         }
     }
+
+    func record(_ record: SESBackend.DeliveryRecord) async {
+        // Refused only once the manager is stopping: the lease runs out and another attempt follows.
+        try? await committer.submit(record)
+    }
+
+    /// Waits for the commit in flight; later records are not written.
+    func close() async { await committer.close() }
 }

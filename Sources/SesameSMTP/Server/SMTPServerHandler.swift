@@ -1,3 +1,4 @@
+import SesameConcurrency
 import Foundation
 import Logging
 import NIOCore
@@ -5,7 +6,6 @@ import NIOSSL
 import NIOTLS
 import SesameCore
 import SesameSMTPProtocol
-import SesameStorage
 
 /// Asks a session to finish: it answers `421` at the next point where nothing is outstanding.
 struct SMTPShutdownEvent: Sendable {}
