@@ -278,7 +278,7 @@ extension IAMUser {
             let id = try await ses.sendEmail(
                 root, region: "us-east-1", source: "news@example.org", to: ["b@x.org", "c@x.org"], cc: [], bcc: ["d@x.org"], replyTo: [],
                 subject: "s", text: "t", html: nil)
-            let stored = try await store.read { try await $0.messages(id: id, source: nil, limit: 10) }
+            let stored = try await store.read { try await $0.messages(ids: [id]) }
             #expect(stored.count == 1)
             #expect(stored[0].destinations == ["b@x.org", "c@x.org", "d@x.org"])
             #expect(!String(decoding: stored[0].raw, as: UTF8.self).contains("d@x.org"))
@@ -289,7 +289,7 @@ extension IAMUser {
             try await ses.deleteIdentity(root, region: "us-east-1", name: "never-existed.org")
             #expect(try await ses.identityAttributes(root, region: "us-east-1", names: ["example.org", "a@example.com"]).map(\.name) == ["a@example.com"])
             try await store.write { try await $0.deleteMessages(id: nil) }
-            #expect(try await store.read { try await $0.messages(id: nil, source: nil, limit: 10) }.isEmpty)
+            #expect(try await store.read { try await $0.messageSummaries(source: nil, after: nil, newestFirst: false, limit: 10) }.isEmpty)
         }
     }
 }

@@ -22,10 +22,14 @@ struct UnroutedRequests: RouterMiddleware {
         }
     }
 
+    /// What an unrouted request is told: where the APIs are.
+    static func message(method: String, path: String) -> String {
+        "Sesame serves no operation at \(method) \(path). The AWS APIs are at POST / (IAM, STS, SES v1, SNS: Query protocol; "
+            + "SQS: JSON with X-Amz-Target) and under /v2/email/ (SES v2); captured mail is at GET /_aws/ses, the console at /console."
+    }
+
     static func response(method: String, path: String) -> Response {
-        let message =
-            "Sesame serves no operation at \(method) \(path). The AWS APIs are at POST / (IAM, STS, SES v1, SNS: Query protocol) "
-            + "and under /v2/email/ (SES v2); captured mail is at GET /_aws/ses, the console at /console."
+        let message = self.message(method: method, path: path)
         let requestID = RandomIDs.requestID()
         var headers = HTTPFields()
         headers[HTTPField.Name("x-amzn-RequestId")!] = requestID

@@ -34,7 +34,7 @@ public struct RESTJSONFrontDoor: Sendable {
             guard let (operation, labels) = codec.route(method: request.method.rawValue, path: path) else {
                 throw AWSError(
                     code: "UnknownOperationException", status: 404,
-                    message: "Sesame knows no \(handlers.model.metadata.serviceID) operation at \(request.method.rawValue) \(path).")
+                    message: UnroutedRequests.message(method: request.method.rawValue, path: path))
             }
             let parsed = try await authenticator.precheck(request)
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)

@@ -17,7 +17,7 @@ extension SESBackend {
         var known = Dictionary(messages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var feedback: [StoredMessage] = []
         for event in events where event.kind == .bounce || event.kind == .complaint {
-            if known[event.messageID] == nil, let message = try await session.messages(id: event.messageID, source: nil, limit: 1).first {
+            if known[event.messageID] == nil, let message = try await session.messages(ids: [event.messageID]).first {
                 known[event.messageID] = message
             }
             // Never feedback about feedback (or about verification mail): no loops.

@@ -158,7 +158,7 @@ extension SESBackend {
         guard !events.isEmpty else { return }
         var known = Dictionary(messages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for event in events {
-            if known[event.messageID] == nil, let message = try await session.messages(id: event.messageID, source: nil, limit: 1).first {
+            if known[event.messageID] == nil, let message = try await session.messages(ids: [event.messageID]).first {
                 known[event.messageID] = message
             }
             guard let message = known[event.messageID] else { continue }

@@ -1,0 +1,63 @@
+import Foundation
+import SesameCore
+
+/// SES identities and their DKIM keys, accepted messages, templates, configuration sets, the
+/// suppression list and notification settings, inside a transaction.
+public protocol SESRecords: Sendable {
+    // SES identities
+    func identity(region: String, name: String) async throws -> Identity?
+    /// Identities of a region ordered by name, after `afterName`, at most `limit`.
+    func identities(region: String, kind: Identity.Kind?, afterName: String?, limit: Int) async throws -> [Identity]
+    func putIdentity(_ identity: Identity) async throws
+    func deleteIdentity(region: String, name: String) async throws
+
+    // Accepted messages
+    func insertMessage(_ message: StoredMessage) async throws
+    /// One page of messages without their content, oldest first (or newest first), strictly
+    /// after `cursor` in that order, optionally of one envelope sender.
+    func messageSummaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary]
+    /// The messages with these IDs (those that exist).
+    func messages(ids: [String]) async throws -> [StoredMessage]
+    func deleteMessages(id: String?) async throws
+    /// Recipients of messages accepted in `region` since `since` (for the 24-hour quota).
+    func recipientsAccepted(region: String, since: Date) async throws -> Int
+
+    // SES templates and configuration sets
+    func template(region: String, name: String) async throws -> EmailTemplate?
+    func templates(region: String, afterName: String?, limit: Int) async throws -> [EmailTemplate]
+    /// Inserts, or replaces when `replace` is set; returns false if it exists and `replace` is not set.
+    func putTemplate(region: String, _ template: EmailTemplate, replace: Bool) async throws -> Bool
+    func deleteTemplate(region: String, name: String) async throws
+    func configurationSetExists(region: String, name: String) async throws -> Bool
+    func configurationSets(region: String, afterName: String?, limit: Int) async throws -> [(name: String, createdAt: Date)]
+    func insertConfigurationSet(region: String, name: String, at: Date) async throws -> Bool
+    func deleteConfigurationSet(region: String, name: String) async throws
+    /// (bucket start in epoch milliseconds, recipients) per `bucket` since `since`, for statistics.
+    func recipientBuckets(region: String, since: Date, bucketMillis: Int64) async throws -> [(Int64, Int)]
+
+    // Suppression list (addresses lowercased)
+    func suppressed(region: String, address: String) async throws -> (reason: String, updatedAt: Date)?
+    func suppressedList(region: String, reason: String?, afterAddress: String?, limit: Int) async throws -> [(address: String, reason: String, updatedAt: Date)]
+    func putSuppressed(region: String, address: String, reason: String, at: Date) async throws
+    func deleteSuppressed(region: String, address: String) async throws
+
+    /// Inserts several messages with one statement (the group-commit path).
+    func insertMessages(_ messages: [StoredMessage]) async throws
+    /// Names of the configuration sets of a region (for the send-path cache).
+    func allConfigurationSetNames(region: String) async throws -> [String]
+
+    // DKIM signing keys (deleted with their domain identity)
+    func dkimKey(region: String, domain: String) async throws -> DkimSigningKey?
+    func putDkimKey(_ key: DkimSigningKey) async throws
+    func deleteDkimKey(region: String, domain: String) async throws
+
+    // SES notification settings
+    func putNotificationTopic(_ setting: NotificationTopicSetting) async throws
+    func deleteNotificationTopic(region: String, identity: String, kind: String) async throws
+    func notificationTopics(region: String, identities: [String]) async throws -> [NotificationTopicSetting]
+    /// Whether the region has any notification topic or event destination.
+    func hasNotificationSettings(region: String) async throws -> Bool
+    func putEventDestination(_ destination: EventDestination) async throws
+    func eventDestinations(region: String, configurationSet: String) async throws -> [EventDestination]
+    func deleteEventDestination(region: String, configurationSet: String, name: String) async throws
+}
