@@ -12,7 +12,7 @@ import SesameStorage
 public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     public let location: String
-    public var engine: String { "postgresql" }
+    public var engine: StorageEngine { .postgresql }
 
     /// - Parameter url: `postgres://user:password@host:port/database` (`?tlsmode=disable|prefer|require`).
     public init(url: String, maxConnections: Int = 8, logger: Logger) throws {

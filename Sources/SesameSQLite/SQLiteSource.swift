@@ -22,7 +22,7 @@ public final class SQLiteSource: SQLConnectionSource {
     let rowWriter: SQLiteRowWriter
     public var writeExecutor: (any TaskExecutor)? { writerExecutor }
 
-    public var engine: String { "sqlite" }
+    public var engine: StorageEngine { .sqlite }
     public var location: String { path }
 
     init(

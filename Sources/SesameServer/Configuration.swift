@@ -53,7 +53,7 @@ public struct SesameConfiguration: Sendable {
     /// SES's sandbox: recipients must be verified too, and the default quota is SES's sandbox quota.
     public var sandbox = false
     /// `immediate` (capture mode's default) or `email` (a confirmation link is mailed).
-    public var identityVerification = "immediate"
+    public var identityVerification: IdentityVerificationMode = .immediate
     /// The name SMTP greets with and the self-signed certificate is made for.
     public var hostname = "localhost"
     /// PEM files for the SMTP listeners' TLS; without them a self-signed certificate is used.
@@ -110,4 +110,12 @@ public struct SesameConfiguration: Sendable {
 
 public enum SesameVersion {
     public static let current = "0.1.0"
+}
+
+/// How new identities become verified (`--identity-verification`).
+public enum IdentityVerificationMode: String, Sendable, CaseIterable {
+    /// At once, as soon as they are created.
+    case immediate
+    /// Email addresses by a confirmation link mailed to them; domains by the operator.
+    case email
 }

@@ -109,7 +109,7 @@ public struct Sesame: Sendable {
         let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
         var sesConfiguration = SESBackend.Configuration()
         sesConfiguration.sandbox = configuration.sandbox
-        sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification != "email"
+        sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification == .immediate
         sesConfiguration.verificationBaseURL = "http://\(configuration.httpAddress)"
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)

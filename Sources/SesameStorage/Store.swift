@@ -30,11 +30,17 @@ public struct StoreConflict: Error, Sendable {
     public init(detail: String) { self.detail = detail }
 }
 
+/// The engines Sesame stores its state in; the raw value names them in banners and logs.
+public enum StorageEngine: String, Sendable {
+    case sqlite
+    case postgresql
+}
+
 /// Sesame's persistent state. One implementation serves SQLite and PostgreSQL (see `SQLStore`);
 /// adapters differ only in how they open connections.
 public protocol Store: Sendable {
-    /// A short name for banners and logs: `sqlite` or `postgresql`.
-    var engine: String { get }
+    /// Which engine keeps the data.
+    var engine: StorageEngine { get }
     /// Where the data lives, for the banner (a path or `host:port/db`, never a password).
     var location: String { get }
     /// Runs `body` in a read transaction.

@@ -101,7 +101,7 @@ struct QueueCommand: AsyncParsableCommand {
                 ])
                 return
             }
-            print("\(id)  from \(message.source)  accepted \(Timestamp.iso8601(message.createdAt)) via \(message.via)")
+            print("\(id)  from \(message.source)  accepted \(Timestamp.iso8601(message.createdAt)) via \(message.via.rawValue)")
             if rows.isEmpty { print("  captured: nothing queued for delivery") }
             for row in rows { print("  " + QueueCommand.line(row)) }
             for event in events {

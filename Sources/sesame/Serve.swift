@@ -213,10 +213,10 @@ struct Serve: AsyncParsableCommand {
         try applyDelivery(to: &configuration, positive: positive)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
-        guard verification == "immediate" || verification == "email" else {
+        guard let mode = IdentityVerificationMode(rawValue: verification) else {
             throw ValidationError("--identity-verification must be immediate or email (got '\(verification)').")
         }
-        configuration.identityVerification = verification
+        configuration.identityVerification = mode
         configuration.masterKey = Environment.value("SESAME_MASTER_KEY")
         configuration.seed = Bootstrap.Seed(
             accountID: Environment.value("SESAME_ACCOUNT_ID"), rootEmail: Environment.value("SESAME_ROOT_EMAIL"),
@@ -348,7 +348,7 @@ enum Banner {
             "  TLS:          \(sesame.tlsSource)",
             "  Regions:      \(c.regions.joined(separator: ", "))" + (c.sandbox ? "  (sandbox: recipients must be verified)" : ""),
             "  Delivery:     " + Self.delivery(c),
-            "  Data:         \(sesame.store.engine) at \(sesame.store.location)",
+            "  Data:         \(sesame.store.engine.rawValue) at \(sesame.store.location)",
             "  Master key:   \(sesame.masterKeySource)",
         ]
         if let created = sesame.bootstrap.created {

@@ -10,7 +10,7 @@ import Testing
     func message(_ n: Int, recipients: [String]) -> StoredMessage {
         var message = StoredMessage(
             id: "m\(n)", region: "us-east-1", source: "a@example.com", destinations: recipients, subject: "s", raw: Array("Subject: s\r\n\r\nhi\r\n".utf8),
-            principalARN: "arn:aws:iam::123456789012:root", via: "SMTP", createdAt: start)
+            principalARN: "arn:aws:iam::123456789012:root", via: .smtp, createdAt: start)
         message.deliveries = recipients.map {
             QueuedRecipient(
                 messageID: "m\(n)", recipient: $0, region: "us-east-1", state: .queued, queuedAt: start, nextAttemptAt: start, updatedAt: start,

@@ -12,7 +12,7 @@ import Testing
     func message(_ id: String, recipients: Int, region: String = "us-east-1") -> StoredMessage {
         StoredMessage(
             id: id, region: region, source: "a@example.com", destinations: (0..<recipients).map { "r\($0)@example.net" }, subject: "s",
-            raw: Array("Subject: s\r\n\r\nhi\r\n".utf8), principalARN: "arn:aws:iam::123456789012:root", via: "SMTP", createdAt: now)
+            raw: Array("Subject: s\r\n\r\nhi\r\n".utf8), principalARN: "arn:aws:iam::123456789012:root", via: .smtp, createdAt: now)
     }
 
     func sent(_ store: any Store, _ region: String = "us-east-1") async throws -> Int {

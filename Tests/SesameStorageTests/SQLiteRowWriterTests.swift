@@ -17,7 +17,7 @@ import Testing
         raw += (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         return StoredMessage(
             id: id, region: "us-east-1", source: "a@example.com", destinations: ["r@example.net"], subject: "s", raw: raw,
-            principalARN: "arn:aws:iam::123456789012:root", via: "SMTP", createdAt: Timestamp.date(millis: Timestamp.millis(now)))
+            principalARN: "arn:aws:iam::123456789012:root", via: .smtp, createdAt: Timestamp.date(millis: Timestamp.millis(now)))
     }
 
     func open(_ path: String) async throws -> (SQLStore, SQLiteSource) {

@@ -70,7 +70,7 @@ enum CapturedMailListing {
             Destination: .init(ToAddresses: message.destinations), Subject: message.subject,
             Body: .init(text_part: parts.text, html_part: parts.html),
             RawData: String(decoding: message.raw, as: UTF8.self),
-            Timestamp: SesameCore.Timestamp.iso8601(message.createdAt), Principal: message.principalARN, Via: message.via)
+            Timestamp: SesameCore.Timestamp.iso8601(message.createdAt), Principal: message.principalARN, Via: message.via.rawValue)
     }
 
     static func encoder() -> JSONEncoder {

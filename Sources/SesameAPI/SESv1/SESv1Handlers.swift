@@ -82,7 +82,7 @@ public enum SESv1Handlers {
                 dkimAttributes: byIdentity(found) { identity in
                     SES.IdentityDkimAttributes(
                         dkimEnabled: identity.dkimKey?.signingEnabled ?? !identity.dkimTokens.isEmpty,
-                        dkimVerificationStatus: identity.dkimStatus, dkimTokens: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens)
+                        dkimVerificationStatus: identity.dkimStatus.v1, dkimTokens: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens)
                 })
         }
         handlers.on(SES.Operations.DeleteIdentity.self) { input, call in

@@ -23,7 +23,7 @@ public enum SESv2Handlers {
     static func dkimAttributes(_ identity: Identity) -> SESv2.DkimAttributes {
         SESv2.DkimAttributes(
             signingEnabled: identity.dkimKey?.signingEnabled ?? !identity.dkimTokens.isEmpty,
-            status: identity.dkimTokens.isEmpty ? "NOT_STARTED" : identity.dkimStatus.uppercased(), tokens: identity.dkimTokens,
+            status: identity.dkimStatus.v2, tokens: identity.dkimTokens,
             signingAttributesOrigin: identity.dkimKey?.origin ?? "AWS_SES", nextSigningKeyLength: "RSA_2048_BIT",
             currentSigningKeyLength: identity.dkimKey.map { $0.keyBits == 1024 ? "RSA_1024_BIT" : "RSA_2048_BIT" },
             lastKeyGenerationTimestamp: identity.dkimKey?.createdAt)
@@ -65,7 +65,7 @@ public enum SESv2Handlers {
         if let raw = input.content.raw {
             return try await ses.sendRawEmail(
                 call.caller, region: call.region, source: from, destinations: to + cc + bcc, raw: raw.data.bytes, apiVersion: "2",
-                via: "SendEmail (v2, Raw)", configurationSet: configurationSet, action: "ses:SendEmail")
+                via: .sendEmailV2Raw, configurationSet: configurationSet, action: "ses:SendEmail")
         }
         if let template = input.content.template {
             guard let from else { throw SesameError(.validation, "FromEmailAddress is required for Template content.") }

@@ -21,7 +21,7 @@ extension SESBackend {
                 known[event.messageID] = message
             }
             // Never feedback about feedback (or about verification mail): no loops.
-            guard let message = known[event.messageID], message.via != feedbackVia, message.via != "IdentityVerification" else { continue }
+            guard let message = known[event.messageID], message.via != .feedback, message.via != .identityVerification else { continue }
             let source = message.source.lowercased()
             let domain = String(source.split(separator: "@").last ?? "")
             let identities = [source, domain]
@@ -40,7 +40,6 @@ extension SESBackend {
         return true
     }
 
-    static let feedbackVia = "Feedback"
 
     static func feedbackMessage(_ event: DeliveryEvent, about message: StoredMessage, sender: String) -> StoredMessage {
         let id = MessageID.make(at: event.createdAt)
@@ -74,7 +73,7 @@ extension SESBackend {
         lines += ["", "--\(boundary)--", ""]
         var mail = StoredMessage(
             id: id, region: message.region, source: sender, destinations: [message.source], subject: subject,
-            raw: Array(lines.joined(separator: crlf).utf8), principalARN: message.principalARN, via: feedbackVia, createdAt: event.createdAt)
+            raw: Array(lines.joined(separator: crlf).utf8), principalARN: message.principalARN, via: .feedback, createdAt: event.createdAt)
         mail.countsTowardQuota = false
         return mail
     }

@@ -16,7 +16,7 @@ extension SESBackend {
         /// "1" or "2", for the `ses:ApiVersion` condition key.
         public var apiVersion: String
         /// `SendEmail`, `SendRawEmail`, `SMTP`, …
-        public var via: String
+        public var via: MessageOrigin
         /// Addresses whose identities must be verified (the source, and a raw message's From).
         public var identitiesToCheck: [String]
         /// The configuration set named by the request or the `X-SES-CONFIGURATION-SET` header.
@@ -35,7 +35,7 @@ extension SESBackend {
     public func sendEmail(
         _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
         subject: String, text: String?, html: String?, apiVersion: String = "1", extraHeaders: [(String, String)] = [],
-        action: String = "ses:SendEmail", via: String = "SendEmail", configurationSet: String? = nil
+        action: String = "ses:SendEmail", via: MessageOrigin = .sendEmail, configurationSet: String? = nil
     ) async throws -> String {
         let from = try Self.parseAddress(source)
         let toAddresses = try to.map(Self.parseAddress)
@@ -58,7 +58,7 @@ extension SESBackend {
     /// `Source` and `Destinations` override what the headers say.
     public func sendRawEmail(
         _ caller: Caller, region: String, source: String?, destinations: [String], raw: [UInt8], apiVersion: String = "1",
-        via: String = "SendRawEmail", configurationSet: String? = nil, action: String = "ses:SendRawEmail"
+        via: MessageOrigin = .sendRawEmail, configurationSet: String? = nil, action: String = "ses:SendRawEmail"
     ) async throws -> String {
         guard !raw.isEmpty else { throw SesameError(.invalidParameterValue, "Empty raw message.") }
         let headers = MIME.headers(of: raw).map { (name: $0.name.lowercased(), value: $0.value) }

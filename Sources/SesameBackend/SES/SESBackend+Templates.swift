@@ -97,7 +97,7 @@ extension SESBackend {
         let rendered = try Self.render(template, dataJSON: dataJSON)
         return try await sendEmail(
             caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, apiVersion: apiVersion, action: action, via: "SendTemplatedEmail",
+            text: rendered.text, html: rendered.html, apiVersion: apiVersion, action: action, via: .sendTemplatedEmail,
             configurationSet: configurationSet)
     }
 

@@ -57,7 +57,7 @@ extension SESBackend {
         var message = StoredMessage(
             id: id, region: region, source: Self.verificationSender, destinations: [email],
             subject: "Amazon Web Services – Email Address Verification Request in region \(region)", raw: raw,
-            principalARN: caller.principal.arn, via: "IdentityVerification", createdAt: now)
+            principalARN: caller.principal.arn, via: .identityVerification, createdAt: now)
         message.countsTowardQuota = false
         // Delivered like any mail in relay and mx modes (the suppression list does not apply).
         Self.plan(&message, mode: configuration.deliveryMode, suppressed: [])

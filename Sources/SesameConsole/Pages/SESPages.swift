@@ -119,7 +119,7 @@ extension Console {
                 "hasOlder": messages.count == pageSize, "older": messages.last?.cursor.token ?? "",
                 "messages": messages.map { message -> [String: Any] in
                     ["id": message.id, "time": Timestamp.iso8601(message.createdAt), "source": message.source,
-                     "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)", "via": message.via]
+                     "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)", "via": message.via.rawValue]
                 },
             ], signedIn: signedIn)
         } catch {
@@ -136,7 +136,7 @@ extension Console {
             guard let message = found else { throw SesameError(.notFound, "No captured message has the ID \(id).") }
             let parts = MIME.textParts(message.raw)
             var values: [String: Any] = [
-                "id": message.id, "region": message.region, "principal": message.principalARN, "via": message.via,
+                "id": message.id, "region": message.region, "principal": message.principalARN, "via": message.via.rawValue,
                 "source": message.source, "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)",
                 "headers": MIME.headers(of: message.raw).map { ["name": $0.name, "value": MIME.decodeHeaderText($0.value)] },
                 "raw": String(decoding: message.raw, as: UTF8.self),

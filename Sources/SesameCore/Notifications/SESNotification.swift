@@ -45,7 +45,7 @@ public enum SESNotification {
         ]
         if format == .eventPublishing {
             mail["callerIdentity"] = message.principalARN.split(separator: "/").last.map(String.init) ?? message.principalARN
-            var tags: [String: [String]] = ["ses:operation": [message.via == "SMTP" ? "SendSmtpEmail" : message.via]]
+            var tags: [String: [String]] = ["ses:operation": [message.via.operationTag]]
             if let set = message.configurationSet { tags["ses:configuration-set"] = [set] }
             tags["ses:source-ip"] = ["127.0.0.1"]
             mail["tags"] = tags

@@ -31,10 +31,50 @@ public struct Identity: Sendable, Equatable {
         self.dkimTokens = dkimTokens
     }
 
-    /// SES v1's `DkimVerificationStatus`: `NotStarted` without tokens, else the identity's status.
-    public var dkimStatus: String { dkimTokens.isEmpty ? "NotStarted" : status.rawValue }
+    /// The DKIM verification status: not started without tokens, else the identity's status.
+    public var dkimStatus: DKIMStatus {
+        guard !dkimTokens.isEmpty else { return .notStarted }
+        switch status {
+        case .pending: return .pending
+        case .success: return .success
+        case .failed: return .failed
+        }
+    }
 
     public func arn(account: String) -> String { ARN.sesIdentity(region: region, account: account, identity: name) }
+}
+
+/// An identity's DKIM status as the two APIs spell it: SES v1 `Success`, SES v2 `SUCCESS`.
+public enum DKIMStatus: String, Sendable, CaseIterable {
+    case notStarted = "NotStarted", pending = "Pending", success = "Success", failed = "Failed", temporaryFailure = "TemporaryFailure"
+
+    /// SES v1's `DkimVerificationStatus`.
+    public var v1: String { rawValue }
+    /// SES v2's `DkimStatus` (`NOT_STARTED`, `TEMPORARY_FAILURE`).
+    public var v2: String {
+        rawValue.reduce(into: "") { out, c in out += c.isUppercase && !out.isEmpty ? "_\(c)" : c.uppercased() }
+    }
+}
+
+/// How a message came in: the API operation or SMTP, or Sesame itself (verification and
+/// feedback mail). Stored with the message; events tag it as `ses:operation`.
+public enum MessageOrigin: String, Sendable, CaseIterable {
+    case sendEmail = "SendEmail"
+    case sendRawEmail = "SendRawEmail"
+    case sendTemplatedEmail = "SendTemplatedEmail"
+    case sendEmailV2Raw = "SendEmail (v2, Raw)"
+    case smtp = "SMTP"
+    case identityVerification = "IdentityVerification"
+    case feedback = "Feedback"
+
+    /// The `ses:operation` tag SES puts on the message's events.
+    public var operationTag: String {
+        switch self {
+        case .smtp: "SendSmtpEmail"
+        case .sendEmailV2Raw: "SendEmail"
+        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback: rawValue
+        }
+    }
 }
 
 /// A message Sesame accepted: stored durably before its ID is returned.
@@ -50,8 +90,8 @@ public struct StoredMessage: Sendable, Equatable {
     public var raw: [UInt8]
     /// ARN of the IAM principal that sent it.
     public var principalARN: String
-    /// `SendEmail`, `SendRawEmail`, … or `SMTP`.
-    public var via: String
+    /// The operation or SMTP.
+    public var via: MessageOrigin
     public var createdAt: Date
     /// Whether its recipients count toward the sending quota and statistics (verification mail does not).
     public var countsTowardQuota: Bool = true
@@ -65,7 +105,7 @@ public struct StoredMessage: Sendable, Equatable {
 
     public init(
         id: String, region: String, source: String, destinations: [String], subject: String?, raw: [UInt8],
-        principalARN: String, via: String, createdAt: Date
+        principalARN: String, via: MessageOrigin, createdAt: Date
     ) {
         self.id = id
         self.region = region
@@ -126,13 +166,13 @@ public struct MessageSummary: Sendable, Equatable {
     public var destinations: [String]
     public var subject: String?
     public var principalARN: String
-    public var via: String
+    public var via: MessageOrigin
     public var createdAt: Date
     /// The raw message's size in bytes (close to it: computed from the stored encoding).
     public var size: Int
 
     public init(
-        id: String, region: String, source: String, destinations: [String], subject: String?, principalARN: String, via: String,
+        id: String, region: String, source: String, destinations: [String], subject: String?, principalARN: String, via: MessageOrigin,
         createdAt: Date, size: Int
     ) {
         self.id = id

@@ -163,7 +163,7 @@ public final class QueueManager: Service, Sendable {
                 let (body, note) = await ses.prepareForDelivery(message.raw, region: message.region)
                 if let note { logger.warning("\(note)", metadata: ["message": "\(message.id)"]) }
                 // Reports go out with the null sender, so nothing ever bounces back to them (RFC 3464).
-                let envelopeSender = message.via == "Feedback" ? "" : settings.bounceDomain.map { "\(message.id)@\($0)" } ?? message.source
+                let envelopeSender = message.via == .feedback ? "" : settings.bounceDomain.map { "\(message.id)@\($0)" } ?? message.source
                 outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body)
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))

@@ -77,7 +77,7 @@ public struct SESSMTPServices: SMTPSessionServices {
                 region: identity.region)
             let id = try await ses.sendRawEmail(
                 caller, region: identity.region, source: envelope.mailFrom, destinations: envelope.recipients, raw: body,
-                via: "SMTP")
+                via: .smtp)
             return .success(id)
         } catch {
             if SMTPErrorMapping.isInternal(error) { logger.error("SMTP message could not be stored: \(error)") }

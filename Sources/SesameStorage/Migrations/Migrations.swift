@@ -7,9 +7,9 @@ public struct Migration: Sendable {
     public var name: String
     public var statements: [String]
     /// Run after `statements`, keyed by engine (`sqlite`, `postgresql`).
-    public var engineStatements: [String: [String]] = [:]
+    public var engineStatements: [StorageEngine: [String]] = [:]
 
-    public func statements(for engine: String) -> [String] {
+    public func statements(for engine: StorageEngine) -> [String] {
         statements + (engineStatements[engine] ?? [])
     }
 }
@@ -339,7 +339,7 @@ public enum Migrations {
             // INSERT that is its own transaction (MessageWriter's quickest path).
             statements: ["ALTER TABLE messages ADD COLUMN quota_exempt INTEGER NOT NULL DEFAULT 0"],
             engineStatements: [
-                "sqlite": [
+                .sqlite: [
                     """
                     CREATE TRIGGER messages_count_recipients AFTER INSERT ON messages FOR EACH ROW WHEN NEW.quota_exempt = 0
                     BEGIN
@@ -348,7 +348,7 @@ public enum Migrations {
                     END
                     """
                 ],
-                "postgresql": [
+                .postgresql: [
                     """
                     CREATE FUNCTION sesame_count_recipients() RETURNS trigger LANGUAGE plpgsql AS $$
                     BEGIN

@@ -2,7 +2,7 @@ import SQLKit
 
 /// How an engine adapter hands out connections to `SQLStore`.
 public protocol SQLConnectionSource: Sendable {
-    var engine: String { get }
+    var engine: StorageEngine { get }
     var location: String { get }
     /// The statement that opens a transaction (`BEGIN IMMEDIATE` takes SQLite's write lock up front).
     func beginStatement(write: Bool) -> String

@@ -48,7 +48,7 @@ extension SQLStoreSession {
         let at = Timestamp.millis(now)
         // PostgreSQL: rows another node is claiming right now are skipped, not waited for.
         // SQLite: writers are serialized (BEGIN IMMEDIATE), so there is nobody to skip.
-        let locking = source.engine == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let locking = source.engine == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await db.raw(
             """
             UPDATE delivery_queue SET lease_owner = \(bind: owner), lease_until = \(bind: Timestamp.millis(leaseUntil)),

@@ -84,7 +84,7 @@ extension SQLStoreSession {
                 destinations: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
                 subject: try row.decode(column: "subject", as: String?.self),
                 principalARN: try row.decode(column: "principal_arn", as: String.self),
-                via: try row.decode(column: "via", as: String.self),
+                via: try decodeOrigin(row),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
                 size: try row.decode(column: "raw_length", as: Int.self) / 4 * 3)
         }
@@ -114,7 +114,7 @@ extension SQLStoreSession {
                 subject: try row.decode(column: "subject", as: String?.self),
                 raw: Array(Data(base64Encoded: try row.decode(column: "raw_base64", as: String.self)) ?? Data()),
                 principalARN: try row.decode(column: "principal_arn", as: String.self),
-                via: try row.decode(column: "via", as: String.self),
+                via: try decodeOrigin(row),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
         message.configurationSet = try row.decode(column: "configuration_set", as: String?.self)
         return message
@@ -179,7 +179,7 @@ extension SQLStoreSession {
                 [
                     .text(message.id), .text(message.region), .text(message.source), .text(Self.jsonArray(message.destinations)),
                     .integer(Int64(message.destinations.count)), message.subject.map(SQLValue.text) ?? .null,
-                    .text(Data(message.raw).base64EncodedString()), .text(message.principalARN), .text(message.via),
+                    .text(Data(message.raw).base64EncodedString()), .text(message.principalARN), .text(message.via.rawValue),
                     .integer(Int64(Timestamp.millis(message.createdAt))), message.configurationSet.map(SQLValue.text) ?? .null,
                     .integer(message.countsTowardQuota ? 0 : 1),
                 ]
@@ -191,4 +191,20 @@ extension SQLStoreSession {
             try $0.decode(column: "name", as: String.self)
         }
     }
+}
+
+extension SQLStoreSession {
+    /// A stored message's origin; every value Sesame has written is a `MessageOrigin`.
+    func decodeOrigin(_ row: any SQLRow) throws -> MessageOrigin {
+        let text = try row.decode(column: "via", as: String.self)
+        guard let origin = MessageOrigin(rawValue: text) else { throw StoredValueUnknown(column: "via", value: text) }
+        return origin
+    }
+}
+
+/// A column holds a value this version of Sesame does not know (written by a newer one).
+struct StoredValueUnknown: Error, CustomStringConvertible {
+    var column: String
+    var value: String
+    var description: String { "the store's \(column) column holds '\(value)', which this version of Sesame does not know" }
 }

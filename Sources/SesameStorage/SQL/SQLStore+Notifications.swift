@@ -108,7 +108,7 @@ extension SQLStoreSession {
 
     func claimOutbox(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [SNSOutboxItem] {
         let at = Timestamp.millis(now)
-        let locking = source.engine == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let locking = source.engine == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
         return try await db.raw(
             """
             UPDATE sns_outbox SET lease_owner = \(bind: owner), lease_until = \(bind: Timestamp.millis(leaseUntil)), attempts = attempts + 1

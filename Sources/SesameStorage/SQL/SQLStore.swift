@@ -13,7 +13,7 @@ public final class SQLStore: Store {
         self.logger = logger
     }
 
-    public var engine: String { source.engine }
+    public var engine: StorageEngine { source.engine }
     public var location: String { source.location }
 
     public func read<R: Sendable>(_ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
@@ -41,7 +41,7 @@ public final class SQLStore: Store {
         return SesameError(.temporarilyUnavailable, "Service is unable to handle request.", reason: String(describing: error))
     }
 
-    public var hasSingleWriter: Bool { source.engine == "sqlite" }
+    public var hasSingleWriter: Bool { source.engine == .sqlite }
 
     public var writeExecutor: (any TaskExecutor)? { source.writeExecutor }
 
