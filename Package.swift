@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.29.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
@@ -79,7 +80,12 @@ let package = Package(
         ),
         .target(
             name: "SesamePostgres",
-            dependencies: ["SesameStorage", .product(name: "PostgresKit", package: "postgres-kit")],
+            dependencies: [
+                "SesameStorage",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Use cases: IAM, STS, bootstrap, credential lookup; owns transactions.
@@ -149,13 +155,35 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The web console: server-rendered pages on the HTTP listener.
+        // The web console: server-rendered pages on the HTTP listener. Its Mustache templates,
+        // one file per page, are compiled into the binary (embedInCode), so Sesame stays one file.
         .target(
             name: "SesameConsole",
             dependencies: [
                 "SesameHTTP", "SesameBackend",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [
+                .embedInCode("Templates/error.mustache"),
+                .embedInCode("Templates/home.mustache"),
+                .embedInCode("Templates/identities.mustache"),
+                .embedInCode("Templates/key-created.mustache"),
+                .embedInCode("Templates/layout.mustache"),
+                .embedInCode("Templates/mail.mustache"),
+                .embedInCode("Templates/message.mustache"),
+                .embedInCode("Templates/queue.mustache"),
+                .embedInCode("Templates/region-picker.mustache"),
+                .embedInCode("Templates/sending.mustache"),
+                .embedInCode("Templates/signin.mustache"),
+                .embedInCode("Templates/smtp-create.mustache"),
+                .embedInCode("Templates/smtp-created.mustache"),
+                .embedInCode("Templates/smtp.mustache"),
+                .embedInCode("Templates/suppression.mustache"),
+                .embedInCode("Templates/user-create.mustache"),
+                .embedInCode("Templates/user-delete.mustache"),
+                .embedInCode("Templates/user.mustache"),
+                .embedInCode("Templates/users.mustache"),
             ],
             swiftSettings: swiftSettings
         ),

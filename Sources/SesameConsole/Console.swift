@@ -48,8 +48,7 @@ public struct Console: Sendable {
         self.settings = settings
         self.clock = clock
         var library = MustacheLibrary()
-        for (name, text) in Templates.all { try library.register(text, named: name) }
-        try library.register(Templates.regionPicker, named: "region-picker")
+        for (name, bytes) in Templates.all { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
     }
 
@@ -65,16 +64,28 @@ public struct Console: Sendable {
             values["accountID"] = signedIn.caller.accountID
         }
         values["region"] = region ?? settings.regions[0]
-        let body = library.render(values, withTemplate: template) ?? ""
         var layout = values
         layout["title"] = title
-        layout["body"] = body
         layout["signedIn"] = signedIn != nil
-        let html = library.render(layout, withTemplate: "layout") ?? body
+        // A template that is missing is a defect: it is answered as one (500 and a plain
+        // explanation), never as an empty page with status 200.
+        guard let body = library.render(values, withTemplate: template),
+            let html = library.render(layout.merging(["body": body]) { $1 }, withTemplate: "layout")
+        else {
+            return Self.renderingFailed(template)
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func renderingFailed(_ template: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(
+            status: .internalServerError, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: "The console page '\(template)' could not be rendered: its template is missing. This is a defect in Sesame.\n")))
     }
 
     func redirect(_ location: String, cookie: String? = nil) -> Response {

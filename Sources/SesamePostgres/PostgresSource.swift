@@ -1,28 +1,51 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
+import NIOSSL
 import PostgresKit
+import PostgresNIO
 import SesameStorage
 
-/// PostgreSQL, for several Sesame nodes sharing one store. Connections come from a pool;
-/// commits use the server's default `synchronous_commit = on`.
-/// `@unchecked`: async-kit's `EventLoopGroupConnectionPool` is documented as thread-safe (it locks internally)
-/// but predates `Sendable`.
-public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
-    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+/// PostgreSQL, for several Sesame nodes sharing one store, through postgres-nio's
+/// `PostgresClient`: its pool lends connections, `withTransaction` opens, commits and rolls back
+/// each transaction. Commits use the server's default `synchronous_commit = on`.
+///
+/// The client runs (its `run()`, which keeps the pool) from `init` until `shutdown()`, because
+/// the store is used before the service group starts (migrations, CLI commands) and after it
+/// stops.
+public final class PostgresSource: SQLConnectionSource, Sendable {
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
     public let location: String
     public var engine: StorageEngine { .postgresql }
 
     /// - Parameter url: `postgres://user:password@host:port/database` (`?tlsmode=disable|prefer|require`).
     public init(url: String, maxConnections: Int = 8, logger: Logger) throws {
-        let configuration = try SQLPostgresConfiguration(url: url)
-        self.pool = EventLoopGroupConnectionPool(
-            source: PostgresConnectionSource(sqlConfiguration: configuration),
-            maxConnectionsPerEventLoop: max(1, maxConnections / max(1, System.coreCount)),
-            logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton)
+        let parsed = try SQLPostgresConfiguration(url: url).coreConfiguration
+        guard let host = parsed.host else {
+            throw URLError(.badURL)
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: parsed.port ?? 5432, username: parsed.username, password: parsed.password, database: parsed.database,
+            tls: try Self.tls(url))
+        configuration.options.maximumConnections = max(1, maxConnections)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+        self.logger = logger
         self.location = Self.redacted(url)
+    }
+
+    /// The URL's `tlsmode` (or `sslmode`, `tls`, `ssl`): `disable`, `prefer` (the default) or `require`.
+    static func tls(_ url: String) throws -> PostgresClient.Configuration.TLS {
+        let items = URLComponents(string: url)?.queryItems ?? []
+        let mode = items.last { ["tlsmode", "sslmode", "tls", "ssl"].contains($0.name.lowercased()) }?.value?.lowercased() ?? "prefer"
+        switch mode {
+        case "disable", "false", "off": return .disable
+        case "prefer", "allow", "true", "on": return .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": return .require(.makeClientConfiguration())
+        default: throw URLError(.badURL)
+        }
     }
 
     /// The URL without its password, for banners and logs.
@@ -33,33 +56,46 @@ public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
         return copy.string ?? "postgresql"
     }
 
-    public func beginStatement(write: Bool) -> String { "BEGIN" }
-
     public var writeExecutor: (any TaskExecutor)? { nil }
 
-    public func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let connection = try await pool.requestConnection().get()
+    public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         do {
-            // Query logging is off: binds include password hashes and sealed secrets.
-            let result = try await body(connection.sql(queryLogLevel: nil))
-            pool.releaseConnection(connection)
-            return result
-        } catch {
-            pool.releaseConnection(connection)
-            throw error
+            return try await client.withTransaction(logger: logger) { connection in
+                // Query logging is off: binds include password hashes and sealed secrets.
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        } catch let error as PostgresTransactionError {
+            throw unwrapped(error)
         }
     }
 
-    /// A session-level advisory lock keeps two nodes from migrating at once.
-    public func withMigrationLock<R: Sendable>(_ db: any SQLDatabase, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
-        try await db.raw("SELECT pg_advisory_lock(7365736) AS locked").run()
-        do {
-            let result = try await body()
-            try await db.raw("SELECT pg_advisory_unlock(7365736) AS unlocked").run()
-            return result
-        } catch {
-            try? await db.raw("SELECT pg_advisory_unlock(7365736) AS unlocked").run()
-            throw error
+    /// The error that ended a transaction, as the body threw it (a `SesameError` stays one), or
+    /// the BEGIN or COMMIT failure; a failed ROLLBACK is only logged.
+    func unwrapped(_ error: PostgresTransactionError) -> any Error {
+        if let rollback = error.rollbackError { logger.warning("a transaction's ROLLBACK failed: \(rollback)") }
+        return error.closureError ?? error.beginError ?? error.commitError ?? error
+    }
+
+    /// A session-level advisory lock keeps two nodes from migrating at once; every migration runs
+    /// in a transaction of its own on the connection that holds it.
+    public func withMigrationLock(_ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void) async throws {
+        let logger = self.logger
+        try await client.withConnection { connection in
+            let db = connection.sql(queryLogLevel: nil)
+            try await db.raw("SELECT pg_advisory_lock(7365736) AS locked").run()
+            do {
+                try await body(db) { work in
+                    do {
+                        try await connection.withTransaction(logger: logger) { connection in try await work(connection.sql(queryLogLevel: nil)) }
+                    } catch let error as PostgresTransactionError {
+                        throw self.unwrapped(error)
+                    }
+                }
+                try await db.raw("SELECT pg_advisory_unlock(7365736) AS unlocked").run()
+            } catch {
+                try? await db.raw("SELECT pg_advisory_unlock(7365736) AS unlocked").run()
+                throw error
+            }
         }
     }
 
@@ -75,7 +111,16 @@ public final class PostgresSource: SQLConnectionSource, @unchecked Sendable {
         return error.code != .server
     }
 
+    /// Runs one statement outside any transaction (`CREATE DATABASE` cannot run in one): for
+    /// tools and tests that administer the server.
+    public func execute(_ sql: String) async throws {
+        try await client.withConnection { connection in
+            try await connection.sql(queryLogLevel: nil).raw(SQLQueryString(sql)).run()
+        }
+    }
+
     public func shutdown() async {
-        try? await pool.shutdownAsync()
+        runner.cancel()
+        await runner.value
     }
 }

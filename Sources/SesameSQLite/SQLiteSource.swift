@@ -64,9 +64,27 @@ public final class SQLiteSource: SQLConnectionSource {
         }
     }
 
-    public func beginStatement(write: Bool) -> String { write ? "BEGIN IMMEDIATE" : "BEGIN" }
+    /// SQLite's transactions are statements: `BEGIN IMMEDIATE` takes the write lock up front (so a
+    /// writer never fails to upgrade a read lock), then `COMMIT`, or `ROLLBACK` on failure.
+    public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withConnection(write: write) { db in try await Self.transaction(db, write: write, body) }
+    }
 
-    public func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    static func transaction<R: Sendable>(
+        _ db: any SQLDatabase, write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        try await db.raw(write ? "BEGIN IMMEDIATE" : "BEGIN").run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let pool = write ? writer : readers
         let connection = await pool.take()
         do {
@@ -100,8 +118,10 @@ public final class SQLiteSource: SQLConnectionSource {
 
     /// The writer connection is exclusive, so migrations from one process are serialized already,
     /// and `BEGIN IMMEDIATE` serializes them across processes sharing the file.
-    public func withMigrationLock<R: Sendable>(_ db: any SQLDatabase, _ body: @escaping @Sendable () async throws -> R) async throws -> R {
-        try await body()
+    public func withMigrationLock(_ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void) async throws {
+        try await withConnection(write: true) { db in
+            try await body(db) { work in try await Self.transaction(db, write: true, work) }
+        }
     }
 
     public func isUniqueViolation(_ error: any Error) -> Bool {

@@ -75,7 +75,7 @@ import Testing
         let sample = try await store.read { try await $0.messages(ids: ["b0-0", "b149-9", "big-299", "after"]) }
         #expect(Set(sample.map(\.id)) == ["b0-0", "b149-9", "big-299", "after"])
         #expect(sample.first { $0.id == "big-299" } == message("big-299", size: 4096))
-        let check = try await source.withConnection(write: false) { db in
+        let check = try await source.withTransaction(write: false) { db in
             try await db.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
         }
         #expect(check == ["ok"])
@@ -87,7 +87,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         var (store, source) = try await open(path)
         // The writer connection does not checkpoint here, so what it commits stays in the log.
-        _ = try await source.withConnection(write: true) { db in try await db.raw("PRAGMA wal_autocheckpoint = 0").all() }
+        _ = try await source.withTransaction(write: true) { db in try await db.raw("PRAGMA wal_autocheckpoint = 0").all() }
         for round in 0..<2 {
             // 3.4 MB in one batch overflows SQLite's 2 MB page cache, so frames reach the log
             // before the duplicate ID on the last row fails the batch and it is rolled back.
@@ -105,7 +105,7 @@ import Testing
         let stored = try await store.read { try await $0.messages(ids: ids + ["spill-0-0"]) }
         #expect(Set(stored.map(\.id)) == Set(ids))
         #expect(stored.first { $0.id == "other-0" } == message("other-0", size: 2_500_000))
-        let check = try await source.withConnection(write: false) { db in
+        let check = try await source.withTransaction(write: false) { db in
             try await db.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
         }
         #expect(check == ["ok"])

@@ -71,7 +71,7 @@ struct StoreFixture {
     static func adminExecute(_ url: String, _ sql: String) async throws {
         let source = try PostgresSource(url: url, maxConnections: 1, logger: logger)
         do {
-            try await source.withConnection(write: true) { db in try await db.raw(SQLQueryString(sql)).run() }
+            try await source.execute(sql)
         } catch {
             await source.shutdown()
             throw error

@@ -4,12 +4,12 @@ import SQLKit
 public protocol SQLConnectionSource: Sendable {
     var engine: StorageEngine { get }
     var location: String { get }
-    /// The statement that opens a transaction (`BEGIN IMMEDIATE` takes SQLite's write lock up front).
-    func beginStatement(write: Bool) -> String
-    /// Lends one connection for the duration of `body`. Writers may be serialized by the adapter.
-    func withConnection<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
-    /// Runs `body` while holding a lock that keeps other nodes from migrating at the same time.
-    func withMigrationLock<R: Sendable>(_ db: any SQLDatabase, _ body: @escaping @Sendable () async throws -> R) async throws -> R
+    /// Runs `body` in one transaction on one connection: committed when it returns, rolled back
+    /// when it throws. Writers may be serialized by the adapter.
+    func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Holds one connection, under a lock that keeps other nodes from migrating at the same
+    /// time, for `body`; `step` runs a piece of work in a transaction of its own on it.
+    func withMigrationLock(_ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void) async throws
     /// Where write transactions run, if the adapter has a place of their own for them.
     var writeExecutor: (any TaskExecutor)? { get }
     /// Inserts `rows` as one transaction of their own. Adapters with a faster way than one
@@ -23,6 +23,9 @@ public protocol SQLConnectionSource: Sendable {
     func isUnavailable(_ error: any Error) -> Bool
     func shutdown() async
 }
+
+/// Runs one migration's statements in a transaction of its own (see `withMigrationLock`).
+public typealias MigrationStep = @Sendable (_ work: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws -> Void
 
 /// A value bound into a statement by `SQLConnectionSource.insertRows`.
 public enum SQLValue: Sendable, Equatable {
@@ -66,8 +69,7 @@ extension SQLConnectionSource {
     public func insertRows(_ rows: SQLRows) async throws {
         guard !rows.rows.isEmpty else { return }
         let insert = rows.insertStatement
-        // Outside BEGIN … COMMIT the statement is a transaction of its own on both engines.
-        try await withConnection(write: true) { db in try await db.raw(insert).run() }
+        try await withTransaction(write: true) { db in try await db.raw(insert).run() }
     }
 }
 

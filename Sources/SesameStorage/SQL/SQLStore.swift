@@ -55,44 +55,31 @@ public final class SQLStore: Store {
 
     func runTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
         let source = self.source
-        return try await source.withConnection(write: write) { db in
-            try await db.raw(SQLQueryString(source.beginStatement(write: write))).run()
-            do {
-                let result = try await body(SQLStoreSession(db: db, source: source))
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                if source.isUniqueViolation(error) { throw StoreConflict(detail: String(describing: error)) }
-                throw error
-            }
+        do {
+            return try await source.withTransaction(write: write) { db in try await body(SQLStoreSession(db: db, source: source)) }
+        } catch where source.isUniqueViolation(error) {
+            throw StoreConflict(detail: String(describing: error))
         }
     }
 
     public func migrate() async throws {
         let source = self.source
         let logger = self.logger
-        try await source.withConnection(write: true) { db in
-            try await source.withMigrationLock(db) {
-                try await db.raw(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-                ).run()
-                let applied = Set(
-                    try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
-                for migration in Migrations.all where !applied.contains(migration.version) {
-                    try await db.raw(SQLQueryString(source.beginStatement(write: true))).run()
-                    do {
-                        for statement in migration.statements(for: source.engine) { try await db.raw(SQLQueryString(statement)).run() }
-                        try await db.raw(
-                            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.millis(Date())))"
-                        ).run()
-                        try await db.raw("COMMIT").run()
-                        logger.info("applied migration \(migration.version): \(migration.name)")
-                    } catch {
-                        try? await db.raw("ROLLBACK").run()
-                        throw error
-                    }
+        let engine = source.engine
+        try await source.withMigrationLock { db, step in
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            ).run()
+            let applied = Set(
+                try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                try await step { db in
+                    for statement in migration.statements(for: engine) { try await db.raw(SQLQueryString(statement)).run() }
+                    try await db.raw(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamp.millis(Date())))"
+                    ).run()
                 }
+                logger.info("applied migration \(migration.version): \(migration.name)")
             }
         }
     }
