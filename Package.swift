@@ -160,7 +160,7 @@ let package = Package(
         .target(
             name: "SesameConsole",
             dependencies: [
-                "SesameHTTP", "SesameBackend",
+                "SesameHTTP", "SesameBackend", "SesameAWSProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -237,6 +237,9 @@ let package = Package(
             dependencies: ["SesameSMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameConsoleTests", dependencies: ["SesameConsole", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SesameConcurrencyTests", dependencies: ["SesameConcurrency"], swiftSettings: swiftSettings),
         .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -39,7 +39,9 @@ struct HTTPBench: AsyncParsableCommand {
             ? Array("Action=GetCallerIdentity&Version=2011-06-15".utf8)
             : Array(
                 ("Action=SendEmail&Version=2010-12-01&Source=\(sender)&Destination.ToAddresses.member.1=recipient%40example.net"
-                    + "&Message.Subject.Data=Benchmark&Message.Body.Text.Data=" + String(repeating: "x", count: 1024)).replacingOccurrences(of: "@", with: "%40").utf8)
+                    + "&Message.Subject.Data=Benchmark&Message.Body.Text.Data=" + String(repeating: "x", count: 1024)).replacingOccurrences(
+                        of: "@", with: "%40"
+                    ).utf8)
         let recorder = Recorder()
         let deadline = NIODeadline.now() + .milliseconds(Int64(duration * 1000))
         let hostHeader = "\(host):\(port)"
@@ -59,7 +61,9 @@ struct HTTPBench: AsyncParsableCommand {
                                     channel.eventLoop.makeCompletedFuture {
                                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                                         try channel.pipeline.syncOperations.addHandler(
-                                            LoadHandler(signer: signer, host: hostHeader, deadline: deadline, recorder: recorder, done: done, body: body))
+                                            LoadHandler(
+                                                signer: signer, host: hostHeader, deadline: deadline, recorder: recorder, done: done,
+                                                body: body))
                                     }
                                 }
                                 .connect(host: host, port: port).get()
@@ -80,9 +84,10 @@ struct HTTPBench: AsyncParsableCommand {
         let (latencies, errors) = recorder.results()
         let sorted = latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
-        print(String(
-            format: "%@: %.0f requests/s (%d ok, %d errors in %.1f s, %d connections); latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms",
-            label, Double(sorted.count) / elapsed, sorted.count, errors, elapsed, connections, pct(0.5), pct(0.9), pct(0.99)))
+        print(
+            String(
+                format: "%@: %.0f requests/s (%d ok, %d errors in %.1f s, %d connections); latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms",
+                label, Double(sorted.count) / elapsed, sorted.count, errors, elapsed, connections, pct(0.5), pct(0.9), pct(0.99)))
         if errors > 0 && sorted.isEmpty { throw ExitCode(1) }
     }
 }

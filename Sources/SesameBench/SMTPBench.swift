@@ -70,10 +70,14 @@ struct SMTPBench: AsyncParsableCommand {
             for handler in handlers { _ = try await handler.ready.futureResult.get() }
             try await Task.sleep(for: .seconds(1))
             let after = serverPid.flatMap(Self.residentKiB)
-            print("\(label): \(idle) idle sessions open (greeted\(plan.tls != .none ? ", TLS up" : "")\(plan.auth != nil ? ", logged in" : ""))")
+            print(
+                "\(label): \(idle) idle sessions open (greeted\(plan.tls != .none ? ", TLS up" : "")\(plan.auth != nil ? ", logged in" : ""))"
+            )
             if let before, let after {
-                print(String(format: "  server resident memory: %.1f MB before, %.1f MB with the sessions open (%.1f KB per session)",
-                             Double(before) / 1024, Double(after) / 1024, Double(after - before) / Double(idle)))
+                print(
+                    String(
+                        format: "  server resident memory: %.1f MB before, %.1f MB with the sessions open (%.1f KB per session)",
+                        Double(before) / 1024, Double(after) / 1024, Double(after - before) / Double(idle)))
             }
             for channel in channels { channel.close(promise: nil) }
             return
@@ -101,13 +105,23 @@ struct SMTPBench: AsyncParsableCommand {
         func percentile(_ p: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000
         }
-        print("\(label): \(sessions) sessions x \(messages) messages of \(size) bytes, TLS \(tls.rawValue), AUTH \(user == nil ? "no" : "PLAIN"), \(pipelining ? "pipelined" : "one command at a time")")
-        print(String(format: "  %d msg/s acknowledged (%d accepted, %d refused in %.2f s)", Int(Double(accepted) / seconds), accepted, refused, seconds))
-        print(String(format: "  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f", percentile(0.5), percentile(0.9), percentile(0.99), latencies.last.map { $0 * 1000 } ?? 0))
+        print(
+            "\(label): \(sessions) sessions x \(messages) messages of \(size) bytes, TLS \(tls.rawValue), AUTH \(user == nil ? "no" : "PLAIN"), \(pipelining ? "pipelined" : "one command at a time")"
+        )
+        print(
+            String(
+                format: "  %d msg/s acknowledged (%d accepted, %d refused in %.2f s)", Int(Double(accepted) / seconds), accepted, refused,
+                seconds))
+        print(
+            String(
+                format: "  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f", percentile(0.5), percentile(0.9), percentile(0.99),
+                latencies.last.map { $0 * 1000 } ?? 0))
         if let firstError { print("  first error: \(firstError)") }
     }
 
-    func connect(group: MultiThreadedEventLoopGroup, plan: SMTPClientPlan, sslContext: NIOSSLContext) async throws -> (any Channel, SMTPLoadHandler) {
+    func connect(
+        group: MultiThreadedEventLoopGroup, plan: SMTPClientPlan, sslContext: NIOSSLContext
+    ) async throws -> (any Channel, SMTPLoadHandler) {
         let eventLoop = group.next()
         let handler = SMTPLoadHandler(plan: plan, sslContext: sslContext, eventLoop: eventLoop)
         // The handler is in place before the connection is up, so the greeting cannot be missed.
@@ -248,7 +262,8 @@ final class SMTPLoadHandler: ChannelInboundHandler, @unchecked Sendable {
         case .startTLS:
             guard code == 220 else { return fail(text, context: context) }
             do {
-                try context.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: nil), position: .first)
+                try context.pipeline.syncOperations.addHandler(
+                    try NIOSSLClientHandler(context: sslContext, serverHostname: nil), position: .first)
             } catch {
                 return fail("\(error)", context: context)
             }

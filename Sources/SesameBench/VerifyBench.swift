@@ -20,13 +20,18 @@ struct VerifyBench: ParsableCommand {
             ("content-length", String(body.count)),
         ]
         let now = Date()
-        let headers = base + signer.sign(method: "POST", rawPath: "/", rawQuery: "", headers: base, body: body, date: now)
+        let headers =
+            base + signer.sign(method: "POST", rawPath: "/", rawQuery: "", headers: base, body: body, date: now)
             + [("user-agent", "Boto3/1.43.11 md/Botocore#1.43.11 ua/2.1 os/linux lang/python#3.11.7")]
         // A user with a typical set of policies: an SES sending policy with a condition, a
         // self-service policy with a variable, and a managed read-only policy.
         let policies = try [
-            PolicyDocument.parse(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*","Condition":{"StringLike":{"ses:FromAddress":"*@example.com"}}}]}"#),
-            PolicyDocument.parse(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","iam:*AccessKey*"],"Resource":"arn:aws:iam::*:user/${aws:username}"}]}"#),
+            PolicyDocument.parse(
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*","Condition":{"StringLike":{"ses:FromAddress":"*@example.com"}}}]}"#
+            ),
+            PolicyDocument.parse(
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","iam:*AccessKey*"],"Resource":"arn:aws:iam::*:user/${aws:username}"}]}"#
+            ),
             ManagedPolicies.parsed["arn:aws:iam::aws:policy/IAMReadOnlyAccess"]!,
         ]
         let context: [String: [String]] = [
@@ -35,18 +40,26 @@ struct VerifyBench: ParsableCommand {
         ]
         let verifier = SigV4Verifier()
 
-        let cached = SigV4Verifier.signingKey(secret: secret, date: String(SigV4Verifier.formatAmzDate(now).prefix(8)), region: "us-east-1", service: "iam")
+        let cached = SigV4Verifier.signingKey(
+            secret: secret, date: String(SigV4Verifier.formatAmzDate(now).prefix(8)), region: "us-east-1", service: "iam")
         func once(cachedKey: Bool) throws {
             // What the HTTP layer does first: hash the body.
-            let request = SigV4HTTPRequest(method: "POST", rawPath: "/", rawQuery: "", headers: headers, payloadHash: SigV4Verifier.sha256Hex(body))
+            let request = SigV4HTTPRequest(
+                method: "POST", rawPath: "/", rawQuery: "", headers: headers, payloadHash: SigV4Verifier.sha256Hex(body))
             let parsed = try verifier.parse(request)
             try verifier.checkTime(parsed, now: now)
             // The server keeps each key's signing key for the day; derive it only when asked to.
-            let signingKey = cachedKey ? cached : SigV4Verifier.signingKey(secret: secret, date: parsed.scope.date, region: parsed.scope.region, service: parsed.scope.service)
+            let signingKey =
+                cachedKey
+                ? cached
+                : SigV4Verifier.signingKey(
+                    secret: secret, date: parsed.scope.date, region: parsed.scope.region, service: parsed.scope.service)
             try verifier.verifySignature(parsed, request, signingKey: signingKey)
             var authorization = AuthorizationRequest(action: "iam:ListUsers", resource: "arn:aws:iam::123456789012:user/")
             authorization.context = context
-            guard PolicyEvaluator.evaluate(policies, authorization) == .allowed else { throw ValidationError("policy evaluation disagrees") }
+            guard PolicyEvaluator.evaluate(policies, authorization) == .allowed else {
+                throw ValidationError("policy evaluation disagrees")
+            }
         }
 
         for _ in 0..<2_000 { try once(cachedKey: true) }
@@ -64,7 +77,11 @@ struct VerifyBench: ParsableCommand {
             for _ in 0..<iterations { _ = PolicyEvaluator.evaluate(policies, authorization) }
         }
         let perEval = microseconds(evalElapsed)
-        print(String(format: "verify+evaluate: %.2f µs per request (%d requests; body hash, parse, clock, signature, 3 policies) [target < 20 µs]", perRequest, iterations))
+        print(
+            String(
+                format:
+                    "verify+evaluate: %.2f µs per request (%d requests; body hash, parse, clock, signature, 3 policies) [target < 20 µs]",
+                perRequest, iterations))
         print(String(format: "  deriving the signing key each time instead of once a day: %.2f µs", perRequestUncached))
         print(String(format: "  of which policy evaluation: %.2f µs (3 policies, 4 statements)", perEval))
     }

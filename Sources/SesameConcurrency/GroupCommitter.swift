@@ -54,7 +54,8 @@ public final class GroupCommitter<Item: Sendable>: Service, Sendable {
     /// Commits batches until nothing is pending.
     func drain() async {
         while true {
-            let (batch, finished) = state.withLock { state -> ([(item: Item, waiter: CheckedContinuation<Void, any Error>)], [CheckedContinuation<Void, Never>]) in
+            let (batch, finished) = state.withLock {
+                state -> ([(item: Item, waiter: CheckedContinuation<Void, any Error>)], [CheckedContinuation<Void, Never>]) in
                 if state.pending.isEmpty {
                     state.draining = false
                     defer { state.drained = [] }

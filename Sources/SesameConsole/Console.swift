@@ -1,11 +1,10 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Mustache
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// The web console: server-rendered pages (no script, no outside asset) that act with the
 /// signed-in principal's permissions through the same backends and policy engine as the APIs.
@@ -37,7 +36,7 @@ public struct Console: Sendable {
     let sessions: ConsoleSessions
     let settings: Settings
     let clock: any WallClock
-    let library: MustacheLibrary
+    let renderer: PageRenderer
 
     public init(iam: IAMBackend, ses: SESBackend, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
         self.iam = iam
@@ -47,45 +46,18 @@ public struct Console: Sendable {
         self.sessions = sessions
         self.settings = settings
         self.clock = clock
-        var library = MustacheLibrary()
-        for (name, bytes) in Templates.all { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
-        self.library = library
+        self.renderer = try PageRenderer()
     }
 
     // MARK: Rendering
 
-    func page(_ template: String, title: String, _ values: [String: Any], signedIn: ConsoleSessions.SignedIn?, region: String? = nil, status: HTTPResponse.Status = .ok)
-        -> Response
-    {
-        var values = values
-        if let signedIn {
-            values["csrf"] = signedIn.csrf
-            values["displayName"] = signedIn.displayName
-            values["accountID"] = signedIn.caller.accountID
-        }
-        values["region"] = region ?? settings.regions[0]
-        var layout = values
-        layout["title"] = title
-        layout["signedIn"] = signedIn != nil
-        // A template that is missing is a defect: it is answered as one (500 and a plain
-        // explanation), never as an empty page with status 200.
-        guard let body = library.render(values, withTemplate: template),
-            let html = library.render(layout.merging(["body": body]) { $1 }, withTemplate: "layout")
-        else {
-            return Self.renderingFailed(template)
-        }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func renderingFailed(_ template: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(
-            status: .internalServerError, headers: headers,
-            body: .init(byteBuffer: ByteBuffer(string: "The console page '\(template)' could not be rendered: its template is missing. This is a defect in Sesame.\n")))
+    /// Renders `template` with `model` inside the layout (see `PageRenderer`).
+    func page<Model: Sendable>(
+        _ template: String, title: String, _ model: Model, signedIn: ConsoleSessions.SignedIn?, region: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let viewer = signedIn.map { PageRenderer.Viewer(csrf: $0.csrf, displayName: $0.displayName, accountID: $0.caller.accountID) }
+        return renderer.page(template, title: title, model, viewer: viewer, region: region ?? settings.regions[0], status: status)
     }
 
     func redirect(_ location: String, cookie: String? = nil) -> Response {
@@ -115,7 +87,7 @@ public struct Console: Sendable {
             status = .internalServerError
         }
         let title = (error as? SesameError)?.code == .accessDenied ? heading : "Error"
-        return page("error", title: title, ["heading": title, "message": message, "back": back], signedIn: signedIn, status: status)
+        return page("error", title: title, ErrorModel(heading: title, message: message, back: back), signedIn: signedIn, status: status)
     }
 
     // MARK: Requests
@@ -145,6 +117,7 @@ public struct Console: Sendable {
         var parts = tm()
         gmtime_r(&t, &parts)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "ses-smtp-user.\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
+        return
+            "ses-smtp-user.\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
     }
 }

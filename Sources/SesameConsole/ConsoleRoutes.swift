@@ -1,8 +1,8 @@
-import SesameHTTP
 import Foundation
 import Hummingbird
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 extension Console {
     /// Registers every console page under `/console`.
@@ -25,29 +25,33 @@ extension Console {
     }
 
     /// The form of a POST, after checking its CSRF token against the session's.
-    func checkedForm(_ request: Request, _ context: SesameRequestContext, _ signedIn: ConsoleSessions.SignedIn) async throws -> [String: String]? {
+    func checkedForm(
+        _ request: Request, _ context: SesameRequestContext, _ signedIn: ConsoleSessions.SignedIn
+    ) async throws -> [String: String]? {
         let form = try await Self.form(request, context: context)
         guard let token = form["csrf"], constantTimeEquals(Array(token.utf8), Array(signedIn.csrf.utf8)) else { return nil }
         return form
     }
 
     func csrfRefused(_ signedIn: ConsoleSessions.SignedIn?) -> Response {
-        page("error", title: "Error", ["heading": "Form expired", "message": "The form's security token did not match this session. Reload the page and try again.", "back": "/console"],
-             signedIn: signedIn, status: .forbidden)
+        page(
+            "error", title: "Error",
+            ErrorModel(
+                heading: "Form expired", message: "The form's security token did not match this session. Reload the page and try again.",
+                back: "/console"),
+            signedIn: signedIn, status: .forbidden)
     }
 
     func home(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
-        return page("home", title: "Home", ["regions": settings.regions], signedIn: signedIn, region: region(request))
+        return page("home", title: "Home", HomeModel(regions: settings.regions), signedIn: signedIn, region: region(request))
     }
 
     /// The sign-in form, with a token that the form's post must bring back in a field and in a
     /// cookie (double submit): another site cannot sign a browser in to an account of its choosing.
     func signInForm(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let token = ConsoleSessions.randomToken()
-        var values: [String: Any] = ["signinCSRF": token]
-        if let error { values["error"] = error }
-        var response = page("signin", title: "Sign in", values, signedIn: nil, status: status)
+        var response = page("signin", title: "Sign in", SignInModel(signinCSRF: token, error: error), signedIn: nil, status: status)
         response.headers[.setCookie] = "\(Self.signInCookieName)=\(token); Path=/console/signin; HttpOnly; SameSite=Strict"
         return response
     }
@@ -88,12 +92,13 @@ extension Console {
     func smtpSettings(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         let region = region(request)
-        return page("smtp", title: "SMTP settings", [
-            "hostname": settings.hostname, "regions": settings.regions,
-            "regionChoices": settings.regions.map { ["name": $0, "selected": $0 == region] as [String: Any] },
-            "starttlsPorts": settings.startTLSPorts.map(String.init).joined(separator: ", "),
-            "tlsPorts": settings.tlsPorts.map(String.init).joined(separator: ", "),
-        ], signedIn: signedIn, region: region)
+        return page(
+            "smtp", title: "SMTP settings",
+            SMTPSettingsModel(
+                hostname: settings.hostname, regions: settings.regions,
+                regionChoices: settings.regions.map { RegionChoice(name: $0, selected: $0 == region) },
+                starttlsPorts: settings.startTLSPorts.map(String.init).joined(separator: ", "),
+                tlsPorts: settings.tlsPorts.map(String.init).joined(separator: ", ")), signedIn: signedIn, region: region)
     }
 
     /// The actions creating SMTP credentials needs, in the order SES's documentation names them.
@@ -122,9 +127,10 @@ extension Console {
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console/smtp")
         }
-        var values: [String: Any] = ["proposedName": proposed]
-        if let replacing { values["replacing"] = replacing }
-        return page("smtp-create", title: "Create SMTP credentials", values, signedIn: signedIn, region: region(request))
+        return page(
+            "smtp-create", title: "Create SMTP credentials", SMTPCreateModel(proposedName: proposed, replacing: replacing),
+            signedIn: signedIn,
+            region: region(request))
     }
 
     func smtpCreate(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
@@ -149,15 +155,16 @@ extension Console {
                 throw error
             }
             if let replacing { try await iam.deleteUserAndOwnedResources(caller, name: replacing) }
-            return page("smtp-created", title: "SMTP credentials", [
-                "userName": userName, "smtpUsername": created.key.id, "hostname": settings.hostname,
-                "smtpPassword": SMTPPassword.derive(secret: created.secret, region: region, version: .v4),
-            ], signedIn: signedIn, region: region)
+            return page(
+                "smtp-created", title: "SMTP credentials",
+                SMTPCreatedModel(
+                    userName: userName, smtpUsername: created.key.id, hostname: settings.hostname,
+                    smtpPassword: SMTPPassword.derive(secret: created.secret, region: region, version: .v4)), signedIn: signedIn,
+                region: region)
         } catch {
-            var values: [String: Any] = ["proposedName": userName, "error": (error as? SesameError)?.message ?? "\(error)"]
-            if let replacing { values["replacing"] = replacing }
             if (error as? SesameError)?.code == .accessDenied { return errorPage(error, signedIn: signedIn, back: "/console/smtp") }
-            return page("smtp-create", title: "Create SMTP credentials", values, signedIn: signedIn, region: region, status: .badRequest)
+            let model = SMTPCreateModel(proposedName: userName, replacing: replacing, error: (error as? SesameError)?.message ?? "\(error)")
+            return page("smtp-create", title: "Create SMTP credentials", model, signedIn: signedIn, region: region, status: .badRequest)
         }
     }
 
@@ -167,7 +174,8 @@ extension Console {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let csv = "IAM User Name,Smtp Username,Smtp Password\r\n"
+        let csv =
+            "IAM User Name,Smtp Username,Smtp Password\r\n"
             + "\(quoted(form["userName"] ?? "")),\(form["smtpUsername"] ?? ""),\(form["smtpPassword"] ?? "")\r\n"
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
@@ -186,13 +194,13 @@ extension Console {
                 all += page.items
                 marker = page.isTruncated ? page.marker : nil
             } while marker != nil
-            var values: [String: Any] = [
-                "users": all.map { user -> [String: Any] in
-                    ["name": user.name, "pathName": URIEncodingForPath.encode(user.name), "arn": user.arn, "created": Timestamp.iso8601(user.createdAt)]
+            let model = UsersModel(
+                users: all.map {
+                    .init(
+                        name: $0.name, pathName: URIEncodingForPath.encode($0.name), arn: $0.arn, created: Timestamp.iso8601($0.createdAt))
                 },
-            ]
-            if let notice = request.uri.queryParameters["deleted"] { values["notice"] = "IAM user \(notice) was deleted, with its SMTP credentials." }
-            return page("users", title: "IAM users", values, signedIn: signedIn)
+                notice: request.uri.queryParameters["deleted"].map { "IAM user \($0) was deleted, with its SMTP credentials." })
+            return page("users", title: "IAM users", model, signedIn: signedIn)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
@@ -204,11 +212,13 @@ extension Console {
         let caller = signedIn.caller
         do {
             let owned = try await holdings(of: name, caller: caller)
-            return page("user-delete", title: "Delete \(name)", [
-                "name": name, "pathName": URIEncodingForPath.encode(name), "keys": owned.keys.map(\.id), "policies": owned.policies,
-                "attached": owned.attached.map(\.name), "hasPassword": owned.hasPassword,
-                "nothing": owned.keys.isEmpty && owned.policies.isEmpty && owned.attached.isEmpty && !owned.hasPassword,
-            ], signedIn: signedIn)
+            return page(
+                "user-delete", title: "Delete \(name)",
+                UserDeleteModel(
+                    name: name, pathName: URIEncodingForPath.encode(name), keys: owned.keys.map(\.id), policies: owned.policies,
+                    attached: owned.attached.map(\.name), hasPassword: owned.hasPassword,
+                    nothing: owned.keys.isEmpty && owned.policies.isEmpty && owned.attached.isEmpty && !owned.hasPassword),
+                signedIn: signedIn)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console/iam/users")
         }
@@ -219,8 +229,11 @@ extension Console {
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let name = try context.parameters.require("name")
         guard form["confirm"] == name else {
-            return page("error", title: "Error", ["heading": "Not deleted", "message": "Type the user name exactly to confirm the deletion.",
-                                                  "back": "/console/iam/users/\(URIEncodingForPath.encode(name))/delete"], signedIn: signedIn, status: .badRequest)
+            return page(
+                "error", title: "Error",
+                ErrorModel(
+                    heading: "Not deleted", message: "Type the user name exactly to confirm the deletion.",
+                    back: "/console/iam/users/\(URIEncodingForPath.encode(name))/delete"), signedIn: signedIn, status: .badRequest)
         }
         do {
             try await iam.deleteUserAndOwnedResources(signedIn.caller, name: name)

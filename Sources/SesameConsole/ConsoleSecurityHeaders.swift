@@ -1,6 +1,6 @@
-import SesameHTTP
 import HTTPTypes
 import Hummingbird
+import SesameHTTP
 
 /// The headers every console response carries, pages, redirects, downloads and errors alike:
 /// no sniffing of content types, no framing, no referrer, a strict content security policy, and

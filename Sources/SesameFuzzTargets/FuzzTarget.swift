@@ -65,7 +65,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                         _ = reply.wire
                         framer.beginData()
                     case .submit(let envelope, _):
-                        action = machine.submitted(envelope.recipients.count % 2 == 0 ? .success("id") : .failure(SMTPRefusal(SMTPReplies.temporaryFailure)))
+                        action = machine.submitted(
+                            envelope.recipients.count % 2 == 0 ? .success("id") : .failure(SMTPRefusal(SMTPReplies.temporaryFailure)))
                         continue
                     case .authenticate:
                         action = machine.authenticated(authenticates ? .success : .invalid)
@@ -93,10 +94,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let request = SigV4HTTPRequest(method: "POST", rawPath: "/", rawQuery: text(query), headers: headers, payloadHash: "")
         if let parsed = try? verifier.parse(request) {
             _ = try? verifier.checkTime(parsed, now: Date(timeIntervalSince1970: 1_800_000_000))
-            let key = SigV4Verifier.signingKey(secret: "secret", date: parsed.scope.date, region: parsed.scope.region, service: parsed.scope.service)
+            let key = SigV4Verifier.signingKey(
+                secret: "secret", date: parsed.scope.date, region: parsed.scope.region, service: parsed.scope.service)
             _ = try? verifier.verifySignature(parsed, request, signingKey: key)
         }
-        let presigned = SigV4HTTPRequest(method: "GET", rawPath: text(head), rawQuery: text(query), headers: [("host", "fuzz.test")], payloadHash: "")
+        let presigned = SigV4HTTPRequest(
+            method: "GET", rawPath: text(head), rawQuery: text(query), headers: [("host", "fuzz.test")], payloadHash: "")
         _ = try? verifier.parse(presigned)
     }
 

@@ -58,7 +58,8 @@ public final class PostgresSource: SQLConnectionSource, Sendable {
 
     public var writeExecutor: (any TaskExecutor)? { nil }
 
-    public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 // Query logging is off: binds include password hashes and sealed secrets.
@@ -78,7 +79,9 @@ public final class PostgresSource: SQLConnectionSource, Sendable {
 
     /// A session-level advisory lock keeps two nodes from migrating at once; every migration runs
     /// in a transaction of its own on the connection that holds it.
-    public func withMigrationLock(_ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void) async throws {
+    public func withMigrationLock(
+        _ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void
+    ) async throws {
         let logger = self.logger
         try await client.withConnection { connection in
             let db = connection.sql(queryLogLevel: nil)
@@ -86,7 +89,9 @@ public final class PostgresSource: SQLConnectionSource, Sendable {
             do {
                 try await body(db) { work in
                     do {
-                        try await connection.withTransaction(logger: logger) { connection in try await work(connection.sql(queryLogLevel: nil)) }
+                        try await connection.withTransaction(logger: logger) { connection in
+                            try await work(connection.sql(queryLogLevel: nil))
+                        }
                     } catch let error as PostgresTransactionError {
                         throw self.unwrapped(error)
                     }

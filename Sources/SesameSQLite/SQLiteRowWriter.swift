@@ -31,7 +31,8 @@ final class SQLiteRowWriter: @unchecked Sendable {
             let marks = Array(repeating: "?", count: rows.columns.count).joined(separator: ", ")
             let insert = try statement("INSERT INTO \(rows.table) (\(rows.columns.joined(separator: ", "))) VALUES (\(marks))", db)
             for row in rows.rows {
-                precondition(row.count == rows.columns.count, "a row of \(rows.table) has \(row.count) values for \(rows.columns.count) columns")
+                precondition(
+                    row.count == rows.columns.count, "a row of \(rows.table) has \(row.count) values for \(rows.columns.count) columns")
                 sqlite_nio_sqlite3_reset(insert)
                 for (index, value) in row.enumerated() {
                     let position = Int32(index + 1)
@@ -44,7 +45,8 @@ final class SQLiteRowWriter: @unchecked Sendable {
                                 guard let start = chars.baseAddress, !chars.isEmpty else {
                                     return sqlite_nio_sqlite3_bind_text64(insert, position, "", 0, sqliteTransient, UInt8(SQLITE_UTF8))
                                 }
-                                return sqlite_nio_sqlite3_bind_text64(insert, position, start, UInt64(chars.count), sqliteTransient, UInt8(SQLITE_UTF8))
+                                return sqlite_nio_sqlite3_bind_text64(
+                                    insert, position, start, UInt64(chars.count), sqliteTransient, UInt8(SQLITE_UTF8))
                             }
                         }
                     case .integer(let number): result = sqlite_nio_sqlite3_bind_int64(insert, position, number)
@@ -85,7 +87,9 @@ final class SQLiteRowWriter: @unchecked Sendable {
         let result = sqlite_nio_sqlite3_open_v2(
             path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE, WALWriteCoalescingVFS.registered)
         guard result == SQLITE_OK, let db else {
-            let error = db.map { SQLiteRowWriterError($0, result, "opening \(path)") } ?? SQLiteRowWriterError(code: result, message: "cannot open \(path)")
+            let error =
+                db.map { SQLiteRowWriterError($0, result, "opening \(path)") }
+                ?? SQLiteRowWriterError(code: result, message: "cannot open \(path)")
             sqlite_nio_sqlite3_close(db)
             throw error
         }

@@ -1,8 +1,8 @@
-import SesameConcurrency
 import Foundation
 import Logging
 import NIOPosix
 import SQLiteKit
+import SesameConcurrency
 import SesameStorage
 
 /// SQLite in the data directory: WAL journal, `synchronous=FULL` (a commit is on disk before it
@@ -40,11 +40,15 @@ public final class SQLiteSource: SQLConnectionSource {
 
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, readers: Int = 2, logger: Logger) async throws -> SQLiteSource {
-        func connect(threadPool: NIOThreadPool = .singleton, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any())
+        func connect(
+            threadPool: NIOThreadPool = .singleton, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        )
             async throws -> SQLiteConnection
         {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger, on: loop)
-            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+            for pragma in [
+                "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+            ] {
                 _ = try await connection.query(pragma)
             }
             return connection
@@ -66,7 +70,8 @@ public final class SQLiteSource: SQLConnectionSource {
 
     /// SQLite's transactions are statements: `BEGIN IMMEDIATE` takes the write lock up front (so a
     /// writer never fails to upgrade a read lock), then `COMMIT`, or `ROLLBACK` on failure.
-    public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    {
         try await withConnection(write: write) { db in try await Self.transaction(db, write: write, body) }
     }
 
@@ -118,7 +123,9 @@ public final class SQLiteSource: SQLConnectionSource {
 
     /// The writer connection is exclusive, so migrations from one process are serialized already,
     /// and `BEGIN IMMEDIATE` serializes them across processes sharing the file.
-    public func withMigrationLock(_ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void) async throws {
+    public func withMigrationLock(
+        _ body: @escaping @Sendable (_ db: any SQLDatabase, _ step: MigrationStep) async throws -> Void
+    ) async throws {
         try await withConnection(write: true) { db in
             try await body(db) { work in try await Self.transaction(db, write: true, work) }
         }
@@ -149,4 +156,3 @@ public final class SQLiteSource: SQLConnectionSource {
         try? await writerLoop.shutdownGracefully()
     }
 }
-

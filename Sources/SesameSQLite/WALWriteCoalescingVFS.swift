@@ -126,24 +126,25 @@ private func passed(
     return call(realMethods(file), realFile(file))
 }
 
-private let shimOpen: @convention(c) (
-    UnsafeMutablePointer<sqlite3_vfs>?, sqlite3_filename?, UnsafeMutablePointer<sqlite3_file>?, Int32, UnsafeMutablePointer<Int32>?
-) -> Int32 = { _, name, file, flags, outFlags in
-    guard let file else { return SQLITE_MISUSE }
-    let real = realFile(file)
-    bufferSlot(file).pointee = nil
-    let result = baseVFS.pointee.xOpen!(baseVFS, name, real, flags, outFlags)
-    // SQLite calls xClose exactly when pMethods is set, even if the open failed.
-    guard real.pointee.pMethods != nil else {
-        file.pointee.pMethods = nil
+private let shimOpen:
+    @convention(c) (
+        UnsafeMutablePointer<sqlite3_vfs>?, sqlite3_filename?, UnsafeMutablePointer<sqlite3_file>?, Int32, UnsafeMutablePointer<Int32>?
+    ) -> Int32 = { _, name, file, flags, outFlags in
+        guard let file else { return SQLITE_MISUSE }
+        let real = realFile(file)
+        bufferSlot(file).pointee = nil
+        let result = baseVFS.pointee.xOpen!(baseVFS, name, real, flags, outFlags)
+        // SQLite calls xClose exactly when pMethods is set, even if the open failed.
+        guard real.pointee.pMethods != nil else {
+            file.pointee.pMethods = nil
+            return result
+        }
+        if flags & SQLITE_OPEN_WAL != 0 {
+            bufferSlot(file).pointee = Unmanaged.passRetained(PendingWrites()).toOpaque()
+        }
+        file.pointee.pMethods = UnsafePointer(coalescingMethods)
         return result
     }
-    if flags & SQLITE_OPEN_WAL != 0 {
-        bufferSlot(file).pointee = Unmanaged.passRetained(PendingWrites()).toOpaque()
-    }
-    file.pointee.pMethods = UnsafePointer(coalescingMethods)
-    return result
-}
 
 nonisolated(unsafe) private let coalescingMethods: UnsafeMutablePointer<sqlite3_io_methods> = {
     let methods = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
@@ -182,9 +183,15 @@ nonisolated(unsafe) private let coalescingMethods: UnsafeMutablePointer<sqlite3_
     methods.pointee.xCheckReservedLock = { file, out in passed(file) { $0.xCheckReservedLock!($1, out) } }
     methods.pointee.xSectorSize = { file in passed(file) { $0.xSectorSize!($1) } }
     methods.pointee.xDeviceCharacteristics = { file in passed(file) { $0.xDeviceCharacteristics!($1) } }
-    methods.pointee.xShmMap = { file, page, pageSize, extend, out in passed(file) { $0.xShmMap?($1, page, pageSize, extend, out) ?? SQLITE_IOERR } }
+    methods.pointee.xShmMap = { file, page, pageSize, extend, out in
+        passed(file) { $0.xShmMap?($1, page, pageSize, extend, out) ?? SQLITE_IOERR }
+    }
     methods.pointee.xShmLock = { file, offset, count, flags in passed(file) { $0.xShmLock?($1, offset, count, flags) ?? SQLITE_IOERR } }
-    methods.pointee.xShmBarrier = { file in _ = passed(file) { $0.xShmBarrier?($1); return SQLITE_OK } }
+    methods.pointee.xShmBarrier = { file in
+        _ = passed(file) {
+            $0.xShmBarrier?($1); return SQLITE_OK
+        }
+    }
     methods.pointee.xShmUnmap = { file, delete in passed(file) { $0.xShmUnmap?($1, delete) ?? SQLITE_OK } }
     methods.pointee.xFetch = { file, offset, amount, out in
         afterFlush(file) { methods, real in

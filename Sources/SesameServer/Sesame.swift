@@ -1,20 +1,20 @@
-import SesameConcurrency
-import SesameHTTP
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 import SesameAPI
-import SesameConsole
 import SesameBackend
+import SesameConcurrency
+import SesameConsole
 import SesameCore
 import SesameDelivery
+import SesameHTTP
 import SesamePostgres
 import SesameSMTP
 import SesameSQLite
 import SesameStorage
-import ServiceLifecycle
 import UnixSignals
 
 /// A built Sesame node: store opened and migrated, account bootstrapped, listeners configured.
@@ -92,7 +92,8 @@ public struct Sesame: Sendable {
         if let url = configuration.databaseURL {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("postgres+tcp://") else {
                 throw DataDirectory.StartupError(
-                    description: "--database-url must be a PostgreSQL URL like postgres://user:password@host:5432/sesame (got a different scheme).")
+                    description:
+                        "--database-url must be a PostgreSQL URL like postgres://user:password@host:5432/sesame (got a different scheme).")
             }
             let source = try PostgresSource(url: url, logger: logger)
             return SQLStore(source: source, logger: logger)
@@ -131,7 +132,8 @@ public struct Sesame: Sendable {
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
         do {
             let console = try Console(
-                iam: iam, ses: ses, sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost), settings: consoleSettings,
+                iam: iam, ses: ses, sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost),
+                settings: consoleSettings,
                 clock: ses.clock)
             console.addRoutes(to: router)
         } catch {
@@ -141,7 +143,8 @@ public struct Sesame: Sendable {
         return Application(
             router: router,
             // A connection that sends nothing for a minute (a body never sent, a client gone) is closed.
-            server: .http1(configuration: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
             logger: logger)
@@ -175,12 +178,15 @@ public struct Sesame: Sendable {
         case .capture:
             transport = nil
         case .relay:
-            guard let url = c.relayURL else { throw DataDirectory.StartupError(description: "--delivery relay needs --relay-url smtp://user:password@host:587.") }
+            guard let url = c.relayURL else {
+                throw DataDirectory.StartupError(description: "--delivery relay needs --relay-url smtp://user:password@host:587.")
+            }
             var tls = TLSConfiguration.makeClientConfiguration()
             if c.relayInsecureTLS { tls.certificateVerification = .none }
             if let file = c.relayCAFile { tls.trustRoots = .file(file) }
             transport = try RelayTransport(
-                settings: try RelayTransport.Settings.parse(url), heloName: c.hostname, tls: tls, maxConnections: c.connectionsPerDestination)
+                settings: try RelayTransport.Settings.parse(url), heloName: c.hostname, tls: tls,
+                maxConnections: c.connectionsPerDestination)
         case .mx:
             var routes: [String: SMTPEndpoint] = [:]
             for text in c.routes {
@@ -193,7 +199,8 @@ public struct Sesame: Sendable {
             } else if let system = DNSResolver.systemServer() {
                 server = system
             } else {
-                throw DataDirectory.StartupError(description: "--delivery mx needs a DNS server: /etc/resolv.conf names none, so give --dns-server HOST:PORT.")
+                throw DataDirectory.StartupError(
+                    description: "--delivery mx needs a DNS server: /etc/resolv.conf names none, so give --dns-server HOST:PORT.")
             }
             transport = try MXTransport(
                 resolver: DNSResolver(server: server), routes: routes, port: c.mxPort, heloName: c.hostname,
@@ -212,7 +219,8 @@ public struct Sesame: Sendable {
     func makeNotificationDispatcher(ses: SESBackend) -> NotificationDispatcher {
         var settings = NotificationDispatcher.Settings()
         settings.retry = RetryPolicy(initialDelay: configuration.retryInitial / 3, maximumDelay: 600, maximumAge: 3600)
-        return NotificationDispatcher(store: store, clock: ses.clock, settings: settings, wake: ses.sns?.posted ?? WakeSignal(), logger: logger)
+        return NotificationDispatcher(
+            store: store, clock: ses.clock, settings: settings, wake: ses.sns?.posted ?? WakeSignal(), logger: logger)
     }
 
     /// Runs until SIGTERM/SIGINT (or `ServiceGroup` cancellation), then shuts down gracefully:
@@ -230,7 +238,9 @@ public struct Sesame: Sendable {
                     // last-used records and the last accepted messages are written first.
                     .init(service: credentials),
                     .init(service: ses.writer),
-                    .init(service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(
+                        service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeNotificationDispatcher(ses: ses)),
                     .init(service: makeSMTPServer(ses: ses, tls: tls)),
                     .init(service: makeHTTPApplication(iam: iam, ses: ses, onRunning: onRunning)),

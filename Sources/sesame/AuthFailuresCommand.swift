@@ -48,7 +48,9 @@ struct AuthFailuresCommand: AsyncParsableCommand {
         }
         for failure in failures {
             let who = [failure.accessKeyID, failure.userName.map { "user \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            print("\(Timestamp.iso8601(failure.time))  from \(failure.sourceAddress)  as \(failure.username)\(who.isEmpty ? "" : "  (\(who))")")
+            print(
+                "\(Timestamp.iso8601(failure.time))  from \(failure.sourceAddress)  as \(failure.username)\(who.isEmpty ? "" : "  (\(who))")"
+            )
             print("    \(failure.diagnosis.rawValue): \(failure.explanation)")
         }
     }

@@ -71,7 +71,9 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            guard let state = DeliveryState(rawValue: state) else { throw ValidationError("--state must be queued, delivered, bounced or rejected.") }
+            guard let state = DeliveryState(rawValue: state) else {
+                throw ValidationError("--state must be queued, delivered, bounced or rejected.")
+            }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1.") }
             let limit = self.limit
             let (rows, counts) = try await store.with { try await $0.queueAdministration.overview(state: state, limit: limit) }
@@ -96,7 +98,8 @@ struct QueueCommand: AsyncParsableCommand {
             guard let message else { throw ValidationError("No message \(id) is stored.") }
             if json {
                 try QueueCommand.printJSON([
-                    "messageId": id, "source": message.source, "destinations": message.destinations, "recipients": rows.map(QueueCommand.json),
+                    "messageId": id, "source": message.source, "destinations": message.destinations,
+                    "recipients": rows.map(QueueCommand.json),
                     "events": events.map(QueueCommand.json),
                 ])
                 return
@@ -105,7 +108,9 @@ struct QueueCommand: AsyncParsableCommand {
             if rows.isEmpty { print("  captured: nothing queued for delivery") }
             for row in rows { print("  " + QueueCommand.line(row)) }
             for event in events {
-                print("  event \(event.kind.rawValue) \(event.recipients.joined(separator: ", ")) \([event.type, event.subType].compactMap { $0 }.joined(separator: "/")) \(event.detail ?? "")")
+                print(
+                    "  event \(event.kind.rawValue) \(event.recipients.joined(separator: ", ")) \([event.type, event.subType].compactMap { $0 }.joined(separator: "/")) \(event.detail ?? "")"
+                )
             }
         }
     }
@@ -137,8 +142,14 @@ struct QueueCommand: AsyncParsableCommand {
             }
             print(DeliveryState.allCases.map { "\($0.rawValue): \(counts[$0] ?? 0)" }.joined(separator: "  "))
             guard !latencies.isEmpty else { return }
-            print(String(format: "acceptance to delivery, ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", percentile(0.5), percentile(0.9), percentile(0.99), latencies.last!))
-            print(String(format: "delivered %d recipients in %.2f s (first accepted to last delivered): %.0f per second", delivered.count, span, rate))
+            print(
+                String(
+                    format: "acceptance to delivery, ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", percentile(0.5), percentile(0.9),
+                    percentile(0.99), latencies.last!))
+            print(
+                String(
+                    format: "delivered %d recipients in %.2f s (first accepted to last delivered): %.0f per second", delivered.count, span,
+                    rate))
         }
     }
 

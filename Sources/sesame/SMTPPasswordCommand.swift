@@ -25,7 +25,8 @@ struct SMTPPasswordCommand: ParsableCommand {
 
     func run() throws {
         guard secretKeyStdin else {
-            throw ValidationError("Pass --secret-key-stdin and the secret on standard input; secrets on the command line leak into the process list.")
+            throw ValidationError(
+                "Pass --secret-key-stdin and the secret on standard input; secrets on the command line leak into the process list.")
         }
         guard let passwordVersion = SMTPPassword.Version(rawValue: version) else {
             throw ValidationError("--version must be 2 or 4.")

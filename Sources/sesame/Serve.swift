@@ -50,103 +50,186 @@ struct Serve: AsyncParsableCommand {
             SIGTERM or Ctrl-C stops Sesame gracefully.
             """)
 
-    @Option(help: ArgumentHelp("Directory for Sesame's files; created if missing. [SESAME_DATA_DIR] (default: ./sesame-data)", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for Sesame's files; created if missing. [SESAME_DATA_DIR] (default: ./sesame-data)", valueName: "path"))
     var dataDir: String?
 
-    @Option(help: ArgumentHelp("PostgreSQL store shared by several nodes, as postgres://user:pass@host:port/db. Without it the store is SQLite at DATA/sesame.sqlite. [SESAME_DATABASE_URL]", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL store shared by several nodes, as postgres://user:pass@host:port/db. Without it the store is SQLite at DATA/sesame.sqlite. [SESAME_DATABASE_URL]",
+            valueName: "url"))
     var databaseURL: String?
 
-    @Option(help: ArgumentHelp("Where the AWS APIs (IAM, STS) listen. [SESAME_HTTP_ADDRESS] (default: 127.0.0.1:8080)", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp("Where the AWS APIs (IAM, STS) listen. [SESAME_HTTP_ADDRESS] (default: 127.0.0.1:8080)", valueName: "host:port"))
     var httpAddress: String?
 
-    @Option(help: ArgumentHelp("SMTP listener that starts in plain text and offers STARTTLS (like SES's ports 25, 587 and 2587); repeatable. [SESAME_SMTP_ADDRESS] (default: 127.0.0.1:2587)", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "SMTP listener that starts in plain text and offers STARTTLS (like SES's ports 25, 587 and 2587); repeatable. [SESAME_SMTP_ADDRESS] (default: 127.0.0.1:2587)",
+            valueName: "host:port"))
     var smtpAddress: [String] = []
 
-    @Option(help: ArgumentHelp("SMTP listener with TLS from the first byte (like SES's ports 465 and 2465); repeatable. [SESAME_SMTPS_ADDRESS] (default: 127.0.0.1:2465)", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "SMTP listener with TLS from the first byte (like SES's ports 465 and 2465); repeatable. [SESAME_SMTPS_ADDRESS] (default: 127.0.0.1:2465)",
+            valueName: "host:port"))
     var smtpsAddress: [String] = []
 
-    @Option(help: ArgumentHelp("Host name in the SMTP greeting, and the name the self-signed certificate is made for. [SESAME_HOSTNAME] (default: localhost)", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Host name in the SMTP greeting, and the name the self-signed certificate is made for. [SESAME_HOSTNAME] (default: localhost)",
+            valueName: "name"))
     var hostname: String?
 
-    @Option(help: ArgumentHelp("PEM certificate (chain) for SMTP's TLS; with --tls-key. Without both, a self-signed certificate for --hostname is made on first start and kept in DATA/tls/. [SESAME_TLS_CERTIFICATE]", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate (chain) for SMTP's TLS; with --tls-key. Without both, a self-signed certificate for --hostname is made on first start and kept in DATA/tls/. [SESAME_TLS_CERTIFICATE]",
+            valueName: "path"))
     var tlsCertificate: String?
 
     @Option(help: ArgumentHelp("PEM private key (unencrypted) for --tls-certificate. [SESAME_TLS_KEY]", valueName: "path"))
     var tlsKey: String?
 
-    @Option(help: ArgumentHelp("Largest message SMTP accepts, in bytes. [SESAME_MAX_MESSAGE_SIZE] (default: 41943040, SES's 40 MB)", valueName: "bytes"))
+    @Option(
+        help: ArgumentHelp(
+            "Largest message SMTP accepts, in bytes. [SESAME_MAX_MESSAGE_SIZE] (default: 41943040, SES's 40 MB)", valueName: "bytes"))
     var maxMessageSize: Int?
 
-    @Option(help: ArgumentHelp("Open SMTP sessions allowed across all listeners; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS] (default: 2000)", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Open SMTP sessions allowed across all listeners; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS] (default: 2000)",
+            valueName: "n"))
     var smtpMaxConnections: Int?
 
-    @Option(help: ArgumentHelp("Open SMTP sessions allowed from one client IP address; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS_PER_ADDRESS] (default: 50)", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Open SMTP sessions allowed from one client IP address; more are answered 421. [SESAME_SMTP_MAX_CONNECTIONS_PER_ADDRESS] (default: 50)",
+            valueName: "n"))
     var smtpMaxConnectionsPerAddress: Int?
 
-    @Option(help: ArgumentHelp("Seconds an SMTP client may take to finish a command (bytes that end no line do not count) before the session is closed; message data must also arrive at 500 bytes per second or more. [SESAME_SMTP_IDLE_TIMEOUT] (default: 300)", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds an SMTP client may take to finish a command (bytes that end no line do not count) before the session is closed; message data must also arrive at 500 bytes per second or more. [SESAME_SMTP_IDLE_TIMEOUT] (default: 300)",
+            valueName: "seconds"))
     var smtpIdleTimeout: Int?
 
-    @Option(help: ArgumentHelp("Failed SMTP logins for one user name from one IP address within 15 minutes before that pair is refused (failures past half of it are slowed down; the same wrong password counts once; ten times as many across user names refuse the address). [SESAME_SMTP_AUTH_FAILURE_LIMIT] (default: 10)", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Failed SMTP logins for one user name from one IP address within 15 minutes before that pair is refused (failures past half of it are slowed down; the same wrong password counts once; ten times as many across user names refuse the address). [SESAME_SMTP_AUTH_FAILURE_LIMIT] (default: 10)",
+            valueName: "n"))
     var smtpAuthFailureLimit: Int?
 
     @Option(help: ArgumentHelp("An AWS region this node serves; repeatable. [SESAME_REGION] (default: us-east-1)", valueName: "name"))
     var region: [String] = []
 
-    @Option(name: .customLong("max-24-hour-send"), help: ArgumentHelp("Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; --max-24-hour-send=-1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000; 200 in the sandbox)", valueName: "n"))
+    @Option(
+        name: .customLong("max-24-hour-send"),
+        help: ArgumentHelp(
+            "Sending quota: recipients per 24 hours per region, as GetSendQuota reports it; --max-24-hour-send=-1 for no limit. [SESAME_MAX_24_HOUR_SEND] (default: 50000; 200 in the sandbox)",
+            valueName: "n"))
     var max24HourSend: Int?
 
-    @Option(help: ArgumentHelp("Maximum send rate: recipients per second per region on this node; --max-send-rate=-1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14; 1 in the sandbox)", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Maximum send rate: recipients per second per region on this node; --max-send-rate=-1 for no limit. [SESAME_MAX_SEND_RATE] (default: 14; 1 in the sandbox)",
+            valueName: "n"))
     var maxSendRate: Int?
 
-    @Option(help: ArgumentHelp("How new email identities are verified: immediate (at once, as in capture mode) or email (Sesame mails a confirmation link, served on the HTTP listener). Domains are then verified by the operator: sesame identities verify. [SESAME_IDENTITY_VERIFICATION] (default: immediate)", valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "How new email identities are verified: immediate (at once, as in capture mode) or email (Sesame mails a confirmation link, served on the HTTP listener). Domains are then verified by the operator: sesame identities verify. [SESAME_IDENTITY_VERIFICATION] (default: immediate)",
+            valueName: "mode"))
     var identityVerification: String?
 
-    @Flag(help: ArgumentHelp("Run the account in SES's sandbox: recipients must be verified identities too (or the mailbox simulator), and the quota defaults to 200 recipients a day at 1 a second. [SESAME_SANDBOX=1]"))
+    @Flag(
+        help: ArgumentHelp(
+            "Run the account in SES's sandbox: recipients must be verified identities too (or the mailbox simulator), and the quota defaults to 200 recipients a day at 1 a second. [SESAME_SANDBOX=1]"
+        ))
     var sandbox = false
 
-    @Option(help: ArgumentHelp("What happens to accepted mail: capture (keep it for inspection in the console and at /_aws/ses; deliver nothing), relay (hand every message to --relay-url) or mx (deliver to each recipient domain's MX hosts). The mailbox simulator (success@, bounce@, ooto@, complaint@, suppressionlist@simulator.amazonses.com) answers in every mode. [SESAME_DELIVERY] (default: capture)", valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "What happens to accepted mail: capture (keep it for inspection in the console and at /_aws/ses; deliver nothing), relay (hand every message to --relay-url) or mx (deliver to each recipient domain's MX hosts). The mailbox simulator (success@, bounce@, ooto@, complaint@, suppressionlist@simulator.amazonses.com) answers in every mode. [SESAME_DELIVERY] (default: capture)",
+            valueName: "mode"))
     var delivery: String?
 
-    @Option(help: ArgumentHelp("The smarthost for --delivery relay: smtp://user:password@host:587 (STARTTLS, required when a user is given) or smtps://user:password@host:465 (TLS from the start). Add ?tls=none to a smtp:// URL for a relay without TLS. [SESAME_RELAY_URL]", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "The smarthost for --delivery relay: smtp://user:password@host:587 (STARTTLS, required when a user is given) or smtps://user:password@host:465 (TLS from the start). Add ?tls=none to a smtp:// URL for a relay without TLS. [SESAME_RELAY_URL]",
+            valueName: "url"))
     var relayURL: String?
 
-    @Option(help: ArgumentHelp("PEM file of CA certificates the relay's certificate must chain to (default: the system's trust store). [SESAME_RELAY_CA_FILE]", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "PEM file of CA certificates the relay's certificate must chain to (default: the system's trust store). [SESAME_RELAY_CA_FILE]",
+            valueName: "path"))
     var relayCAFile: String?
 
-    @Flag(help: ArgumentHelp("Accept any certificate from the relay (for a test relay with a self-signed certificate). [SESAME_RELAY_INSECURE_TLS=1]"))
+    @Flag(
+        help: ArgumentHelp(
+            "Accept any certificate from the relay (for a test relay with a self-signed certificate). [SESAME_RELAY_INSECURE_TLS=1]"))
     var relayInsecureTLS = false
 
-    @Option(help: ArgumentHelp("For --delivery mx: send mail for DOMAIN to HOST:PORT instead of its MX hosts, e.g. example.com=127.0.0.1:2525; repeatable. [SESAME_ROUTE, comma-separated]", valueName: "domain=host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "For --delivery mx: send mail for DOMAIN to HOST:PORT instead of its MX hosts, e.g. example.com=127.0.0.1:2525; repeatable. [SESAME_ROUTE, comma-separated]",
+            valueName: "domain=host:port"))
     var route: [String] = []
 
-    @Option(help: ArgumentHelp("DNS server for MX lookups, as HOST:PORT. [SESAME_DNS_SERVER] (default: the first nameserver in /etc/resolv.conf)", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "DNS server for MX lookups, as HOST:PORT. [SESAME_DNS_SERVER] (default: the first nameserver in /etc/resolv.conf)",
+            valueName: "host:port"))
     var dnsServer: String?
 
     @Option(help: ArgumentHelp("Port MX hosts are contacted on. [SESAME_MX_PORT] (default: 25)", valueName: "port"))
     var mxPort: Int?
 
-    @Option(help: ArgumentHelp("Seconds before the first retry of a temporary failure; later waits double, up to an hour. [SESAME_RETRY_INITIAL] (default: 60)", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds before the first retry of a temporary failure; later waits double, up to an hour. [SESAME_RETRY_INITIAL] (default: 60)",
+            valueName: "seconds"))
     var retryInitial: Double?
 
-    @Option(help: ArgumentHelp("Seconds a recipient with temporary failures is retried before it bounces. [SESAME_RETRY_MAX_AGE] (default: 43200, 12 hours)", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a recipient with temporary failures is retried before it bounces. [SESAME_RETRY_MAX_AGE] (default: 43200, 12 hours)",
+            valueName: "seconds"))
     var retryMaxAge: Double?
 
-    @Option(help: ArgumentHelp("Deliveries (one message to one destination) in progress at once. [SESAME_DELIVERY_CONCURRENCY] (default: 64)", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Deliveries (one message to one destination) in progress at once. [SESAME_DELIVERY_CONCURRENCY] (default: 64)", valueName: "n"))
     var deliveryConcurrency: Int?
 
-    @Option(help: ArgumentHelp("SMTP connections open at once to one destination host; they are reused between messages. [SESAME_CONNECTIONS_PER_DESTINATION] (default: 10)", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "SMTP connections open at once to one destination host; they are reused between messages. [SESAME_CONNECTIONS_PER_DESTINATION] (default: 10)",
+            valueName: "n"))
     var connectionsPerDestination: Int?
 
-    @Option(help: ArgumentHelp("A domain whose mail comes to Sesame (its MX points here): outgoing mail then has the envelope sender MESSAGE-ID@DOMAIN, and bounce reports (RFC 3464) and complaint reports (RFC 5965) sent back to it are taken on the SMTP listeners without AUTH and become Bounce and Complaint events. [SESAME_BOUNCE_DOMAIN]", valueName: "domain"))
+    @Option(
+        help: ArgumentHelp(
+            "A domain whose mail comes to Sesame (its MX points here): outgoing mail then has the envelope sender MESSAGE-ID@DOMAIN, and bounce reports (RFC 3464) and complaint reports (RFC 5965) sent back to it are taken on the SMTP listeners without AUTH and become Bounce and Complaint events. [SESAME_BOUNCE_DOMAIN]",
+            valueName: "domain"))
     var bounceDomain: String?
 
-    @Option(help: ArgumentHelp("Seconds a node's claim on a recipient lasts; if the node dies while delivering, another node (or the restarted one) takes the recipient over after this. Keep it well above the longest delivery. [SESAME_DELIVERY_LEASE] (default: 600)", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a node's claim on a recipient lasts; if the node dies while delivering, another node (or the restarted one) takes the recipient over after this. Keep it well above the longest delivery. [SESAME_DELIVERY_LEASE] (default: 600)",
+            valueName: "seconds"))
     var deliveryLease: Double?
 
-    @Option(help: ArgumentHelp("Megabytes of message content the delivery queue holds in memory at once; the queue itself stays in the store. [SESAME_QUEUE_MEMORY] (default: 256)", valueName: "MiB"))
+    @Option(
+        help: ArgumentHelp(
+            "Megabytes of message content the delivery queue holds in memory at once; the queue itself stays in the store. [SESAME_QUEUE_MEMORY] (default: 256)",
+            valueName: "MiB"))
     var queueMemory: Int?
 
-    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
+    @Option(
+        help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. [SESAME_LOG_LEVEL] (default: info)", valueName: "level"))
     var logLevel: String?
 
     func address(_ text: String, option: String) throws -> HostPort {
@@ -203,7 +286,9 @@ struct Serve: AsyncParsableCommand {
         if let n = try positive(smtpMaxConnections, "SESAME_SMTP_MAX_CONNECTIONS", "--smtp-max-connections") {
             configuration.smtpMaxConnections = n
         }
-        if let n = try positive(smtpMaxConnectionsPerAddress, "SESAME_SMTP_MAX_CONNECTIONS_PER_ADDRESS", "--smtp-max-connections-per-address") {
+        if let n = try positive(
+            smtpMaxConnectionsPerAddress, "SESAME_SMTP_MAX_CONNECTIONS_PER_ADDRESS", "--smtp-max-connections-per-address")
+        {
             configuration.smtpMaxConnectionsPerAddress = n
         }
         if let n = try positive(smtpIdleTimeout, "SESAME_SMTP_IDLE_TIMEOUT", "--smtp-idle-timeout") { configuration.smtpIdleTimeout = n }
@@ -330,9 +415,13 @@ enum Banner {
         switch c.delivery {
         case .capture: return "capture: accepted mail is kept, not sent (--delivery relay or mx to send it)"
         case .relay:
-            let host = c.relayURL.flatMap { URLComponents(string: $0) }.map { "\($0.host ?? "?"):\($0.port.map(String.init) ?? "default port")" } ?? "?"
+            let host =
+                c.relayURL.flatMap { URLComponents(string: $0) }.map { "\($0.host ?? "?"):\($0.port.map(String.init) ?? "default port")" }
+                ?? "?"
             return "relay to \(host)\(bounces)"
-        case .mx: return "mx, DNS at \(c.dnsServer?.description ?? "the system's resolver")\(c.routes.isEmpty ? "" : ", routes: \(c.routes.joined(separator: " "))")\(bounces)"
+        case .mx:
+            return
+                "mx, DNS at \(c.dnsServer?.description ?? "the system's resolver")\(c.routes.isEmpty ? "" : ", routes: \(c.routes.joined(separator: " "))")\(bounces)"
         }
     }
 

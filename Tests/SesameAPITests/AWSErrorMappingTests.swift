@@ -19,7 +19,8 @@ import Testing
         (.throttling, "Throttling", 400), (.sendingPaused, "AccountSendingPausedException", 400),
         (.templateDoesNotExist, "TemplateDoesNotExist", 400), (.alreadyExists, "AlreadyExists", 400),
         (.missingRenderingAttribute, "MissingRenderingAttribute", 400), (.invalidRenderingParameter, "InvalidRenderingParameter", 400),
-        (.configurationSetDoesNotExist, "ConfigurationSetDoesNotExist", 400), (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
+        (.configurationSetDoesNotExist, "ConfigurationSetDoesNotExist", 400),
+        (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
         (.notFound, "NotFoundException", 404), (.snsNotFound, "NotFound", 404), (.invalidParameter, "InvalidParameter", 400),
         (.concurrentModification, "ConcurrentModification", 409),
     ]

@@ -11,7 +11,8 @@ import Testing
 
     func request(_ method: String, _ target: String, _ body: String = "") -> AWSHTTPRequest {
         let parts = target.split(separator: "?", maxSplits: 1).map(String.init)
-        return AWSHTTPRequest(method: method, path: parts[0], rawQuery: parts.count > 1 ? parts[1] : "", headers: [:], body: Array(body.utf8))
+        return AWSHTTPRequest(
+            method: method, path: parts[0], rawQuery: parts.count > 1 ? parts[1] : "", headers: [:], body: Array(body.utf8))
     }
 
     func call(_ method: String, _ target: String, _ body: String = "") throws -> (String, AWSValue) {
@@ -24,7 +25,9 @@ import Testing
         let (name, value) = try call("GET", "/v2/email/identities/a%40x.test")
         #expect(name == "GetEmailIdentity")
         #expect(try SESv2.GetEmailIdentityRequest(awsValue: value).emailIdentity == "a@x.test")
-        #expect(try call("PUT", "/v2/email/identities/x.test/dkim/signing", #"{"SigningAttributesOrigin":"AWS_SES"}"#).0 == "PutEmailIdentityDkimSigningAttributes")
+        #expect(
+            try call("PUT", "/v2/email/identities/x.test/dkim/signing", #"{"SigningAttributesOrigin":"AWS_SES"}"#).0
+                == "PutEmailIdentityDkimSigningAttributes")
         #expect(try call("PUT", "/v2/email/identities/x.test/dkim", "{}").0 == "PutEmailIdentityDkimAttributes")
         #expect(try call("DELETE", "/v2/email/identities/x.test").0 == "DeleteEmailIdentity")
         #expect(v2.route(method: "GET", path: "/v2/email/nothing/here/at/all") == nil)
@@ -82,7 +85,9 @@ import Testing
         #expect(sqs.operationName(target: "AmazonSNS.Publish") == nil)
         let operation = SQS.model.operations["SendMessage"]!
         let value = try sqs.decode(
-            AWSHTTPRequest(method: "POST", path: "/", rawQuery: "", headers: [:], body: Array(#"{"QueueUrl":"q","MessageBody":"hi","DelaySeconds":3}"#.utf8)),
+            AWSHTTPRequest(
+                method: "POST", path: "/", rawQuery: "", headers: [:],
+                body: Array(#"{"QueueUrl":"q","MessageBody":"hi","DelaySeconds":3}"#.utf8)),
             operation: operation)
         let input = try SQS.SendMessageRequest(awsValue: value)
         #expect(input.queueUrl == "q" && input.messageBody == "hi" && input.delaySeconds == 3)

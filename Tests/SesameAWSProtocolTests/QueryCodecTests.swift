@@ -24,7 +24,9 @@ import Testing
 
     @Test func memberListsOfStructures() throws {
         let value = try decode(
-            IAM.model, "Action=CreateUser&UserName=bob&Path=%2Fops%2F&Tags.member.1.Key=team&Tags.member.1.Value=mail+ops&Tags.member.2.Key=x&Tags.member.2.Value=")
+            IAM.model,
+            "Action=CreateUser&UserName=bob&Path=%2Fops%2F&Tags.member.1.Key=team&Tags.member.1.Value=mail+ops&Tags.member.2.Key=x&Tags.member.2.Value="
+        )
         let input = try IAM.CreateUserRequest(awsValue: value)
         #expect(input.userName == "bob" && input.path == "/ops/")
         #expect(input.tags?.map(\.key) == ["team", "x"])
@@ -40,7 +42,10 @@ import Testing
 
     @Test func mapsAndNestedStructures() throws {
         let topic = try SNS.CreateTopicInput(
-            awsValue: try decode(SNS.model, "Action=CreateTopic&Name=t&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=Mail&Attributes.entry.2.key=Policy&Attributes.entry.2.value=%7B%7D"))
+            awsValue: try decode(
+                SNS.model,
+                "Action=CreateTopic&Name=t&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=Mail&Attributes.entry.2.key=Policy&Attributes.entry.2.value=%7B%7D"
+            ))
         #expect(topic.attributes == ["DisplayName": "Mail", "Policy": "{}"])
         let send = try SES.SendEmailRequest(
             awsValue: try decode(
@@ -60,22 +65,36 @@ import Testing
 
     /// AWS's validation texts, one constraint each, then several joined.
     @Test(arguments: [
-        ("Action=GetUserPolicy&UserName=a",
-         "1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null"),
-        ("Action=CreateUser&UserName=bad%20name",
-         "1 validation error detected: Value 'bad name' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"),
-        ("Action=CreateUser&UserName=" + String(repeating: "a", count: 65),
-         "1 validation error detected: Value '" + String(repeating: "a", count: 65)
-            + "' at 'userName' failed to satisfy constraint: Member must have length less than or equal to 64"),
-        ("Action=ListUsers&MaxItems=0",
-         "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"),
-        ("Action=ListUsers&MaxItems=many",
-         "1 validation error detected: Value 'many' at 'maxItems' failed to satisfy constraint: Member must be a number"),
-        ("Action=UpdateAccessKey&AccessKeyId=AKIAEXAMPLEEXAMPLE&Status=On",
-         "1 validation error detected: Value 'On' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive, Expired]"),
-        ("Action=CreateUser&Tags.member.1.Key=k",
-         "2 validation errors detected: Value null at 'userName' failed to satisfy constraint: Member must not be null; "
-            + "Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null"),
+        (
+            "Action=GetUserPolicy&UserName=a",
+            "1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null"
+        ),
+        (
+            "Action=CreateUser&UserName=bad%20name",
+            "1 validation error detected: Value 'bad name' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+        ),
+        (
+            "Action=CreateUser&UserName=" + String(repeating: "a", count: 65),
+            "1 validation error detected: Value '" + String(repeating: "a", count: 65)
+                + "' at 'userName' failed to satisfy constraint: Member must have length less than or equal to 64"
+        ),
+        (
+            "Action=ListUsers&MaxItems=0",
+            "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        ),
+        (
+            "Action=ListUsers&MaxItems=many",
+            "1 validation error detected: Value 'many' at 'maxItems' failed to satisfy constraint: Member must be a number"
+        ),
+        (
+            "Action=UpdateAccessKey&AccessKeyId=AKIAEXAMPLEEXAMPLE&Status=On",
+            "1 validation error detected: Value 'On' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive, Expired]"
+        ),
+        (
+            "Action=CreateUser&Tags.member.1.Key=k",
+            "2 validation errors detected: Value null at 'userName' failed to satisfy constraint: Member must not be null; "
+                + "Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null"
+        ),
     ])
     func validationMessages(form: String, message: String) {
         #expect(validationMessage(IAM.model, form) == message)
@@ -86,7 +105,8 @@ import Testing
         #expect(
             message
                 == "2 validation errors detected: Value at 'password' failed to satisfy constraint: Member must have length greater than or equal to 1; "
-                + "Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                + "Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+        )
     }
 
     @Test func outputsAreWrittenFromTheOutputShape() throws {
@@ -95,7 +115,8 @@ import Testing
         let output = IAM.ListUsersResponse(
             users: [IAM.User(path: "/", userName: "a&b", userId: "AIDA1", arn: "arn:aws:iam::1:user/a", createDate: created)],
             isTruncated: false)
-        let xml = String(decoding: QueryCodec(model: IAM.model).encode(output.awsValue, operation: operation, requestID: "r").body, as: UTF8.self)
+        let xml = String(
+            decoding: QueryCodec(model: IAM.model).encode(output.awsValue, operation: operation, requestID: "r").body, as: UTF8.self)
         #expect(
             xml
                 == #"<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult><Users><member><Path>/</Path><UserName>a&amp;b</UserName><UserId>AIDA1</UserId><Arn>arn:aws:iam::1:user/a</Arn><CreateDate>2023-11-14T22:13:20Z</CreateDate></member></Users><IsTruncated>false</IsTruncated></ListUsersResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListUsersResponse>"#
@@ -107,14 +128,16 @@ import Testing
         let output = SES.GetIdentityVerificationAttributesResponse(verificationAttributes: [
             "x.test": SES.IdentityVerificationAttributes(verificationStatus: "Success", verificationToken: "tok")
         ])
-        let xml = String(decoding: QueryCodec(model: SES.model).encode(output.awsValue, operation: operation, requestID: "r").body, as: UTF8.self)
+        let xml = String(
+            decoding: QueryCodec(model: SES.model).encode(output.awsValue, operation: operation, requestID: "r").body, as: UTF8.self)
         #expect(
             xml.contains(
                 "<VerificationAttributes><entry><key>x.test</key><value><VerificationStatus>Success</VerificationStatus><VerificationToken>tok</VerificationToken></value></entry></VerificationAttributes>"
             ))
         let quota = SES.GetSendQuotaResponse(max24HourSend: 200, maxSendRate: 1, sentLast24Hours: 0)
         let quotaXML = String(
-            decoding: QueryCodec(model: SES.model).encode(quota.awsValue, operation: SES.model.operations["GetSendQuota"]!, requestID: "r").body,
+            decoding: QueryCodec(model: SES.model).encode(quota.awsValue, operation: SES.model.operations["GetSendQuota"]!, requestID: "r")
+                .body,
             as: UTF8.self)
         #expect(quotaXML.contains("<GetSendQuotaResult><Max24HourSend>200.0</Max24HourSend><MaxSendRate>1.0</MaxSendRate>"))
     }
@@ -130,7 +153,8 @@ import Testing
     @Test func errorsUseTheServiceNamespaceAndTheModelKnowsTheirStatus() {
         let answer = QueryCodec(model: IAM.model).encode(AWSError(code: "NoSuchEntity", status: 404, message: "gone"), requestID: "r")
         #expect(answer.status == 404)
-        #expect(String(decoding: answer.body, as: UTF8.self).hasPrefix(#"<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">"#))
+        #expect(
+            String(decoding: answer.body, as: UTF8.self).hasPrefix(#"<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">"#))
         #expect(IAM.model.errorsByCode["NoSuchEntity"]?.httpStatus == 404)
         #expect(IAM.model.errorsByCode["EntityAlreadyExists"]?.httpStatus == 409)
     }

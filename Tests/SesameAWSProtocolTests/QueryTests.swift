@@ -13,7 +13,8 @@ import Testing
     }
 
     @Test func errorEnvelope() {
-        let xml = QueryResponse.renderError(.invalidClientTokenId(), namespace: "https://sts.amazonaws.com/doc/2011-06-15/", requestID: "r1")
+        let xml = QueryResponse.renderError(
+            .invalidClientTokenId(), namespace: "https://sts.amazonaws.com/doc/2011-06-15/", requestID: "r1")
         #expect(
             xml
                 == #"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>r1</RequestId></ErrorResponse>"#

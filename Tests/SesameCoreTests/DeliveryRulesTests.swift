@@ -24,7 +24,8 @@ struct DeliveryRulesTests {
     @Test func replyCodesClassify() {
         #expect(DeliveryOutcome.fromReply(code: 250, text: "250 ok") == .delivered(reply: "250 ok"))
         #expect(DeliveryOutcome.fromReply(code: 451, text: "451 later") == .transient(reason: "451 later"))
-        #expect(DeliveryOutcome.fromReply(code: 550, text: "550 5.1.1 unknown") == .permanent(reason: "550 5.1.1 unknown", subType: .noEmail))
+        #expect(
+            DeliveryOutcome.fromReply(code: 550, text: "550 5.1.1 unknown") == .permanent(reason: "550 5.1.1 unknown", subType: .noEmail))
         #expect(DeliveryOutcome.fromReply(code: 552, text: "552 5.2.2 full") == .permanent(reason: "552 5.2.2 full", subType: .mailboxFull))
         #expect(DeliveryOutcome.fromReply(code: 554, text: "554 no") == .permanent(reason: "554 no", subType: .general))
         #expect(DeliveryOutcome.fromReply(code: 999, text: "999 ?") == .transient(reason: "999 ?"))

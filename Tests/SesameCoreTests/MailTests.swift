@@ -57,7 +57,9 @@ import Testing
     }
 
     @Test func headersAndRemoval() {
-        let raw = Array("From: a@x.org\r\nX-SES-CONFIGURATION-SET: cs\r\nSubject: one\r\n two\r\nX-SES-MESSAGE-TAGS: a=b,\r\n c=d\r\n\r\nX-SES-CONFIGURATION-SET: body stays\r\n".utf8)
+        let raw = Array(
+            "From: a@x.org\r\nX-SES-CONFIGURATION-SET: cs\r\nSubject: one\r\n two\r\nX-SES-MESSAGE-TAGS: a=b,\r\n c=d\r\n\r\nX-SES-CONFIGURATION-SET: body stays\r\n"
+                .utf8)
         let headers = MIME.headers(of: raw)
         #expect(headers.map(\.name) == ["From", "X-SES-CONFIGURATION-SET", "Subject", "X-SES-MESSAGE-TAGS"])
         #expect(headers[2].value == "one two")
@@ -69,7 +71,9 @@ import Testing
         #expect(MIME.headers(of: []).isEmpty)
         #expect(MIME.headers(of: Array("X: 1".utf8)).map(\.value) == ["1"])
         let stripped = MIME.removingHeaders(raw) { $0.lowercased().hasPrefix("x-ses-") }
-        #expect(String(decoding: stripped, as: UTF8.self) == "From: a@x.org\r\nSubject: one\r\n two\r\n\r\nX-SES-CONFIGURATION-SET: body stays\r\n")
+        #expect(
+            String(decoding: stripped, as: UTF8.self)
+                == "From: a@x.org\r\nSubject: one\r\n two\r\n\r\nX-SES-CONFIGURATION-SET: body stays\r\n")
     }
 
     @Test func addressLists() {
@@ -80,7 +84,8 @@ import Testing
     }
 
     @Test func quotedPrintableBodies() {
-        let raw = Array("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 =\r\nau lait\r\n".utf8)
+        let raw = Array(
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=C3=A9 =\r\nau lait\r\n".utf8)
         #expect(MIME.textParts(raw).text == "Café au lait")
     }
 }

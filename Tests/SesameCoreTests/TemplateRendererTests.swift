@@ -26,12 +26,16 @@ import Testing
         #expect(try render("{{#unless vip}}regular{{/unless}}", "{}") == "regular")
         #expect(try render("{{#if missing}}{{nothere}}{{/if}}ok", "{}") == "ok")
         #expect(try render("{{#each items}}[{{this}}]{{/each}}", #"{"items":["a","b"]}"#) == "[a][b]")
-        #expect(try render("{{#each people}}{{name}} of {{team}};{{/each}}", #"{"team":"T","people":[{"name":"A"},{"name":"B"}]}"#) == "A of T;B of T;")
+        #expect(
+            try render("{{#each people}}{{name}} of {{team}};{{/each}}", #"{"team":"T","people":[{"name":"A"},{"name":"B"}]}"#)
+                == "A of T;B of T;")
         #expect(try render("{{#each none}}x{{else}}empty{{/each}}", #"{"none":[]}"#) == "empty")
     }
 
     @Test func missingAttributeIsAnError() {
-        #expect(throws: TemplateRenderer.Failure(kind: .missingAttribute, message: "Attribute 'name' is not present in the rendering data.")) {
+        #expect(
+            throws: TemplateRenderer.Failure(kind: .missingAttribute, message: "Attribute 'name' is not present in the rendering data.")
+        ) {
             try render("Hi {{name}}", "{}")
         }
         #expect(throws: TemplateRenderer.Failure.self) { try render("{{#if x}}open", "{}") }

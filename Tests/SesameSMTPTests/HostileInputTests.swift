@@ -25,10 +25,13 @@ struct HostileInputTests {
         }
     }
 
-    @Test("MAIL parameters that are only '=' (or empty halves) are refused, not trapped on", arguments: [
-        "MAIL FROM:<> =", "MAIL FROM:<> ==", "MAIL FROM:<> =x", "MAIL FROM:<> SIZE=", "MAIL FROM:<> BODY=", "MAIL FROM:<>   =  = ",
-        "MAIL FROM:<a@b.example> =", "MAIL FROM:<", "MAIL FROM:<>>", "MAIL FROM:<> SIZE=-1", "MAIL FROM:<> SIZE=99999999999999999999999",
-    ])
+    @Test(
+        "MAIL parameters that are only '=' (or empty halves) are refused, not trapped on",
+        arguments: [
+            "MAIL FROM:<> =", "MAIL FROM:<> ==", "MAIL FROM:<> =x", "MAIL FROM:<> SIZE=", "MAIL FROM:<> BODY=", "MAIL FROM:<>   =  = ",
+            "MAIL FROM:<a@b.example> =", "MAIL FROM:<", "MAIL FROM:<>>", "MAIL FROM:<> SIZE=-1",
+            "MAIL FROM:<> SIZE=99999999999999999999999",
+        ])
     func mailParameters(line: String) {
         var m = feedbackSession()
         let result = code(m.received(.command(line)))
@@ -38,7 +41,9 @@ struct HostileInputTests {
     @Test("every command verb with odd arguments gets a reply, in every state")
     func oddArguments() {
         let verbs = ["EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "VRFY", "QUIT", "BDAT", "X"]
-        let arguments = ["", "=", "==", ":", "<", ">", "<>", "FROM:", "TO:", "TO:<>", "PLAIN =", "LOGIN =", "PLAIN ====", "\u{0}", "é", "  "]
+        let arguments = [
+            "", "=", "==", ":", "<", ">", "<>", "FROM:", "TO:", "TO:<>", "PLAIN =", "LOGIN =", "PLAIN ====", "\u{0}", "é", "  ",
+        ]
         for verb in verbs {
             for argument in arguments {
                 var m = feedbackSession()

@@ -34,8 +34,9 @@ struct SMTPClientStateMachineTests {
 
     @Test func pipelinedTransactionSendsOneGroup() {
         var machine = ready(["mx.test", "PIPELINING", "8BITMIME"])
-        #expect(machine.begin(from: "a@x.test", to: ["b@y.test", "c@y.test"])
-            == .send("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nRCPT TO:<c@y.test>\r\nDATA\r\n"))
+        #expect(
+            machine.begin(from: "a@x.test", to: ["b@y.test", "c@y.test"])
+                == .send("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nRCPT TO:<c@y.test>\r\nDATA\r\n"))
         #expect(machine.received(SMTPReply(250, "ok")) == .wait)
         #expect(machine.received(SMTPReply(250, "ok")) == .wait)
         #expect(machine.received(SMTPReply(451, "4.3.0 try later")) == .wait)
@@ -71,7 +72,9 @@ struct SMTPClientStateMachineTests {
         _ = machine.received(SMTPReply(250, "ok"))
         #expect(machine.received(SMTPReply(250, "ok")) == .send("DATA\r\n"))
         #expect(machine.received(SMTPReply(554, "5.7.1 rejected")) == .send("RSET\r\n"))
-        #expect(machine.received(SMTPReply(250, "ok")) == .finished(["b@y.test": .permanent(reason: "554 5.7.1 rejected", subType: .contentRejected)]))
+        #expect(
+            machine.received(SMTPReply(250, "ok"))
+                == .finished(["b@y.test": .permanent(reason: "554 5.7.1 rejected", subType: .contentRejected)]))
     }
 
     @Test func opportunisticTLSUpgradesWhenOfferedAndEHLOsAgain() {
@@ -98,7 +101,9 @@ struct SMTPClientStateMachineTests {
     @Test func requiredTLSAndAuthentication() {
         var machine = Machine(configuration: .init(heloName: "s", tls: .required, username: "AKIAX", password: "secret"))
         _ = machine.received(SMTPReply(220, "hi"))
-        #expect(machine.received(SMTPReply(code: 250, lines: ["relay.test", "AUTH PLAIN LOGIN"])) == .failed("the server does not offer STARTTLS, and TLS is required"))
+        #expect(
+            machine.received(SMTPReply(code: 250, lines: ["relay.test", "AUTH PLAIN LOGIN"]))
+                == .failed("the server does not offer STARTTLS, and TLS is required"))
 
         var good = Machine(configuration: .init(heloName: "s", tls: .required, username: "AKIAX", password: "secret"))
         _ = good.received(SMTPReply(220, "hi"))
@@ -107,7 +112,9 @@ struct SMTPClientStateMachineTests {
         _ = good.tlsEstablished()
         let token = Data("\0AKIAX\0secret".utf8).base64EncodedString()
         #expect(good.received(SMTPReply(code: 250, lines: ["relay.test", "AUTH LOGIN PLAIN"])) == .send("AUTH PLAIN \(token)\r\n"))
-        #expect(good.received(SMTPReply(535, "5.7.8 Authentication credentials invalid")) == .failed("AUTH: 535 5.7.8 Authentication credentials invalid"))
+        #expect(
+            good.received(SMTPReply(535, "5.7.8 Authentication credentials invalid"))
+                == .failed("AUTH: 535 5.7.8 Authentication credentials invalid"))
     }
 
     @Test func badGreetingAndHELOFallback() {
@@ -133,7 +140,8 @@ struct SMTPClientStateMachineTests {
 
     @Test func dotStuffingDoublesLeadingDotsAndEndsWithCRLF() {
         let raw = Array("Subject: x\r\n\r\n.hidden\r\nline\n..two\r\nlast".utf8)
-        #expect(String(decoding: SMTPDotStuffing.encode(raw), as: UTF8.self) == "Subject: x\r\n\r\n..hidden\r\nline\r\n...two\r\nlast\r\n.\r\n")
+        #expect(
+            String(decoding: SMTPDotStuffing.encode(raw), as: UTF8.self) == "Subject: x\r\n\r\n..hidden\r\nline\r\n...two\r\nlast\r\n.\r\n")
         #expect(String(decoding: SMTPDotStuffing.encode(Array("a\r\n".utf8)), as: UTF8.self) == "a\r\n.\r\n")
     }
 }

@@ -51,12 +51,14 @@ struct SMTPFramerTests {
         #expect(out == [.message(Array("a\r\n.b\r\nc\r\n\r\n".utf8)), .command("NOOP")])
     }
 
-    @Test("SMTP smuggling: LF.LF, CRLF.LF and LF.CRLF do not end the message; no command leaks out", arguments: [
-        ("x\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
-        ("x\r\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
-        ("x\n.\r\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
-        ("x\n..\r\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
-    ])
+    @Test(
+        "SMTP smuggling: LF.LF, CRLF.LF and LF.CRLF do not end the message; no command leaks out",
+        arguments: [
+            ("x\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+            ("x\r\n.\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+            ("x\n.\r\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+            ("x\n..\r\nMAIL FROM:<evil@example.com>\r\n", "x\r\n.\r\nMAIL FROM:<evil@example.com>\r\n"),
+        ])
     func smuggling(payload: String, stored: String) {
         var framer = SMTPFramer(maxMessageSize: 1000)
         framer.beginData()

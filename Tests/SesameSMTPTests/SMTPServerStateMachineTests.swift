@@ -93,7 +93,8 @@ struct SMTPServerStateMachineTests {
         var m = machine(tls: true)
         _ = m.received(.command("EHLO c"))
         let token = Data("\0AKIAEXAMPLE\0secret pw".utf8).base64EncodedString()
-        #expect(m.received(.command("AUTH PLAIN \(token)")) == .authenticate(mechanism: .plain, username: "AKIAEXAMPLE", password: "secret pw"))
+        #expect(
+            m.received(.command("AUTH PLAIN \(token)")) == .authenticate(mechanism: .plain, username: "AKIAEXAMPLE", password: "secret pw"))
         #expect(m.isWaiting)
         #expect(reply(m.authenticated(.invalid)) == SMTPReply(535, "Authentication Credentials Invalid"))
         #expect(reply(m.received(.command("AUTH PLAIN"))) == SMTPReply(334, ""))
@@ -109,7 +110,9 @@ struct SMTPServerStateMachineTests {
         _ = m.received(.command("EHLO c"))
         #expect(reply(m.received(.command("AUTH LOGIN"))) == SMTPReply(334, "VXNlcm5hbWU6"))
         #expect(reply(m.received(.command(Data("AKIAEXAMPLE".utf8).base64EncodedString()))) == SMTPReply(334, "UGFzc3dvcmQ6"))
-        #expect(m.received(.command(Data("pw".utf8).base64EncodedString())) == .authenticate(mechanism: .login, username: "AKIAEXAMPLE", password: "pw"))
+        #expect(
+            m.received(.command(Data("pw".utf8).base64EncodedString()))
+                == .authenticate(mechanism: .login, username: "AKIAEXAMPLE", password: "pw"))
         #expect(reply(m.authenticated(.temporaryFailure)) == SMTPReply(454, "Temporary authentication failure"))
         _ = m.received(.command("AUTH LOGIN"))
         #expect(reply(m.received(.command("*"))) == SMTPReply(501, "Authentication cancelled"))
@@ -135,7 +138,10 @@ struct SMTPServerStateMachineTests {
         #expect(reply(m.received(.command("RCPT TO: <b@example.net>"))) == SMTPReply(250, "Ok"))
         #expect(m.received(.command("DATA")) == .replyThenReadData(SMTPReply(354, "End data with <CR><LF>.<CR><LF>")))
         let body = Array("Subject: x\r\n\r\nhi\r\n".utf8)
-        #expect(m.received(.message(body)) == .submit(SMTPEnvelope(mailFrom: "sender@example.com", recipients: ["a@example.net", "b@example.net"], declaredSize: 100), body))
+        #expect(
+            m.received(.message(body))
+                == .submit(
+                    SMTPEnvelope(mailFrom: "sender@example.com", recipients: ["a@example.net", "b@example.net"], declaredSize: 100), body))
         #expect(m.isWaiting)
         #expect(reply(m.submitted(.success("0100-id"))) == SMTPReply(250, "Ok 0100-id"))
         // The session goes on: a second transaction, then a refused one.
@@ -181,7 +187,9 @@ struct SMTPServerStateMachineTests {
         #expect(reply(m.received(.command("Rcpt tO: <ü@exämple.net>"))) == SMTPReply(250, "Ok"))
         #expect(m.received(.command("DATA")) == .replyThenReadData(SMTPReply(354, "End data with <CR><LF>.<CR><LF>")))
         let body = Array("Subject: x\r\n\r\nhi\r\n".utf8)
-        #expect(m.received(.message(body)) == .submit(SMTPEnvelope(mailFrom: "s@example.com", recipients: ["a@example.net", "ü@exämple.net"], declaredSize: 10), body))
+        #expect(
+            m.received(.message(body))
+                == .submit(SMTPEnvelope(mailFrom: "s@example.com", recipients: ["a@example.net", "ü@exämple.net"], declaredSize: 10), body))
         _ = m.submitted(.success("id"))
         // Not the keyword, an unclosed bracket, nothing after the colon: syntax errors.
         for line in ["MAIL FRO:<s@example.com>", "MAIL FROM:<s@example.com", "MAIL", "MAIL FROMX", "MAIL ÜROM:<s@example.com>"] {
@@ -238,11 +246,18 @@ struct SMTPServerStateMachineTests {
 
     @Test("backend refusals become SES's SMTP replies")
     func refusals() {
-        let denied = SMTPErrorMapping.reply(for: SesameError(
-            .accessDenied, "User `arn:aws:iam::123456789012:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:123456789012:identity/a@b.example'"))
-        #expect(denied.wire == "554 Access denied: User `arn:aws:iam::123456789012:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:123456789012:identity/a@b.example'\r\n")
+        let denied = SMTPErrorMapping.reply(
+            for: SesameError(
+                .accessDenied,
+                "User `arn:aws:iam::123456789012:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:123456789012:identity/a@b.example'"
+            ))
+        #expect(
+            denied.wire
+                == "554 Access denied: User `arn:aws:iam::123456789012:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:123456789012:identity/a@b.example'\r\n"
+        )
         #expect(SMTPErrorMapping.reply(for: SesameError(.messageRejected, "Email address is not verified.")).code == 554)
-        #expect(SMTPErrorMapping.reply(for: SesameError(.temporarilyUnavailable, "busy")) == SMTPReply(451, "4.3.0 Temporary service failure"))
+        #expect(
+            SMTPErrorMapping.reply(for: SesameError(.temporarilyUnavailable, "busy")) == SMTPReply(451, "4.3.0 Temporary service failure"))
     }
 
     /// The SMTP code each `SesameError.Code` gets; codes with no SMTP meaning are temporary.
@@ -280,7 +295,9 @@ struct SMTPServerStateMachineTests {
         #expect(code(m.received(.command("RCPT TO:<someone@example.net>"))) == 530)
         #expect(code(m.received(.command("RCPT TO:<0100abc-000000@bounces.example.com>"))) == 250)
         #expect(m.received(.command("DATA")) == .replyThenReadData(SMTPReplies.startData))
-        #expect(m.received(.message(Array("x".utf8))) == .submit(SMTPEnvelope(mailFrom: "", recipients: ["0100abc-000000@bounces.example.com"]), Array("x".utf8)))
+        #expect(
+            m.received(.message(Array("x".utf8)))
+                == .submit(SMTPEnvelope(mailFrom: "", recipients: ["0100abc-000000@bounces.example.com"]), Array("x".utf8)))
         // Without a bounce domain nothing changes: MAIL needs AUTH.
         var plain = machine()
         _ = plain.received(.command("EHLO mx.remote"))

@@ -20,8 +20,10 @@ final class MovableClock: WallClock, @unchecked Sendable {
             let clock = MovableClock()
             let sessions = ConsoleSessions(store: store, clock: clock, idleTimeout: 600, absoluteTimeout: 3600)
             #expect(try await sessions.signInRoot(email: "root@example.com", password: "wrong", source: "192.0.2.1") == nil)
-            #expect(try await sessions.signInRoot(email: "nobody@example.com", password: "correct horse battery", source: "192.0.2.1") == nil)
-            let (token, signedIn) = try #require(try await sessions.signInRoot(email: "ROOT@example.com", password: "correct horse battery", source: "192.0.2.1"))
+            #expect(
+                try await sessions.signInRoot(email: "nobody@example.com", password: "correct horse battery", source: "192.0.2.1") == nil)
+            let (token, signedIn) = try #require(
+                try await sessions.signInRoot(email: "ROOT@example.com", password: "correct horse battery", source: "192.0.2.1"))
             #expect(signedIn.caller.principal.isRoot && signedIn.displayName == "root")
             #expect(signedIn.csrf.count >= 40 && token.count >= 40 && signedIn.csrf != token)
             // The store keeps only the token's hash.
@@ -36,7 +38,8 @@ final class MovableClock: WallClock, @unchecked Sendable {
             #expect(try await sessions.resolve(token: token) == nil)
 
             // Absolute expiry, even when active.
-            let (second, _) = try #require(try await sessions.signInRoot(email: "root@example.com", password: "correct horse battery", source: "192.0.2.1"))
+            let (second, _) = try #require(
+                try await sessions.signInRoot(email: "root@example.com", password: "correct horse battery", source: "192.0.2.1"))
             for _ in 0..<7 {  // 3,500 s of activity: still within the hour
                 clock.advance(500)
                 #expect(try await sessions.resolve(token: second) != nil)
@@ -45,7 +48,8 @@ final class MovableClock: WallClock, @unchecked Sendable {
             #expect(try await sessions.resolve(token: second) == nil)
 
             // Sign-out.
-            let (third, thirdSession) = try #require(try await sessions.signInRoot(email: "root@example.com", password: "correct horse battery", source: "192.0.2.1"))
+            let (third, thirdSession) = try #require(
+                try await sessions.signInRoot(email: "root@example.com", password: "correct horse battery", source: "192.0.2.1"))
             try await sessions.signOut(tokenHash: thirdSession.tokenHash)
             #expect(try await sessions.resolve(token: third) == nil)
             #expect(try await sessions.resolve(token: "made-up") == nil)
@@ -59,9 +63,12 @@ final class MovableClock: WallClock, @unchecked Sendable {
             _ = try await iam.createUser(root, name: "ann", path: nil, tags: [])
             _ = try await iam.createLoginProfile(root, userName: "ann", password: "Ann-Passw0rd!", resetRequired: false)
             let sessions = ConsoleSessions(store: store, clock: SystemWallClock())
-            #expect(try await sessions.signInUser(accountID: "999999999999", userName: "ann", password: "Ann-Passw0rd!", source: "192.0.2.2") == nil)
+            #expect(
+                try await sessions.signInUser(accountID: "999999999999", userName: "ann", password: "Ann-Passw0rd!", source: "192.0.2.2")
+                    == nil)
             #expect(try await sessions.signInUser(accountID: account.id, userName: "ann", password: "wrong", source: "192.0.2.2") == nil)
-            let (token, signedIn) = try #require(try await sessions.signInUser(accountID: account.id, userName: "ann", password: "Ann-Passw0rd!", source: "192.0.2.2"))
+            let (token, signedIn) = try #require(
+                try await sessions.signInUser(accountID: account.id, userName: "ann", password: "Ann-Passw0rd!", source: "192.0.2.2"))
             #expect(signedIn.displayName == "ann" && !signedIn.caller.principal.isRoot)
             try await iam.deleteUserAndOwnedResources(root, name: "ann")
             #expect(try await sessions.resolve(token: token) == nil)

@@ -9,11 +9,13 @@ import Testing
 
     func message(_ n: Int, recipients: [String]) -> StoredMessage {
         var message = StoredMessage(
-            id: "m\(n)", region: "us-east-1", source: "a@example.com", destinations: recipients, subject: "s", raw: Array("Subject: s\r\n\r\nhi\r\n".utf8),
+            id: "m\(n)", region: "us-east-1", source: "a@example.com", destinations: recipients, subject: "s",
+            raw: Array("Subject: s\r\n\r\nhi\r\n".utf8),
             principalARN: "arn:aws:iam::123456789012:root", via: .smtp, createdAt: start)
         message.deliveries = recipients.map {
             QueuedRecipient(
-                messageID: "m\(n)", recipient: $0, region: "us-east-1", state: .queued, queuedAt: start, nextAttemptAt: start, updatedAt: start,
+                messageID: "m\(n)", recipient: $0, region: "us-east-1", state: .queued, queuedAt: start, nextAttemptAt: start,
+                updatedAt: start,
                 size: 18)
         }
         return message
@@ -31,12 +33,18 @@ import Testing
             try await store.write { try await $0.completeDeliveries([row], owner: owner) } == [row.key]
         }
 
-        let first = try await store.write { try await $0.claimDeliveries(owner: "A", now: now, leaseUntil: now.addingTimeInterval(60), limit: 2) }
+        let first = try await store.write {
+            try await $0.claimDeliveries(owner: "A", now: now, leaseUntil: now.addingTimeInterval(60), limit: 2)
+        }
         #expect(first.map(\.recipient) == ["b@x.test", "c@x.test"])
         #expect(first.allSatisfy { $0.attempts == 1 })
-        let second = try await store.write { try await $0.claimDeliveries(owner: "B", now: now, leaseUntil: now.addingTimeInterval(60), limit: 10) }
+        let second = try await store.write {
+            try await $0.claimDeliveries(owner: "B", now: now, leaseUntil: now.addingTimeInterval(60), limit: 10)
+        }
         #expect(second.map(\.recipient) == ["d@y.test"])
-        #expect(try await store.write { try await $0.claimDeliveries(owner: "B", now: now, leaseUntil: now.addingTimeInterval(60), limit: 10) }.isEmpty)
+        #expect(
+            try await store.write { try await $0.claimDeliveries(owner: "B", now: now, leaseUntil: now.addingTimeInterval(60), limit: 10) }
+                .isEmpty)
 
         // A delivered; B's owner is wrong for A's row.
         var done = first[0]
@@ -48,7 +56,9 @@ import Testing
         // A dies holding c@x.test (and B sat on d@y.test): once the leases run out, both are
         // due again, each on its second attempt.
         let later = now.addingTimeInterval(61)
-        let takeover = try await store.write { try await $0.claimDeliveries(owner: "B", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10) }
+        let takeover = try await store.write {
+            try await $0.claimDeliveries(owner: "B", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10)
+        }
         #expect(takeover.map(\.recipient) == ["c@x.test", "d@y.test"] && takeover.allSatisfy { $0.attempts == 2 })
         var stale = first[1]
         stale.state = .bounced
@@ -59,9 +69,14 @@ import Testing
         deferred.nextAttemptAt = later.addingTimeInterval(3600)
         deferred.lastReply = "451 later"
         #expect(try await complete(deferred, "B"))
-        #expect(try await store.write { try await $0.claimDeliveries(owner: "B", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10) }.isEmpty)
+        #expect(
+            try await store.write {
+                try await $0.claimDeliveries(owner: "B", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10)
+            }.isEmpty)
         #expect(try await store.write { try await $0.retryDeliveries(messageID: "m1", now: later) } == 1)
-        let retried = try await store.write { try await $0.claimDeliveries(owner: "B", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10) }
+        let retried = try await store.write {
+            try await $0.claimDeliveries(owner: "B", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10)
+        }
         #expect(retried.map(\.recipient) == ["c@x.test"] && retried[0].attempts == 3 && retried[0].lastReply == "451 later")
 
         let counts = try await store.read { try await $0.queueCounts() }

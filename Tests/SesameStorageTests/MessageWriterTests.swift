@@ -29,7 +29,9 @@ import Testing
         exempt.countsTowardQuota = false
         try await store.appendMessages([message("m1", recipients: 2), message("m2", recipients: 1), exempt])
         #expect(try await sent(store) == 3)
-        try await store.write { try await $0.insertMessages([self.message("m4", recipients: 4), self.message("m5", recipients: 1, region: "eu-west-1")]) }
+        try await store.write {
+            try await $0.insertMessages([self.message("m4", recipients: 4), self.message("m5", recipients: 1, region: "eu-west-1")])
+        }
         #expect(try await sent(store) == 7)
         #expect(try await sent(store, "eu-west-1") == 1)
         let stored = try await store.read { try await $0.messages(ids: ["m1", "m3", "m4"]) }
@@ -50,7 +52,9 @@ import Testing
         let store = fixture.store
         try await store.appendMessages([message("dup", recipients: 1)])
         // The second row repeats a stored ID: the statement fails, and the first row is not kept.
-        await #expect(throws: (any Error).self) { try await store.appendMessages([message("new", recipients: 3), message("dup", recipients: 1)]) }
+        await #expect(throws: (any Error).self) {
+            try await store.appendMessages([message("new", recipients: 3), message("dup", recipients: 1)])
+        }
         #expect(try await store.read { try await $0.messages(ids: ["new"]) }.isEmpty)
         #expect(try await sent(store) == 1)
     }
@@ -74,7 +78,8 @@ import Testing
         var empty = message("empty", recipients: 1)
         empty.subject = ""
         try await store.appendMessages([full, bare, empty])
-        let stored = Dictionary(uniqueKeysWithValues: try await store.read { try await $0.messages(ids: ["full", "bare", "empty"]) }.map { ($0.id, $0) })
+        let stored = Dictionary(
+            uniqueKeysWithValues: try await store.read { try await $0.messages(ids: ["full", "bare", "empty"]) }.map { ($0.id, $0) })
         #expect(stored["full"] == full)
         #expect(stored["bare"]?.subject == nil)
         #expect(stored["empty"]?.subject == "")
@@ -148,7 +153,8 @@ import Testing
             var m = message(id, recipients: 0)
             m.destinations = recipients
             m.deliveries = recipients.map {
-                QueuedRecipient(messageID: id, recipient: $0, region: "us-east-1", state: .queued, queuedAt: now, nextAttemptAt: now, updatedAt: now)
+                QueuedRecipient(
+                    messageID: id, recipient: $0, region: "us-east-1", state: .queued, queuedAt: now, nextAttemptAt: now, updatedAt: now)
             }
             return m
         }
@@ -195,7 +201,9 @@ import Testing
             var cursor: MessageCursor?
             while true {
                 let after = cursor
-                let page = try await store.read { try await $0.messageSummaries(source: source, after: after, newestFirst: newest, limit: 2) }
+                let page = try await store.read {
+                    try await $0.messageSummaries(source: source, after: after, newestFirst: newest, limit: 2)
+                }
                 ids += page.map(\.id)
                 guard page.count == 2, let last = page.last else { return ids }
                 // The cursor survives a round trip through its URL form.

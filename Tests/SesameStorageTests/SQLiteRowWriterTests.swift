@@ -1,7 +1,7 @@
 import Foundation
+import SQLKit
 import SesameCore
 import SesameSQLite
-import SQLKit
 import SesameStorage
 import Testing
 
@@ -92,7 +92,8 @@ import Testing
             // 3.4 MB in one batch overflows SQLite's 2 MB page cache, so frames reach the log
             // before the duplicate ID on the last row fails the batch and it is rolled back.
             await #expect(throws: (any Error).self) {
-                try await store.appendMessages((0..<25).map { message("spill-\(round)-\($0)", size: 100_000) } + [message("spill-\(round)-0", size: 10)])
+                try await store.appendMessages(
+                    (0..<25).map { message("spill-\(round)-\($0)", size: 100_000) } + [message("spill-\(round)-0", size: 10)])
             }
             // Another connection commits over where those frames were (more than they were, less
             // than a checkpoint's worth); then the row writer writes again.

@@ -90,16 +90,26 @@ import Testing
             _ = try await iam.createUser(root, name: "owner", path: nil, tags: [])
             let key = try await iam.createAccessKey(root, userName: "owner")
             _ = try await iam.createLoginProfile(root, userName: "owner", password: "password123", resetRequired: false)
-            try await iam.putUserPolicy(root, userName: "owner", policyName: "p", document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}"#)
+            try await iam.putUserPolicy(
+                root, userName: "owner", policyName: "p",
+                document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}"#)
             try await iam.attachUserPolicy(root, userName: "owner", policyARN: "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
 
-            await expectError(.deleteConflict, "Cannot delete entity, must delete access keys first.") { try await iam.deleteUser(root, name: "owner") }
+            await expectError(.deleteConflict, "Cannot delete entity, must delete access keys first.") {
+                try await iam.deleteUser(root, name: "owner")
+            }
             try await iam.deleteAccessKey(root, userName: "owner", accessKeyID: key.key.id)
-            await expectError(.deleteConflict, "Cannot delete entity, must delete login profile first.") { try await iam.deleteUser(root, name: "owner") }
+            await expectError(.deleteConflict, "Cannot delete entity, must delete login profile first.") {
+                try await iam.deleteUser(root, name: "owner")
+            }
             try await iam.deleteLoginProfile(root, userName: "owner")
-            await expectError(.deleteConflict, "Cannot delete entity, must delete policies first.") { try await iam.deleteUser(root, name: "owner") }
+            await expectError(.deleteConflict, "Cannot delete entity, must delete policies first.") {
+                try await iam.deleteUser(root, name: "owner")
+            }
             try await iam.deleteUserPolicy(root, userName: "owner", policyName: "p")
-            await expectError(.deleteConflict, "Cannot delete entity, must detach all policies first.") { try await iam.deleteUser(root, name: "owner") }
+            await expectError(.deleteConflict, "Cannot delete entity, must detach all policies first.") {
+                try await iam.deleteUser(root, name: "owner")
+            }
             try await iam.detachUserPolicy(root, userName: "owner", policyARN: "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
             try await iam.deleteUser(root, name: "owner")
         }
@@ -118,8 +128,12 @@ import Testing
             await expectError(.limitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2") {
                 _ = try await iam.createAccessKey(root, userName: "sender")
             }
-            await expectError(.validation) { try await iam.updateAccessKey(root, userName: "sender", accessKeyID: first.key.id, status: "Paused") }
-            await expectError(.noSuchEntity) { try await iam.deleteAccessKey(root, userName: "sender", accessKeyID: "AKIAAAAAAAAAAAAAAAAA") }
+            await expectError(.validation) {
+                try await iam.updateAccessKey(root, userName: "sender", accessKeyID: first.key.id, status: "Paused")
+            }
+            await expectError(.noSuchEntity) {
+                try await iam.deleteAccessKey(root, userName: "sender", accessKeyID: "AKIAAAAAAAAAAAAAAAAA")
+            }
 
             // The secret is stored encrypted: the row never holds it in clear.
             let stored = try await store.read { try await $0.accessKey(id: first.key.id) }!
@@ -136,7 +150,8 @@ import Testing
             let listed = try await iam.listAccessKeys(root, userName: "sender", marker: nil, maxItems: nil)
             #expect(Set(listed.page.items.map(\.id)) == [first.key.id, second.key.id])
 
-            iam.credentials.recordUse(accessKeyID: first.key.id, service: "iam", region: "us-east-1", at: Date(timeIntervalSince1970: 1_800_000_000))
+            iam.credentials.recordUse(
+                accessKeyID: first.key.id, service: "iam", region: "us-east-1", at: Date(timeIntervalSince1970: 1_800_000_000))
             let used = try await iam.accessKeyLastUsed(root, accessKeyID: first.key.id)
             #expect(used.userName == "sender")
             #expect(used.key.lastUsedService == "iam")
@@ -174,12 +189,14 @@ import Testing
             await expectError(.invalidInput) { try await iam.attachUserPolicy(root, userName: "alice", policyARN: "not-an-arn") }
             alice = try await iam.credentials.resolve(key.key.id)!.caller()
             #expect(try await iam.listUsers(alice, pathPrefix: nil, marker: nil, maxItems: nil).items.count == 1)
-            await expectError(.accessDenied) { _ = try await iam.createUser(alice, name: "mallory", path: nil, tags: [])}
+            await expectError(.accessDenied) { _ = try await iam.createUser(alice, name: "mallory", path: nil, tags: []) }
 
             let policies = try await iam.listPolicies(root, scope: nil, onlyAttached: true, pathPrefix: nil, marker: nil, maxItems: nil)
             #expect(policies.items.map(\.policy.name) == ["IAMReadOnlyAccess"])
             #expect(policies.items[0].attachmentCount == 1)
-            #expect(try await iam.listAttachedUserPolicies(root, userName: "alice", pathPrefix: nil, marker: nil, maxItems: nil).items.map(\.name) == ["IAMReadOnlyAccess"])
+            #expect(
+                try await iam.listAttachedUserPolicies(root, userName: "alice", pathPrefix: nil, marker: nil, maxItems: nil).items.map(
+                    \.name) == ["IAMReadOnlyAccess"])
 
             let doc = #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"}]}"#
             try await iam.putUserPolicy(root, userName: "alice", policyName: "NoList", document: doc)
@@ -268,11 +285,15 @@ extension IAMUser {
 
             // Identities belong to a region: eu@ cannot send from us-east-1.
             do {
-                _ = try await ses.sendEmail(root, region: "us-east-1", source: "eu@example.com", to: ["b@x.org"], cc: [], bcc: [], replyTo: [], subject: "s", text: "t", html: nil)
+                _ = try await ses.sendEmail(
+                    root, region: "us-east-1", source: "eu@example.com", to: ["b@x.org"], cc: [], bcc: [], replyTo: [], subject: "s",
+                    text: "t", html: nil)
                 Issue.record("sent from an identity of another region")
             } catch let error as SesameError {
                 #expect(error.code == .messageRejected)
-                #expect(error.message == "Email address is not verified. The following identities failed the check in region US-EAST-1: eu@example.com")
+                #expect(
+                    error.message
+                        == "Email address is not verified. The following identities failed the check in region US-EAST-1: eu@example.com")
             }
             // A verified domain covers its addresses.
             let id = try await ses.sendEmail(
@@ -287,7 +308,10 @@ extension IAMUser {
 
             try await ses.deleteIdentity(root, region: "us-east-1", name: "example.org")
             try await ses.deleteIdentity(root, region: "us-east-1", name: "never-existed.org")
-            #expect(try await ses.identityAttributes(root, region: "us-east-1", names: ["example.org", "a@example.com"]).map(\.name) == ["a@example.com"])
+            #expect(
+                try await ses.identityAttributes(root, region: "us-east-1", names: ["example.org", "a@example.com"]).map(\.name) == [
+                    "a@example.com"
+                ])
             try await store.write { try await $0.deleteMessages(id: nil) }
             #expect(try await store.read { try await $0.messageSummaries(source: nil, after: nil, newestFirst: false, limit: 10) }.isEmpty)
         }

@@ -32,7 +32,9 @@ enum CapturedMailListing {
             if let text = parameters.get("newest") { newestFirst = ["true", "1", "yes"].contains(text.lowercased()) }
             if let text = parameters.get("limit") {
                 guard let value = Int(text), (1...CapturedMailListing.maxLimit).contains(value) else {
-                    throw AWSError(code: "ValidationError", status: 400, message: "limit must be a whole number from 1 to \(CapturedMailListing.maxLimit).")
+                    throw AWSError(
+                        code: "ValidationError", status: 400,
+                        message: "limit must be a whole number from 1 to \(CapturedMailListing.maxLimit).")
                 }
                 limit = value
             }
@@ -94,7 +96,8 @@ enum CapturedMailListing {
     static func closing(next: MessageCursor?) -> String {
         guard let next else { return "]}" }
         // Said in the document itself, so that a truncated listing is never mistaken for all of it.
-        let more = "More messages remain: ask again with after=\(next.token) (and the same other parameters), or with newest=true for the newest first."
+        let more =
+            "More messages remain: ask again with after=\(next.token) (and the same other parameters), or with newest=true for the newest first."
         return "],\"nextToken\":\"\(next.token)\",\"more\":\"\(more)\"}"
     }
 

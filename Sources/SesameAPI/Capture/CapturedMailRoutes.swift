@@ -1,4 +1,3 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +5,7 @@ import NIOCore
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// `GET /_aws/ses`: the captured mail, in the JSON shape LocalStack uses (so tests written for
 /// LocalStack move over unchanged), plus each message's raw MIME and the principal that sent it;
@@ -47,11 +47,15 @@ public struct CapturedMailRoutes: Sendable {
 
     /// Loopback callers that name this listener pass; anyone else must present a valid root signature.
     func admit(_ request: Request, body: ByteBuffer, context: SesameRequestContext) async throws {
-        if Self.isLoopback(context.remoteAddress), let host = Self.hostName(request.head.authority), localHostNames.contains(host) { return }
+        if Self.isLoopback(context.remoteAddress), let host = Self.hostName(request.head.authority), localHostNames.contains(host) {
+            return
+        }
         let signed = SigV4Authenticator.httpRequest(request, body: body)
         let caller = try await authenticator.authenticate(try authenticator.parse(signed), signed)
         guard caller.principal.isRoot else {
-            throw AWSError(code: "AccessDenied", status: 403, message: "Only the root user may read captured mail without a loopback connection to this listener.")
+            throw AWSError(
+                code: "AccessDenied", status: 403,
+                message: "Only the root user may read captured mail without a loopback connection to this listener.")
         }
     }
 
@@ -101,7 +105,8 @@ public struct CapturedMailRoutes: Sendable {
         }
         let records = key.dnsRecords.map { ["name": $0.name, "type": "TXT", "value": $0.value] }
         let json = try JSONSerialization.data(
-            withJSONObject: ["domain": key.domain, "origin": key.origin, "signingEnabled": key.signingEnabled, "records": records], options: [.sortedKeys])
+            withJSONObject: ["domain": key.domain, "origin": key.origin, "signingEnabled": key.signingEnabled, "records": records],
+            options: [.sortedKeys])
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 
@@ -110,7 +115,8 @@ public struct CapturedMailRoutes: Sendable {
             return try await work()
         } catch {
             let mapped = AWSErrorMapping.awsError(for: error, logger: context.logger)
-            let json = "{\"__type\":\"\(mapped.code)\",\"message\":\(String(decoding: try! JSONEncoder().encode(mapped.message), as: UTF8.self))}"
+            let json =
+                "{\"__type\":\"\(mapped.code)\",\"message\":\(String(decoding: try! JSONEncoder().encode(mapped.message), as: UTF8.self))}"
             return Response(
                 status: .init(code: mapped.status), headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: json)))
@@ -119,7 +125,9 @@ public struct CapturedMailRoutes: Sendable {
 
     public func add(to router: Router<SesameRequestContext>) {
         router.get("/_aws/ses") { request, context in await respond({ try await list(request, context: context) }, context: context) }
-        router.get("/_aws/ses/dkim") { request, context in await respond({ try await dkimRecords(request, context: context) }, context: context) }
+        router.get("/_aws/ses/dkim") { request, context in
+            await respond({ try await dkimRecords(request, context: context) }, context: context)
+        }
         router.delete("/_aws/ses") { request, context in await respond({ try await clear(request, context: context) }, context: context) }
     }
 }

@@ -1,12 +1,12 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import NIOHTTPTypes
 import NIOHTTP1
+import NIOHTTPTypes
 import SesameAWSProtocol
 import SesameCore
+import SesameHTTP
 
 /// Requests that reach no route get an AWS error document in the protocol their path implies
 /// (REST-JSON under `/v2/`, Query XML elsewhere), never an empty 404 an SDK cannot parse.

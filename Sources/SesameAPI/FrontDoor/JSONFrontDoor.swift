@@ -1,4 +1,3 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +5,7 @@ import NIOCore
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// Serves AWS JSON 1.0 APIs (SQS): `POST /` with `X-Amz-Target: AmazonSQS.<Operation>`.
 public struct JSONFrontDoor: Sendable {
@@ -27,14 +27,16 @@ public struct JSONFrontDoor: Sendable {
         var bodyRead = false
         do {
             guard let (service, operationName) = found, let operation = service.handlers.model.operations[operationName] else {
-                throw AWSError(code: "UnknownOperationException", status: 400, message: "Sesame knows no operation named by X-Amz-Target '\(target)'.")
+                throw AWSError(
+                    code: "UnknownOperationException", status: 400, message: "Sesame knows no operation named by X-Amz-Target '\(target)'.")
             }
             let parsed = try await authenticator.precheck(request)
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             guard parsed.scope.service == service.handlers.model.metadata.signingName else {
-                throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: '\(service.handlers.model.metadata.signingName)'. ")
+                throw AWSError.signatureDoesNotMatch(
+                    "Credential should be scoped to correct service: '\(service.handlers.model.metadata.signingName)'. ")
             }
             guard regions.contains(parsed.scope.region) else {
                 throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(parsed.scope.region)'. ")

@@ -1,4 +1,3 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +6,7 @@ import NIOCore
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// One Query-protocol API (IAM, STS, SES v1, SNS) as the front door serves it: the generated
 /// model, the typed handlers, and which signing names and regions reach it.

@@ -1,4 +1,3 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +5,7 @@ import NIOCore
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// Serves a REST-JSON API (SES v2 under `/v2/`): verifies the signature, routes the request to
 /// its operation by the model's method and URI templates, decodes and validates the input, runs
@@ -41,7 +41,8 @@ public struct RESTJSONFrontDoor: Sendable {
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             guard signingNames.contains(parsed.scope.service) else {
-                throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: '\(handlers.model.metadata.signingName)'. ")
+                throw AWSError.signatureDoesNotMatch(
+                    "Credential should be scoped to correct service: '\(handlers.model.metadata.signingName)'. ")
             }
             guard regions.contains(parsed.scope.region) else {
                 throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(parsed.scope.region)'. ")

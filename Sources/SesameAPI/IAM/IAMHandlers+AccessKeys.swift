@@ -17,7 +17,8 @@ extension IAMHandlers {
             let listed = try await iam.listAccessKeys(call.caller, userName: input.userName, marker: input.marker, maxItems: input.maxItems)
             return .init(
                 accessKeyMetadata: listed.page.items.map {
-                    IAM.AccessKeyMetadata(userName: listed.userName, accessKeyId: $0.id, status: $0.status.rawValue, createDate: $0.createdAt)
+                    IAM.AccessKeyMetadata(
+                        userName: listed.userName, accessKeyId: $0.id, status: $0.status.rawValue, createDate: $0.createdAt)
                 },
                 isTruncated: listed.page.isTruncated, marker: listed.page.isTruncated ? listed.page.marker : nil)
         }

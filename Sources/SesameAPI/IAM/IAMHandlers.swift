@@ -26,7 +26,8 @@ public enum IAMHandlers {
     /// validator's words.
     static func required<T>(_ value: T?, _ member: String) throws -> T {
         guard let value else {
-            throw AWSError.validationError(ShapeValidator.message(["Value null at '\(member)' failed to satisfy constraint: Member must not be null"]))
+            throw AWSError.validationError(
+                ShapeValidator.message(["Value null at '\(member)' failed to satisfy constraint: Member must not be null"]))
         }
         return value
     }
@@ -82,7 +83,8 @@ public enum IAMHandlers {
     static func addLoginProfiles(_ iam: IAMBackend, _ handlers: inout AWSHandlers) {
         handlers.on(IAM.Operations.CreateLoginProfile.self) { input, call in
             let profile = try await iam.createLoginProfile(
-                call.caller, userName: input.userName, password: try required(input.password, "password"), resetRequired: input.passwordResetRequired ?? false)
+                call.caller, userName: input.userName, password: try required(input.password, "password"),
+                resetRequired: input.passwordResetRequired ?? false)
             let userName = input.userName ?? call.caller.principal.arn.split(separator: "/").last.map(String.init) ?? ""
             return .init(
                 loginProfile: IAM.LoginProfile(
@@ -92,7 +94,8 @@ public enum IAMHandlers {
             let found = try await iam.getLoginProfile(call.caller, userName: input.userName)
             return .init(
                 loginProfile: IAM.LoginProfile(
-                    userName: found.userName, createDate: found.profile.createdAt, passwordResetRequired: found.profile.passwordResetRequired))
+                    userName: found.userName, createDate: found.profile.createdAt,
+                    passwordResetRequired: found.profile.passwordResetRequired))
         }
         handlers.on(IAM.Operations.UpdateLoginProfile.self) { input, call in
             try await iam.updateLoginProfile(

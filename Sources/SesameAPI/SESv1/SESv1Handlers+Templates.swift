@@ -21,7 +21,8 @@ extension SESv1Handlers {
         }
         handlers.on(SES.Operations.GetTemplate.self) { input, call in
             let found = try await ses.getTemplate(call.caller, region: call.region, name: input.templateName)
-            return .init(template: SES.Template(templateName: found.name, subjectPart: found.subject, textPart: found.text, htmlPart: found.html))
+            return .init(
+                template: SES.Template(templateName: found.name, subjectPart: found.subject, textPart: found.text, htmlPart: found.html))
         }
         handlers.on(SES.Operations.DeleteTemplate.self) { input, call in
             try await ses.deleteTemplate(call.caller, region: call.region, name: input.templateName)
@@ -87,7 +88,8 @@ extension SESv1Handlers {
             return .init(configurationSet: SES.ConfigurationSet(name: input.configurationSetName))
         }
         handlers.on(SES.Operations.ListConfigurationSets.self) { input, call in
-            let listed = try await ses.listConfigurationSets(call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.maxItems)
+            let listed = try await ses.listConfigurationSets(
+                call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.maxItems)
             return .init(configurationSets: listed.names.map { SES.ConfigurationSet(name: $0) }, nextToken: listed.nextToken)
         }
         handlers.on(SES.Operations.DeleteConfigurationSet.self) { input, call in
@@ -103,7 +105,8 @@ extension SESv1Handlers {
             return .init()
         }
         handlers.on(SES.Operations.SetIdentityFeedbackForwardingEnabled.self) { input, call in
-            try await ses.setFeedbackForwarding(call.caller, region: call.region, identity: input.identity, enabled: input.forwardingEnabled)
+            try await ses.setFeedbackForwarding(
+                call.caller, region: call.region, identity: input.identity, enabled: input.forwardingEnabled)
             return .init()
         }
         handlers.on(SES.Operations.SetIdentityHeadersInNotificationsEnabled.self) { input, call in
@@ -143,12 +146,14 @@ extension SESv1Handlers {
         }
     }
 
-    static func putDestination(_ ses: SESBackend, _ call: AWSCall, _ set: String, _ destination: SES.EventDestination, create: Bool) async throws {
+    static func putDestination(
+        _ ses: SESBackend, _ call: AWSCall, _ set: String, _ destination: SES.EventDestination, create: Bool
+    ) async throws {
         try await notFound(as: "EventDestinationDoesNotExist") {
             try await ses.putEventDestination(
-            call.caller, region: call.region, configurationSet: set, name: destination.name, enabled: destination.enabled ?? false,
-            eventTypes: destination.matchingEventTypes, topicARN: destination.snsDestination?.topicARN, create: create,
-            action: create ? "ses:CreateConfigurationSetEventDestination" : "ses:UpdateConfigurationSetEventDestination")
+                call.caller, region: call.region, configurationSet: set, name: destination.name, enabled: destination.enabled ?? false,
+                eventTypes: destination.matchingEventTypes, topicARN: destination.snsDestination?.topicARN, create: create,
+                action: create ? "ses:CreateConfigurationSetEventDestination" : "ses:UpdateConfigurationSetEventDestination")
         }
     }
 }

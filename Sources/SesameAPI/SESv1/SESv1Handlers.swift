@@ -90,7 +90,8 @@ public enum SESv1Handlers {
             return .init()
         }
         handlers.on(SES.Operations.DeleteVerifiedEmailAddress.self) { input, call in
-            try await ses.deleteIdentity(call.caller, region: call.region, name: input.emailAddress, action: "ses:DeleteVerifiedEmailAddress")
+            try await ses.deleteIdentity(
+                call.caller, region: call.region, name: input.emailAddress, action: "ses:DeleteVerifiedEmailAddress")
             return .init()
         }
     }

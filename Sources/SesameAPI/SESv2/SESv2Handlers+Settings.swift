@@ -11,13 +11,16 @@ extension SESv2Handlers {
 
     static func addTemplates(_ ses: SESBackend, _ handlers: inout AWSHandlers) {
         handlers.on(SESv2.Operations.CreateEmailTemplate.self) { input, call in
-            try await ses.createTemplate(call.caller, region: call.region, template: template(name: input.templateName, input.templateContent))
+            try await ses.createTemplate(
+                call.caller, region: call.region, template: template(name: input.templateName, input.templateContent))
             return .init()
         }
         handlers.on(SESv2.Operations.ListEmailTemplates.self) { input, call in
             let listed = try await ses.listTemplates(call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.pageSize)
             return .init(
-                templatesMetadata: listed.templates.map { SESv2.EmailTemplateMetadata(templateName: $0.name, createdTimestamp: $0.createdAt) },
+                templatesMetadata: listed.templates.map {
+                    SESv2.EmailTemplateMetadata(templateName: $0.name, createdTimestamp: $0.createdAt)
+                },
                 nextToken: listed.nextToken)
         }
         handlers.on(SESv2.Operations.GetEmailTemplate.self) { input, call in
@@ -27,7 +30,8 @@ extension SESv2Handlers {
                 templateContent: SESv2.EmailTemplateContent(subject: found.subject, text: found.text, html: found.html))
         }
         handlers.on(SESv2.Operations.UpdateEmailTemplate.self) { input, call in
-            try await ses.updateTemplate(call.caller, region: call.region, template: template(name: input.templateName, input.templateContent))
+            try await ses.updateTemplate(
+                call.caller, region: call.region, template: template(name: input.templateName, input.templateContent))
             return .init()
         }
         handlers.on(SESv2.Operations.DeleteEmailTemplate.self) { input, call in
@@ -48,7 +52,8 @@ extension SESv2Handlers {
             return .init()
         }
         handlers.on(SESv2.Operations.ListConfigurationSets.self) { input, call in
-            let listed = try await ses.listConfigurationSets(call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.pageSize)
+            let listed = try await ses.listConfigurationSets(
+                call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.pageSize)
             return .init(configurationSets: listed.names, nextToken: listed.nextToken)
         }
         handlers.on(SESv2.Operations.GetConfigurationSet.self) { input, call in
@@ -60,16 +65,19 @@ extension SESv2Handlers {
             return .init()
         }
         handlers.on(SESv2.Operations.CreateConfigurationSetEventDestination.self) { input, call in
-            try await putDestination(ses, call, input.configurationSetName, input.eventDestinationName, input.eventDestination, create: true)
+            try await putDestination(
+                ses, call, input.configurationSetName, input.eventDestinationName, input.eventDestination, create: true)
             return .init()
         }
         handlers.on(SESv2.Operations.UpdateConfigurationSetEventDestination.self) { input, call in
-            try await putDestination(ses, call, input.configurationSetName, input.eventDestinationName, input.eventDestination, create: false)
+            try await putDestination(
+                ses, call, input.configurationSetName, input.eventDestinationName, input.eventDestination, create: false)
             return .init()
         }
         handlers.on(SESv2.Operations.GetConfigurationSetEventDestinations.self) { input, call in
             let destinations = try await ses.eventDestinations(
-                call.caller, region: call.region, configurationSet: input.configurationSetName, action: "ses:GetConfigurationSetEventDestinations")
+                call.caller, region: call.region, configurationSet: input.configurationSetName,
+                action: "ses:GetConfigurationSetEventDestinations")
             return .init(
                 eventDestinations: destinations.map { destination in
                     SESv2.EventDestination(

@@ -76,7 +76,8 @@ public enum SESv2Handlers {
                     dataJSON: data)
                 return try await ses.sendEmail(
                     call.caller, region: call.region, source: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo,
-                    subject: rendered.subject, text: rendered.text, html: rendered.html, apiVersion: "2", configurationSet: configurationSet)
+                    subject: rendered.subject, text: rendered.text, html: rendered.html, apiVersion: "2", configurationSet: configurationSet
+                )
             }
             guard let name = template.templateName ?? template.templateArn?.split(separator: "/").last.map(String.init) else {
                 throw SesameError(.validation, "Content.Template needs TemplateName, TemplateArn or TemplateContent.")
@@ -93,7 +94,8 @@ public enum SESv2Handlers {
             let signing = input.dkimSigningAttributes.map {
                 SESBackend.DkimSigningRequest(selector: $0.domainSigningSelector, privateKey: $0.domainSigningPrivateKey)
             }
-            let identity = try await ses.createEmailIdentity(call.caller, region: call.region, name: input.emailIdentity, dkimSigning: signing)
+            let identity = try await ses.createEmailIdentity(
+                call.caller, region: call.region, name: input.emailIdentity, dkimSigning: signing)
             return .init(
                 identityType: identityType(identity), verifiedForSendingStatus: identity.status == .success,
                 dkimAttributes: identity.kind == .domain ? dkimAttributes(identity) : nil)
@@ -113,7 +115,8 @@ public enum SESv2Handlers {
             let identity = try await ses.getEmailIdentity(call.caller, region: call.region, name: input.emailIdentity)
             return .init(
                 identityType: identityType(identity), feedbackForwardingStatus: true, verifiedForSendingStatus: identity.status == .success,
-                dkimAttributes: dkimAttributes(identity), mailFromAttributes: SESv2.MailFromAttributes(behaviorOnMxFailure: "USE_DEFAULT_VALUE"),
+                dkimAttributes: dkimAttributes(identity),
+                mailFromAttributes: SESv2.MailFromAttributes(behaviorOnMxFailure: "USE_DEFAULT_VALUE"),
                 policies: [:], tags: [],
                 verificationStatus: identity.status == .success ? "SUCCESS" : (identity.status == .pending ? "PENDING" : "FAILED"),
                 verificationInfo: identity.kind == .domain && identity.verificationToken != nil ? SESv2.VerificationInfo() : nil)
@@ -125,7 +128,8 @@ public enum SESv2Handlers {
             return .init(dkimStatus: result.status, dkimTokens: result.tokens)
         }
         handlers.on(SESv2.Operations.PutEmailIdentityDkimAttributes.self) { input, call in
-            try await ses.putDkimAttributes(call.caller, region: call.region, name: input.emailIdentity, signingEnabled: input.signingEnabled ?? false)
+            try await ses.putDkimAttributes(
+                call.caller, region: call.region, name: input.emailIdentity, signingEnabled: input.signingEnabled ?? false)
             return .init()
         }
         handlers.on(SESv2.Operations.DeleteEmailIdentity.self) { input, call in

@@ -10,7 +10,9 @@ public enum SNSHandlers {
     public static func make(_ sns: SNSBackend) -> AWSHandlers {
         var handlers = AWSHandlers(SNS.self)
         handlers.on(SNS.Operations.CreateTopic.self) { input, call in
-            .init(topicArn: try await sns.createTopic(call.caller, region: call.region, name: input.name, attributes: input.attributes ?? [:]))
+            .init(
+                topicArn: try await sns.createTopic(call.caller, region: call.region, name: input.name, attributes: input.attributes ?? [:])
+            )
         }
         handlers.on(SNS.Operations.ListTopics.self) { _, call in
             .init(topics: try await sns.listTopics(call.caller, region: call.region).map { SNS.Topic(topicArn: $0) })
@@ -24,7 +26,8 @@ public enum SNSHandlers {
         }
         handlers.on(SNS.Operations.Subscribe.self) { input, call in
             let arn = try await sns.subscribe(
-                call.caller, topicARN: input.topicArn, protocolName: input.protocol, endpoint: try IAMHandlers.required(input.endpoint, "endpoint"),
+                call.caller, topicARN: input.topicArn, protocolName: input.protocol,
+                endpoint: try IAMHandlers.required(input.endpoint, "endpoint"),
                 rawDelivery: input.attributes?["RawMessageDelivery"] == "true")
             return .init(subscriptionArn: arn)
         }

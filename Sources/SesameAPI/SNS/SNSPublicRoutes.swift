@@ -1,4 +1,3 @@
-import SesameHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +6,7 @@ import SesameAWSModels
 import SesameAWSProtocol
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// The unsigned URLs SNS puts in its messages, answered in SNS's Query shapes.
 public enum SNSPublicRoutes {

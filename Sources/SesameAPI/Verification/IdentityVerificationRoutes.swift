@@ -1,9 +1,9 @@
-import SesameHTTP
 import Foundation
 import Hummingbird
 import NIOCore
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// `GET /_sesame/verify-identity?region=…&identity=…&token=…`: the confirmation link mailed by
 /// `--identity-verification email`. It needs no credentials; the token is the proof.
@@ -15,11 +15,13 @@ public struct IdentityVerificationRoutes: Sendable {
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(title)</title></head>
             <body><h1>\(title)</h1><p>\(text)</p></body></html>
             """
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 
     public func add(to router: Router<SesameRequestContext>) {
@@ -33,9 +35,11 @@ public struct IdentityVerificationRoutes: Sendable {
                 if try await ses.confirmVerification(region: region, identity: identity, token: token) {
                     return Self.page(
                         .ok, "Congratulations!",
-                        "You have successfully verified \(Self.escape(identity)). You can now send email from this address in region \(Self.escape(region)).")
+                        "You have successfully verified \(Self.escape(identity)). You can now send email from this address in region \(Self.escape(region))."
+                    )
                 }
-                return Self.page(.badRequest, "Verification failed", "This link is not valid for \(Self.escape(identity)) in \(Self.escape(region)).")
+                return Self.page(
+                    .badRequest, "Verification failed", "This link is not valid for \(Self.escape(identity)) in \(Self.escape(region)).")
             } catch {
                 context.logger.error("identity verification failed: \(error)")
                 return Self.page(.serviceUnavailable, "Try again", "Sesame could not record the verification just now.")

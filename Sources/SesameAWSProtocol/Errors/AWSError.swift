@@ -47,7 +47,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         AWSError(code: "RequestEntityTooLarge", status: 413, message: "Request body is larger than the \(maxSize) bytes Sesame accepts.")
     }
     public static func internalFailure() -> AWSError {
-        AWSError(code: "InternalFailure", status: 500, message: "The request processing has failed because of an unknown error, exception or failure.", fault: .receiver)
+        AWSError(
+            code: "InternalFailure", status: 500,
+            message: "The request processing has failed because of an unknown error, exception or failure.", fault: .receiver)
     }
     public static func serviceUnavailable() -> AWSError {
         AWSError(code: "ServiceUnavailable", status: 503, message: "Service is unable to handle request.", fault: .receiver)

@@ -169,7 +169,8 @@ enum ModelReader {
                 key: try (raw["key"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
                 value: try (raw["value"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
                 isError: error != nil || raw["exception"] as? Bool == true, errorCode: error?["code"] as? String,
-                httpStatus: error?["httpStatusCode"] as? Int, senderFault: error?["senderFault"] as? Bool ?? (raw["fault"] as? Bool != true))
+                httpStatus: error?["httpStatusCode"] as? Int, senderFault: error?["senderFault"] as? Bool ?? (raw["fault"] as? Bool != true)
+            )
         }
         return ServiceModel(name: name, metadata: metadata, operations: operations, shapes: shapes)
     }

@@ -15,11 +15,13 @@ public struct QueryCodec: Sendable {
 
     public func encode(_ output: AWSValue, operation: OperationModel, requestID: String) -> AWSHTTPResponse {
         let xml = QueryOutputEncoder(model: model).response(operation, output: output, requestID: requestID)
-        return AWSHTTPResponse(status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
+        return AWSHTTPResponse(
+            status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
     }
 
     public func encode(_ error: AWSError, requestID: String) -> AWSHTTPResponse {
         let xml = QueryResponse.renderError(error, namespace: model.metadata.xmlNamespace ?? "", requestID: requestID)
-        return AWSHTTPResponse(status: error.status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
+        return AWSHTTPResponse(
+            status: error.status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
     }
 }

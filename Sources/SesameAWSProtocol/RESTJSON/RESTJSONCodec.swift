@@ -80,7 +80,9 @@ public struct RESTJSONCodec: Sendable {
         var problems: [String] = []
         var members: [String: AWSValue] = [:]
         var query: [String: [String]] = [:]
-        for (key, value) in URIEncoding.parsePairs(Array(request.rawQuery.utf8), plusAsSpace: false) { query[key, default: []].append(value) }
+        for (key, value) in URIEncoding.parsePairs(Array(request.rawQuery.utf8), plusAsSpace: false) {
+            query[key, default: []].append(value)
+        }
         for (name, ref) in shape.members {
             let wireName = ref.locationName ?? name
             let path = ShapeValidator.fieldName(name)

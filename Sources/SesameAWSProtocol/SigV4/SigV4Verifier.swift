@@ -138,31 +138,37 @@ public struct SigV4Verifier: Sendable {
     /// Checks the request date against `now`: skew for header-signed requests, expiry for presigned ones.
     public func checkTime(_ parsed: ParsedSignature, now: Date) throws(AWSError) {
         guard let date = Self.parseAmzDate(parsed.amzDate) else {
-            throw .incompleteSignature("Date must be in ISO-8601 'basic format'. Got '\(parsed.amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601")
+            throw .incompleteSignature(
+                "Date must be in ISO-8601 'basic format'. Got '\(parsed.amzDate)'. See http://en.wikipedia.org/wiki/ISO_8601")
         }
         if !parsed.amzDate.hasPrefix(parsed.scope.date) {
             throw .signatureDoesNotMatch(
-                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parsed.scope.date)' != '\(parsed.amzDate.prefix(8))', from '\(parsed.amzDate)'.")
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(parsed.scope.date)' != '\(parsed.amzDate.prefix(8))', from '\(parsed.amzDate)'."
+            )
         }
         switch parsed.form {
         case .authorizationHeader:
             if date < now.addingTimeInterval(-allowedSkew) {
                 throw .signatureDoesNotMatch(
-                    "Signature expired: \(parsed.amzDate) is now earlier than \(Self.formatAmzDate(now.addingTimeInterval(-allowedSkew))) (\(Self.formatAmzDate(now)) - 15 min.)")
+                    "Signature expired: \(parsed.amzDate) is now earlier than \(Self.formatAmzDate(now.addingTimeInterval(-allowedSkew))) (\(Self.formatAmzDate(now)) - 15 min.)"
+                )
             }
             if date > now.addingTimeInterval(allowedSkew) {
                 throw .signatureDoesNotMatch(
-                    "Signature not yet current: \(parsed.amzDate) is still later than \(Self.formatAmzDate(now.addingTimeInterval(allowedSkew))) (\(Self.formatAmzDate(now)) + 15 min.)")
+                    "Signature not yet current: \(parsed.amzDate) is still later than \(Self.formatAmzDate(now.addingTimeInterval(allowedSkew))) (\(Self.formatAmzDate(now)) + 15 min.)"
+                )
             }
         case .presignedQuery:
             if date > now.addingTimeInterval(allowedSkew) {
                 throw .signatureDoesNotMatch(
-                    "Signature not yet current: \(parsed.amzDate) is still later than \(Self.formatAmzDate(now.addingTimeInterval(allowedSkew))) (\(Self.formatAmzDate(now)) + 15 min.)")
+                    "Signature not yet current: \(parsed.amzDate) is still later than \(Self.formatAmzDate(now.addingTimeInterval(allowedSkew))) (\(Self.formatAmzDate(now)) + 15 min.)"
+                )
             }
             let lifetime = TimeInterval(parsed.expires ?? 900)
             if date.addingTimeInterval(lifetime) < now {
                 throw .requestExpired(
-                    "Request has expired. X-Amz-Date \(parsed.amzDate) plus X-Amz-Expires \(Int(lifetime)) seconds is earlier than \(Self.formatAmzDate(now)).")
+                    "Request has expired. X-Amz-Date \(parsed.amzDate) plus X-Amz-Expires \(Int(lifetime)) seconds is earlier than \(Self.formatAmzDate(now))."
+                )
             }
         }
     }
@@ -369,7 +375,8 @@ public struct SigV4Signer: Sendable {
             (name: "X-Amz-Date", value: amzDate),
             (
                 name: "Authorization",
-                value: "\(SigV4Verifier.algorithm) Credential=\(accessKeyID)/\(parsed.scope.scopeString), SignedHeaders=\(signed.joined(separator: ";")), Signature=\(signature)"
+                value:
+                    "\(SigV4Verifier.algorithm) Credential=\(accessKeyID)/\(parsed.scope.scopeString), SignedHeaders=\(signed.joined(separator: ";")), Signature=\(signature)"
             ),
         ]
     }

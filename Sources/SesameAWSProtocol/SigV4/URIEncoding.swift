@@ -74,10 +74,11 @@ public enum URIEncoding {
         var pairs: [(String, String)] = []
         for part in text.split(separator: 0x26, omittingEmptySubsequences: true) {
             if let eq = part.firstIndex(of: 0x3D) {
-                pairs.append((
-                    decode(part[part.startIndex..<eq], plusAsSpace: plusAsSpace),
-                    decode(part[part.index(after: eq)...], plusAsSpace: plusAsSpace)
-                ))
+                pairs.append(
+                    (
+                        decode(part[part.startIndex..<eq], plusAsSpace: plusAsSpace),
+                        decode(part[part.index(after: eq)...], plusAsSpace: plusAsSpace)
+                    ))
             } else {
                 pairs.append((decode(part, plusAsSpace: plusAsSpace), ""))
             }

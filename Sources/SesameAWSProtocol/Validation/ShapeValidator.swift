@@ -113,7 +113,8 @@ public struct ShapeValidator: Sendable {
         case .timestamp(let date): AWSTimestamp.iso8601(date)
         case .blob(let bytes): "java.nio.HeapByteBuffer[pos=0 lim=\(bytes.count) cap=\(bytes.count)]"
         case .list(let items): "[" + items.map(render).joined(separator: ", ") + "]"
-        case .map(let entries): "{" + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(render($0.value))" }.joined(separator: ", ") + "}"
+        case .map(let entries):
+            "{" + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(render($0.value))" }.joined(separator: ", ") + "}"
         case .structure: "{…}"
         }
     }

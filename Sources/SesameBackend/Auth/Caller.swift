@@ -63,9 +63,11 @@ public enum Authorizer {
         case .explicitDeny:
             throw SesameError(
                 .accessDenied,
-                "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource) with an explicit deny in an identity-based policy")
+                "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource) with an explicit deny in an identity-based policy"
+            )
         case .implicitDeny:
-            throw SesameError(.accessDenied, "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource)")
+            throw SesameError(
+                .accessDenied, "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource)")
         }
     }
 }

@@ -1,11 +1,10 @@
 @preconcurrency import Crypto
-import SesameConcurrency
 import Foundation
 import Logging
+import ServiceLifecycle
+import SesameConcurrency
 import SesameCore
 import SesameStorage
-import ServiceLifecycle
-
 
 /// What an access key unlocks: its secret, the principal behind it and that principal's policies.
 public struct ResolvedCredential: Sendable {

@@ -67,8 +67,13 @@ public struct Bootstrap: Sendable {
             throw SesameError(.validation, "SESAME_ROOT_PASSWORD must be at least 8 characters.")
         }
         if let key = seed.rootAccessKeyID {
-            let ok = key.count >= 16 && key.count <= 128 && key.unicodeScalars.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }
-            if !ok { throw SesameError(.validation, "SESAME_ROOT_ACCESS_KEY_ID must be 16 to 128 characters of A-Z and 0-9, like AKIAIOSFODNN7EXAMPLE.") }
+            let ok =
+                key.count >= 16 && key.count <= 128
+                && key.unicodeScalars.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }
+            if !ok {
+                throw SesameError(
+                    .validation, "SESAME_ROOT_ACCESS_KEY_ID must be 16 to 128 characters of A-Z and 0-9, like AKIAIOSFODNN7EXAMPLE.")
+            }
         }
         if let secret = seed.rootSecretAccessKey, secret.count < 16 || secret.count > 128 {
             throw SesameError(.validation, "SESAME_ROOT_SECRET_ACCESS_KEY must be 16 to 128 characters (AWS secrets are 40).")
@@ -122,7 +127,8 @@ public struct Bootstrap: Sendable {
         if let stored, stored != fingerprint {
             throw SesameError(
                 .internalFailure,
-                "The master key does not match the one this store was created with. Use the original DATA/master.key or SESAME_MASTER_KEY; without it the stored secrets cannot be read.")
+                "The master key does not match the one this store was created with. Use the original DATA/master.key or SESAME_MASTER_KEY; without it the stored secrets cannot be read."
+            )
         }
     }
 
@@ -147,7 +153,9 @@ public struct Bootstrap: Sendable {
                 return true
             }
             if !matches {
-                warnings.append("SESAME_ROOT_ACCESS_KEY_ID/SESAME_ROOT_SECRET_ACCESS_KEY are ignored: they differ from the root access keys in the store.")
+                warnings.append(
+                    "SESAME_ROOT_ACCESS_KEY_ID/SESAME_ROOT_SECRET_ACCESS_KEY are ignored: they differ from the root access keys in the store."
+                )
             }
         }
         return warnings

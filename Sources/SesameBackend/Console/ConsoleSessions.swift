@@ -1,7 +1,7 @@
 @preconcurrency import Crypto
-import SesameConcurrency
 import Foundation
 import HummingbirdBcrypt
+import SesameConcurrency
 import SesameCore
 import SesameStorage
 
@@ -107,7 +107,8 @@ public final class ConsoleSessions: Sendable {
     }
 
     /// Signs in an IAM user by account ID, user name and the password of its login profile.
-    public func signInUser(accountID: String, userName: String, password: String, source: String) async throws -> (token: String, SignedIn)? {
+    public func signInUser(accountID: String, userName: String, password: String, source: String) async throws -> (token: String, SignedIn)?
+    {
         let user = "iam \(accountID.trimmingSpaces) \(userName.trimmingSpaces.lowercased())"
         try checkThrottle(source: source, user: user)
         let found = try await store.read { session -> (String, String)? in
@@ -129,7 +130,8 @@ public final class ConsoleSessions: Sendable {
     func start(userID: String?) async throws -> (token: String, SignedIn)? {
         let token = Self.randomToken()
         let now = clock.now()
-        let record = ConsoleSessionRecord(tokenHash: Self.hash(token), userID: userID, csrf: Self.randomToken(), createdAt: now, lastSeenAt: now)
+        let record = ConsoleSessionRecord(
+            tokenHash: Self.hash(token), userID: userID, csrf: Self.randomToken(), createdAt: now, lastSeenAt: now)
         let idleBefore = now.addingTimeInterval(-idleTimeout)
         try await store.transaction { session in
             try await session.deleteConsoleSessions(userID: nil, idleBefore: idleBefore)

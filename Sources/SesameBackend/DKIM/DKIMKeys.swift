@@ -1,6 +1,6 @@
-@preconcurrency import _CryptoExtras
 import Foundation
 import SesameCore
+@preconcurrency import _CryptoExtras
 
 /// RSA keys for DKIM: made here for Easy DKIM (2048 bits), or brought by the domain's owner
 /// (1024 or 2048 bits, as SES accepts), and the signing function `DKIM.sign` needs.
@@ -15,7 +15,9 @@ public enum DKIMKeys {
 
     public static func generate() throws -> Made {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        return Made(privateKey: key.derRepresentation.base64EncodedString(), publicKey: key.publicKey.derRepresentation.base64EncodedString(), bits: 2048)
+        return Made(
+            privateKey: key.derRepresentation.base64EncodedString(), publicKey: key.publicKey.derRepresentation.base64EncodedString(),
+            bits: 2048)
     }
 
     /// Reads a key as sesv2 `DomainSigningPrivateKey` carries it: base64 of the DER (PKCS#1 or
@@ -34,12 +36,18 @@ public enum DKIMKeys {
         } catch let error as SesameError {
             throw error
         } catch {
-            throw SesameError(.invalidParameterValue, "The DomainSigningPrivateKey is not a valid RSA private key (1024 or 2048 bits, base64-encoded DER).")
+            throw SesameError(
+                .invalidParameterValue,
+                "The DomainSigningPrivateKey is not a valid RSA private key (1024 or 2048 bits, base64-encoded DER).")
         }
         guard key.keySizeInBits == 1024 || key.keySizeInBits == 2048 else {
-            throw SesameError(.invalidParameterValue, "The DomainSigningPrivateKey must be a 1024-bit or 2048-bit RSA key (got \(key.keySizeInBits) bits).")
+            throw SesameError(
+                .invalidParameterValue,
+                "The DomainSigningPrivateKey must be a 1024-bit or 2048-bit RSA key (got \(key.keySizeInBits) bits).")
         }
-        return Made(privateKey: key.derRepresentation.base64EncodedString(), publicKey: key.publicKey.derRepresentation.base64EncodedString(), bits: key.keySizeInBits)
+        return Made(
+            privateKey: key.derRepresentation.base64EncodedString(), publicKey: key.publicKey.derRepresentation.base64EncodedString(),
+            bits: key.keySizeInBits)
     }
 
     /// The RSA PKCS#1 v1.5 SHA-256 signer for a private key (DER, base64).

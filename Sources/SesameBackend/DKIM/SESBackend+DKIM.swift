@@ -1,5 +1,5 @@
-import SesameConcurrency
 import Foundation
+import SesameConcurrency
 import SesameCore
 import SesameStorage
 
@@ -23,10 +23,13 @@ extension SESBackend {
     ) async throws -> (status: String, tokens: [String]) {
         try authorize(caller, "ses:PutEmailIdentityDkimSigningAttributes", identityARN(caller, region, name))
         guard let secrets else { throw SesameError(.internalFailure, "DKIM keys need the master key.") }
-        guard var identity = try await store.read({ try await $0.identity(region: region, name: name.lowercased()) }), identity.kind == .domain else {
+        guard var identity = try await store.read({ try await $0.identity(region: region, name: name.lowercased()) }),
+            identity.kind == .domain
+        else {
             throw SesameError(.notFound, "Email identity \(name) does not exist.")
         }
-        let key = try await dkimKey(region: region, domain: identity.name, origin: origin, selector: selector, privateKey: privateKey, secrets: secrets)
+        let key = try await dkimKey(
+            region: region, domain: identity.name, origin: origin, selector: selector, privateKey: privateKey, secrets: secrets)
         identity.dkimTokens = key.selectors
         let updated = identity
         try await store.transaction { session in
@@ -40,7 +43,9 @@ extension SESBackend {
 
     /// A domain's signing key: brought by its owner (`EXTERNAL`, BYODKIM, with a selector) or
     /// made here (`AWS_SES`, Easy DKIM, with fresh tokens as selectors).
-    func dkimKey(region: String, domain: String, origin: String, selector: String?, privateKey: String?, secrets: SecretBox) async throws
+    func dkimKey(
+        region: String, domain: String, origin: String, selector: String?, privateKey: String?, secrets: SecretBox
+    ) async throws
         -> DkimSigningKey
     {
         switch origin {
@@ -50,7 +55,9 @@ extension SESBackend {
             else {
                 throw SesameError(.invalidParameterValue, "DomainSigningSelector must be 1 to 63 letters, digits, hyphens or underscores.")
             }
-            guard let privateKey else { throw SesameError(.invalidParameterValue, "DomainSigningPrivateKey is required when SigningAttributesOrigin is EXTERNAL.") }
+            guard let privateKey else {
+                throw SesameError(.invalidParameterValue, "DomainSigningPrivateKey is required when SigningAttributesOrigin is EXTERNAL.")
+            }
             let made = try DKIMKeys.imported(privateKey)
             return DkimSigningKey(
                 region: region, domain: domain, origin: "EXTERNAL", selectors: [selector],
@@ -58,7 +65,9 @@ extension SESBackend {
                 keyBits: made.bits, signingEnabled: true, createdAt: clock.now())
         case "AWS_SES":
             let tokens = Self.newDkimTokens()
-            guard let made = try await easyDkimKey(region: region, domain: domain, selectors: tokens) else { throw SesameError(.internalFailure, "no key") }
+            guard let made = try await easyDkimKey(region: region, domain: domain, selectors: tokens) else {
+                throw SesameError(.internalFailure, "no key")
+            }
             return made
         default:
             throw SesameError(.invalidParameterValue, "SigningAttributesOrigin must be AWS_SES or EXTERNAL (got \(origin)).")
@@ -90,13 +99,17 @@ extension SESBackend {
     /// the caller through the returned note, and the message goes out unsigned.
     public func prepareForDelivery(_ raw: [UInt8], region: String) async -> (message: [UInt8], note: String?) {
         let message = DKIM.normalizingLineEndings(raw)
-        guard let from = MIME.headers(of: raw).first(where: { $0.name.lowercased() == "from" }).flatMap({ MIME.addressList($0.value).first }) else {
+        guard
+            let from = MIME.headers(of: raw).first(where: { $0.name.lowercased() == "from" }).flatMap({ MIME.addressList($0.value).first })
+        else {
             return (message, nil)
         }
         do {
             guard let signer = try await dkimSigner(region: region, domain: from.domain) else { return (message, nil) }
             let now = clock.now()
-            let signed = try await BlockingWork.run { try DKIM.sign(message, domain: signer.domain, selector: signer.selector, time: now, sign: signer.sign) }
+            let signed = try await BlockingWork.run {
+                try DKIM.sign(message, domain: signer.domain, selector: signer.selector, time: now, sign: signer.sign)
+            }
             return (signed, nil)
         } catch {
             return (message, "DKIM signing for \(from.domain) failed, sent unsigned: \(error)")
@@ -143,7 +156,9 @@ final class DKIMSignerCache: Sendable {
     let ttl: Duration = .seconds(5)
 
     func lookup(region: String, domain: String) -> Entry? {
-        guard let entry = entries.withLock({ $0[region + " " + domain.lowercased()] }), ContinuousClock.now - entry.loadedAt < ttl else { return nil }
+        guard let entry = entries.withLock({ $0[region + " " + domain.lowercased()] }), ContinuousClock.now - entry.loadedAt < ttl else {
+            return nil
+        }
         return entry
     }
 

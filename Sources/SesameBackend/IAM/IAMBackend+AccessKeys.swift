@@ -26,7 +26,9 @@ extension IAMBackend {
         }
     }
 
-    public func listAccessKeys(_ caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws -> (
+    public func listAccessKeys(
+        _ caller: Caller, userName: String?, marker: String?, maxItems: Int?
+    ) async throws -> (
         userName: String?, page: Page<AccessKey>
     ) {
         let limit = try IAMValidation.maxItems(maxItems)
@@ -48,7 +50,8 @@ extension IAMBackend {
         guard let newStatus = AccessKeyStatus(rawValue: status) else {
             throw SesameError(
                 .validation,
-                "1 validation error detected: Value '\(status)' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]")
+                "1 validation error detected: Value '\(status)' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
+            )
         }
         try await write { session in
             let target = try await Self.target(userName, caller: caller, in: session)

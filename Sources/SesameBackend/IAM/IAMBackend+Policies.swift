@@ -127,7 +127,8 @@ extension IAMBackend {
         if let scope, !["All", "AWS", "Local"].contains(scope) {
             throw SesameError(
                 .validation,
-                "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")
+                "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]"
+            )
         }
         if scope == "Local" { return Page(items: [], isTruncated: false, marker: nil) }
         let infos = try await store.read { session in
@@ -167,7 +168,8 @@ extension IAMBackend {
         }
     }
 
-    public func createLoginProfile(_ caller: Caller, userName: String?, password: String, resetRequired: Bool) async throws -> LoginProfile {
+    public func createLoginProfile(_ caller: Caller, userName: String?, password: String, resetRequired: Bool) async throws -> LoginProfile
+    {
         try IAMValidation.consolePassword(password)
         let hash = await hashPassword(password)
         let now = now()

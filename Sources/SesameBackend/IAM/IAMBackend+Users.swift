@@ -99,7 +99,8 @@ extension IAMBackend {
             if tag.value.count > 256 {
                 throw SesameError(
                     .validation,
-                    "1 validation error detected: Value '\(tag.value)' at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256")
+                    "1 validation error detected: Value '\(tag.value)' at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256"
+                )
             }
         }
         if tags.count > tagsPerUser {

@@ -1,5 +1,5 @@
-import SesameConcurrency
 import Foundation
+import SesameConcurrency
 import SesameCore
 import SesameStorage
 

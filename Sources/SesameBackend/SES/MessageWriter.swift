@@ -1,9 +1,8 @@
-import SesameConcurrency
 import Foundation
+import ServiceLifecycle
+import SesameConcurrency
 import SesameCore
 import SesameStorage
-import ServiceLifecycle
-
 
 /// Writes accepted messages with group commit: submissions that arrive while a commit is in
 /// flight are written together in the next transaction. Each caller resumes only after the
@@ -83,7 +82,7 @@ final class MessageBatches: Sendable {
             // Queue rows were written (events may have queued feedback mail too).
             if batch.contains(where: { !$0.message.deliveries.isEmpty || !$0.message.events.isEmpty }) { queued.signal() }
             return outcomes
-        } catch where batch.count > 1 {
+        } catch  where batch.count > 1 {
             // Nothing in the batch was stored. One message's fault must not refuse the others:
             // each is tried again in a transaction of its own.
             var outcomes: [(any Error)?] = []

@@ -1,5 +1,5 @@
-import SesameConcurrency
 import Foundation
+import SesameConcurrency
 
 /// A token bucket per region: `perSecond` recipients a second, with one second of burst.
 /// It limits this node only; nodes sharing PostgreSQL each apply the rate.

@@ -10,7 +10,9 @@ extension SESBackend {
         /// Addresses to add to the account's suppression list (region, address, reason).
         public var suppress: [(region: String, address: String, reason: String)]
 
-        public init(rows: [QueuedRecipient] = [], events: [DeliveryEvent] = [], suppress: [(region: String, address: String, reason: String)] = []) {
+        public init(
+            rows: [QueuedRecipient] = [], events: [DeliveryEvent] = [], suppress: [(region: String, address: String, reason: String)] = []
+        ) {
             self.rows = rows
             self.events = events
             self.suppress = suppress
@@ -77,15 +79,22 @@ extension SESBackend {
             switch report {
             case .deliveryStatus(let mta, let reported):
                 for recipient in reported {
-                    let detail = recipient.diagnosticCode.map { $0.hasPrefix("smtp;") ? String($0.dropFirst(5)).trimmingSpaces : $0 }
+                    let detail =
+                        recipient.diagnosticCode.map { $0.hasPrefix("smtp;") ? String($0.dropFirst(5)).trimmingSpaces : $0 }
                         ?? recipient.status
                     if recipient.action == "delayed" {
-                        event(.deliveryDelay, [recipient.address], type: "TransientCommunicationFailure", subType: nil, detail: detail, mta: mta)
+                        event(
+                            .deliveryDelay, [recipient.address], type: "TransientCommunicationFailure", subType: nil, detail: detail,
+                            mta: mta)
                     } else if recipient.action == "failed" {
                         let permanent = recipient.status.hasPrefix("5")
                         let subType = permanent ? BounceSubType.fromReply("550 \(recipient.status)") : .general
-                        event(.bounce, [recipient.address], type: permanent ? subType.bounceType : "Transient", subType: subType.rawValue, detail: detail, mta: mta)
-                        if permanent && subType.bounceType == "Permanent" { suppress.append((message.region, recipient.address.lowercased(), "BOUNCE")) }
+                        event(
+                            .bounce, [recipient.address], type: permanent ? subType.bounceType : "Transient", subType: subType.rawValue,
+                            detail: detail, mta: mta)
+                        if permanent && subType.bounceType == "Permanent" {
+                            suppress.append((message.region, recipient.address.lowercased(), "BOUNCE"))
+                        }
                     }
                 }
             case .complaint(let type, let agent, let reported, _):
@@ -98,7 +107,9 @@ extension SESBackend {
         let publishing = try await sendingState.state(messages[0].region).publishesEvents ? sns : nil
         let mailed = try await store.transaction { session in
             try await session.insertEvents(recorded)
-            for entry in suppressions { try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now) }
+            for entry in suppressions {
+                try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now)
+            }
             return try await Self.follow(recorded, messages: messages, sns: publishing, configuration: configuration, session: session)
         }
         if mailed { writer.queued.signal() }

@@ -25,11 +25,15 @@ extension SESBackend {
             let source = message.source.lowercased()
             let domain = String(source.split(separator: "@").last ?? "")
             let identities = [source, domain]
-            if try await session.notificationTopics(region: message.region, identities: identities).contains(where: { $0.kind == event.kind.rawValue }) {
+            if try await session.notificationTopics(region: message.region, identities: identities).contains(where: {
+                $0.kind == event.kind.rawValue
+            }) {
                 continue
             }
             var forwarding = true
-            for identity in identities where try await session.setting(forwardingKey(message.region, identity)) == "false" { forwarding = false }
+            for identity in identities where try await session.setting(forwardingKey(message.region, identity)) == "false" {
+                forwarding = false
+            }
             guard forwarding else { continue }
             var mail = feedbackMessage(event, about: message, sender: configuration.feedbackSender)
             plan(&mail, mode: configuration.deliveryMode, suppressed: [])
@@ -39,7 +43,6 @@ extension SESBackend {
         try await session.insertMessages(feedback)
         return true
     }
-
 
     static func feedbackMessage(_ event: DeliveryEvent, about message: StoredMessage, sender: String) -> StoredMessage {
         let id = MessageID.make(at: event.createdAt)
@@ -56,16 +59,22 @@ extension SESBackend {
         if bounce {
             lines += ["An error occurred while trying to deliver the mail to the following recipients:"] + event.recipients
             if let detail = event.detail { lines += ["", detail] }
-            lines += ["", "--\(boundary)", "Content-Type: message/delivery-status", "", "Reporting-MTA: \(event.reportingMTA ?? "dns; sesame")", ""]
+            lines += [
+                "", "--\(boundary)", "Content-Type: message/delivery-status", "", "Reporting-MTA: \(event.reportingMTA ?? "dns; sesame")",
+                "",
+            ]
             for recipient in event.recipients {
                 lines += [
-                    "Final-Recipient: rfc822; \(recipient)", "Action: failed", "Status: \(SESNotification.status(event.detail, permanent: event.type == "Permanent"))",
+                    "Final-Recipient: rfc822; \(recipient)", "Action: failed",
+                    "Status: \(SESNotification.status(event.detail, permanent: event.type == "Permanent"))",
                     "Diagnostic-Code: smtp; \(event.detail ?? "")", "",
                 ]
             }
         } else {
             lines += ["A recipient of your message reported it as unwanted (\(event.type ?? "abuse")):"] + event.recipients
-            lines += ["", "--\(boundary)", "Content-Type: message/feedback-report", "", "Feedback-Type: \(event.type ?? "abuse")", "Version: 1"]
+            lines += [
+                "", "--\(boundary)", "Content-Type: message/feedback-report", "", "Feedback-Type: \(event.type ?? "abuse")", "Version: 1",
+            ]
             lines += event.recipients.map { "Original-Rcpt-To: \($0)" } + [""]
         }
         lines += ["--\(boundary)", "Content-Type: text/rfc822-headers", ""]

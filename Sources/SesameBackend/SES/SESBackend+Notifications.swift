@@ -8,7 +8,9 @@ import SesameStorage
 extension SESBackend {
     static let notificationKinds = ["Bounce", "Complaint", "Delivery"]
     /// SES v1 event type names; v2's (`DELIVERY_DELAY`) map onto these.
-    static let eventTypeNames = ["send", "reject", "bounce", "complaint", "delivery", "open", "click", "renderingFailure", "deliveryDelay", "subscription"]
+    static let eventTypeNames = [
+        "send", "reject", "bounce", "complaint", "delivery", "open", "click", "renderingFailure", "deliveryDelay", "subscription",
+    ]
 
     static func forwardingKey(_ region: String, _ identity: String) -> String { "ses-feedback-forwarding:\(region):\(identity)" }
 
@@ -19,7 +21,9 @@ extension SESBackend {
         public var forwardingEnabled: Bool
     }
 
-    public func setIdentityNotificationTopic(_ caller: Caller, region: String, identity: String, kind: String, topicARN: String?) async throws {
+    public func setIdentityNotificationTopic(
+        _ caller: Caller, region: String, identity: String, kind: String, topicARN: String?
+    ) async throws {
         guard Self.notificationKinds.contains(kind) else {
             throw SesameError(.invalidParameterValue, "NotificationType must be Bounce, Complaint or Delivery (got \(kind)).")
         }
@@ -36,7 +40,8 @@ extension SESBackend {
             guard try await session.topic(arn: topicARN) != nil else {
                 throw SesameError(.invalidParameterValue, "Invalid SNS topic <\(topicARN)>: the topic does not exist.")
             }
-            let headers = try await session.notificationTopics(region: region, identities: [name]).first { $0.kind == kind }?.includeHeaders ?? false
+            let headers =
+                try await session.notificationTopics(region: region, identities: [name]).first { $0.kind == kind }?.includeHeaders ?? false
             try await session.putNotificationTopic(
                 NotificationTopicSetting(region: region, identity: name, kind: kind, topicARN: topicARN, includeHeaders: headers))
         }
@@ -46,7 +51,10 @@ extension SESBackend {
     public func setHeadersInNotifications(_ caller: Caller, region: String, identity: String, kind: String, enabled: Bool) async throws {
         try authorize(caller, "ses:SetIdentityHeadersInNotificationsEnabled", identityARN(caller, region, identity))
         try await store.transaction { session in
-            guard var setting = try await session.notificationTopics(region: region, identities: [identity.lowercased()]).first(where: { $0.kind == kind })
+            guard
+                var setting = try await session.notificationTopics(region: region, identities: [identity.lowercased()]).first(where: {
+                    $0.kind == kind
+                })
             else { return }
             setting.includeHeaders = enabled
             try await session.putNotificationTopic(setting)
@@ -66,7 +74,8 @@ extension SESBackend {
                 guard kinds.contains("Bounce") && kinds.contains("Complaint") else {
                     throw SesameError(
                         .invalidParameterValue,
-                        "Feedback forwarding can be disabled only when Amazon SNS topics are set for both bounces and complaints for <\(identity)>.")
+                        "Feedback forwarding can be disabled only when Amazon SNS topics are set for both bounces and complaints for <\(identity)>."
+                    )
                 }
             }
             try await session.putSetting(Self.forwardingKey(region, name), enabled ? "true" : "false")
@@ -103,8 +112,10 @@ extension SESBackend {
             throw SesameError(.invalidParameterValue, "Sesame supports SNS event destinations only: give SNSDestination.TopicARN.")
         }
         let types = try eventTypes.map { type throws(SesameError) -> String in
-            let camel = type.contains("_") || type == type.uppercased()
-                ? type.lowercased().split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+            let camel =
+                type.contains("_") || type == type.uppercased()
+                ? type.lowercased().split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }
+                    .joined()
                 : type
             guard Self.eventTypeNames.contains(camel) else { throw SesameError(.invalidParameterValue, "Unknown event type \(type).") }
             return camel
@@ -117,18 +128,24 @@ extension SESBackend {
             guard try await session.topic(arn: topicARN) != nil else {
                 throw SesameError(.invalidParameterValue, "Invalid SNS topic <\(topicARN)>: the topic does not exist.")
             }
-            let exists = try await session.eventDestinations(region: region, configurationSet: configurationSet).contains { $0.name == name }
+            let exists = try await session.eventDestinations(region: region, configurationSet: configurationSet).contains {
+                $0.name == name
+            }
             if create && exists {
                 throw SesameError(.alreadyExists, "Event destination \(name) already exists in configuration set \(configurationSet).")
             }
             if !create && !exists { throw SesameError(.notFound, "Event destination \(name) does not exist.") }
             try await session.putEventDestination(
-                EventDestination(region: region, configurationSet: configurationSet, name: name, enabled: enabled, eventTypes: types, topicARN: topicARN))
+                EventDestination(
+                    region: region, configurationSet: configurationSet, name: name, enabled: enabled, eventTypes: types, topicARN: topicARN)
+            )
         }
         sendingState.invalidate(region)
     }
 
-    public func eventDestinations(_ caller: Caller, region: String, configurationSet: String, action: String) async throws -> [EventDestination] {
+    public func eventDestinations(
+        _ caller: Caller, region: String, configurationSet: String, action: String
+    ) async throws -> [EventDestination] {
         try authorize(caller, action, "arn:aws:ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
         return try await store.read { session in
             guard try await session.configurationSetExists(region: region, name: configurationSet) else {
@@ -138,10 +155,14 @@ extension SESBackend {
         }
     }
 
-    public func deleteEventDestination(_ caller: Caller, region: String, configurationSet: String, name: String, action: String) async throws {
+    public func deleteEventDestination(
+        _ caller: Caller, region: String, configurationSet: String, name: String, action: String
+    ) async throws {
         try authorize(caller, action, "arn:aws:ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
         try await store.transaction { session in
-            guard try await session.eventDestinations(region: region, configurationSet: configurationSet).contains(where: { $0.name == name }) else {
+            guard
+                try await session.eventDestinations(region: region, configurationSet: configurationSet).contains(where: { $0.name == name })
+            else {
                 throw SesameError(.notFound, "Event destination \(name) does not exist.")
             }
             try await session.deleteEventDestination(region: region, configurationSet: configurationSet, name: name)
@@ -168,9 +189,11 @@ extension SESBackend {
                 let settings = try await session.notificationTopics(region: message.region, identities: [source, domain])
                     .filter { $0.kind == event.kind.rawValue }
                 if let setting = settings.first(where: { $0.identity == source }) ?? settings.first {
-                    let json = SESNotification.json(event, message: message, includeHeaders: setting.includeHeaders, format: .identityNotification)
+                    let json = SESNotification.json(
+                        event, message: message, includeHeaders: setting.includeHeaders, format: .identityNotification)
                     try await sns.enqueue(
-                        session, topicARN: setting.topicARN, message: json, subject: nil, messageID: UUID().uuidString.lowercased(), now: event.createdAt)
+                        session, topicARN: setting.topicARN, message: json, subject: nil, messageID: UUID().uuidString.lowercased(),
+                        now: event.createdAt)
                 }
             }
             if let set = message.configurationSet {

@@ -79,7 +79,8 @@ extension SESBackend {
         }
         // SES's control headers are removed before the message is stored (and only then is it copied).
         let control: Set = ["x-ses-configuration-set", "x-ses-message-tags"]
-        let stripped = headers.contains { control.contains($0.name) } ? MIME.removingHeaders(raw) { control.contains($0.lowercased()) } : raw
+        let stripped =
+            headers.contains { control.contains($0.name) } ? MIME.removingHeaders(raw) { control.contains($0.lowercased()) } : raw
         let subject = values("subject").first.map(MIME.decodeHeaderText)
         return try await submit(
             Submission(
@@ -139,7 +140,8 @@ extension SESBackend {
         if !failed.isEmpty {
             throw SesameError(
                 .messageRejected,
-                "Email address is not verified. The following identities failed the check in region \(region.uppercased()): \(failed.joined(separator: ", "))")
+                "Email address is not verified. The following identities failed the check in region \(region.uppercased()): \(failed.joined(separator: ", "))"
+            )
         }
         // Only messages that pass every check count against the rate.
         if !rateLimiter.admit(region: region, count: recipients.count, perSecond: configuration.maxSendRate) {
@@ -177,7 +179,8 @@ extension SESBackend {
             }
             message.events.append(
                 DeliveryEvent(
-                    id: RandomIDs.requestID(), messageID: message.id, region: message.region, kind: .reject, recipients: message.destinations,
+                    id: RandomIDs.requestID(), messageID: message.id, region: message.region, kind: .reject,
+                    recipients: message.destinations,
                     detail: "Bad content", createdAt: now))
             return
         }

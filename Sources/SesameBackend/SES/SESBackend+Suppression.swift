@@ -20,7 +20,8 @@ extension SESBackend {
         guard EmailAddress.isValidAddress(address) else { throw SesameError(.invalidParameterValue, "Invalid email address \(address).") }
         try authorize(caller, "ses:PutSuppressedDestination", "*")
         let now = clock.now()
-        try await store.transaction { session in try await session.putSuppressed(region: region, address: address, reason: reason, at: now) }
+        try await store.transaction { session in try await session.putSuppressed(region: region, address: address, reason: reason, at: now)
+        }
         sendingState.invalidate(region)
     }
 
@@ -32,7 +33,9 @@ extension SESBackend {
         return SuppressedDestination(address: address.lowercased(), reason: found.reason, updatedAt: found.updatedAt)
     }
 
-    public func listSuppressedDestinations(_ caller: Caller, region: String, reason: String?, nextToken: String?, pageSize: Int?) async throws -> (
+    public func listSuppressedDestinations(
+        _ caller: Caller, region: String, reason: String?, nextToken: String?, pageSize: Int?
+    ) async throws -> (
         items: [SuppressedDestination], nextToken: String?
     ) {
         if let reason { try Self.validateReason(reason) }

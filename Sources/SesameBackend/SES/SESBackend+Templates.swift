@@ -10,7 +10,9 @@ extension SESBackend {
     /// Template and configuration set names: 1-64 characters of A-Z, a-z, 0-9, '-' and '_'.
     static func validateName(_ name: String, of kind: String) throws(SesameError) {
         guard !name.isEmpty, name.count <= 64,
-            name.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" })
+            name.unicodeScalars.allSatisfy({
+                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_"
+            })
         else {
             throw SesameError(.invalidParameterValue, "\(kind) name must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_' (got '\(name)').")
         }
@@ -45,7 +47,9 @@ extension SESBackend {
         try await store.transaction { session in try await session.deleteTemplate(region: region, name: name) }
     }
 
-    public func listTemplates(_ caller: Caller, region: String, nextToken: String?, maxItems: Int?) async throws -> (
+    public func listTemplates(
+        _ caller: Caller, region: String, nextToken: String?, maxItems: Int?
+    ) async throws -> (
         templates: [EmailTemplate], nextToken: String?
     ) {
         try authorize(caller, "ses:ListTemplates", "*")
@@ -56,12 +60,18 @@ extension SESBackend {
     }
 
     /// Renders a template with data, mapping renderer failures to SES's errors.
-    public static func render(_ template: EmailTemplate, dataJSON: String) throws(SesameError) -> (subject: String, text: String?, html: String?) {
+    public static func render(
+        _ template: EmailTemplate, dataJSON: String
+    ) throws(SesameError) -> (subject: String, text: String?, html: String?) {
         do {
             let data = try TemplateRenderer.parseData(dataJSON)
             let subject = try TemplateRenderer.render(template.subject ?? "", data: data, escapeHTML: false)
-            let text = try template.text.map { text throws(TemplateRenderer.Failure) in try TemplateRenderer.render(text, data: data, escapeHTML: false) }
-            let html = try template.html.map { html throws(TemplateRenderer.Failure) in try TemplateRenderer.render(html, data: data, escapeHTML: true) }
+            let text = try template.text.map { text throws(TemplateRenderer.Failure) in
+                try TemplateRenderer.render(text, data: data, escapeHTML: false)
+            }
+            let html = try template.html.map { html throws(TemplateRenderer.Failure) in
+                try TemplateRenderer.render(html, data: data, escapeHTML: true)
+            }
             return (subject, text, html)
         } catch {
             switch error.kind {
@@ -107,7 +117,8 @@ extension SESBackend {
         try Self.validateName(name, of: "Configuration set")
         try authorize(caller, "ses:CreateConfigurationSet", "*")
         let now = clock.now()
-        let created = try await store.transaction { session in try await session.insertConfigurationSet(region: region, name: name, at: now) }
+        let created = try await store.transaction { session in try await session.insertConfigurationSet(region: region, name: name, at: now)
+        }
         sendingState.invalidate(region)
         if !created { throw SesameError(.configurationSetAlreadyExists, "Configuration set <\(name)> already exists.") }
     }
@@ -119,13 +130,17 @@ extension SESBackend {
         }
     }
 
-    public func listConfigurationSets(_ caller: Caller, region: String, nextToken: String?, maxItems: Int?) async throws -> (
+    public func listConfigurationSets(
+        _ caller: Caller, region: String, nextToken: String?, maxItems: Int?
+    ) async throws -> (
         names: [String], nextToken: String?
     ) {
         try authorize(caller, "ses:ListConfigurationSets", "*")
         let limit = min(max(maxItems ?? 1000, 1), 1000)
         let after = Self.tokenKey(nextToken)
-        let found = try await store.read { session in try await session.configurationSets(region: region, afterName: after, limit: limit + 1) }
+        let found = try await store.read { session in
+            try await session.configurationSets(region: region, afterName: after, limit: limit + 1)
+        }
         return Self.page(found.map(\.name), limit: limit) { $0 }
     }
 

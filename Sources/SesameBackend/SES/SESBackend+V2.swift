@@ -15,7 +15,9 @@ extension SESBackend {
         }
     }
 
-    public func createEmailIdentity(_ caller: Caller, region: String, name: String, dkimSigning: DkimSigningRequest? = nil) async throws -> Identity {
+    public func createEmailIdentity(
+        _ caller: Caller, region: String, name: String, dkimSigning: DkimSigningRequest? = nil
+    ) async throws -> Identity {
         let isEmail = name.contains("@")
         if isEmail {
             guard EmailAddress.isValidAddress(name) else { throw SesameError(.invalidParameterValue, "Invalid email address \(name).") }
@@ -30,7 +32,8 @@ extension SESBackend {
             return try await getEmailIdentity(caller, region: region, name: identityName)
         }
         // An email address reaches this point only when identities are verified at once.
-        var identity = isEmail
+        var identity =
+            isEmail
             ? Identity(
                 region: region, name: identityName, kind: .emailAddress, status: .success, verificationToken: nil, createdAt: clock.now())
             : newDomainIdentity(region: region, name: identityName, dkim: true)
@@ -42,7 +45,8 @@ extension SESBackend {
         } else if let dkimSigning, dkimSigning.selector != nil || dkimSigning.privateKey != nil {
             guard let secrets else { throw SesameError(.internalFailure, "DKIM keys need the master key.") }
             key = try await dkimKey(
-                region: region, domain: identityName, origin: "EXTERNAL", selector: dkimSigning.selector, privateKey: dkimSigning.privateKey,
+                region: region, domain: identityName, origin: "EXTERNAL", selector: dkimSigning.selector,
+                privateKey: dkimSigning.privateKey,
                 secrets: secrets)
             identity.dkimTokens = key?.selectors ?? []
         } else {

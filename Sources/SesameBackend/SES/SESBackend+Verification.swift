@@ -88,8 +88,9 @@ extension SESBackend {
                 try await session.putIdentity(identity)
             } else {
                 try await session.putIdentity(
-                    Identity(region: region, name: name, kind: kind, status: .success,
-                             verificationToken: kind == .domain ? newToken() : nil, createdAt: date))
+                    Identity(
+                        region: region, name: name, kind: kind, status: .success,
+                        verificationToken: kind == .domain ? newToken() : nil, createdAt: date))
             }
         }
     }

@@ -56,7 +56,8 @@ public struct SESBackend: Sendable {
             let regions = Set(messages.map(\.region))
             var publishing = false
             for region in regions where try await session.hasNotificationSettings(region: region) { publishing = true }
-            _ = try await SESBackend.follow(events, messages: messages, sns: publishing ? sns : nil, configuration: configuration, session: session)
+            _ = try await SESBackend.follow(
+                events, messages: messages, sns: publishing ? sns : nil, configuration: configuration, session: session)
             sns?.posted.signal()
         }
         self.writer = MessageWriter(store: store, publisher: publisher)
@@ -85,7 +86,9 @@ public struct SESBackend: Sendable {
 
     // MARK: Identities
 
-    public func verifyEmailIdentity(_ caller: Caller, region: String, email: String, action: String = "ses:VerifyEmailIdentity") async throws {
+    public func verifyEmailIdentity(
+        _ caller: Caller, region: String, email: String, action: String = "ses:VerifyEmailIdentity"
+    ) async throws {
         guard EmailAddress.isValidAddress(email) else {
             throw SesameError(.invalidParameterValue, "Invalid email address<\(email)>.")
         }
@@ -191,7 +194,9 @@ public struct SESBackend: Sendable {
         }
     }
 
-    public func listIdentities(_ caller: Caller, region: String, kind: Identity.Kind?, nextToken: String?, maxItems: Int?) async throws -> (
+    public func listIdentities(
+        _ caller: Caller, region: String, kind: Identity.Kind?, nextToken: String?, maxItems: Int?
+    ) async throws -> (
         identities: [Identity], nextToken: String?
     ) {
         try authorize(caller, "ses:ListIdentities", "*")
@@ -238,7 +243,8 @@ public struct SESBackend: Sendable {
         let since = clock.now().addingTimeInterval(-24 * 3600)
         let sent = try await store.read { session in try await session.recipientsAccepted(region: region, since: since) }
         return SendQuota(
-            max24HourSend: Double(configuration.max24HourSend), maxSendRate: Double(configuration.maxSendRate), sentLast24Hours: Double(sent))
+            max24HourSend: Double(configuration.max24HourSend), maxSendRate: Double(configuration.maxSendRate),
+            sentLast24Hours: Double(sent))
     }
 
     static func sendingKey(_ region: String) -> String { "ses.sending_enabled.\(region)" }

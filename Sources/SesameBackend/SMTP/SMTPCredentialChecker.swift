@@ -1,7 +1,7 @@
-import SesameConcurrency
 import Crypto
 import Foundation
 import Logging
+import SesameConcurrency
 import SesameCore
 import SesameStorage
 
@@ -143,14 +143,20 @@ public final class SMTPCredentialChecker: Sendable {
     /// The decision, and the failure to record if it is one.
     func check(username: String, password: String, sourceAddress: String) async throws -> (Result, SMTPAuthFailure?) {
         let now = clock.now()
-        func failure(_ diagnosis: SMTPAuthDiagnosis, key: String? = nil, user: String? = nil, detail: String? = nil) -> (Result, SMTPAuthFailure?) {
+        func failure(
+            _ diagnosis: SMTPAuthDiagnosis, key: String? = nil, user: String? = nil, detail: String? = nil
+        ) -> (Result, SMTPAuthFailure?) {
             // A user name that names nothing known may be a secret pasted into the wrong field:
             // only its fingerprint is kept.
-            let recorded = diagnosis == .unknownAccessKey && !SMTPPasswordCheck.looksLikeAccessKeyID(username)
+            let recorded =
+                diagnosis == .unknownAccessKey && !SMTPPasswordCheck.looksLikeAccessKeyID(username)
                 ? SMTPAuthFailure.fingerprint(username) : username
-            return (.invalid, SMTPAuthFailure(
-                time: now, sourceAddress: sourceAddress, username: recorded, accessKeyID: key, userName: user,
-                diagnosis: diagnosis, detail: detail))
+            return (
+                .invalid,
+                SMTPAuthFailure(
+                    time: now, sourceAddress: sourceAddress, username: recorded, accessKeyID: key, userName: user,
+                    diagnosis: diagnosis, detail: detail)
+            )
         }
         let trimmed = username.trimmingCharacters(in: .whitespaces)
         guard let credential = try await resolver.resolve(trimmed) else {

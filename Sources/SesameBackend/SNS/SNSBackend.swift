@@ -1,5 +1,5 @@
-import SesameConcurrency
 import Foundation
+import SesameConcurrency
 import SesameCore
 import SesameStorage
 
@@ -47,9 +47,11 @@ public struct SNSBackend: Sendable {
     // MARK: Topics
 
     public func createTopic(_ caller: Caller, region: String, name: String, attributes: [String: String]) async throws -> String {
-        guard (1...256).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+        guard (1...256).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
             throw SesameError(
-                .invalidParameter, "Invalid parameter: Topic Name" + (name.hasSuffix(".fifo") ? " (FIFO topics are not supported by Sesame)" : ""))
+                .invalidParameter,
+                "Invalid parameter: Topic Name" + (name.hasSuffix(".fifo") ? " (FIFO topics are not supported by Sesame)" : ""))
         }
         let arn = Self.topicARN(region: region, account: caller.accountID, name: name)
         try authorize(caller, "sns:CreateTopic", arn)
@@ -93,10 +95,14 @@ public struct SNSBackend: Sendable {
     // MARK: Subscriptions
 
     /// Returns the subscription ARN, or `pending confirmation` until the endpoint confirms.
-    public func subscribe(_ caller: Caller, topicARN: String, protocolName: String, endpoint: String, rawDelivery: Bool) async throws -> String {
+    public func subscribe(
+        _ caller: Caller, topicARN: String, protocolName: String, endpoint: String, rawDelivery: Bool
+    ) async throws -> String {
         try authorize(caller, "sns:Subscribe", topicARN)
         guard protocolName == "http" || protocolName == "https" else {
-            throw SesameError(.invalidParameter, "Invalid parameter: Amazon SNS in Sesame delivers to http and https endpoints only (got \(protocolName))")
+            throw SesameError(
+                .invalidParameter, "Invalid parameter: Amazon SNS in Sesame delivers to http and https endpoints only (got \(protocolName))"
+            )
         }
         guard let url = URL(string: endpoint), url.scheme?.lowercased() == protocolName, url.host != nil else {
             throw SesameError(.invalidParameter, "Invalid parameter: Endpoint must be an \(protocolName):// URL")
@@ -109,7 +115,9 @@ public struct SNSBackend: Sendable {
         let confirmation = try await confirmationPost(subscription, now: now)
         defer { posted.signal() }
         return try await store.transaction { session in
-            if let existing = try await session.subscriptions(topicARN: topicARN).first(where: { $0.endpoint == endpoint && $0.protocolName == protocolName }) {
+            if let existing = try await session.subscriptions(topicARN: topicARN).first(where: {
+                $0.endpoint == endpoint && $0.protocolName == protocolName
+            }) {
                 return existing.confirmed ? existing.arn : "pending confirmation"
             }
             try await session.insertSubscription(subscription)
@@ -155,14 +163,18 @@ public struct SNSBackend: Sendable {
         _ = try await existingTopic(topicARN)
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
-        try await store.transaction { session in try await self.enqueue(session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now) }
+        try await store.transaction { session in
+            try await self.enqueue(session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now)
+        }
         posted.signal()
         return id
     }
 
     /// Adds a notification for every confirmed subscription of the topic to the outbox, inside
     /// the caller's transaction (SES uses this to publish its events atomically with them).
-    public func enqueue(_ session: any StoreSession, topicARN: String, message: String, subject: String?, messageID: String, now: Date) async throws {
+    public func enqueue(
+        _ session: any StoreSession, topicARN: String, message: String, subject: String?, messageID: String, now: Date
+    ) async throws {
         let subscriptions = try await session.subscriptions(topicARN: topicARN).filter(\.confirmed)
         guard !subscriptions.isEmpty else { return }
         let version = try await session.topic(arn: topicARN)?.attributes["SignatureVersion"] == "2" ? "2" : "1"
@@ -177,7 +189,8 @@ public struct SNSBackend: Sendable {
             let body = subscription.rawDelivery ? message : try await signed(fields)
             posts.append(
                 SNSOutboxItem(
-                    id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint, messageType: "Notification",
+                    id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint,
+                    messageType: "Notification",
                     topicARN: topicARN, body: body, nextAttemptAt: now, createdAt: now))
         }
         try await session.insertOutbox(posts)
@@ -194,7 +207,8 @@ public struct SNSBackend: Sendable {
         ]
         return SNSOutboxItem(
             id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint,
-            messageType: "SubscriptionConfirmation", topicARN: subscription.topicARN, body: try await signed(fields), nextAttemptAt: now, createdAt: now)
+            messageType: "SubscriptionConfirmation", topicARN: subscription.topicARN, body: try await signed(fields), nextAttemptAt: now,
+            createdAt: now)
     }
 
     /// The JSON document with its `Signature` (an RSA signature, made off the event loops).

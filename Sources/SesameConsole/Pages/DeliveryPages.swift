@@ -1,16 +1,19 @@
-import SesameHTTP
 import Foundation
 import Hummingbird
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// Delivery pages: the queue (per-recipient state, retry, delete) and the suppression list.
 extension Console {
     func addDeliveryRoutes(to router: Router<SesameRequestContext>) {
-        router.get("/console/queue") { request, context in try await self.queue(request, notice: request.uri.queryParameters["notice"].map(String.init)) }
+        router.get("/console/queue") { request, context in
+            try await self.queue(request, notice: request.uri.queryParameters["notice"].map(String.init))
+        }
         router.post("/console/queue") { request, context in try await self.queueAction(request, context) }
         router.get("/console/suppression") { request, context in
-            try await self.suppression(request, region: self.region(request), notice: request.uri.queryParameters["notice"].map(String.init))
+            try await self.suppression(
+                request, region: self.region(request), notice: request.uri.queryParameters["notice"].map(String.init))
         }
         router.post("/console/suppression") { request, context in try await self.suppressionAction(request, context) }
     }
@@ -26,19 +29,17 @@ extension Console {
         do {
             try authorizeQueue(signedIn.caller)
             let (rows, counts) = try await queue.overview(state: state, limit: 500)
-            var values: [String: Any] = [
-                "states": DeliveryState.allCases.map { ["name": $0.rawValue, "count": counts[$0] ?? 0, "current": $0 == state] as [String: Any] },
-                "state": state.rawValue, "queued": state == .queued, "csrf": signedIn.csrf, "mode": ses.configuration.deliveryMode.rawValue,
-                "rows": rows.reversed().map { row -> [String: Any] in
-                    [
-                        "id": row.messageID, "recipient": row.recipient, "attempts": row.attempts, "reply": row.lastReply ?? "",
-                        "next": row.state == .queued ? Timestamp.iso8601(row.nextAttemptAt) : "", "queuedAt": Timestamp.iso8601(row.queuedAt),
-                        "csrf": signedIn.csrf, "queued": row.state == .queued,
-                    ]
+            let model = QueueModel(
+                states: DeliveryState.allCases.map { .init(name: $0.rawValue, count: counts[$0] ?? 0, current: $0 == state) },
+                state: state.rawValue, queued: state == .queued, mode: ses.configuration.deliveryMode.rawValue,
+                rows: rows.reversed().map { row in
+                    .init(
+                        id: row.messageID, recipient: row.recipient, attempts: row.attempts, reply: row.lastReply ?? "",
+                        next: row.state == .queued ? Timestamp.iso8601(row.nextAttemptAt) : "", queuedAt: Timestamp.iso8601(row.queuedAt),
+                        queued: row.state == .queued)
                 },
-            ]
-            if let notice { values["notice"] = notice }
-            return page("queue", title: "Delivery queue", values, signedIn: signedIn)
+                notice: notice)
+            return page("queue", title: "Delivery queue", model, signedIn: signedIn)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
@@ -71,16 +72,15 @@ extension Console {
     func suppression(_ request: Request, region: String, notice: String? = nil, error: String? = nil) async throws -> Response {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         do {
-            let listed = try await ses.listSuppressedDestinations(signedIn.caller, region: region, reason: nil, nextToken: nil, pageSize: 1000)
-            var values: [String: Any] = [
-                "picker": picker("/console/suppression", region: region), "csrf": signedIn.csrf, "region": region,
-                "entries": listed.items.map { entry -> [String: Any] in
-                    ["address": entry.address, "reason": entry.reason, "time": Timestamp.iso8601(entry.updatedAt), "csrf": signedIn.csrf, "region": region]
-                },
-            ]
-            if let notice { values["notice"] = notice }
-            if let error { values["error"] = error }
-            return page("suppression", title: "Suppression list", values, signedIn: signedIn, region: region, status: error == nil ? .ok : .badRequest)
+            let listed = try await ses.listSuppressedDestinations(
+                signedIn.caller, region: region, reason: nil, nextToken: nil, pageSize: 1000)
+            let model = SuppressionModel(
+                picker: picker("/console/suppression", region: region),
+                entries: listed.items.map { .init(address: $0.address, reason: $0.reason, time: Timestamp.iso8601($0.updatedAt)) },
+                notice: notice, error: error)
+            return page(
+                "suppression", title: "Suppression list", model, signedIn: signedIn, region: region,
+                status: error == nil ? .ok : .badRequest)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
@@ -94,11 +94,16 @@ extension Console {
         do {
             switch form["do"] ?? "" {
             case "add":
-                try await ses.putSuppressedDestination(signedIn.caller, region: region, address: address, reason: form["reason"] ?? "BOUNCE")
-                return redirect("/console/suppression?region=\(region)&notice=\(URIEncodingForPath.encode("\(address) was added to the suppression list."))")
+                try await ses.putSuppressedDestination(
+                    signedIn.caller, region: region, address: address, reason: form["reason"] ?? "BOUNCE")
+                return redirect(
+                    "/console/suppression?region=\(region)&notice=\(URIEncodingForPath.encode("\(address) was added to the suppression list."))"
+                )
             case "remove":
                 try await ses.deleteSuppressedDestination(signedIn.caller, region: region, address: address)
-                return redirect("/console/suppression?region=\(region)&notice=\(URIEncodingForPath.encode("\(address) was removed from the suppression list."))")
+                return redirect(
+                    "/console/suppression?region=\(region)&notice=\(URIEncodingForPath.encode("\(address) was removed from the suppression list."))"
+                )
             default:
                 return try await suppression(request, region: region, error: "Unknown action.")
             }

@@ -1,15 +1,16 @@
-import SesameHTTP
 import Foundation
 import Hummingbird
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// SES pages: identities per region, the sending quota and a statistics chart, captured mail.
 extension Console {
     func addSESRoutes(to router: Router<SesameRequestContext>) {
         router.get("/console/identities") { request, context in
             guard let signedIn = try await self.signedIn(request) else { return self.redirect("/console/signin") }
-            return try await self.identities(self.region(request), signedIn: signedIn, notice: request.uri.queryParameters["notice"].map(String.init))
+            return try await self.identities(
+                self.region(request), signedIn: signedIn, notice: request.uri.queryParameters["notice"].map(String.init))
         }
         router.post("/console/identities") { request, context in try await self.identityAction(request, context) }
         router.get("/console/sending") { request, context in try await self.sending(request, context) }
@@ -18,33 +19,40 @@ extension Console {
     }
 
     func picker(_ action: String, region: String) -> String {
-        library.render([
-            "action": action, "regionChoices": settings.regions.map { ["name": $0, "selected": $0 == region] as [String: Any] },
-        ] as [String: Any], withTemplate: "region-picker") ?? ""
+        renderer.library.render(
+            RegionPickerModel(action: action, regionChoices: settings.regions.map { RegionChoice(name: $0, selected: $0 == region) }),
+            withTemplate: "region-picker") ?? ""
     }
 
-    func identities(_ region: String, signedIn: ConsoleSessions.SignedIn, notice: String? = nil, error: String? = nil) async throws -> Response {
+    func identities(
+        _ region: String, signedIn: ConsoleSessions.SignedIn, notice: String? = nil, error: String? = nil
+    ) async throws -> Response {
         do {
             // The listed identities carry their tokens already: no second read per identity.
             let listed = try await ses.listIdentities(signedIn.caller, region: region, kind: nil, nextToken: nil, maxItems: 1000)
-            var rows: [[String: Any]] = []
+            var rows: [IdentitiesModel.Row] = []
             for identity in listed.identities {
                 // Sesame signs with its own keys: the records publish the public key itself
                 // (SES's CNAMEs would point at amazonses.com, which holds Amazon's keys).
-                let key = identity.kind == .domain && !identity.dkimTokens.isEmpty ? try await ses.dkimKey(region: region, domain: identity.name) : nil
-                rows.append([
-                    "name": identity.name, "kind": identity.kind == .domain ? "Domain" : "Email address",
-                    "status": identity.status.rawValue, "token": identity.kind == .domain ? (identity.verificationToken ?? "") : "",
-                    "dkimRecords": (key?.dnsRecords ?? []).map { ["name": $0.name, "value": $0.value] },
-                    "dkimSigning": key.map { $0.signingEnabled ? "DKIM signing on (\($0.origin == "EXTERNAL" ? "your key" : "Easy DKIM"), \($0.keyBits)-bit RSA)" : "DKIM signing off" } ?? "",
-                    "needsDkim": identity.kind == .domain && key == nil,
-                    "csrf": signedIn.csrf, "region": region,
-                ])
+                let key =
+                    identity.kind == .domain && !identity.dkimTokens.isEmpty
+                    ? try await ses.dkimKey(region: region, domain: identity.name) : nil
+                rows.append(
+                    .init(
+                        name: identity.name, kind: identity.kind == .domain ? "Domain" : "Email address",
+                        status: identity.status.rawValue, token: identity.kind == .domain ? (identity.verificationToken ?? "") : "",
+                        dkimRecords: (key?.dnsRecords ?? []).map { .init(name: $0.name, value: $0.value) },
+                        dkimSigning: key.map {
+                            $0.signingEnabled
+                                ? "DKIM signing on (\($0.origin == "EXTERNAL" ? "your key" : "Easy DKIM"), \($0.keyBits)-bit RSA)"
+                                : "DKIM signing off"
+                        } ?? "",
+                        needsDkim: identity.kind == .domain && key == nil))
             }
-            var values: [String: Any] = ["picker": picker("/console/identities", region: region), "identities": rows]
-            if let notice { values["notice"] = notice }
-            if let error { values["error"] = error }
-            return page("identities", title: "Identities", values, signedIn: signedIn, region: region, status: error == nil ? .ok : .badRequest)
+            let model = IdentitiesModel(
+                picker: picker("/console/identities", region: region), identities: rows, notice: notice, error: error)
+            return page(
+                "identities", title: "Identities", model, signedIn: signedIn, region: region, status: error == nil ? .ok : .badRequest)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
@@ -91,11 +99,13 @@ extension Console {
             let quota = try await ses.sendQuota(signedIn.caller, region: region)
             let points = try await ses.sendStatistics(signedIn.caller, region: region)
             func number(_ value: Double) -> String { value < 0 ? "unlimited" : String(Int(value)) }
-            return page("sending", title: "Sending", [
-                "picker": picker("/console/sending", region: region), "max24": number(quota.max24HourSend), "rate": number(quota.maxSendRate),
-                "sent": String(Int(quota.sentLast24Hours)), "sandbox": ses.configuration.sandbox,
-                "chart": SendingChart.svg(points.map { ($0.timestamp, $0.deliveryAttempts) }, now: clock.now()),
-            ], signedIn: signedIn, region: region)
+            return page(
+                "sending", title: "Sending",
+                SendingModel(
+                    picker: picker("/console/sending", region: region), max24: number(quota.max24HourSend), rate: number(quota.maxSendRate),
+                    sent: String(Int(quota.sentLast24Hours)), sandbox: ses.configuration.sandbox,
+                    chart: SendingChart.svg(points.map { ($0.timestamp, $0.deliveryAttempts) }, now: clock.now())),
+                signedIn: signedIn, region: region)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
@@ -115,13 +125,16 @@ extension Console {
             let before = request.uri.queryParameters.get("before").flatMap(MessageCursor.init(token:))
             let pageSize = 100
             let messages = try await mail.summaries(source: nil, after: before, newestFirst: true, limit: pageSize)
-            return page("mail", title: "Captured mail", [
-                "hasOlder": messages.count == pageSize, "older": messages.last?.cursor.token ?? "",
-                "messages": messages.map { message -> [String: Any] in
-                    ["id": message.id, "time": Timestamp.iso8601(message.createdAt), "source": message.source,
-                     "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)", "via": message.via.rawValue]
-                },
-            ], signedIn: signedIn)
+            return page(
+                "mail", title: "Captured mail",
+                MailListModel(
+                    hasOlder: messages.count == pageSize, older: messages.last?.cursor.token ?? "",
+                    messages: messages.map {
+                        .init(
+                            id: $0.id, time: Timestamp.iso8601($0.createdAt), source: $0.source,
+                            to: $0.destinations.joined(separator: ", "),
+                            subject: $0.subject ?? "(no subject)", via: $0.via.rawValue)
+                    }), signedIn: signedIn)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
@@ -135,23 +148,22 @@ extension Console {
             let (found, deliveries, events) = try await mail.detail(id: id)
             guard let message = found else { throw SesameError(.notFound, "No captured message has the ID \(id).") }
             let parts = MIME.textParts(message.raw)
-            var values: [String: Any] = [
-                "id": message.id, "region": message.region, "principal": message.principalARN, "via": message.via.rawValue,
-                "source": message.source, "to": message.destinations.joined(separator: ", "), "subject": message.subject ?? "(no subject)",
-                "headers": MIME.headers(of: message.raw).map { ["name": $0.name, "value": MIME.decodeHeaderText($0.value)] },
-                "raw": String(decoding: message.raw, as: UTF8.self),
-                "hasEvents": !events.isEmpty,
-                "deliveries": deliveries.map { ["recipient": $0.recipient, "state": $0.state.rawValue, "attempts": $0.attempts, "reply": $0.lastReply ?? ""] as [String: Any] },
-                "events": events.map { event -> [String: Any] in
-                    [
-                        "time": Timestamp.iso8601(event.createdAt), "kind": event.kind.rawValue, "recipients": event.recipients.joined(separator: ", "),
-                        "type": [event.type, event.subType].compactMap { $0 }.joined(separator: " / "), "detail": event.detail ?? "",
-                    ]
+            let model = MessageModel(
+                id: message.id, messageRegion: message.region, principal: message.principalARN, via: message.via.rawValue,
+                source: message.source, to: message.destinations.joined(separator: ", "), subject: message.subject ?? "(no subject)",
+                headers: MIME.headers(of: message.raw).map { .init(name: $0.name, value: MIME.decodeHeaderText($0.value)) },
+                raw: String(decoding: message.raw, as: UTF8.self), hasEvents: !events.isEmpty,
+                deliveries: deliveries.map {
+                    .init(recipient: $0.recipient, state: $0.state.rawValue, attempts: $0.attempts, reply: $0.lastReply ?? "")
                 },
-            ]
-            if let text = parts.text { values["text"] = text }
-            if let html = parts.html { values["html"] = html }
-            return page("message", title: message.subject ?? "Message", values, signedIn: signedIn)
+                events: events.map { event in
+                    .init(
+                        time: Timestamp.iso8601(event.createdAt), kind: event.kind.rawValue,
+                        recipients: event.recipients.joined(separator: ", "),
+                        type: [event.type, event.subType].compactMap { $0 }.joined(separator: " / "), detail: event.detail ?? "")
+                },
+                text: parts.text, html: parts.html)
+            return page("message", title: message.subject ?? "Message", model, signedIn: signedIn)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console/mail")
         }
@@ -171,14 +183,16 @@ enum SendingChart {
         let width = 720.0, height = 180.0, left = 40.0, bottom = 20.0
         let top = max(counts.max() ?? 0, 1)
         let barWidth = (width - left) / Double(hours)
-        var out = "<svg id=\"sending-chart\" role=\"img\" aria-label=\"Recipients per hour over the last 48 hours\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
+        var out =
+            "<svg id=\"sending-chart\" role=\"img\" aria-label=\"Recipients per hour over the last 48 hours\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
         out += "<line x1=\"\(left)\" y1=\"\(height - bottom)\" x2=\"\(width)\" y2=\"\(height - bottom)\" stroke=\"#879596\"/>"
         out += "<text x=\"0\" y=\"12\" font-size=\"11\" font-family=\"sans-serif\">\(top)</text>"
         out += "<text x=\"0\" y=\"\(height - bottom)\" font-size=\"11\" font-family=\"sans-serif\">0</text>"
         for (index, count) in counts.enumerated() where count > 0 {
             let barHeight = (height - bottom - 4) * Double(count) / Double(top)
             let x = left + Double(index) * barWidth
-            out += "<rect x=\"\(String(format: "%.1f", x + 1))\" y=\"\(String(format: "%.1f", height - bottom - barHeight))\" width=\"\(String(format: "%.1f", barWidth - 2))\" height=\"\(String(format: "%.1f", barHeight))\" fill=\"#0073bb\"><title>\(count) recipients</title></rect>"
+            out +=
+                "<rect x=\"\(String(format: "%.1f", x + 1))\" y=\"\(String(format: "%.1f", height - bottom - barHeight))\" width=\"\(String(format: "%.1f", barWidth - 2))\" height=\"\(String(format: "%.1f", barHeight))\" fill=\"#0073bb\"><title>\(count) recipients</title></rect>"
         }
         out += "<text x=\"\(left)\" y=\"\(height - 4)\" font-size=\"11\" font-family=\"sans-serif\">48 hours ago</text>"
         out += "<text x=\"\(width - 30)\" y=\"\(height - 4)\" font-size=\"11\" font-family=\"sans-serif\">now</text>"

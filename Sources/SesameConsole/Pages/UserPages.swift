@@ -1,15 +1,15 @@
-import SesameHTTP
 import Foundation
 import Hummingbird
 import SesameBackend
 import SesameCore
+import SesameHTTP
 
 /// IAM user pages: create, detail (keys, policies, password, SMTP login failures) and its actions.
 extension Console {
     func addUserRoutes(to router: Router<SesameRequestContext>) {
         router.get("/console/iam/create-user") { request, context in
             guard let signedIn = try await self.signedIn(request) else { return self.redirect("/console/signin") }
-            return self.page("user-create", title: "Create IAM user", [:], signedIn: signedIn)
+            return self.page("user-create", title: "Create IAM user", UserCreateModel(), signedIn: signedIn)
         }
         router.post("/console/iam/create-user") { request, context in try await self.createUser(request, context) }
         router.get("/console/iam/users/:name") { request, context in
@@ -17,7 +17,8 @@ extension Console {
             let name = try context.parameters.require("name")
             var draft: (String, String)?
             if let policy = request.uri.queryParameters["policy"].map(String.init),
-               let found = try? await self.iam.getUserPolicy(signedIn.caller, userName: name, policyName: policy) {
+                let found = try? await self.iam.getUserPolicy(signedIn.caller, userName: name, policyName: policy)
+            {
                 draft = (policy, found.document)
             }
             return try await self.userDetail(
@@ -27,7 +28,9 @@ extension Console {
     }
 
     /// What a user owns: its access keys, inline and attached policies, and whether it has a console password.
-    func holdings(of name: String, caller: Caller) async throws -> (
+    func holdings(
+        of name: String, caller: Caller
+    ) async throws -> (
         keys: [AccessKey], policies: [String], attached: [ManagedPolicy], hasPassword: Bool
     ) {
         let keys = try await iam.listAccessKeys(caller, userName: name, marker: nil, maxItems: 100).page.items
@@ -43,9 +46,13 @@ extension Console {
         let name = (form["userName"] ?? "").trimmingSpaces
         do {
             _ = try await iam.createUser(signedIn.caller, name: name, path: nil, tags: [])
-            return redirect("/console/iam/users/\(URIEncodingForPath.encode(name))?notice=\(URIEncodingForPath.encode("User \(name) was created."))")
+            return redirect(
+                "/console/iam/users/\(URIEncodingForPath.encode(name))?notice=\(URIEncodingForPath.encode("User \(name) was created."))")
         } catch let error as SesameError where error.code != .accessDenied {
-            return page("user-create", title: "Create IAM user", ["error": error.message, "userName": name], signedIn: signedIn, status: .badRequest)
+            return page(
+                "user-create", title: "Create IAM user", UserCreateModel(error: error.message, userName: name), signedIn: signedIn,
+                status: .badRequest
+            )
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console/iam/users")
         }
@@ -60,31 +67,29 @@ extension Console {
             let user = try await iam.getUser(caller, name: name)
             let (keys, policies, attached, hasPassword) = try await holdings(of: name, caller: caller)
             let failures = (try? await iam.smtpAuthFailures(caller, userName: name)) ?? []
-            var values: [String: Any] = [
-                "name": name, "pathName": URIEncodingForPath.encode(name), "arn": user.principal.arn,
-                "created": Timestamp.iso8601(user.createdAt), "hasPassword": hasPassword,
-                "keys": keys.map { key -> [String: Any] in
-                    let lastUsed = key.lastUsedAt.map {
-                        "\(Timestamp.iso8601($0)) (\(key.lastUsedService ?? "?"), \(key.lastUsedRegion ?? "?"))"
-                    } ?? "never"
-                    return [
-                        "id": key.id, "status": key.status.rawValue, "created": Timestamp.iso8601(key.createdAt), "lastUsed": lastUsed,
-                        "toggle": key.status == .active ? "deactivate-key" : "activate-key",
-                        "toggleLabel": key.status == .active ? "Deactivate" : "Activate",
-                        "csrf": signedIn.csrf, "pathName": URIEncodingForPath.encode(name),
-                    ]
+            let pathName = URIEncodingForPath.encode(name)
+            let model = UserModel(
+                name: name, pathName: pathName, arn: user.principal.arn, created: Timestamp.iso8601(user.createdAt),
+                hasPassword: hasPassword,
+                keys: keys.map { key in
+                    let lastUsed =
+                        key.lastUsedAt.map {
+                            "\(Timestamp.iso8601($0)) (\(key.lastUsedService ?? "?"), \(key.lastUsedRegion ?? "?"))"
+                        } ?? "never"
+                    return .init(
+                        id: key.id, status: key.status.rawValue, created: Timestamp.iso8601(key.createdAt), lastUsed: lastUsed,
+                        toggle: key.status == .active ? "deactivate-key" : "activate-key",
+                        toggleLabel: key.status == .active ? "Deactivate" : "Activate", pathName: pathName)
                 },
-                "policies": policies.map { ["name": $0, "pathPolicy": URIEncodingForPath.encode($0), "pathName": URIEncodingForPath.encode(name)] },
-                "attached": attached.map(\.name),
-                "failures": failures.map { failure -> [String: Any] in
-                    ["time": Timestamp.iso8601(failure.time), "source": failure.sourceAddress, "username": failure.username,
-                     "diagnosis": failure.diagnosis.rawValue, "explanation": failure.explanation]
+                policies: policies.map { .init(name: $0, pathPolicy: URIEncodingForPath.encode($0), pathName: pathName) },
+                attached: attached.map(\.name),
+                failures: failures.map {
+                    .init(
+                        time: Timestamp.iso8601($0.time), source: $0.sourceAddress, username: $0.username, diagnosis: $0.diagnosis.rawValue,
+                        explanation: $0.explanation)
                 },
-                "policyName": draft?.0 ?? "", "policyDocument": draft?.1 ?? "",
-            ]
-            if let notice { values["notice"] = notice }
-            if let error { values["error"] = error }
-            return page("user", title: name, values, signedIn: signedIn, status: status)
+                policyName: draft?.0 ?? "", policyDocument: draft?.1 ?? "", notice: notice, error: error)
+            return page("user", title: name, model, signedIn: signedIn, status: status)
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console/iam/users")
         }
@@ -102,9 +107,10 @@ extension Console {
             switch form["do"] ?? "" {
             case "create-key":
                 let created = try await iam.createAccessKey(caller, userName: name)
-                return page("key-created", title: "Access key", [
-                    "name": name, "pathName": URIEncodingForPath.encode(name), "keyID": created.key.id, "secret": created.secret,
-                ], signedIn: signedIn)
+                return page(
+                    "key-created", title: "Access key",
+                    KeyCreatedModel(name: name, pathName: URIEncodingForPath.encode(name), keyID: created.key.id, secret: created.secret),
+                    signedIn: signedIn)
             case "activate-key", "deactivate-key":
                 let key = form["key"] ?? ""
                 let status = form["do"] == "activate-key" ? "Active" : "Inactive"
@@ -121,7 +127,8 @@ extension Console {
                     try await iam.putUserPolicy(caller, userName: name, policyName: policyName, document: document)
                 } catch let error as SesameError where error.code != .accessDenied {
                     // Show the validation error with the draft kept, so nothing typed is lost.
-                    return try await userDetail(name, signedIn: signedIn, error: error.message, draft: (policyName, document), status: .badRequest)
+                    return try await userDetail(
+                        name, signedIn: signedIn, error: error.message, draft: (policyName, document), status: .badRequest)
                 }
                 return done("Inline policy \(policyName) was saved.")
             case "delete-policy":

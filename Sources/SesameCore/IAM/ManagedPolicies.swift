@@ -21,11 +21,15 @@ public enum ManagedPolicies {
         ManagedPolicy(
             name: "IAMFullAccess", path: "/", id: "ANPAI7XKCFMBPM3QQRRVQ",
             description: "Provides full access to IAM via the AWS Management Console.",
-            document: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#),
+            document:
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#
+        ),
         ManagedPolicy(
             name: "IAMReadOnlyAccess", path: "/", id: "ANPAJKSO7NDY4T57MWDSQ",
             description: "Provides read only access to IAM via the AWS Management Console.",
-            document: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GenerateCredentialReport","iam:GenerateServiceLastAccessedDetails","iam:Get*","iam:List*","iam:SimulateCustomPolicy","iam:SimulatePrincipalPolicy"],"Resource":"*"}]}"#),
+            document:
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GenerateCredentialReport","iam:GenerateServiceLastAccessedDetails","iam:Get*","iam:List*","iam:SimulateCustomPolicy","iam:SimulatePrincipalPolicy"],"Resource":"*"}]}"#
+        ),
         ManagedPolicy(
             name: "AmazonSESFullAccess", path: "/", id: "ANPAJ2P4NXCHAT7NDPNR4",
             description: "Provides full access to Amazon SES via the AWS Management Console.",
@@ -33,7 +37,9 @@ public enum ManagedPolicies {
         ManagedPolicy(
             name: "AmazonSESReadOnlyAccess", path: "/", id: "ANPAINV2XPFRMWJJNSCGI",
             description: "Provides read only access to Amazon SES via the AWS Management Console.",
-            document: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:Describe*","ses:Get*","ses:List*"],"Resource":"*"}]}"#),
+            document:
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:Describe*","ses:Get*","ses:List*"],"Resource":"*"}]}"#
+        ),
     ]
 
     public static func named(arn: String) -> ManagedPolicy? { all.first { $0.arn == arn } }

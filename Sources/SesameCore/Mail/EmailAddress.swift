@@ -67,7 +67,8 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
                 labels += 1
                 length = 0
             } else {
-                let allowed = c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
+                let allowed =
+                    c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
                 guard allowed, !(length == 0 && c == 0x2D) else { return false }
                 length += 1
                 guard length <= 63 else { return false }

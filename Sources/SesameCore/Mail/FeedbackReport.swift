@@ -25,11 +25,13 @@ public enum FeedbackReport: Sendable, Equatable {
             let reportingMTA = first["reporting-mta"]
             var recipients: [Recipient] = []
             for block in blocks {
-                guard let final = block["final-recipient"] ?? block["original-recipient"], let action = block["action"], let status = block["status"]
+                guard let final = block["final-recipient"] ?? block["original-recipient"], let action = block["action"],
+                    let status = block["status"]
                 else { continue }
                 recipients.append(
                     Recipient(
-                        address: address(final), action: action.lowercased(), status: status.split(separator: " ").first.map(String.init) ?? status,
+                        address: address(final), action: action.lowercased(),
+                        status: status.split(separator: " ").first.map(String.init) ?? status,
                         diagnosticCode: block["diagnostic-code"]))
             }
             return recipients.isEmpty ? nil : .deliveryStatus(reportingMTA: reportingMTA, recipients: recipients)
@@ -38,7 +40,9 @@ public enum FeedbackReport: Sendable, Equatable {
             let fields = fieldBlocks(feedback.body).first ?? [:]
             guard let type = fields["feedback-type"] else { return nil }
             let recipients = fields["original-rcpt-to"].map { [address($0)] } ?? []
-            return .complaint(feedbackType: type.lowercased(), userAgent: fields["user-agent"], recipients: recipients, arrivalDate: fields["arrival-date"])
+            return .complaint(
+                feedbackType: type.lowercased(), userAgent: fields["user-agent"], recipients: recipients,
+                arrivalDate: fields["arrival-date"])
         }
         return nil
     }
@@ -55,7 +59,9 @@ public enum FeedbackReport: Sendable, Equatable {
         var current: [String: String] = [:]
         var last: String?
         // "\r\n" is one Character in Swift, so both endings are named.
-        for rawLine in String(decoding: body, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for rawLine in String(decoding: body, as: UTF8.self).split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        {
             let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
             if line.trimmingSpaces.isEmpty {
                 if !current.isEmpty { blocks.append(current) }

@@ -40,7 +40,9 @@ public enum MIME {
         let encoded = encodeHeaderText(name)
         if encoded != name { return "\(encoded) <\(address.address)>" }
         let needsQuotes = name.contains { "()<>[]:;@\\,.\"".contains($0) }
-        let quoted = needsQuotes ? "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" : name
+        let quoted =
+            needsQuotes
+            ? "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" : name
         return "\(quoted) <\(address.address)>"
     }
 
@@ -221,7 +223,8 @@ public enum MIME {
                 bytes = Array(URIEncodingLite.decodeQ(text))
             }
             if let bytes {
-                out += charset == "iso-8859-1" || charset == "latin1"
+                out +=
+                    charset == "iso-8859-1" || charset == "latin1"
                     ? String(bytes.map { Character(Unicode.Scalar($0)) }) : String(decoding: bytes, as: UTF8.self)
             } else {
                 out += "=?" + parts.joined(separator: "?")

@@ -15,7 +15,9 @@ public enum SESNotification {
     /// The enhanced status code in a reply (`550 5.1.1 …` → `5.1.1`), or a generic one.
     public static func status(_ detail: String?, permanent: Bool) -> String {
         let parts = (detail ?? "").split(separator: " ")
-        if parts.count > 1, parts[1].split(separator: ".").count == 3, parts[1].allSatisfy({ $0.isNumber || $0 == "." }) { return String(parts[1]) }
+        if parts.count > 1, parts[1].split(separator: ".").count == 3, parts[1].allSatisfy({ $0.isNumber || $0 == "." }) {
+            return String(parts[1])
+        }
         return permanent ? "5.0.0" : "4.0.0"
     }
 
@@ -70,23 +72,25 @@ public enum SESNotification {
         case .reject:
             out["reject"] = ["reason": event.detail ?? "Bad content"]
         case .delivery:
-            out["delivery"] = [
-                "timestamp": time, "recipients": event.recipients, "smtpResponse": event.detail ?? "",
-                "processingTimeMillis": max(0, Int((event.createdAt.timeIntervalSince(message.createdAt) * 1000).rounded())),
-                "reportingMTA": (event.reportingMTA ?? "").replacingOccurrences(of: "dns; ", with: ""),
-            ] as [String: Any]
+            out["delivery"] =
+                [
+                    "timestamp": time, "recipients": event.recipients, "smtpResponse": event.detail ?? "",
+                    "processingTimeMillis": max(0, Int((event.createdAt.timeIntervalSince(message.createdAt) * 1000).rounded())),
+                    "reportingMTA": (event.reportingMTA ?? "").replacingOccurrences(of: "dns; ", with: ""),
+                ] as [String: Any]
         case .bounce:
             let permanent = event.type == "Permanent"
-            out["bounce"] = [
-                "bounceType": event.type ?? "Undetermined", "bounceSubType": event.subType ?? "Undetermined",
-                "bouncedRecipients": event.recipients.map {
-                    [
-                        "emailAddress": $0, "action": "failed", "status": status(event.detail, permanent: permanent),
-                        "diagnosticCode": "smtp; \(event.detail ?? "")",
-                    ]
-                },
-                "timestamp": time, "feedbackId": event.id, "reportingMTA": event.reportingMTA ?? "dns; sesame",
-            ] as [String: Any]
+            out["bounce"] =
+                [
+                    "bounceType": event.type ?? "Undetermined", "bounceSubType": event.subType ?? "Undetermined",
+                    "bouncedRecipients": event.recipients.map {
+                        [
+                            "emailAddress": $0, "action": "failed", "status": status(event.detail, permanent: permanent),
+                            "diagnosticCode": "smtp; \(event.detail ?? "")",
+                        ]
+                    },
+                    "timestamp": time, "feedbackId": event.id, "reportingMTA": event.reportingMTA ?? "dns; sesame",
+                ] as [String: Any]
         case .complaint:
             var complaint: [String: Any] = [
                 "complainedRecipients": event.recipients.map { ["emailAddress": $0] }, "timestamp": time, "feedbackId": event.id,
@@ -96,14 +100,18 @@ public enum SESNotification {
             if let agent = event.subType { complaint["userAgent"] = agent }
             out["complaint"] = complaint
         case .deliveryDelay:
-            out["deliveryDelay"] = [
-                "timestamp": time, "delayType": event.type ?? "TransientCommunicationFailure",
-                "expirationTime": timestamp(message.createdAt.addingTimeInterval(12 * 3600)),
-                "delayedRecipients": event.recipients.map {
-                    ["emailAddress": $0, "status": status(event.detail, permanent: false), "diagnosticCode": "smtp; \(event.detail ?? "")"]
-                },
-                "reportingMTA": event.reportingMTA ?? "dns; sesame",
-            ] as [String: Any]
+            out["deliveryDelay"] =
+                [
+                    "timestamp": time, "delayType": event.type ?? "TransientCommunicationFailure",
+                    "expirationTime": timestamp(message.createdAt.addingTimeInterval(12 * 3600)),
+                    "delayedRecipients": event.recipients.map {
+                        [
+                            "emailAddress": $0, "status": status(event.detail, permanent: false),
+                            "diagnosticCode": "smtp; \(event.detail ?? "")",
+                        ]
+                    },
+                    "reportingMTA": event.reportingMTA ?? "dns; sesame",
+                ] as [String: Any]
         }
         let data = (try? JSONSerialization.data(withJSONObject: out, options: [.withoutEscapingSlashes, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

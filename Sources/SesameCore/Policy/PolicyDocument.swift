@@ -52,10 +52,16 @@ public struct PolicyDocument: Sendable {
     /// Parses and validates a policy document, throwing `MalformedPolicyDocument` with the reason.
     public static func parse(_ text: String) throws(SesameError) -> PolicyDocument {
         if text.unicodeScalars.count > 131_072 {
-            throw SesameError(.validation, "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must have length less than or equal to 131072")
+            throw SesameError(
+                .validation,
+                "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must have length less than or equal to 131072"
+            )
         }
         if text.unicodeScalars.contains(where: { !($0 == "\t" || $0 == "\n" || $0 == "\r" || ($0.value >= 0x20 && $0.value <= 0xFF)) }) {
-            throw SesameError(.validation, "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+            throw SesameError(
+                .validation,
+                "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+            )
         }
         let json: JSONValue
         do {
@@ -114,7 +120,9 @@ public struct PolicyDocument: Sendable {
 
     static func parseStatement(_ raw: JSONValue) throws(SesameError) -> Statement {
         guard case .object(let fields) = raw else { throw malformed("Syntax errors in policy.") }
-        let known: Set<String> = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition", "Principal", "NotPrincipal"]
+        let known: Set<String> = [
+            "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition", "Principal", "NotPrincipal",
+        ]
         for key in fields.keys where !known.contains(key) {
             throw malformed("Syntax errors in policy. Unknown field \(key).")
         }
@@ -125,7 +133,8 @@ public struct PolicyDocument: Sendable {
         if let value = fields["Sid"] {
             guard case .string(let s) = value else { throw malformed("Syntax errors in policy.") }
             if !s.unicodeScalars.allSatisfy({ ($0 >= "A" && $0 <= "Z") || ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") }) {
-                throw malformed("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
+                throw malformed(
+                    "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
             }
             sid = s
         }

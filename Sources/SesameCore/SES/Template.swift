@@ -118,11 +118,13 @@ public enum TemplateRenderer {
             var truthy = isTruthy(value)
             if helper == "unless" { truthy.toggle() }
             var scratch = ""
-            let sawElse = try renderBlock(s, &index, context: context, escapeHTML: escapeHTML, out: &scratch, until: helper, skipping: skipping || !truthy)
+            let sawElse = try renderBlock(
+                s, &index, context: context, escapeHTML: escapeHTML, out: &scratch, until: helper, skipping: skipping || !truthy)
             if !skipping && truthy { out += scratch }
             if sawElse {
                 var elseOut = ""
-                try renderBlock(s, &index, context: context, escapeHTML: escapeHTML, out: &elseOut, until: helper, skipping: skipping || truthy)
+                try renderBlock(
+                    s, &index, context: context, escapeHTML: escapeHTML, out: &elseOut, until: helper, skipping: skipping || truthy)
                 if !skipping && !truthy { out += elseOut }
             }
         case "each":
@@ -130,8 +132,11 @@ public enum TemplateRenderer {
             let start = index
             if items.isEmpty {
                 var scratch = ""
-                let sawElse = try renderBlock(s, &index, context: context, escapeHTML: escapeHTML, out: &scratch, until: "each", skipping: true)
-                if sawElse { try renderBlock(s, &index, context: context, escapeHTML: escapeHTML, out: &out, until: "each", skipping: skipping) }
+                let sawElse = try renderBlock(
+                    s, &index, context: context, escapeHTML: escapeHTML, out: &scratch, until: "each", skipping: true)
+                if sawElse {
+                    try renderBlock(s, &index, context: context, escapeHTML: escapeHTML, out: &out, until: "each", skipping: skipping)
+                }
                 return
             }
             var end = start

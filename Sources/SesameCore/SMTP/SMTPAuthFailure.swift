@@ -40,23 +40,30 @@ public struct SMTPAuthFailure: Sendable, Equatable {
     public var explanation: String {
         switch diagnosis {
         case .unknownAccessKey:
-            return "The user name is not an access key ID known to this account. Use the SMTP user name shown when the SMTP credentials were created (it starts with AKIA)."
+            return
+                "The user name is not an access key ID known to this account. Use the SMTP user name shown when the SMTP credentials were created (it starts with AKIA)."
         case .iamUserNameUsed:
-            return "The IAM user name \(userName ?? username) was used as the SMTP user name. SMTP expects that user's access key ID (it starts with AKIA), not the user name."
+            return
+                "The IAM user name \(userName ?? username) was used as the SMTP user name. SMTP expects that user's access key ID (it starts with AKIA), not the user name."
         case .rootEmailUsed:
             return "The account's root email address was used as the SMTP user name. SMTP expects an access key ID with its SMTP password."
         case .secretKeyUsed:
-            return "The secret access key was used as the password. SMTP expects the SMTP password derived from it (sesame smtp-password prints it)."
+            return
+                "The secret access key was used as the password. SMTP expects the SMTP password derived from it (sesame smtp-password prints it)."
         case .regionNotServed:
-            return "The password is a version 4 SMTP password for region \(detail ?? "?"), which this node does not serve. Derive it for a served region, or serve that region (--region)."
+            return
+                "The password is a version 4 SMTP password for region \(detail ?? "?"), which this node does not serve. Derive it for a served region, or serve that region (--region)."
         case .inactiveAccessKey:
             return "The access key is inactive. Activate it, or create new SMTP credentials."
         case .deletedAccessKey:
-            return "The access key was deleted\(userName.map { " (it belonged to \($0))" } ?? ""). Deleting an access key or its IAM user ends its SMTP credentials; create new ones."
+            return
+                "The access key was deleted\(userName.map { " (it belonged to \($0))" } ?? ""). Deleting an access key or its IAM user ends its SMTP credentials; create new ones."
         case .notAnSMTPPassword:
-            return "The password is not an SES SMTP password (those are 44 characters of Base64, starting with A or B). Copy the SMTP password shown when the credentials were created."
+            return
+                "The password is not an SES SMTP password (those are 44 characters of Base64, starting with A or B). Copy the SMTP password shown when the credentials were created."
         case .wrongPassword:
-            return "The password does not match this access key's SMTP password. Check for a copy error, or an SMTP password made from another key."
+            return
+                "The password does not match this access key's SMTP password. Check for a copy error, or an SMTP password made from another key."
         }
     }
 }

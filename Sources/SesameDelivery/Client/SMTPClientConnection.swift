@@ -94,7 +94,8 @@ public final class SMTPClientConnection: @unchecked Sendable {
     /// when that fails; nothing has been sent for any message then.
     public static func open(
         to endpoint: SMTPEndpoint, configuration: SMTPClientStateMachine.Configuration, tls: NIOSSLContext,
-        connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(60), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(60),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> SMTPClientConnection {
         let (stream, continuation) = AsyncThrowingStream<SMTPReply, any Error>.makeStream()
         let implicit = configuration.tls == .implicit

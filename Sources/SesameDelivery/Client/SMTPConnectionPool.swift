@@ -67,7 +67,9 @@ struct SMTPSender: Sendable {
     let replyTimeout: TimeAmount
 
     /// Outcomes per recipient, or the reason no session could be set up with `endpoint`.
-    func send(to endpoint: SMTPEndpoint, from: String, recipients: [String], body: [UInt8]) async -> Result<[String: DeliveryOutcome], SMTPClientError> {
+    func send(
+        to endpoint: SMTPEndpoint, from: String, recipients: [String], body: [UInt8]
+    ) async -> Result<[String: DeliveryOutcome], SMTPClientError> {
         var connection = await pool.checkout(endpoint)
         let reused = connection != nil
         if connection == nil {

@@ -51,7 +51,9 @@ public struct DNSResolver: Sendable {
         for await datagram in stream {
             guard let response = try? DNSMessage.parse(datagram), response.id == id else { continue }
             if response.truncated {
-                throw Failure(description: "\(name): the DNS answer was truncated even with EDNS0 (DNS over TCP is not supported)", nameDoesNotExist: false)
+                throw Failure(
+                    description: "\(name): the DNS answer was truncated even with EDNS0 (DNS over TCP is not supported)",
+                    nameDoesNotExist: false)
             }
             switch response.rcode {
             case 0: return response.answers
@@ -59,7 +61,8 @@ public struct DNSResolver: Sendable {
             default: throw Failure(description: "\(name): DNS server failure (rcode \(response.rcode))", nameDoesNotExist: false)
             }
         }
-        throw Failure(description: "\(name): no DNS answer within \(timeout.nanoseconds / 1_000_000_000) s from \(server)", nameDoesNotExist: false)
+        throw Failure(
+            description: "\(name): no DNS answer within \(timeout.nanoseconds / 1_000_000_000) s from \(server)", nameDoesNotExist: false)
     }
 
     /// MX hosts in RFC 5321 order (lowest preference first, ties shuffled); the domain itself

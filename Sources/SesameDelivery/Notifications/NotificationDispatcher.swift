@@ -1,13 +1,13 @@
-import SesameConcurrency
 import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import SesameBackend
+import SesameConcurrency
 import SesameCore
 import SesameStorage
-import ServiceLifecycle
 
 /// Posts SNS messages from the store's outbox to their HTTP(S) endpoints, as SNS does: the
 /// JSON body, SNS's `x-amz-sns-*` headers, retried with backoff until the endpoint answers 2xx
@@ -50,7 +50,9 @@ public final class NotificationDispatcher: Service, Sendable {
             while !stopping.withLock({ $0 }) {
                 let now = clock.now()
                 let owner = settings.owner, limit = settings.concurrency, leaseUntil = now.addingTimeInterval(settings.lease)
-                let items = (try? await store.transaction { try await $0.claimOutbox(owner: owner, now: now, leaseUntil: leaseUntil, limit: limit) }) ?? []
+                let items =
+                    (try? await store.transaction { try await $0.claimOutbox(owner: owner, now: now, leaseUntil: leaseUntil, limit: limit) })
+                    ?? []
                 if items.isEmpty {
                     await wake.wait(timeout: settings.pollInterval)
                     continue
@@ -93,11 +95,15 @@ public final class NotificationDispatcher: Service, Sendable {
         }
         if done.state != .delivered {
             let now = clock.now()
-            if let next = settings.retry.nextAttempt(attempts: item.attempts, queuedAt: item.createdAt, now: now, jitter: Double.random(in: 0..<1)) {
+            if let next = settings.retry.nextAttempt(
+                attempts: item.attempts, queuedAt: item.createdAt, now: now, jitter: Double.random(in: 0..<1))
+            {
                 done.nextAttemptAt = next
             } else {
                 done.state = .failed
-                logger.warning("gave up posting an SNS \(item.messageType) to \(item.endpoint) after \(item.attempts) attempts: \(done.lastError ?? "")")
+                logger.warning(
+                    "gave up posting an SNS \(item.messageType) to \(item.endpoint) after \(item.attempts) attempts: \(done.lastError ?? "")"
+                )
             }
         }
         let finished = done, owner = settings.owner

@@ -1,11 +1,11 @@
-import SesameConcurrency
 import Foundation
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SesameBackend
+import SesameConcurrency
 import SesameCore
 import SesameStorage
-import ServiceLifecycle
 
 /// Takes due recipients from the queue and delivers them: claims them under a lease (so no two
 /// workers or nodes send the same recipient), groups a message's recipients by destination,
@@ -14,7 +14,8 @@ import ServiceLifecycle
 public final class QueueManager: Service, Sendable {
     public struct Settings: Sendable {
         /// Who holds a lease: unique per process.
-        public var owner: String = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(RandomIDs.pick(6, from: Array("abcdefghijklmnopqrstuvwxyz0123456789")))"
+        public var owner: String =
+            "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(RandomIDs.pick(6, from: Array("abcdefghijklmnopqrstuvwxyz0123456789")))"
         public var retry = RetryPolicy()
         /// How long a claim holds before another worker may take the recipient over.
         public var lease: TimeInterval = 600
@@ -214,12 +215,16 @@ public final class QueueManager: Service, Sendable {
                 }
             case .transient(let reason):
                 row.lastReply = reason
-                if let next = settings.retry.nextAttempt(attempts: row.attempts, queuedAt: row.queuedAt, now: now, jitter: Double.random(in: 0..<1)) {
+                if let next = settings.retry.nextAttempt(
+                    attempts: row.attempts, queuedAt: row.queuedAt, now: now, jitter: Double.random(in: 0..<1))
+                {
                     row.nextAttemptAt = next
                     if row.attempts == 1 { event(row, .deliveryDelay, type: "TransientCommunicationFailure", detail: reason) }
                 } else {
                     row.state = .bounced
-                    event(row, .bounce, type: "Transient", subType: BounceSubType.general.rawValue, detail: "gave up after \(row.attempts) attempts: \(reason)")
+                    event(
+                        row, .bounce, type: "Transient", subType: BounceSubType.general.rawValue,
+                        detail: "gave up after \(row.attempts) attempts: \(reason)")
                 }
             }
             record.rows.append(row)

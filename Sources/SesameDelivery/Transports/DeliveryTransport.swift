@@ -56,7 +56,8 @@ public struct RelayTransport: DeliveryTransport {
     let sender: SMTPSender
 
     /// Builds the TLS context once (it reads trust roots from disk): every connection shares it.
-    public init(settings: Settings, heloName: String, tls: TLSConfiguration, maxConnections: Int, timeout: TimeAmount = .seconds(60)) throws {
+    public init(settings: Settings, heloName: String, tls: TLSConfiguration, maxConnections: Int, timeout: TimeAmount = .seconds(60)) throws
+    {
         self.settings = settings
         self.sender = SMTPSender(
             pool: SMTPConnectionPool(maxPerDestination: maxConnections),
@@ -97,7 +98,8 @@ public struct MXTransport: DeliveryTransport {
         tls.certificateVerification = .none
         self.sender = SMTPSender(
             pool: SMTPConnectionPool(maxPerDestination: maxConnectionsPerDestination),
-            client: .init(heloName: heloName, tls: .opportunistic), tls: try NIOSSLContext(configuration: tls), connectTimeout: .seconds(10),
+            client: .init(heloName: heloName, tls: .opportunistic), tls: try NIOSSLContext(configuration: tls),
+            connectTimeout: .seconds(10),
             replyTimeout: timeout)
     }
 

@@ -1,4 +1,3 @@
-import SesameConcurrency
 import Foundation
 import Logging
 import NIOCore
@@ -6,6 +5,7 @@ import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 import SesameBackend
+import SesameConcurrency
 import SesameSMTPProtocol
 
 /// Settings shared by every SMTP listener of a node.
@@ -129,7 +129,9 @@ public struct SMTPServer: Service {
                 let channel = try await bind(listener)
                 channels.append(channel)
                 bound.append((address, implicitTLS, channel.localAddress?.port ?? address.port))
-                logger.info("SMTP listening", metadata: ["address": "\(address.host):\(address.port)", "tls": "\(implicitTLS ? "implicit" : "STARTTLS")"])
+                logger.info(
+                    "SMTP listening",
+                    metadata: ["address": "\(address.host):\(address.port)", "tls": "\(implicitTLS ? "implicit" : "STARTTLS")"])
             }
         } catch {
             for channel in channels { try? await channel.close() }

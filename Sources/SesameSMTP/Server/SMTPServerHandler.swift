@@ -1,9 +1,9 @@
-import SesameConcurrency
 import Foundation
 import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
+import SesameConcurrency
 import SesameCore
 import SesameSMTPProtocol
 
@@ -75,7 +75,9 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         registered = true
-        write(SMTPReplies.greeting(hostname: listener.server.hostname, sessionID: RandomIDs.pick(20, from: Self.idAlphabet)), context: context)
+        write(
+            SMTPReplies.greeting(hostname: listener.server.hostname, sessionID: RandomIDs.pick(20, from: Self.idAlphabet)), context: context
+        )
         flush(context: context)
         scheduleIdleTimer(context: context, at: lastActivity + listener.server.idleTimeout)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)

@@ -28,10 +28,14 @@ public struct SMTPSessionIdentity: Sendable, Equatable {
 
 /// What a session needs from the rest of Sesame: checking a login and storing a message.
 public protocol SMTPSessionServices: Sendable {
-    func authenticate(username: String, password: String, client: SMTPClientInfo) async
+    func authenticate(
+        username: String, password: String, client: SMTPClientInfo
+    ) async
         -> (SMTPServerStateMachine.AuthOutcome, SMTPSessionIdentity?)
     /// Returns the message ID once the message is durably stored, or the refusal.
-    func submit(_ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo) async
+    func submit(
+        _ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo
+    ) async
         -> Result<String, SMTPRefusal>
     /// Takes a bounce or complaint report sent to the bounce domain (no login).
     func receiveFeedback(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal>
@@ -51,7 +55,9 @@ public struct SESSMTPServices: SMTPSessionServices {
         self.logger = logger
     }
 
-    public func authenticate(username: String, password: String, client: SMTPClientInfo) async
+    public func authenticate(
+        username: String, password: String, client: SMTPClientInfo
+    ) async
         -> (SMTPServerStateMachine.AuthOutcome, SMTPSessionIdentity?)
     {
         switch await checker.authenticate(username: username, password: password, sourceAddress: client.remoteAddress) {
@@ -62,7 +68,9 @@ public struct SESSMTPServices: SMTPSessionServices {
         }
     }
 
-    public func submit(_ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo) async
+    public func submit(
+        _ envelope: SMTPEnvelope, body: [UInt8], identity: SMTPSessionIdentity, client: SMTPClientInfo
+    ) async
         -> Result<String, SMTPRefusal>
     {
         do {

@@ -196,9 +196,12 @@ public struct SMTPClientStateMachine: Sendable {
             state = .ready
             return .ready
         }
-        let mechanisms = capabilities.first { $0.uppercased().hasPrefix("AUTH ") || $0.uppercased().hasPrefix("AUTH=") }
+        let mechanisms =
+            capabilities.first { $0.uppercased().hasPrefix("AUTH ") || $0.uppercased().hasPrefix("AUTH=") }
             .map { $0.dropFirst(5).uppercased().split(separator: " ").map(String.init) } ?? []
-        guard mechanisms.contains("PLAIN") else { return fail("the server offers no AUTH PLAIN (it offers: \(mechanisms.joined(separator: " ")))") }
+        guard mechanisms.contains("PLAIN") else {
+            return fail("the server offers no AUTH PLAIN (it offers: \(mechanisms.joined(separator: " ")))")
+        }
         state = .auth
         let token = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()
         return .send("AUTH PLAIN \(token)\r\n")

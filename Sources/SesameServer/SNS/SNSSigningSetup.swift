@@ -1,10 +1,10 @@
-@preconcurrency import _CryptoExtras
 @preconcurrency import Crypto
 import Foundation
 import SesameBackend
 import SesameCore
 import SesameStorage
 import X509
+@preconcurrency import _CryptoExtras
 
 /// The RSA key and self-signed certificate SNS messages are signed with. Kept in the store
 /// (the key sealed with the master key), so every node sharing it signs with the same key.

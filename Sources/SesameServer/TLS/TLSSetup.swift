@@ -32,18 +32,21 @@ enum TLSSetup {
                 source = "self-signed for \(configuration.hostname), created at \(certificatePath)"
             }
         default:
-            throw DataDirectory.StartupError(description: "--tls-certificate and --tls-key go together: give both, or neither for a self-signed certificate.")
+            throw DataDirectory.StartupError(
+                description: "--tls-certificate and --tls-key go together: give both, or neither for a self-signed certificate.")
         }
         let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
         } catch {
-            throw DataDirectory.StartupError(description: "Cannot read the TLS certificate \(certificatePath) (a PEM file is expected): \(error)")
+            throw DataDirectory.StartupError(
+                description: "Cannot read the TLS certificate \(certificatePath) (a PEM file is expected): \(error)")
         }
         do {
             key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
         } catch {
-            throw DataDirectory.StartupError(description: "Cannot read the TLS private key \(keyPath) (an unencrypted PEM file is expected): \(error)")
+            throw DataDirectory.StartupError(
+                description: "Cannot read the TLS private key \(keyPath) (an unencrypted PEM file is expected): \(error)")
         }
         guard !chain.isEmpty else {
             throw DataDirectory.StartupError(description: "The TLS certificate file \(certificatePath) holds no certificate.")
@@ -56,7 +59,8 @@ enum TLSSetup {
         do {
             return Material(context: try NIOSSLContext(configuration: tls), source: source, certificatePath: certificatePath)
         } catch {
-            throw DataDirectory.StartupError(description: "The TLS certificate and key cannot be used together (\(certificatePath), \(keyPath)): \(error)")
+            throw DataDirectory.StartupError(
+                description: "The TLS certificate and key cannot be used together (\(certificatePath), \(keyPath)): \(error)")
         }
     }
 
@@ -115,7 +119,9 @@ enum TLSSetup {
             },
             issuerPrivateKey: .init(key))
         let certificatePEM = try certificate.serializeAsPEM().pemString + "\n"
-        _ = FileManager.default.createFile(atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
-        _ = FileManager.default.createFile(atPath: certificatePath, contents: Data(certificatePEM.utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(
+            atPath: keyPath, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: certificatePath, contents: Data(certificatePEM.utf8), attributes: [.posixPermissions: 0o644])
     }
 }

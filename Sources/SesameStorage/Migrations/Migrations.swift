@@ -210,7 +210,7 @@ public enum Migrations {
                     created_at BIGINT NOT NULL,
                     last_seen_at BIGINT NOT NULL
                 )
-                """,
+                """
             ]),
         Migration(
             version: 9, name: "delivery queue and events",
@@ -265,7 +265,7 @@ public enum Migrations {
                     created_at BIGINT NOT NULL,
                     PRIMARY KEY (region, domain)
                 )
-                """,
+                """
             ]),
         Migration(
             version: 11, name: "SNS topics, subscriptions and outbox; SES notification topics and event destinations",

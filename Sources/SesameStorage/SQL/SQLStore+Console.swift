@@ -17,9 +17,11 @@ extension SQLStoreSession {
     }
 
     func consoleSession(tokenHash: String) async throws -> ConsoleSessionRecord? {
-        guard let row = try await db.raw(
-            "SELECT token_hash, user_id, csrf, created_at, last_seen_at FROM console_sessions WHERE token_hash = \(bind: tokenHash)"
-        ).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                "SELECT token_hash, user_id, csrf, created_at, last_seen_at FROM console_sessions WHERE token_hash = \(bind: tokenHash)"
+            ).first()
+        else { return nil }
         return ConsoleSessionRecord(
             tokenHash: try row.decode(column: "token_hash", as: String.self), userID: try row.decode(column: "user_id", as: String?.self),
             csrf: try row.decode(column: "csrf", as: String.self),
@@ -28,7 +30,8 @@ extension SQLStoreSession {
     }
 
     func touchConsoleSession(tokenHash: String, at: Date) async throws {
-        try await db.raw("UPDATE console_sessions SET last_seen_at = \(bind: Timestamp.millis(at)) WHERE token_hash = \(bind: tokenHash)").run()
+        try await db.raw("UPDATE console_sessions SET last_seen_at = \(bind: Timestamp.millis(at)) WHERE token_hash = \(bind: tokenHash)")
+            .run()
     }
 
     func deleteConsoleSession(tokenHash: String) async throws {

@@ -32,8 +32,8 @@ extension SQLStoreSession {
             )
             for (index, row) in rows[chunk..<min(chunk + 1000, rows.count)].enumerated() {
                 if index > 0 { query += ", " }
-                query += (
-                    """
+                query +=
+                    ("""
                     (\(bind: row.messageID), \(bind: row.recipient), \(bind: row.region), \(bind: row.state.rawValue), \(bind: row.attempts),
                      \(bind: Timestamp.millis(row.queuedAt)), \(bind: Timestamp.millis(row.nextAttemptAt)), 0, \(bind: row.lastReply),
                      \(bind: Timestamp.millis(row.updatedAt)), \(bind: row.size))
@@ -70,8 +70,8 @@ extension SQLStoreSession {
             var values = SQLQueryString("")
             for (index, row) in rows[chunk..<min(chunk + 500, rows.count)].enumerated() {
                 if index > 0 { values += ", " }
-                values += (
-                    """
+                values +=
+                    ("""
                     (\(bind: row.messageID), \(bind: row.recipient), \(bind: row.state.rawValue), \(bind: Timestamp.millis(row.nextAttemptAt)),
                      \(bind: row.lastReply ?? ""), \(bind: Timestamp.millis(row.updatedAt)))
                     """ as SQLQueryString)
@@ -86,7 +86,9 @@ extension SQLStoreSession {
                 """
             ).all()
             for row in updated {
-                kept.insert(try row.decode(column: "message_id", as: String.self) + "\u{0}" + (try row.decode(column: "recipient", as: String.self)))
+                kept.insert(
+                    try row.decode(column: "message_id", as: String.self) + "\u{0}" + (try row.decode(column: "recipient", as: String.self))
+                )
             }
         }
         return kept
@@ -124,7 +126,8 @@ extension SQLStoreSession {
                 """
             ).all()
         } else {
-            rows = try await db.raw("UPDATE delivery_queue SET next_attempt_at = \(bind: at) WHERE state = 'queued' RETURNING message_id").all()
+            rows = try await db.raw("UPDATE delivery_queue SET next_attempt_at = \(bind: at) WHERE state = 'queued' RETURNING message_id")
+                .all()
         }
         return rows.count
     }
@@ -155,8 +158,8 @@ extension SQLStoreSession {
             for (index, event) in events[chunk..<min(chunk + 1000, events.count)].enumerated() {
                 if index > 0 { query += ", " }
                 let recipients = String(decoding: try encoder.encode(event.recipients), as: UTF8.self)
-                query += (
-                    """
+                query +=
+                    ("""
                     (\(bind: event.id), \(bind: event.messageID), \(bind: event.region), \(bind: event.kind.rawValue), \(bind: recipients),
                      \(bind: event.type), \(bind: event.subType), \(bind: event.detail), \(bind: event.reportingMTA),
                      \(bind: Timestamp.millis(event.createdAt)))

@@ -72,11 +72,14 @@ extension SQLStoreSession {
 
     func tags(userID: String) async throws -> [Tag] {
         try await db.raw("SELECT tag_key, tag_value FROM iam_user_tags WHERE user_id = \(bind: userID) ORDER BY position, tag_key")
-            .all().map { Tag(key: try $0.decode(column: "tag_key", as: String.self), value: try $0.decode(column: "tag_value", as: String.self)) }
+            .all().map {
+                Tag(key: try $0.decode(column: "tag_key", as: String.self), value: try $0.decode(column: "tag_value", as: String.self))
+            }
     }
 
     func putTags(userID: String, _ tags: [Tag]) async throws {
-        let start = try await db.raw("SELECT COALESCE(MAX(position), 0) AS p FROM iam_user_tags WHERE user_id = \(bind: userID)")
+        let start =
+            try await db.raw("SELECT COALESCE(MAX(position), 0) AS p FROM iam_user_tags WHERE user_id = \(bind: userID)")
             .first()?.decode(column: "p", as: Int64.self) ?? 0
         for (offset, tag) in tags.enumerated() {
             try await db.raw(
@@ -296,6 +299,9 @@ extension SQLStoreSession {
         guard let row = try await db.raw("SELECT user_name, deleted_at FROM deleted_access_keys WHERE id = \(bind: id)").first() else {
             return nil
         }
-        return (try row.decode(column: "user_name", as: String?.self), Timestamp.date(millis: try row.decode(column: "deleted_at", as: Int64.self)))
+        return (
+            try row.decode(column: "user_name", as: String?.self),
+            Timestamp.date(millis: try row.decode(column: "deleted_at", as: Int64.self))
+        )
     }
 }

@@ -66,11 +66,13 @@ extension SQLStoreSession {
 
     func messageSummaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary] {
         var query = SQLQueryString(
-            "SELECT id, region, source, destinations, subject, principal_arn, via, created_at, LENGTH(raw_base64) AS raw_length FROM messages WHERE 1 = 1")
+            "SELECT id, region, source, destinations, subject, principal_arn, via, created_at, LENGTH(raw_base64) AS raw_length FROM messages WHERE 1 = 1"
+        )
         if let source { query += " AND source = \(bind: source)" }
         if let cursor {
             let millis = Timestamp.millis(cursor.createdAt)
-            query += newestFirst
+            query +=
+                newestFirst
                 ? " AND (created_at < \(bind: millis) OR (created_at = \(bind: millis) AND id < \(bind: cursor.id)))"
                 : " AND (created_at > \(bind: millis) OR (created_at = \(bind: millis) AND id > \(bind: cursor.id)))"
         }
@@ -81,7 +83,8 @@ extension SQLStoreSession {
                 id: try row.decode(column: "id", as: String.self),
                 region: try row.decode(column: "region", as: String.self),
                 source: try row.decode(column: "source", as: String.self),
-                destinations: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
+                destinations: try JSONDecoder().decode(
+                    [String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
                 subject: try row.decode(column: "subject", as: String?.self),
                 principalARN: try row.decode(column: "principal_arn", as: String.self),
                 via: try decodeOrigin(row),
@@ -107,15 +110,15 @@ extension SQLStoreSession {
 
     func storedMessage(_ row: any SQLRow) throws -> StoredMessage {
         var message = StoredMessage(
-                id: try row.decode(column: "id", as: String.self),
-                region: try row.decode(column: "region", as: String.self),
-                source: try row.decode(column: "source", as: String.self),
-                destinations: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
-                subject: try row.decode(column: "subject", as: String?.self),
-                raw: Array(Data(base64Encoded: try row.decode(column: "raw_base64", as: String.self)) ?? Data()),
-                principalARN: try row.decode(column: "principal_arn", as: String.self),
-                via: try decodeOrigin(row),
-                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            id: try row.decode(column: "id", as: String.self),
+            region: try row.decode(column: "region", as: String.self),
+            source: try row.decode(column: "source", as: String.self),
+            destinations: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
+            subject: try row.decode(column: "subject", as: String?.self),
+            raw: Array(Data(base64Encoded: try row.decode(column: "raw_base64", as: String.self)) ?? Data()),
+            principalARN: try row.decode(column: "principal_arn", as: String.self),
+            via: try decodeOrigin(row),
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
         message.configurationSet = try row.decode(column: "configuration_set", as: String?.self)
         return message
     }

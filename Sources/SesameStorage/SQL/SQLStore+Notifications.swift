@@ -19,7 +19,8 @@ extension SQLStoreSession {
         SNSTopic(
             arn: try row.decode(column: "arn", as: String.self), region: try row.decode(column: "region", as: String.self),
             name: try row.decode(column: "name", as: String.self),
-            attributes: try JSONDecoder().decode([String: String].self, from: Data(try row.decode(column: "attributes", as: String.self).utf8)),
+            attributes: try JSONDecoder().decode(
+                [String: String].self, from: Data(try row.decode(column: "attributes", as: String.self).utf8)),
             createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
     }
 
@@ -28,7 +29,8 @@ extension SQLStoreSession {
     }
 
     func topics(region: String) async throws -> [SNSTopic] {
-        try await db.raw("SELECT arn, region, name, attributes, created_at FROM sns_topics WHERE region = \(bind: region) ORDER BY arn").all()
+        try await db.raw("SELECT arn, region, name, attributes, created_at FROM sns_topics WHERE region = \(bind: region) ORDER BY arn")
+            .all()
             .map(snsTopic)
     }
 
@@ -42,7 +44,8 @@ extension SQLStoreSession {
     func snsSubscription(_ row: any SQLRow) throws -> SNSSubscription {
         SNSSubscription(
             arn: try row.decode(column: "arn", as: String.self), topicARN: try row.decode(column: "topic_arn", as: String.self),
-            protocolName: try row.decode(column: "protocol", as: String.self), endpoint: try row.decode(column: "endpoint", as: String.self),
+            protocolName: try row.decode(column: "protocol", as: String.self),
+            endpoint: try row.decode(column: "endpoint", as: String.self),
             confirmed: try row.decode(column: "confirmed", as: Int.self) != 0, token: try row.decode(column: "token", as: String.self),
             rawDelivery: try row.decode(column: "raw_delivery", as: Int.self) != 0,
             createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
@@ -83,7 +86,8 @@ extension SQLStoreSession {
     func outboxItem(_ row: any SQLRow) throws -> SNSOutboxItem {
         SNSOutboxItem(
             id: try row.decode(column: "id", as: String.self), subscriptionARN: try row.decode(column: "subscription_arn", as: String.self),
-            endpoint: try row.decode(column: "endpoint", as: String.self), messageType: try row.decode(column: "message_type", as: String.self),
+            endpoint: try row.decode(column: "endpoint", as: String.self),
+            messageType: try row.decode(column: "message_type", as: String.self),
             topicARN: try row.decode(column: "topic_arn", as: String.self), body: try row.decode(column: "body", as: String.self),
             state: SNSOutboxItem.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .pending,
             attempts: try row.decode(column: "attempts", as: Int.self),
@@ -157,7 +161,8 @@ extension SQLStoreSession {
     func notificationTopics(region: String, identities: [String]) async throws -> [NotificationTopicSetting] {
         guard !identities.isEmpty else { return [] }
         var query = SQLQueryString(
-            "SELECT region, identity, kind, topic_arn, include_headers FROM ses_notification_topics WHERE region = \(bind: region) AND identity IN (")
+            "SELECT region, identity, kind, topic_arn, include_headers FROM ses_notification_topics WHERE region = \(bind: region) AND identity IN ("
+        )
         for (index, identity) in identities.enumerated() {
             query += index == 0 ? "\(bind: identity)" : ", \(bind: identity)"
         }
@@ -197,7 +202,8 @@ extension SQLStoreSession {
         ).all().map { row in
             EventDestination(
                 region: try row.decode(column: "region", as: String.self),
-                configurationSet: try row.decode(column: "configuration_set", as: String.self), name: try row.decode(column: "name", as: String.self),
+                configurationSet: try row.decode(column: "configuration_set", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
                 enabled: try row.decode(column: "enabled", as: Int.self) != 0,
                 eventTypes: try row.decode(column: "event_types", as: String.self).split(separator: " ").map(String.init),
                 topicARN: try row.decode(column: "topic_arn", as: String.self))

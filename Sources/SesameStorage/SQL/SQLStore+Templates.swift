@@ -101,10 +101,14 @@ extension SQLStoreSession {
                 "SELECT reason, updated_at FROM ses_suppressed WHERE region = \(bind: region) AND address = \(bind: address.lowercased())"
             ).first()
         else { return nil }
-        return (try row.decode(column: "reason", as: String.self), Timestamp.date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+        return (
+            try row.decode(column: "reason", as: String.self), Timestamp.date(millis: try row.decode(column: "updated_at", as: Int64.self))
+        )
     }
 
-    func suppressedList(region: String, reason: String?, afterAddress: String?, limit: Int) async throws -> [(address: String, reason: String, updatedAt: Date)] {
+    func suppressedList(
+        region: String, reason: String?, afterAddress: String?, limit: Int
+    ) async throws -> [(address: String, reason: String, updatedAt: Date)] {
         let rows: [any SQLRow]
         if let reason {
             rows = try await db.raw(
@@ -122,8 +126,10 @@ extension SQLStoreSession {
             ).all()
         }
         return try rows.map {
-            (try $0.decode(column: "address", as: String.self), try $0.decode(column: "reason", as: String.self),
-             Timestamp.date(millis: try $0.decode(column: "updated_at", as: Int64.self)))
+            (
+                try $0.decode(column: "address", as: String.self), try $0.decode(column: "reason", as: String.self),
+                Timestamp.date(millis: try $0.decode(column: "updated_at", as: Int64.self))
+            )
         }
     }
 

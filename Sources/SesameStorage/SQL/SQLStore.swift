@@ -25,7 +25,9 @@ public final class SQLStore: Store {
     }
 
     public func appendMessages(_ messages: [StoredMessage]) async throws {
-        precondition(messages.allSatisfy { $0.deliveries.isEmpty && $0.events.isEmpty }, "appendMessages takes messages without queue rows or events")
+        precondition(
+            messages.allSatisfy { $0.deliveries.isEmpty && $0.events.isEmpty }, "appendMessages takes messages without queue rows or events"
+        )
         guard !messages.isEmpty else { return }
         do {
             try await source.insertRows(SQLStoreSession.messageRows(messages))
@@ -57,7 +59,7 @@ public final class SQLStore: Store {
         let source = self.source
         do {
             return try await source.withTransaction(write: write) { db in try await body(SQLStoreSession(db: db, source: source)) }
-        } catch where source.isUniqueViolation(error) {
+        } catch  where source.isUniqueViolation(error) {
             throw StoreConflict(detail: String(describing: error))
         }
     }

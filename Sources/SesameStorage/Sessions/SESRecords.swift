@@ -37,7 +37,9 @@ public protocol SESRecords: Sendable {
 
     // Suppression list (addresses lowercased)
     func suppressed(region: String, address: String) async throws -> (reason: String, updatedAt: Date)?
-    func suppressedList(region: String, reason: String?, afterAddress: String?, limit: Int) async throws -> [(address: String, reason: String, updatedAt: Date)]
+    func suppressedList(
+        region: String, reason: String?, afterAddress: String?, limit: Int
+    ) async throws -> [(address: String, reason: String, updatedAt: Date)]
     func putSuppressed(region: String, address: String, reason: String, at: Date) async throws
     func deleteSuppressed(region: String, address: String) async throws
 

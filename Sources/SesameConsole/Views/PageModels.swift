@@ -1,0 +1,253 @@
+/// What each console page's template reads, as plain values (swift-mustache reads their
+/// properties by name). Every page is rendered inside a `PageContext`, so `csrf`, `region`,
+/// `displayName` and `accountID` resolve from any page and any row; a template opens with
+/// `{{#page}}` to read its own model.
+struct PageContext<Page: Sendable>: Sendable {
+    var page: Page
+    var csrf: String?
+    var displayName: String?
+    var accountID: String?
+    var region: String
+}
+
+/// The frame around every page.
+struct LayoutModel: Sendable {
+    var title: String
+    var body: String
+    var signedIn: Bool
+    var csrf: String?
+    var displayName: String?
+    var accountID: String?
+    var region: String
+}
+
+/// A page that shows nothing of its own.
+struct NoValues: Sendable {}
+
+struct RegionChoice: Sendable {
+    var name: String
+    var selected: Bool
+}
+
+struct RegionPickerModel: Sendable {
+    var action: String
+    var regionChoices: [RegionChoice]
+}
+
+struct ErrorModel: Sendable {
+    var heading: String
+    var message: String
+    var back: String
+}
+
+struct HomeModel: Sendable {
+    var regions: [String]
+}
+
+struct SignInModel: Sendable {
+    var signinCSRF: String
+    var error: String?
+}
+
+struct SMTPSettingsModel: Sendable {
+    var hostname: String
+    var regions: [String]
+    var regionChoices: [RegionChoice]
+    var starttlsPorts: String
+    var tlsPorts: String
+}
+
+struct SMTPCreateModel: Sendable {
+    var proposedName: String
+    var replacing: String?
+    var error: String?
+}
+
+struct SMTPCreatedModel: Sendable {
+    var userName: String
+    var smtpUsername: String
+    var hostname: String
+    var smtpPassword: String
+}
+
+struct UsersModel: Sendable {
+    struct Row: Sendable {
+        var name: String
+        var pathName: String
+        var arn: String
+        var created: String
+    }
+    var users: [Row]
+    var notice: String?
+}
+
+struct UserDeleteModel: Sendable {
+    var name: String
+    var pathName: String
+    var keys: [String]
+    var policies: [String]
+    var attached: [String]
+    var hasPassword: Bool
+    var nothing: Bool
+}
+
+struct UserCreateModel: Sendable {
+    var error: String?
+    var userName: String?
+}
+
+struct UserModel: Sendable {
+    struct Key: Sendable {
+        var id: String
+        var status: String
+        var created: String
+        var lastUsed: String
+        var toggle: String
+        var toggleLabel: String
+        var pathName: String
+    }
+    struct Policy: Sendable {
+        var name: String
+        var pathPolicy: String
+        var pathName: String
+    }
+    struct Failure: Sendable {
+        var time: String
+        var source: String
+        var username: String
+        var diagnosis: String
+        var explanation: String
+    }
+    var name: String
+    var pathName: String
+    var arn: String
+    var created: String
+    var hasPassword: Bool
+    var keys: [Key]
+    var policies: [Policy]
+    var attached: [String]
+    var failures: [Failure]
+    var policyName: String
+    var policyDocument: String
+    var notice: String?
+    var error: String?
+}
+
+struct KeyCreatedModel: Sendable {
+    var name: String
+    var pathName: String
+    var keyID: String
+    var secret: String
+}
+
+struct IdentitiesModel: Sendable {
+    struct Record: Sendable {
+        var name: String
+        var value: String
+    }
+    struct Row: Sendable {
+        var name: String
+        var kind: String
+        var status: String
+        var token: String
+        var dkimRecords: [Record]
+        var dkimSigning: String
+        var needsDkim: Bool
+    }
+    var picker: String
+    var identities: [Row]
+    var notice: String?
+    var error: String?
+}
+
+struct SendingModel: Sendable {
+    var picker: String
+    var max24: String
+    var rate: String
+    var sent: String
+    var sandbox: Bool
+    var chart: String
+}
+
+struct MailListModel: Sendable {
+    struct Row: Sendable {
+        var id: String
+        var time: String
+        var source: String
+        var to: String
+        var subject: String
+        var via: String
+    }
+    var hasOlder: Bool
+    var older: String
+    var messages: [Row]
+}
+
+struct MessageModel: Sendable {
+    struct Header: Sendable {
+        var name: String
+        var value: String
+    }
+    struct Delivery: Sendable {
+        var recipient: String
+        var state: String
+        var attempts: Int
+        var reply: String
+    }
+    struct Event: Sendable {
+        var time: String
+        var kind: String
+        var recipients: String
+        var type: String
+        var detail: String
+    }
+    var id: String
+    var messageRegion: String
+    var principal: String
+    var via: String
+    var source: String
+    var to: String
+    var subject: String
+    var headers: [Header]
+    var raw: String
+    var hasEvents: Bool
+    var deliveries: [Delivery]
+    var events: [Event]
+    var text: String?
+    var html: String?
+}
+
+struct QueueModel: Sendable {
+    struct State: Sendable {
+        var name: String
+        var count: Int
+        var current: Bool
+    }
+    struct Row: Sendable {
+        var id: String
+        var recipient: String
+        var attempts: Int
+        var reply: String
+        var next: String
+        var queuedAt: String
+        var queued: Bool
+    }
+    var states: [State]
+    var state: String
+    var queued: Bool
+    var mode: String
+    var rows: [Row]
+    var notice: String?
+}
+
+struct SuppressionModel: Sendable {
+    struct Entry: Sendable {
+        var address: String
+        var reason: String
+        var time: String
+    }
+    var picker: String
+    var entries: [Entry]
+    var notice: String?
+    var error: String?
+}

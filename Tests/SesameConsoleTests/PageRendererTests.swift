@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import Testing
+
+@testable import SesameConsole
+
+/// Every console template renders its typed model inside the layout, and a missing template is
+/// a 500 that says so, never an empty 200.
+@Suite struct PageRendererTests {
+    let renderer: PageRenderer
+    let viewer = PageRenderer.Viewer(csrf: "csrf-token-1", displayName: "root", accountID: "123456789012")
+
+    init() throws { renderer = try PageRenderer() }
+
+    func html(_ template: String, _ model: some Sendable) async throws -> (Int, String) {
+        let response = renderer.page(template, title: "T", model, viewer: viewer, region: "eu-west-1")
+        return (response.status.code, renderer.document(template, title: "T", model, viewer: viewer, region: "eu-west-1") ?? "")
+    }
+
+    @Test func everyPageRendersItsModel() async throws {
+        let pages: [(String, any Sendable, [String])] = [
+            ("home", HomeModel(regions: ["eu-west-1"]), ["eu-west-1"]),
+            ("error", ErrorModel(heading: "Oops", message: "It <broke>", back: "/console"), ["Oops", "It &lt;broke&gt;"]),
+            ("signin", SignInModel(signinCSRF: "sig-1", error: "Wrong"), ["sig-1", "Wrong"]),
+            (
+                "smtp",
+                SMTPSettingsModel(
+                    hostname: "mail.test", regions: ["eu-west-1"], regionChoices: [.init(name: "eu-west-1", selected: true)],
+                    starttlsPorts: "587", tlsPorts: "465"), ["mail.test", "587", "465"]
+            ),
+            ("smtp-create", SMTPCreateModel(proposedName: "ses-smtp-user.1", replacing: "old", error: nil), ["ses-smtp-user.1", "old"]),
+            (
+                "smtp-created", SMTPCreatedModel(userName: "u1", smtpUsername: "AKIA1", hostname: "mail.test", smtpPassword: "pw1"),
+                ["AKIA1", "pw1"]
+            ),
+            (
+                "users",
+                UsersModel(
+                    users: [.init(name: "alice", pathName: "alice", arn: "arn:aws:iam::1:user/alice", created: "2026")],
+                    notice: "Deleted bob"), ["alice", "Deleted bob"]
+            ),
+            (
+                "user-delete",
+                UserDeleteModel(
+                    name: "alice", pathName: "alice", keys: ["AKIA2"], policies: [], attached: [], hasPassword: false, nothing: false),
+                ["AKIA2", "csrf-token-1"]
+            ),
+            ("user-create", UserCreateModel(error: "Bad name", userName: "x y"), ["Bad name"]),
+            (
+                "user",
+                UserModel(
+                    name: "alice", pathName: "alice", arn: "arn:alice", created: "2026", hasPassword: true,
+                    keys: [
+                        .init(
+                            id: "AKIA3", status: "Active", created: "2026", lastUsed: "never", toggle: "deactivate-key",
+                            toggleLabel: "Deactivate", pathName: "alice")
+                    ], policies: [.init(name: "p1", pathPolicy: "p1", pathName: "alice")], attached: ["AdministratorAccess"], failures: [],
+                    policyName: "", policyDocument: "", notice: "Saved", error: nil),
+                ["AKIA3", "p1", "AdministratorAccess", "Saved", "csrf-token-1"]
+            ),
+            ("key-created", KeyCreatedModel(name: "alice", pathName: "alice", keyID: "AKIA4", secret: "s3cret"), ["AKIA4", "s3cret"]),
+            (
+                "identities",
+                IdentitiesModel(
+                    picker: "<form id=picker></form>",
+                    identities: [
+                        .init(
+                            name: "example.com", kind: "Domain", status: "Success", token: "tok",
+                            dkimRecords: [.init(name: "sel._domainkey.example.com", value: "v=DKIM1")], dkimSigning: "on", needsDkim: false)
+                    ], notice: nil, error: nil), ["example.com", "sel._domainkey.example.com", "<form id=picker>", "csrf-token-1"]
+            ),
+            (
+                "sending", SendingModel(picker: "", max24: "200", rate: "1", sent: "3", sandbox: true, chart: "<svg id=c></svg>"),
+                ["200", "<svg id=c>"]
+            ),
+            (
+                "mail",
+                MailListModel(
+                    hasOlder: true, older: "tok9",
+                    messages: [.init(id: "m1", time: "2026", source: "a@x", to: "b@x", subject: "Hi", via: "SMTP")]), ["m1", "tok9", "Hi"]
+            ),
+            (
+                "message",
+                MessageModel(
+                    id: "m1", messageRegion: "ap-south-1", principal: "arn:p", via: "SMTP", source: "a@x", to: "b@x", subject: "Hi",
+                    headers: [.init(name: "Subject", value: "Hi")], raw: "raw-text", hasEvents: false, deliveries: [], events: [],
+                    text: "body text", html: nil), ["ap-south-1", "raw-text", "body text"]
+            ),
+            (
+                "queue",
+                QueueModel(
+                    states: [.init(name: "queued", count: 2, current: true)], state: "queued", queued: true, mode: "relay",
+                    rows: [.init(id: "m2", recipient: "r@x", attempts: 1, reply: "451", next: "soon", queuedAt: "2026", queued: true)],
+                    notice: nil), ["m2", "r@x", "relay", "csrf-token-1"]
+            ),
+            (
+                "suppression",
+                SuppressionModel(picker: "", entries: [.init(address: "gone@x", reason: "BOUNCE", time: "2026")], notice: nil, error: nil),
+                ["gone@x", "eu-west-1"]
+            ),
+        ]
+        #expect(Set(pages.map(\.0)) == Set(Templates.all.keys).subtracting(["layout", "region-picker"]), "every page template is covered")
+        for (template, model, expected) in pages {
+            let (status, body) = try await html(template, model)
+            #expect(status == 200, "\(template)")
+            #expect(body.contains("<title>T"), "\(template) is inside the layout")
+            for text in expected { #expect(body.contains(text), "\(template) shows \(text)") }
+        }
+    }
+
+    @Test func aMissingTemplateIsAnError() async throws {
+        let (status, body) = try await html("no-such-page", NoValues())
+        #expect(status == 500)
+        #expect(body.isEmpty)
+    }
+}
