@@ -4,6 +4,11 @@ import PackageDescription
 // Shared settings: every target is compiled in Swift 6 language mode.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // As Hummingbird does: every module imports what it uses (MemberImportVisibility), and an
+    // import is internal unless a public declaration needs it (InternalImportsByDefault), so
+    // the compiler holds the dependency graph.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(

@@ -1,8 +1,9 @@
-import Hummingbird
+public import Hummingbird
 import SesameAWSModels
-import SesameBackend
-import SesameCore
-import SesameHTTP
+import SesameAWSProtocol
+public import SesameBackend
+public import SesameCore
+public import SesameHTTP
 
 /// Installs the AWS API routes on a router: the Query APIs (IAM, STS, SES v1, SNS) and AWS JSON
 /// 1.0 (SQS) at `/`, SES v2 (REST-JSON) under `/v2/`, captured mail and the public SNS and

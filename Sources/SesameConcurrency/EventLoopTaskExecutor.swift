@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Runs the jobs of tasks that prefer it on one NIO event loop.
 ///

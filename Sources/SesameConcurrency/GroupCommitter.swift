@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Group commit, written once: items submitted while a commit is running are committed together
 /// in the next one, and each submitter resumes when the commit holding its item is done, with

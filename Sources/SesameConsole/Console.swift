@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SesameAWSProtocol
-import SesameBackend
-import SesameCore
+public import SesameBackend
+public import SesameCore
 import SesameHTTP
 
 /// The web console: server-rendered pages (no script, no outside asset) that act with the

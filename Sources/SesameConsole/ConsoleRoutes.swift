@@ -1,8 +1,8 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 extension Console {
     /// Registers every console page under `/console`.

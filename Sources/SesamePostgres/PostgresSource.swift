@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+public import Logging
 import NIOSSL
-import PostgresKit
+public import PostgresKit
 import PostgresNIO
-import SesameStorage
+public import SesameStorage
 
 /// PostgreSQL, for several Sesame nodes sharing one store, through postgres-nio's
 /// `PostgresClient`: its pool lends connections, `withTransaction` opens, commits and rolls back

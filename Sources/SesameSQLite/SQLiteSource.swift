@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+public import Logging
 import NIOPosix
-import SQLiteKit
+public import SQLiteKit
 import SesameConcurrency
-import SesameStorage
+public import SesameStorage
 
 /// SQLite in the data directory: WAL journal, `synchronous=FULL` (a commit is on disk before it
 /// returns), one writer connection (SQLite allows one writer at a time) and a few readers.

@@ -1,6 +1,6 @@
 import Foundation
-import SesameBackend
-import SesameCore
+public import SesameBackend
+public import SesameCore
 
 /// `HOST:PORT`, with `[v6]:PORT` for IPv6.
 public struct HostPort: Sendable, Equatable, CustomStringConvertible {

@@ -1,21 +1,21 @@
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import SesameAPI
-import SesameBackend
+public import SesameBackend
 import SesameConcurrency
 import SesameConsole
-import SesameCore
+public import SesameCore
 import SesameDelivery
 import SesameHTTP
 import SesamePostgres
 import SesameSMTP
 import SesameSQLite
-import SesameStorage
-import UnixSignals
+public import SesameStorage
+public import UnixSignals
 
 /// A built Sesame node: store opened and migrated, account bootstrapped, listeners configured.
 /// `main` and the tests both build it this way and then call `run()`.

@@ -1,5 +1,5 @@
-import Foundation
-import SesameCore
+public import Foundation
+public import SesameCore
 
 /// An access key as stored: metadata plus the secret, encrypted at rest.
 public struct StoredAccessKey: Sendable, Equatable {

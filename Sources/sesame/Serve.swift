@@ -5,6 +5,7 @@ import SesameBackend
 import SesameCore
 import SesameDelivery
 import SesameServer
+import SesameStorage
 
 /// Reads an option from the command line, else from `SESAME_<NAME>`, else the default.
 enum Environment {

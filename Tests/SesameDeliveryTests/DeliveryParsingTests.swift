@@ -1,4 +1,5 @@
 import Foundation
+import SesameSMTPProtocol
 import Testing
 
 @testable import SesameDelivery

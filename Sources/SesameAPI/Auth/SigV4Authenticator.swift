@@ -1,9 +1,9 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import SesameAWSProtocol
-import SesameBackend
-import SesameCore
+public import SesameAWSProtocol
+public import SesameBackend
+public import SesameCore
 
 /// Verifies a request's Signature V4 against the stored access keys and returns the caller.
 public struct SigV4Authenticator: Sendable {

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
+import Logging
 import NIOCore
 import SesameAWSProtocol
-import SesameBackend
+public import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 /// `GET /_aws/ses`: the captured mail, in the JSON shape LocalStack uses (so tests written for
 /// LocalStack move over unchanged), plus each message's raw MIME and the principal that sent it;

@@ -1,7 +1,7 @@
 import Hummingbird
-import Logging
+public import Logging
 import NIOCore
-import SesameAWSProtocol
+public import SesameAWSProtocol
 import SesameCore
 
 /// The only place where Sesame's errors become AWS errors.

@@ -1,8 +1,8 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import SesameAWSProtocol
-import SesameBackend
+public import SesameAWSProtocol
+public import SesameBackend
 
 /// What a typed handler learns about its call besides the input: who signed it, for which
 /// region, and the request ID the answer carries.

@@ -1,11 +1,11 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import SesameAWSProtocol
+public import SesameAWSProtocol
 import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 /// Serves AWS JSON 1.0 APIs (SQS): `POST /` with `X-Amz-Target: AmazonSQS.<Operation>`.
 public struct JSONFrontDoor: Sendable {

@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
-import SesameAWSProtocol
+public import SesameAWSProtocol
 import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 /// One Query-protocol API (IAM, STS, SES v1, SNS) as the front door serves it: the generated
 /// model, the typed handlers, and which signing names and regions reach it.

@@ -1,11 +1,11 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import SesameAWSProtocol
+public import SesameAWSProtocol
 import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 /// Serves a REST-JSON API (SES v2 under `/v2/`): verifies the signature, routes the request to
 /// its operation by the model's method and URI templates, decodes and validates the input, runs

@@ -1,7 +1,7 @@
 import Foundation
 import SesameAWSModels
-import SesameAWSProtocol
-import SesameBackend
+public import SesameAWSProtocol
+public import SesameBackend
 import SesameCore
 
 /// The IAM API (2010-05-08): each handler takes the generated input, calls `IAMBackend`, and

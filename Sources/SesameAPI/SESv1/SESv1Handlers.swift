@@ -1,7 +1,7 @@
 import Foundation
 import SesameAWSModels
-import SesameAWSProtocol
-import SesameBackend
+public import SesameAWSProtocol
+public import SesameBackend
 import SesameCore
 
 /// SES API v1 (Query protocol, 2010-12-01), served at `POST /` for requests signed for `ses`

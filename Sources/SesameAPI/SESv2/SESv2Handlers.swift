@@ -1,7 +1,7 @@
 import Foundation
 import SesameAWSModels
-import SesameAWSProtocol
-import SesameBackend
+public import SesameAWSProtocol
+public import SesameBackend
 import SesameCore
 
 /// SES API v2 (REST-JSON, 2019-09-27) under `/v2/email/`: sending, the account, identities,

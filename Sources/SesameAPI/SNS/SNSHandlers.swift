@@ -1,7 +1,7 @@
 import Foundation
 import SesameAWSModels
-import SesameAWSProtocol
-import SesameBackend
+public import SesameAWSProtocol
+public import SesameBackend
 import SesameCore
 
 /// SNS (Query protocol, 2010-03-31), as far as SES notifications need it, at `POST /` for

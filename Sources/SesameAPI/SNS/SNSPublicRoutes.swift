@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
 import SesameAWSModels
 import SesameAWSProtocol
-import SesameBackend
+public import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 /// The unsigned URLs SNS puts in its messages, answered in SNS's Query shapes.
 public enum SNSPublicRoutes {

@@ -1,6 +1,7 @@
 import SesameAWSModels
-import SesameAWSProtocol
+public import SesameAWSProtocol
 import SesameBackend
+import SesameCore
 
 /// STS, as far as SES users need it: `GetCallerIdentity`.
 public enum STSHandlers {

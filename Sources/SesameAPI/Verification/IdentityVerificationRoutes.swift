@@ -1,9 +1,10 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
+import Logging
 import NIOCore
 import SesameBackend
 import SesameCore
-import SesameHTTP
+public import SesameHTTP
 
 /// `GET /_sesame/verify-identity?region=…&identity=…&token=…`: the confirmation link mailed by
 /// `--identity-verification email`. It needs no credentials; the token is the proof.

@@ -5,7 +5,7 @@ public protocol AWSService {
 }
 
 /// One operation of a generated service: its name and typed input and output.
-public protocol AWSOperation {
+public protocol AWSOperation: SendableMetatype {
     associatedtype Service: AWSService
     associatedtype Input: AWSShape
     associatedtype Output: AWSShape

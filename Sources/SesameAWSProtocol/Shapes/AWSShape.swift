@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Swift type that converts to and from an `AWSValue`: the scalars, arrays, string-keyed
 /// dictionaries, and every generated shape.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Timestamps as the AWS protocols write them: ISO 8601 in UTC for Query and XML
 /// (`2012-09-05T19:38:48Z`), seconds since the epoch for the JSON protocols.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A request or response member as the service model types it, independent of the wire: the
 /// protocol codecs turn bytes into `AWSValue`s (guided by the model) and back, and the generated

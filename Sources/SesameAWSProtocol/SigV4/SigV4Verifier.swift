@@ -1,5 +1,5 @@
-@preconcurrency import Crypto
-import Foundation
+@preconcurrency public import Crypto
+public import Foundation
 
 /// AWS Signature Version 4, checked as AWS checks it: header and presigned-query forms,
 /// payload hash, clock skew, credential scope, constant-time comparison.

@@ -1,5 +1,5 @@
-import Foundation
-import SesameCore
+public import Foundation
+public import SesameCore
 
 /// An authenticated principal with the policies that govern it and the request's context.
 public struct Caller: Sendable {

@@ -1,10 +1,10 @@
-@preconcurrency import Crypto
-import Foundation
-import Logging
-import ServiceLifecycle
+@preconcurrency public import Crypto
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import SesameCore
+public import SesameStorage
 
 /// What an access key unlocks: its secret, the principal behind it and that principal's policies.
 public struct ResolvedCredential: Sendable {

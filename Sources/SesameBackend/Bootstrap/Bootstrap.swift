@@ -1,7 +1,7 @@
 import Foundation
 import HummingbirdBcrypt
-import SesameCore
-import SesameStorage
+public import SesameCore
+public import SesameStorage
 
 /// First start: creates the account, its root user and one root access key in an empty store.
 public struct Bootstrap: Sendable {

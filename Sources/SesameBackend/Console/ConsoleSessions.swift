@@ -1,9 +1,9 @@
 @preconcurrency import Crypto
-import Foundation
+public import Foundation
 import HummingbirdBcrypt
 import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import SesameCore
+public import SesameStorage
 
 /// Console sign-in and sessions. A session token is random, handed to the browser once, and
 /// stored only as its SHA-256; each session has its own CSRF token. Sessions end after an idle

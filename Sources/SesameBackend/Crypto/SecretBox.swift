@@ -1,6 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
-import SesameCore
+public import SesameCore
 
 /// Encrypts secrets at rest with AES-256-GCM under the master key. The access key ID is bound
 /// as associated data, so a ciphertext copied onto another row does not decrypt.

@@ -1,5 +1,5 @@
 import Foundation
-import SesameCore
+public import SesameCore
 @preconcurrency import _CryptoExtras
 
 /// RSA keys for DKIM: made here for Easy DKIM (2048 bits), or brought by the domain's owner

@@ -1,6 +1,6 @@
 import Foundation
 import SesameConcurrency
-import SesameCore
+public import SesameCore
 import SesameStorage
 
 extension SESBackend {

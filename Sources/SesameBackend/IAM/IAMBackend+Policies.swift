@@ -1,5 +1,5 @@
 import Foundation
-import SesameCore
+public import SesameCore
 import SesameStorage
 
 extension IAMBackend {

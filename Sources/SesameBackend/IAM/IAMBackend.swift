@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import SesameCore
-import SesameStorage
+public import SesameCore
+public import SesameStorage
 
 /// IAM as AWS defines it: users, access keys, console passwords, inline and managed policies.
 /// Every operation authorizes its caller first, then runs in one store transaction.

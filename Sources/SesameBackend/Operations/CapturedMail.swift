@@ -1,7 +1,7 @@
-import Foundation
-import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import Foundation
+public import SesameConcurrency
+public import SesameCore
+public import SesameStorage
 
 /// Reading and clearing the mail Sesame keeps (captured, or queued for delivery), for the API's
 /// `/_aws/ses`, the console and the CLI alike. Callers decide who may look; this only reads.

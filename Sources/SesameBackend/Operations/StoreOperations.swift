@@ -1,6 +1,6 @@
-import Foundation
-import SesameCore
-import SesameStorage
+public import Foundation
+public import SesameCore
+public import SesameStorage
 
 /// The use cases that need nothing but the store, for commands run beside a server or without
 /// one (`sesame queue`, `sesame auth-failures`, `sesame identities verify`).

@@ -1,8 +1,8 @@
 import Foundation
-import ServiceLifecycle
-import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import ServiceLifecycle
+public import SesameConcurrency
+public import SesameCore
+public import SesameStorage
 
 /// Writes accepted messages with group commit: submissions that arrive while a commit is in
 /// flight are written together in the next transaction. Each caller resumes only after the

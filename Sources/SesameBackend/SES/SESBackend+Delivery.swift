@@ -1,5 +1,6 @@
 import Foundation
-import SesameCore
+import SesameConcurrency
+public import SesameCore
 import SesameStorage
 
 extension SESBackend {

@@ -1,5 +1,5 @@
 import Foundation
-import SesameCore
+public import SesameCore
 import SesameStorage
 
 /// SES's feedback: identity notification topics (v1 `SetIdentityNotificationTopic`), feedback

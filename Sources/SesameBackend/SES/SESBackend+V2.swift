@@ -1,5 +1,5 @@
 import Foundation
-import SesameCore
+public import SesameCore
 import SesameStorage
 
 /// SES v2's identity semantics: creating an existing identity and touching a missing one are errors.

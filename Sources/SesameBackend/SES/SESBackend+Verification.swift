@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import SesameCore
-import SesameStorage
+public import Foundation
+public import SesameCore
+public import SesameStorage
 
 /// `--identity-verification email`: a new email identity stays `Pending` until someone follows
 /// the confirmation link Sesame mails to it (captured like any other mail in capture mode).

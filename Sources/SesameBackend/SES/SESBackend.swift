@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
-import SesameCore
-import SesameStorage
+import SesameConcurrency
+public import SesameCore
+public import SesameStorage
 
 /// SES as one backend behind every front end (API v1, later v2 and SMTP): identities, sending,
 /// quotas. Every operation authorizes its caller with SES's resource ARNs and wording.

@@ -1,9 +1,9 @@
 import Crypto
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import SesameCore
+public import SesameStorage
 
 /// Checks SMTP logins (access key ID + SES SMTP password), records each failure with its
 /// diagnosis, and slows, then refuses, a client address that keeps failing.

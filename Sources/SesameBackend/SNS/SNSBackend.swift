@@ -1,7 +1,7 @@
-import Foundation
-import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import Foundation
+public import SesameConcurrency
+public import SesameCore
+public import SesameStorage
 
 /// The key and certificate SNS messages are signed with; the certificate is served at
 /// `SigningCertURL` so handlers can check signatures as they do with AWS.

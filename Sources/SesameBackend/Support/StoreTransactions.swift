@@ -1,5 +1,5 @@
 import SesameCore
-import SesameStorage
+public import SesameStorage
 
 extension Store {
     /// A write transaction whose storage-level conflict (a unique key taken by a concurrent

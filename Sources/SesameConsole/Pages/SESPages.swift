@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import SesameBackend
 import SesameCore
 import SesameHTTP

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Something SES reports about a message: the event types of SES's notifications.
 public struct DeliveryEvent: Sendable, Equatable {

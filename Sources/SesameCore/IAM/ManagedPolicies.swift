@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The AWS managed policies Sesame knows, with their documents.
 public struct ManagedPolicy: Sendable {

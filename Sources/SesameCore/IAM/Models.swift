@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The AWS account a Sesame installation serves. There is one per store.
 public struct Account: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// DKIM signing (RFC 6376) with relaxed/relaxed canonicalization and rsa-sha256. Pure: the RSA
 /// signature itself is passed in, so this file knows no key formats.

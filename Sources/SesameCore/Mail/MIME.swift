@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Builds and reads the parts of RFC 5322/2045 messages that SES cares about.
 public enum MIME {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// SES message IDs: 4 hex digits of prefix, 12 hex digits of Unix time in milliseconds, a UUID,
 /// and `-000000`, e.g. `0100018f5c3a1b2c-6f1e9a0b-3c4d-4e5f-8a9b-0c1d2e3f4a5b-000000` (60 characters).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The JSON SES publishes about a message: identity notifications (`notificationType`) and
 /// configuration-set event publishing (`eventType`), in SES's field names.

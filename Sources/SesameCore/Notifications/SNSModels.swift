@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An SNS topic (the minimal SNS Sesame serves so SES notifications reach existing handlers).
 public struct SNSTopic: Sendable, Equatable {

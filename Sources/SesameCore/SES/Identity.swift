@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A verified (or pending) sending identity: an email address or a domain, in one region.
 public struct Identity: Sendable, Equatable {

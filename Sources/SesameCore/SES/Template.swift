@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An SES email template: a name and Handlebars-style parts.
 public struct EmailTemplate: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// One refused SMTP login, kept so the owner can learn why a mailer got `535`.
 public struct SMTPAuthFailure: Sendable, Equatable {

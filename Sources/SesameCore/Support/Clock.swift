@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Wall-clock time as the domain sees it. Tests pass a fixed clock.
 public protocol WallClock: Sendable {

@@ -1,9 +1,9 @@
 import Foundation
-import NIOCore
-import NIOPosix
-import NIOSSL
-import SesameCore
-import SesameSMTPProtocol
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
+public import SesameCore
+public import SesameSMTPProtocol
 
 /// Where a connection goes and how.
 public struct SMTPEndpoint: Sendable, Hashable, CustomStringConvertible {

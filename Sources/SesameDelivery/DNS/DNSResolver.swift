@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// Asks one DNS server over UDP (the one `--dns-server` names, else the first `nameserver` of

@@ -1,13 +1,13 @@
 import AsyncHTTPClient
-import Foundation
-import Logging
-import NIOCore
+public import Foundation
+public import Logging
+public import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
+public import ServiceLifecycle
 import SesameBackend
-import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import SesameConcurrency
+public import SesameCore
+public import SesameStorage
 
 /// Posts SNS messages from the store's outbox to their HTTP(S) endpoints, as SNS does: the
 /// JSON body, SNS's `x-amz-sns-*` headers, retried with backoff until the endpoint answers 2xx

@@ -1,11 +1,11 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import NIOCore
-import ServiceLifecycle
-import SesameBackend
+public import ServiceLifecycle
+public import SesameBackend
 import SesameConcurrency
-import SesameCore
-import SesameStorage
+public import SesameCore
+public import SesameStorage
 
 /// Takes due recipients from the queue and delivers them: claims them under a lease (so no two
 /// workers or nodes send the same recipient), groups a message's recipients by destination,

@@ -1,8 +1,8 @@
 import Foundation
-import NIOCore
-import NIOSSL
-import SesameCore
-import SesameSMTPProtocol
+public import NIOCore
+public import NIOSSL
+public import SesameCore
+public import SesameSMTPProtocol
 
 /// Hands one message to the recipients that share a destination; an outcome for each.
 public protocol DeliveryTransport: Sendable {

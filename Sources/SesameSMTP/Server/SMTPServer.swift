@@ -1,9 +1,9 @@
 import Foundation
-import Logging
-import NIOCore
+public import Logging
+public import NIOCore
 import NIOPosix
-import NIOSSL
-import ServiceLifecycle
+public import NIOSSL
+public import ServiceLifecycle
 import SesameBackend
 import SesameConcurrency
 import SesameSMTPProtocol

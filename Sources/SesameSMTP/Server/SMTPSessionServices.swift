@@ -1,8 +1,8 @@
 import Foundation
-import Logging
-import SesameBackend
+public import Logging
+public import SesameBackend
 import SesameCore
-import SesameSMTPProtocol
+public import SesameSMTPProtocol
 
 /// Who is on the other end of a session.
 public struct SMTPClientInfo: Sendable {

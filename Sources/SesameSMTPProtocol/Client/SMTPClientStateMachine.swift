@@ -1,5 +1,5 @@
 import Foundation
-import SesameCore
+public import SesameCore
 
 /// The client side of one SMTP session, as a plain value: it is told each reply and says what to
 /// send next. Session set-up (greeting, EHLO, STARTTLS, AUTH) comes first; then any number of

@@ -3,6 +3,7 @@ import Foundation
 import SesameBackend
 import SesameCore
 import SesameStorage
+import SwiftASN1
 import X509
 @preconcurrency import _CryptoExtras
 

@@ -1,4 +1,4 @@
-import SQLKit
+public import SQLKit
 
 /// How an engine adapter hands out connections to `SQLStore`.
 public protocol SQLConnectionSource: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import SQLKit
-import SesameCore
+public import SesameCore
 
 /// The one `Store` implementation, written against SQLKit so both engines share every query.
 public final class SQLStore: Store {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SesameCore
 
 /// Console sessions (the token is stored only as its hash), inside a transaction.

@@ -1,5 +1,5 @@
-import Foundation
-import SesameCore
+public import Foundation
+public import SesameCore
 
 /// IAM users, their access keys, console passwords, policies, and the SMTP login failures
 /// diagnosed against them, inside a transaction.

@@ -1,5 +1,5 @@
-import Foundation
-import SesameCore
+public import Foundation
+public import SesameCore
 
 /// The delivery queue (one row per recipient) and delivery events, inside a transaction.
 public protocol QueueRecords: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
-import SesameCore
+public import Foundation
+public import SesameCore
 
 /// SES identities and their DKIM keys, accepted messages, templates, configuration sets, the
 /// suppression list and notification settings, inside a transaction.

@@ -1,5 +1,5 @@
-import Foundation
-import SesameCore
+public import Foundation
+public import SesameCore
 
 /// SNS topics, subscriptions and the outbox of posts, inside a transaction.
 public protocol SNSRecords: Sendable {
