@@ -4,6 +4,7 @@ import NIOCore
 public import SesameAWSProtocol
 public import SesameBackend
 public import SesameCore
+import SesameHTTP
 
 /// Verifies a request's Signature V4 against the stored access keys and returns the caller.
 public struct SigV4Authenticator: Sendable {
@@ -80,5 +81,26 @@ public struct SigV4Authenticator: Sendable {
         try verifier.verifySignature(parsed, request, signingKey: key)
         credentials.recordUse(accessKeyID: credential.accessKeyID, service: scope.service, region: scope.region, at: now)
         return credential.caller()
+    }
+
+    /// The checks every front door makes once the body is read: the signature was made for one
+    /// of `signingNames` and for a region this node serves (or us-east-1 for a global API), the
+    /// key and signature verify; returns the caller with the request's context added.
+    func verify(
+        _ parsed: ParsedSignature, _ signed: SigV4HTTPRequest, _ request: Request, context: SesameRequestContext,
+        signingNames: Set<String>, regions: [String], acceptsGlobalRegion: Bool = false
+    ) async throws -> Caller {
+        guard signingNames.contains(parsed.scope.service) else {
+            throw AWSError.signatureDoesNotMatch("Credential should be scoped to correct service: '\(signingNames.sorted().first ?? "")'. ")
+        }
+        let region = parsed.scope.region
+        guard regions.contains(region) || (acceptsGlobalRegion && region == "us-east-1") else {
+            throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(region)'. ")
+        }
+        var caller = try await authenticate(parsed, signed)
+        caller.addRequestContext(
+            now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
+            region: region)
+        return caller
     }
 }

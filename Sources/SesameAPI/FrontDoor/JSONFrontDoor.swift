@@ -34,17 +34,8 @@ public struct JSONFrontDoor: Sendable {
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
-            guard parsed.scope.service == service.handlers.model.metadata.signingName else {
-                throw AWSError.signatureDoesNotMatch(
-                    "Credential should be scoped to correct service: '\(service.handlers.model.metadata.signingName)'. ")
-            }
-            guard regions.contains(parsed.scope.region) else {
-                throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(parsed.scope.region)'. ")
-            }
-            var caller = try await authenticator.authenticate(parsed, signed)
-            caller.addRequestContext(
-                now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
-                region: parsed.scope.region)
+            let caller = try await authenticator.verify(
+                parsed, signed, request, context: context, signingNames: [service.handlers.model.metadata.signingName], regions: regions)
             guard let handler = service.handlers.handlers[operation.name] else {
                 throw AWSError.notImplemented(operation.name, service: service.handlers.model)
             }

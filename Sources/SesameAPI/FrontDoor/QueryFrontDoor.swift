@@ -93,13 +93,9 @@ public struct QueryFrontDoor: Sendable {
             }
             endpoint = named
             let region = parsed.scope.region
-            if !regions.contains(region) && !(endpoint.acceptsGlobalRegion && region == "us-east-1") {
-                throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(region)'. ")
-            }
-            var caller = try await authenticator.authenticate(parsed, signed)
-            caller.addRequestContext(
-                now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false,
-                userAgent: request.headers[.userAgent], region: region)
+            let caller = try await authenticator.verify(
+                parsed, signed, request, context: context, signingNames: named.signingNames, regions: regions,
+                acceptsGlobalRegion: named.acceptsGlobalRegion)
             guard let actionName = parameters.action else { throw AWSError.missingAction() }
             guard let operation = endpoint.model.operations[actionName] else {
                 throw AWSError.invalidAction(actionName, service: endpoint.model.metadata.apiVersion)

@@ -40,17 +40,8 @@ public struct RESTJSONFrontDoor: Sendable {
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
-            guard signingNames.contains(parsed.scope.service) else {
-                throw AWSError.signatureDoesNotMatch(
-                    "Credential should be scoped to correct service: '\(handlers.model.metadata.signingName)'. ")
-            }
-            guard regions.contains(parsed.scope.region) else {
-                throw AWSError.signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(parsed.scope.region)'. ")
-            }
-            var caller = try await authenticator.authenticate(parsed, signed)
-            caller.addRequestContext(
-                now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
-                region: parsed.scope.region)
+            let caller = try await authenticator.verify(
+                parsed, signed, request, context: context, signingNames: signingNames, regions: regions)
             guard let handler = handlers.handlers[operation.name] else {
                 throw AWSError.notImplemented(operation.name, service: handlers.model)
             }
