@@ -26,11 +26,17 @@ extension AWSError {
 }
 
 extension AWSHTTPResponse {
+    /// The names the codecs write on every answer, parsed once.
+    static let knownNames: [String: HTTPField.Name] = Dictionary(
+        uniqueKeysWithValues: ["Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-query-error"].map { ($0, HTTPField.Name($0)!) })
+
     /// As a Hummingbird response; `close` asks the client to open a new connection (a request
     /// refused before its body was read).
     func response(close: Bool = false) -> Response {
         var fields = HTTPFields()
-        for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }
+        for (name, value) in headers {
+            if let field = Self.knownNames[name] ?? HTTPField.Name(name) { fields[field] = value }
+        }
         if close { fields[.connection] = "close" }
         return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -13,6 +13,8 @@ public struct JSONFrontDoor: Sendable {
     let authenticator: SigV4Authenticator
     let regions: [String]
 
+    static let targetHeader = HTTPField.Name("X-Amz-Target")!
+
     public init(_ services: [AWSHandlers], authenticator: SigV4Authenticator, regions: [String]) {
         self.services = services.map { ($0, JSONProtocolCodec(model: $0.model)) }
         self.authenticator = authenticator
@@ -21,7 +23,7 @@ public struct JSONFrontDoor: Sendable {
 
     public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
         let requestID = RandomIDs.requestID()
-        let target = request.headers[HTTPField.Name("X-Amz-Target")!] ?? ""
+        let target = request.headers[Self.targetHeader] ?? ""
         let found = services.lazy.compactMap { service in service.codec.operationName(target: target).map { (service, $0) } }.first
         let codec = found?.0.codec ?? services[0].codec
         var bodyRead = false

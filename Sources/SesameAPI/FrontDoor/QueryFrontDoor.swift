@@ -55,7 +55,7 @@ public struct QueryFrontDoor: Sendable {
     }
 
     public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
-        if request.headers[HTTPField.Name("X-Amz-Target")!] != nil { return await json.handle(request, context: context) }
+        if request.headers[JSONFrontDoor.targetHeader] != nil { return await json.handle(request, context: context) }
         let requestID = RandomIDs.requestID()
         var endpoint = endpoints[0]
         var bodyRead = false

@@ -90,31 +90,57 @@ public struct MemberRef: Sendable {
     public var idempotencyToken: Bool
 }
 
-/// A shape with its constraints.
-public struct Shape: Sendable {
+/// A shape with its constraints. A class: the codecs and the validator look shapes up on every
+/// request, and a reference is one retain where a struct of this size is a copy of every field.
+public final class Shape: Sendable {
     public enum Kind: String, Sendable {
         case structure, list, map, string, integer, long, boolean, double, float, timestamp, blob
     }
-    public var name: String
-    public var kind: Kind
+    public let name: String
+    public let kind: Kind
     /// Structure members in model order.
-    public var members: [(name: String, ref: MemberRef)]
-    public var required: Set<String>
-    public var enumValues: [String]?
-    public var min: Double?
-    public var max: Double?
-    public var pattern: String?
-    public var flattened: Bool
-    public var sensitive: Bool
-    public var timestampFormat: String?
-    public var member: MemberRef?
-    public var key: MemberRef?
-    public var value: MemberRef?
+    public let members: [(name: String, ref: MemberRef)]
+    public let required: Set<String>
+    public let enumValues: [String]?
+    public let min: Double?
+    public let max: Double?
+    public let pattern: String?
+    public let flattened: Bool
+    public let sensitive: Bool
+    public let timestampFormat: String?
+    public let member: MemberRef?
+    public let key: MemberRef?
+    public let value: MemberRef?
     /// Error shapes: the wire code (when it differs from the name), HTTP status and fault side.
-    public var isError: Bool
-    public var errorCode: String?
-    public var httpStatus: Int?
-    public var senderFault: Bool
+    public let isError: Bool
+    public let errorCode: String?
+    public let httpStatus: Int?
+    public let senderFault: Bool
+
+    init(
+        name: String, kind: Kind, members: [(name: String, ref: MemberRef)], required: Set<String>, enumValues: [String]?, min: Double?,
+        max: Double?, pattern: String?, flattened: Bool, sensitive: Bool, timestampFormat: String?, member: MemberRef?, key: MemberRef?,
+        value: MemberRef?, isError: Bool, errorCode: String?, httpStatus: Int?, senderFault: Bool
+    ) {
+        self.name = name
+        self.kind = kind
+        self.members = members
+        self.required = required
+        self.enumValues = enumValues
+        self.min = min
+        self.max = max
+        self.pattern = pattern
+        self.flattened = flattened
+        self.sensitive = sensitive
+        self.timestampFormat = timestampFormat
+        self.member = member
+        self.key = key
+        self.value = value
+        self.isError = isError
+        self.errorCode = errorCode
+        self.httpStatus = httpStatus
+        self.senderFault = senderFault
+    }
 
     public func member(named name: String) -> MemberRef? { members.first { $0.name == name }?.ref }
 }
