@@ -28,7 +28,9 @@ extension AWSError {
 extension AWSHTTPResponse {
     /// The names the codecs write on every answer, parsed once.
     static let knownNames: [String: HTTPField.Name] = Dictionary(
-        uniqueKeysWithValues: ["Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-query-error"].map { ($0, HTTPField.Name($0)!) })
+        uniqueKeysWithValues: ["Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-query-error"].map {
+            ($0, HTTPField.Name($0)!)
+        })
 
     /// As a Hummingbird response; `close` asks the client to open a new connection (a request
     /// refused before its body was read).

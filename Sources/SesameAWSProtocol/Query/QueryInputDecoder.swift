@@ -7,92 +7,95 @@ import Foundation
 /// is reported as a problem in AWS's validation wording.
 public struct QueryInputDecoder {
     let model: ServiceModel
-    let values: [String: String]
-    /// Every key and every dotted prefix of a key: whether anything was sent under a prefix.
-    let prefixes: Set<String>
+    /// The parameters as a tree of their dotted names (`Tags` → `member` → `1` → `Key`), built
+    /// once, so decoding walks the shape and looks each name up instead of building keys.
+    let root: Node
+
+    final class Node {
+        var value: String?
+        var children: [Substring: Node] = [:]
+
+        func child(_ name: Substring) -> Node {
+            if let existing = children[name] { return existing }
+            let node = Node()
+            children[name] = node
+            return node
+        }
+    }
 
     public init(model: ServiceModel, parameters: [String: String]) {
         self.model = model
-        self.values = parameters
-        var prefixes = Set<String>()
-        for key in parameters.keys {
-            prefixes.insert(key)
-            var index = key.startIndex
-            while let dot = key[index...].firstIndex(of: ".") {
-                prefixes.insert(String(key[..<dot]))
-                index = key.index(after: dot)
-            }
+        let root = Node()
+        for (key, value) in parameters {
+            var node = root
+            for part in key.split(separator: ".", omittingEmptySubsequences: false) { node = node.child(part) }
+            node.value = value
         }
-        self.prefixes = prefixes
+        self.root = root
     }
 
     /// The input structure and the problems met while reading it.
     public func decode(shape shapeName: String) -> (value: AWSValue, problems: [String]) {
         var problems: [String] = []
-        let value = structure(model.shape(shapeName), prefix: nil, path: nil, problems: &problems)
+        let value = structure(model.shape(shapeName), node: root, path: nil, problems: &problems)
         return (value, problems)
     }
 
-    func structure(_ shape: Shape, prefix: String?, path: String?, problems: inout [String]) -> AWSValue {
+    func structure(_ shape: Shape, node: Node, path: String?, problems: inout [String]) -> AWSValue {
         var members: [String: AWSValue] = [:]
         for (name, ref) in shape.members {
-            let wireName = ref.locationName ?? name
-            let key = prefix.map { "\($0).\(wireName)" } ?? wireName
+            let memberShape = model.shape(ref.shape)
+            // A flattened list is written under its member's name when it has one (`Prefix.Name.N`).
+            var wireName = ref.locationName ?? name
+            if memberShape.kind == .list, memberShape.flattened || ref.flattened, let itemName = memberShape.member?.locationName {
+                wireName = itemName
+            }
+            guard let child = node.children[Substring(wireName)] else { continue }
             let memberPath = path.map { "\($0).\(ShapeValidator.fieldName(name))" } ?? ShapeValidator.fieldName(name)
-            if let value = value(ref, key: key, path: memberPath, problems: &problems) { members[name] = value }
+            if let value = value(ref, node: child, path: memberPath, problems: &problems) { members[name] = value }
         }
         return .structure(members)
     }
 
-    func value(_ ref: MemberRef, key: String, path: String, problems: inout [String]) -> AWSValue? {
+    /// The value a member's node holds.
+    func value(_ ref: MemberRef, node: Node, path: String, problems: inout [String]) -> AWSValue? {
         let shape = model.shape(ref.shape)
         switch shape.kind {
         case .structure:
-            guard prefixes.contains(key) else { return nil }
-            return structure(shape, prefix: key, path: path, problems: &problems)
+            return structure(shape, node: node, path: path, problems: &problems)
         case .list:
-            guard prefixes.contains(key), let member = shape.member else { return nil }
-            if values[key] == "" { return .list([]) }
-            let flattened = shape.flattened || ref.flattened
-            var listPrefix: String
-            if flattened {
-                listPrefix = key
-                if let name = member.locationName {
-                    listPrefix = key.split(separator: ".").dropLast().map(String.init).joined(separator: ".")
-                    listPrefix = listPrefix.isEmpty ? name : "\(listPrefix).\(name)"
-                }
-            } else {
-                listPrefix = "\(key).\(member.locationName ?? "member")"
+            guard let member = shape.member else { return nil }
+            var items = node
+            if !(shape.flattened || ref.flattened) {
+                // `Name=` with nothing under it is the empty list.
+                guard let listed = node.children[Substring(member.locationName ?? "member")] else { return .list([]) }
+                items = listed
             }
-            var items: [AWSValue] = []
+            var values: [AWSValue] = []
             var index = 1
-            while prefixes.contains("\(listPrefix).\(index)") {
-                if let item = value(member, key: "\(listPrefix).\(index)", path: "\(path).\(index).member", problems: &problems) {
-                    items.append(item)
-                }
+            while let item = items.children[Substring(String(index))] {
+                if let value = value(member, node: item, path: "\(path).\(index).member", problems: &problems) { values.append(value) }
                 index += 1
             }
-            return .list(items)
+            return .list(values)
         case .map:
-            guard prefixes.contains(key), let keyRef = shape.key, let valueRef = shape.value else { return nil }
-            let entryPrefix = (shape.flattened || ref.flattened) ? key : "\(key).entry"
-            let keyName = keyRef.locationName ?? "key"
-            let valueName = valueRef.locationName ?? "value"
-            var entries: [String: AWSValue] = [:]
+            guard let keyRef = shape.key, let valueRef = shape.value else { return nil }
+            let entries = (shape.flattened || ref.flattened) ? node : node.children["entry"]
+            let keyName = Substring(keyRef.locationName ?? "key")
+            let valueName = Substring(valueRef.locationName ?? "value")
+            var out: [String: AWSValue] = [:]
             var index = 1
-            while prefixes.contains("\(entryPrefix).\(index)") {
-                if let entryKey = values["\(entryPrefix).\(index).\(keyName)"] {
-                    if let entryValue = value(
-                        valueRef, key: "\(entryPrefix).\(index).\(valueName)", path: "\(path).\(entryKey)", problems: &problems)
-                    {
-                        entries[entryKey] = entryValue
-                    }
+            while let entry = entries?.children[Substring(String(index))] {
+                if let entryKey = entry.children[keyName]?.value, let valueNode = entry.children[valueName],
+                    let entryValue = value(valueRef, node: valueNode, path: "\(path).\(entryKey)", problems: &problems)
+                {
+                    out[entryKey] = entryValue
                 }
                 index += 1
             }
-            return .map(entries)
+            return .map(out)
         case .string, .integer, .long, .boolean, .double, .float, .timestamp, .blob:
-            guard let text = values[key] else { return nil }
+            guard let text = node.value else { return nil }
             return QueryInputDecoder.scalar(text, shape, path: path, problems: &problems)
         }
     }
