@@ -37,11 +37,12 @@ public struct QueryInputDecoder {
     /// The input structure and the problems met while reading it.
     public func decode(shape shapeName: String) -> (value: AWSValue, problems: [String]) {
         var problems: [String] = []
-        let value = structure(model.shape(shapeName), node: root, path: nil, problems: &problems)
+        var path = FieldPath()
+        let value = structure(model.shape(shapeName), node: root, path: &path, problems: &problems)
         return (value, problems)
     }
 
-    func structure(_ shape: Shape, node: Node, path: String?, problems: inout [String]) -> AWSValue {
+    func structure(_ shape: Shape, node: Node, path: inout FieldPath, problems: inout [String]) -> AWSValue {
         var members: [String: AWSValue] = [:]
         for (name, ref) in shape.members {
             let memberShape = model.shape(ref.shape)
@@ -51,18 +52,19 @@ public struct QueryInputDecoder {
                 wireName = itemName
             }
             guard let child = node.children[Substring(wireName)] else { continue }
-            let memberPath = path.map { "\($0).\(ShapeValidator.fieldName(name))" } ?? ShapeValidator.fieldName(name)
-            if let value = value(ref, node: child, path: memberPath, problems: &problems) { members[name] = value }
+            path.push(.member(name))
+            if let value = value(ref, node: child, path: &path, problems: &problems) { members[name] = value }
+            path.pop()
         }
         return .structure(members)
     }
 
     /// The value a member's node holds.
-    func value(_ ref: MemberRef, node: Node, path: String, problems: inout [String]) -> AWSValue? {
+    func value(_ ref: MemberRef, node: Node, path: inout FieldPath, problems: inout [String]) -> AWSValue? {
         let shape = model.shape(ref.shape)
         switch shape.kind {
         case .structure:
-            return structure(shape, node: node, path: path, problems: &problems)
+            return structure(shape, node: node, path: &path, problems: &problems)
         case .list:
             guard let member = shape.member else { return nil }
             var items = node
@@ -74,7 +76,9 @@ public struct QueryInputDecoder {
             var values: [AWSValue] = []
             var index = 1
             while let item = items.children[Substring(String(index))] {
-                if let value = value(member, node: item, path: "\(path).\(index).member", problems: &problems) { values.append(value) }
+                path.push(.index(index))
+                if let value = value(member, node: item, path: &path, problems: &problems) { values.append(value) }
+                path.pop()
                 index += 1
             }
             return .list(values)
@@ -86,24 +90,24 @@ public struct QueryInputDecoder {
             var out: [String: AWSValue] = [:]
             var index = 1
             while let entry = entries?.children[Substring(String(index))] {
-                if let entryKey = entry.children[keyName]?.value, let valueNode = entry.children[valueName],
-                    let entryValue = value(valueRef, node: valueNode, path: "\(path).\(entryKey)", problems: &problems)
-                {
-                    out[entryKey] = entryValue
+                if let entryKey = entry.children[keyName]?.value, let valueNode = entry.children[valueName] {
+                    path.push(.key(entryKey))
+                    if let entryValue = value(valueRef, node: valueNode, path: &path, problems: &problems) { out[entryKey] = entryValue }
+                    path.pop()
                 }
                 index += 1
             }
             return .map(out)
         case .string, .integer, .long, .boolean, .double, .float, .timestamp, .blob:
             guard let text = node.value else { return nil }
-            return QueryInputDecoder.scalar(text, shape, path: path, problems: &problems)
+            return QueryInputDecoder.scalar(text, shape, path: path.text, problems: &problems)
         }
     }
 
     /// A scalar from its text form (Query parameters, REST URI labels, query strings, headers).
-    public static func scalar(_ text: String, _ shape: Shape, path: String, problems: inout [String]) -> AWSValue? {
+    public static func scalar(_ text: String, _ shape: Shape, path: @autoclosure () -> String, problems: inout [String]) -> AWSValue? {
         func fail(_ constraint: String) -> AWSValue? {
-            problems.append("Value '\(text)' at '\(path)' failed to satisfy constraint: Member must \(constraint)")
+            problems.append("Value '\(text)' at '\(path())' failed to satisfy constraint: Member must \(constraint)")
             return nil
         }
         switch shape.kind {

@@ -13,7 +13,8 @@ public struct ShapeValidator: Sendable {
     /// The problems found in `value`, a structure of shape `shapeName`; empty when it is valid.
     public func problems(in value: AWSValue, shape shapeName: String) -> [String] {
         var problems: [String] = []
-        checkStructure(value, model.shape(shapeName), path: nil, into: &problems)
+        var path = FieldPath()
+        checkStructure(value, model.shape(shapeName), path: &path, into: &problems)
         return problems
     }
 
@@ -30,34 +31,39 @@ public struct ShapeValidator: Sendable {
         return first.lowercased() + name.dropFirst()
     }
 
-    func checkStructure(_ value: AWSValue, _ shape: Shape, path: String?, into problems: inout [String]) {
+    func checkStructure(_ value: AWSValue, _ shape: Shape, path: inout FieldPath, into problems: inout [String]) {
         guard case .structure(let members) = value else { return }
         for (name, ref) in shape.members {
-            let memberPath = path.map { "\($0).\(Self.fieldName(name))" } ?? Self.fieldName(name)
             guard let memberValue = members[name] else {
                 if shape.required.contains(name) {
-                    problems.append("Value null at '\(memberPath)' failed to satisfy constraint: Member must not be null")
+                    path.push(.member(name))
+                    problems.append("Value null at '\(path.text)' failed to satisfy constraint: Member must not be null")
+                    path.pop()
                 }
                 continue
             }
-            check(memberValue, model.shape(ref.shape), path: memberPath, into: &problems)
+            path.push(.member(name))
+            check(memberValue, model.shape(ref.shape), path: &path, into: &problems)
+            path.pop()
         }
     }
 
-    func check(_ value: AWSValue, _ shape: Shape, path: String, into problems: inout [String]) {
+    func check(_ value: AWSValue, _ shape: Shape, path: inout FieldPath, into problems: inout [String]) {
         func fail(_ constraint: String) {
             let shown = shape.sensitive ? "Value at" : "Value '\(Self.render(value))' at"
-            problems.append("\(shown) '\(path)' failed to satisfy constraint: Member must \(constraint)")
+            problems.append("\(shown) '\(path.text)' failed to satisfy constraint: Member must \(constraint)")
         }
         switch value {
         case .structure:
-            checkStructure(value, shape, path: path, into: &problems)
+            checkStructure(value, shape, path: &path, into: &problems)
         case .list(let items):
             checkLength(items.count, shape, fail)
             if let member = shape.member {
                 let memberShape = model.shape(member.shape)
                 for (index, item) in items.enumerated() {
-                    check(item, memberShape, path: "\(path).\(index + 1).member", into: &problems)
+                    path.push(.index(index + 1))
+                    check(item, memberShape, path: &path, into: &problems)
+                    path.pop()
                 }
             }
         case .map(let entries):
@@ -66,8 +72,12 @@ public struct ShapeValidator: Sendable {
                 let keyShape = model.shape(key.shape)
                 let valueShape = model.shape(valueRef.shape)
                 for (entryKey, entryValue) in entries.sorted(by: { $0.key < $1.key }) {
-                    check(.string(entryKey), keyShape, path: "\(path).key", into: &problems)
-                    check(entryValue, valueShape, path: "\(path).\(entryKey)", into: &problems)
+                    path.push(.key("key"))
+                    check(.string(entryKey), keyShape, path: &path, into: &problems)
+                    path.pop()
+                    path.push(.key(entryKey))
+                    check(entryValue, valueShape, path: &path, into: &problems)
+                    path.pop()
                 }
             }
         case .string(let text):
@@ -142,5 +152,33 @@ final class PatternCache: @unchecked Sendable {
         let regex = try? NSRegularExpression(pattern: "(?:\(pattern))\\z", options: [])
         compiled[pattern] = regex
         return regex
+    }
+}
+
+/// Where a value sits in the input, as AWS names it in messages (`tags.1.member.key`). Kept as
+/// segments and written out only when a problem is reported.
+struct FieldPath {
+    enum Segment {
+        /// A structure member, by model name (written with its first letter lowered).
+        case member(String)
+        /// A list element, counted from 1 (written `N.member`).
+        case index(Int)
+        /// A map key, or the literal `key` for the key itself.
+        case key(String)
+    }
+
+    var segments: [Segment] = []
+
+    mutating func push(_ segment: Segment) { segments.append(segment) }
+    mutating func pop() { segments.removeLast() }
+
+    var text: String {
+        segments.map { segment in
+            switch segment {
+            case .member(let name): ShapeValidator.fieldName(name)
+            case .index(let index): "\(index).member"
+            case .key(let key): key
+            }
+        }.joined(separator: ".")
     }
 }
