@@ -13,6 +13,7 @@ public enum IAMHandlers {
         addAccessKeys(iam, &handlers)
         addPolicies(iam, &handlers)
         addLoginProfiles(iam, &handlers)
+        addGroups(iam, &handlers)
         return handlers
     }
 

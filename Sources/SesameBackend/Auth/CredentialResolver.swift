@@ -136,6 +136,15 @@ public enum PolicyLoader {
         for arn in try await session.attachedPolicyARNs(userID: user.id) {
             if let parsed = ManagedPolicies.parsed[arn] { policies.append(parsed) }
         }
+        // The policies of the user's groups apply to it as its own do.
+        for group in try await session.groups(ofUser: user.id) {
+            for inline in try await session.groupInlinePolicies(groupID: group.id) {
+                policies.append(try PolicyDocument.parse(inline.document))
+            }
+            for arn in try await session.groupAttachedPolicyARNs(groupID: group.id) {
+                if let parsed = ManagedPolicies.parsed[arn] { policies.append(parsed) }
+            }
+        }
         return policies
     }
 }

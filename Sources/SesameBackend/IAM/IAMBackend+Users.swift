@@ -77,6 +77,9 @@ extension IAMBackend {
             if try await !session.attachedPolicyARNs(userID: user.id).isEmpty {
                 throw SesameError(.deleteConflict, "Cannot delete entity, must detach all policies first.")
             }
+            if try await !session.groups(ofUser: user.id).isEmpty {
+                throw SesameError(.deleteConflict, "Cannot delete entity, must remove user from all groups first.")
+            }
             try await session.deleteConsoleSessions(userID: user.id, idleBefore: nil)
             try await session.deleteUser(id: user.id)
         }
@@ -147,9 +150,10 @@ extension IAMBackend {
         try Authorizer.authorize(caller, action: "iam:GetAccountSummary", resource: "*")
         return try await store.read { session in
             let users = try await session.userCount()
+            let groups = try await session.groupCount()
             let rootKeys = try await session.accessKeys(userID: nil).count
             return [
-                ("Users", users), ("UsersQuota", 5000), ("Groups", 0), ("GroupsQuota", 300),
+                ("Users", users), ("UsersQuota", 5000), ("Groups", groups), ("GroupsQuota", 300),
                 ("Policies", 0), ("PoliciesQuota", 1500), ("PolicySizeQuota", 6144),
                 ("PolicyVersionsInUse", 0), ("PolicyVersionsInUseQuota", 10000),
                 ("VersionsPerPolicyQuota", 5), ("AttachedPoliciesPerUserQuota", Self.managedPoliciesPerUser),

@@ -26,6 +26,11 @@ public enum IAMValidation {
         try self.name(name, field: field, max: 64)
     }
 
+    /// Group names: 1–128 characters of `[\w+=,.@-]`.
+    public static func groupName(_ name: String, field: String = "groupName") throws(SesameError) {
+        try self.name(name, field: field, max: 128)
+    }
+
     /// Inline policy names: 1–128 characters of `[\w+=,.@-]`.
     public static func policyName(_ name: String) throws(SesameError) {
         try self.name(name, field: "policyName", max: 128)

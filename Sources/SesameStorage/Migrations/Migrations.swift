@@ -364,5 +364,44 @@ public enum Migrations {
                     """,
                 ],
             ]),
+        Migration(
+            version: 13, name: "IAM groups, their members and policies",
+            statements: [
+                """
+                CREATE TABLE iam_groups (
+                    id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    name_lower TEXT NOT NULL UNIQUE,
+                    path TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE iam_group_members (
+                    group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES iam_users(id) ON DELETE CASCADE,
+                    PRIMARY KEY (group_id, user_id)
+                )
+                """,
+                "CREATE INDEX iam_group_members_user ON iam_group_members (user_id)",
+                """
+                CREATE TABLE iam_group_policies (
+                    group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (group_id, name)
+                )
+                """,
+                """
+                CREATE TABLE iam_group_attached_policies (
+                    group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
+                    policy_arn TEXT NOT NULL,
+                    attached_at BIGINT NOT NULL,
+                    PRIMARY KEY (group_id, policy_arn)
+                )
+                """,
+                "CREATE INDEX iam_group_attached_policies_arn ON iam_group_attached_policies (policy_arn)",
+            ]),
     ]
 }

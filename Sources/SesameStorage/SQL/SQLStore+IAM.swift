@@ -247,8 +247,12 @@ extension SQLStoreSession {
     }
 
     func attachmentCount(policyARN: String) async throws -> Int {
-        try await db.raw("SELECT COUNT(*) AS n FROM attached_policies WHERE policy_arn = \(bind: policyARN)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        try await db.raw(
+            """
+            SELECT (SELECT COUNT(*) FROM attached_policies WHERE policy_arn = \(bind: policyARN))
+                + (SELECT COUNT(*) FROM iam_group_attached_policies WHERE policy_arn = \(bind: policyARN)) AS n
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
 

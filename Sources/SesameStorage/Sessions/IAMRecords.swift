@@ -49,4 +49,26 @@ public protocol IAMRecords: Sendable {
     func pruneAuthFailures(before: Date) async throws
     /// A deleted access key's owner and deletion time, if the key once existed.
     func deletedAccessKey(id: String) async throws -> (userName: String?, deletedAt: Date)?
+
+    // Groups (names compared case-insensitively), their members and policies
+    func group(named name: String) async throws -> IAMGroup?
+    /// Groups ordered by lowercased name, after `afterName` (lowercased), at most `limit`.
+    func groups(pathPrefix: String, afterName: String?, limit: Int) async throws -> [IAMGroup]
+    func groupCount() async throws -> Int
+    func insertGroup(_ group: IAMGroup) async throws
+    func updateGroup(id: String, name: String, path: String) async throws
+    /// Deletes the group with its memberships and policies.
+    func deleteGroup(id: String) async throws
+    /// Members ordered by lowercased name.
+    func groupMembers(groupID: String) async throws -> [IAMUser]
+    /// The groups a user belongs to, ordered by lowercased name.
+    func groups(ofUser userID: String) async throws -> [IAMGroup]
+    func addGroupMember(groupID: String, userID: String) async throws
+    func removeGroupMember(groupID: String, userID: String) async throws
+    func groupInlinePolicies(groupID: String) async throws -> [InlinePolicy]
+    func putGroupInlinePolicy(groupID: String, _ policy: InlinePolicy) async throws
+    func deleteGroupInlinePolicy(groupID: String, name: String) async throws
+    func groupAttachedPolicyARNs(groupID: String) async throws -> [String]
+    func attachGroupPolicy(groupID: String, arn: String, at: Date) async throws
+    func detachGroupPolicy(groupID: String, arn: String) async throws
 }
