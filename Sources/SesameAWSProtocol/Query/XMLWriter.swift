@@ -7,6 +7,10 @@ public struct XMLWriter: Sendable {
     }
 
     public static func escape(_ value: String) -> String {
+        // Most values (IDs, names, dates) need no escaping: one scan, no copy.
+        if !value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0x0D }) {
+            return value
+        }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for c in value.unicodeScalars {
