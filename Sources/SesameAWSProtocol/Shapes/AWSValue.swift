@@ -3,7 +3,7 @@ public import Foundation
 /// A request or response member as the service model types it, independent of the wire: the
 /// protocol codecs turn bytes into `AWSValue`s (guided by the model) and back, and the generated
 /// shapes convert them to and from Swift types.
-public indirect enum AWSValue: Sendable, Equatable {
+public enum AWSValue: Sendable, Equatable {
     /// A structure's members by model name (order comes from the model when written).
     case structure([String: AWSValue])
     case list([AWSValue])
