@@ -23,7 +23,7 @@ public struct QueryInputDecoder {
         }
     }
 
-    public init(model: ServiceModel, parameters: [String: String]) {
+    public init(model: ServiceModel, parameters: [(String, String)]) {
         self.model = model
         let root = Node()
         for (key, value) in parameters {
