@@ -14,6 +14,15 @@ def plain(user, password):
 
 
 SEEDS = {
+    "json": [
+        b"POST /v2/email/outbound-emails" + NUL
+        + b'{"FromEmailAddress":"a@example.com","Destination":{"ToAddresses":["b@example.net"]},"Content":{"Simple":{"Subject":{"Data":"s"},"Body":{"Text":{"Data":"t"}}}}}',
+        b"GET /v2/email/suppression/addresses?Reason=BOUNCE&Reason=COMPLAINT&PageSize=5&StartDate=2026-01-01T00:00:00Z" + NUL,
+        b"PUT /v2/email/identities/example.com/dkim/signing" + NUL
+        + b'{"SigningAttributesOrigin":"EXTERNAL","SigningAttributes":{"DomainSigningSelector":"s1","DomainSigningPrivateKey":"AAAA"}}',
+        b"GET /v2/email/identities/a%40b.example" + NUL + b'{"QueueUrl":"q","MessageBody":"hi","DelaySeconds":3,"MessageAttributes":{"a":{"DataType":"String","StringValue":"v"}}}',
+        b"POST /v2/email/templates/t1/render" + NUL + b'{"TemplateData":"{}","x":[1,2,{"y":null}],"n":1e400}',
+    ],
     "smtp": [
         b"\x01EHLO client.example\r\nSTARTTLS\r\nEHLO client.example\r\nAUTH PLAIN " + plain(b"AKIAEXAMPLE", b"pw") + b"\r\n"
         b"MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME\r\nRCPT TO:<b@example.net>\r\nDATA\r\n"

@@ -21,6 +21,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case policy
     /// SES templates: rendering with JSON data.
     case template
+    /// The JSON protocols: SES v2 routing by method and path, URI labels, query strings and JSON
+    /// bodies decoded and validated by shape, outputs written back; SQS (JSON 1.0) bodies.
+    case json
 
     public func run(_ bytes: [UInt8]) {
         switch self {
@@ -30,6 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .mime: Self.mime(bytes)
         case .policy: Self.policy(bytes)
         case .template: Self.template(bytes)
+        case .json: Self.json(bytes)
         }
     }
 
@@ -118,6 +122,31 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         _ = URIEncoding.decode(body, plusAsSpace: true)
         _ = URIEncoding.encode(body)
+    }
+
+    /// `METHOD PATH?QUERY` NUL `JSON body`; the same body also goes to an SQS operation picked by
+    /// the body's length.
+    static func json(_ bytes: [UInt8]) {
+        let (head, body) = halves(bytes)
+        let line = text(head)
+        let space = line.firstIndex(of: " ") ?? line.endIndex
+        let method = String(line[..<space])
+        let target = space < line.endIndex ? String(line[line.index(after: space)...]) : "/"
+        let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+        let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
+        let request = AWSHTTPRequest(method: method, path: path, rawQuery: query, headers: [:], body: Array(body))
+        let v2 = RESTJSONCodec(model: SESv2.model)
+        if let (operation, labels) = v2.route(method: method, path: path),
+            let input = try? v2.decode(request, operation: operation, labels: labels)
+        {
+            _ = v2.encode(input, operation: operation, requestID: "fuzz")
+        }
+        let sqs = JSONProtocolCodec(model: SQS.model)
+        let names = SQS.model.operations.keys.sorted()
+        if let operation = SQS.model.operations[names[body.count % names.count]], let input = try? sqs.decode(request, operation: operation)
+        {
+            _ = sqs.encode(input, operation: operation, requestID: "fuzz")
+        }
     }
 
     static func mime(_ bytes: [UInt8]) {
