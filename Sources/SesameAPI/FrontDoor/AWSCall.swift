@@ -10,6 +10,16 @@ public struct AWSCall: Sendable {
     public var caller: Caller
     public var region: String
     public var requestID: String
+
+    /// A member the model leaves optional but the operation cannot do without (IAM's
+    /// CreateLoginProfile password, SNS's Subscribe endpoint), refused in the validator's words.
+    static func required<T>(_ value: T?, _ member: String) throws -> T {
+        guard let value else {
+            throw AWSError.validationError(
+                ShapeValidator.message(["Value null at '\(member)' failed to satisfy constraint: Member must not be null"]))
+        }
+        return value
+    }
 }
 
 /// The handlers of one AWS service, typed by the generated operations.

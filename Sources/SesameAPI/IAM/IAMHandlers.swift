@@ -23,16 +23,6 @@ public enum IAMHandlers {
             passwordLastUsed: user.passwordLastUsed, tags: tags.flatMap { $0.isEmpty ? nil : self.tags($0) })
     }
 
-    /// A member the model leaves optional but the operation cannot do without, refused in the
-    /// validator's words.
-    static func required<T>(_ value: T?, _ member: String) throws -> T {
-        guard let value else {
-            throw AWSError.validationError(
-                ShapeValidator.message(["Value null at '\(member)' failed to satisfy constraint: Member must not be null"]))
-        }
-        return value
-    }
-
     static func tags(_ tags: [Tag]) -> [IAM.Tag] { tags.map { IAM.Tag(key: $0.key, value: $0.value) } }
     static func tags(_ tags: [IAM.Tag]?) -> [Tag] { (tags ?? []).map { Tag(key: $0.key, value: $0.value) } }
 
@@ -84,7 +74,7 @@ public enum IAMHandlers {
     static func addLoginProfiles(_ iam: IAMBackend, _ handlers: inout AWSHandlers) {
         handlers.on(IAM.Operations.CreateLoginProfile.self) { input, call in
             let profile = try await iam.createLoginProfile(
-                call.caller, userName: input.userName, password: try required(input.password, "password"),
+                call.caller, userName: input.userName, password: try AWSCall.required(input.password, "password"),
                 resetRequired: input.passwordResetRequired ?? false)
             let userName = input.userName ?? call.caller.principal.arn.split(separator: "/").last.map(String.init) ?? ""
             return .init(

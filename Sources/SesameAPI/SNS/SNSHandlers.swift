@@ -27,7 +27,7 @@ public enum SNSHandlers {
         handlers.on(SNS.Operations.Subscribe.self) { input, call in
             let arn = try await sns.subscribe(
                 call.caller, topicARN: input.topicArn, protocolName: input.protocol,
-                endpoint: try IAMHandlers.required(input.endpoint, "endpoint"),
+                endpoint: try AWSCall.required(input.endpoint, "endpoint"),
                 rawDelivery: input.attributes?["RawMessageDelivery"] == "true")
             return .init(subscriptionArn: arn)
         }
