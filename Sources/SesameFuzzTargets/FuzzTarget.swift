@@ -124,6 +124,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = URIEncoding.encode(body)
     }
 
+    /// Built once: the route table sorts every SES v2 operation.
+    static let sesv2 = RESTJSONCodec(model: SESv2.model)
+    static let sqsOperations = SQS.model.operations.keys.sorted()
+
     /// `METHOD PATH?QUERY` NUL `JSON body`; the same body also goes to an SQS operation picked by
     /// the body's length.
     static func json(_ bytes: [UInt8]) {
@@ -135,14 +139,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
         let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
         let request = AWSHTTPRequest(method: method, path: path, rawQuery: query, headers: [:], body: Array(body))
-        let v2 = RESTJSONCodec(model: SESv2.model)
+        let v2 = Self.sesv2
         if let (operation, labels) = v2.route(method: method, path: path),
             let input = try? v2.decode(request, operation: operation, labels: labels)
         {
             _ = v2.encode(input, operation: operation, requestID: "fuzz")
         }
         let sqs = JSONProtocolCodec(model: SQS.model)
-        let names = SQS.model.operations.keys.sorted()
+        let names = Self.sqsOperations
         if let operation = SQS.model.operations[names[body.count % names.count]], let input = try? sqs.decode(request, operation: operation)
         {
             _ = sqs.encode(input, operation: operation, requestID: "fuzz")
