@@ -219,7 +219,7 @@ let package = Package(
         .executableTarget(
             name: "SesameBench",
             dependencies: [
-                "SesameAWSProtocol", "SesameCore",
+                "SesameAWSProtocol", "SesameAWSModels", "SesameCore",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,5 +6,5 @@ struct SesameBench: AsyncParsableCommand {
         commandName: "sesame-bench",
         abstract: "Measures Sesame: request verification in-process, signed requests over HTTP, SMTP sessions.",
         discussion: "scripts/bench runs both against Sesame and moto side by side and prints the figures.",
-        subcommands: [VerifyBench.self, HTTPBench.self, SMTPBench.self])
+        subcommands: [VerifyBench.self, HTTPBench.self, SMTPBench.self, WireBench.self])
 }

@@ -88,6 +88,10 @@ public struct MemberRef: Sendable {
     public var flattened: Bool
     public var timestampFormat: String?
     public var idempotencyToken: Bool
+    /// The name a structure member has in Query parameters: its `locationName` or model name,
+    /// except that a flattened list is written under its item's name when it has one
+    /// (`Prefix.Name.N`). Worked out once when the model loads.
+    public var queryName: String?
 }
 
 /// A shape with its constraints. A class: the codecs and the validator look shapes up on every
@@ -183,7 +187,9 @@ enum ModelReader {
                 guard pair.count == 2, let memberName = pair[0] as? String, let ref = pair[1] as? [String: Any] else {
                     throw Malformed(description: "shape \(shapeName) has a malformed member")
                 }
-                return (memberName, try memberRef(ref, in: shapeName))
+                var member = try memberRef(ref, in: shapeName)
+                member.queryName = queryName(memberName, member, shapes: shapeTable)
+                return (memberName, member)
             }
             shapes[shapeName] = Shape(
                 name: shapeName, kind: kind, members: members, required: Set(raw["required"] as? [String] ?? []),
@@ -201,6 +207,16 @@ enum ModelReader {
         return ServiceModel(name: name, metadata: metadata, operations: operations, shapes: shapes)
     }
 
+    static func queryName(_ name: String, _ ref: MemberRef, shapes: [String: [String: Any]]) -> String {
+        let target = shapes[ref.shape] ?? [:]
+        if target["type"] as? String == "list", ref.flattened || target["flattened"] as? Bool == true,
+            let item = (target["member"] as? [String: Any])?["locationName"] as? String
+        {
+            return item
+        }
+        return ref.locationName ?? name
+    }
+
     static func memberRef(_ raw: [String: Any], in shape: String) throws -> MemberRef {
         guard let target = raw["shape"] as? String else { throw Malformed(description: "a member of \(shape) names no shape") }
         var location: MemberRef.Location?
@@ -213,6 +229,6 @@ enum ModelReader {
         return MemberRef(
             shape: target, location: location, locationName: raw["locationName"] as? String,
             flattened: raw["flattened"] as? Bool ?? false, timestampFormat: raw["timestampFormat"] as? String,
-            idempotencyToken: raw["idempotencyToken"] as? Bool ?? false)
+            idempotencyToken: raw["idempotencyToken"] as? Bool ?? false, queryName: nil)
     }
 }

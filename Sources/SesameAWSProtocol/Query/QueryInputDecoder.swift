@@ -7,51 +7,26 @@ import Foundation
 /// is reported as a problem in AWS's validation wording.
 public struct QueryInputDecoder {
     let model: ServiceModel
-    /// The parameters as a tree of their dotted names (`Tags` → `member` → `1` → `Key`), built
-    /// once, so decoding walks the shape and looks each name up instead of building keys.
-    let root: Node
-
-    final class Node {
-        var value: String?
-        var children: [Substring: Node] = [:]
-
-        func child(_ name: Substring) -> Node {
-            if let existing = children[name] { return existing }
-            let node = Node()
-            children[name] = node
-            return node
-        }
-    }
+    let index: QueryParameterIndex
+    typealias Node = QueryParameterIndex.Node
 
     public init(model: ServiceModel, parameters: [(String, String)]) {
         self.model = model
-        let root = Node()
-        for (key, value) in parameters {
-            var node = root
-            for part in key.split(separator: ".", omittingEmptySubsequences: false) { node = node.child(part) }
-            node.value = value
-        }
-        self.root = root
+        self.index = QueryParameterIndex(parameters)
     }
 
     /// The input structure and the problems met while reading it.
     public func decode(shape shapeName: String) -> (value: AWSValue, problems: [String]) {
         var problems: [String] = []
         var path = FieldPath()
-        let value = structure(model.shape(shapeName), node: root, path: &path, problems: &problems)
+        let value = structure(model.shape(shapeName), node: index.root, path: &path, problems: &problems)
         return (value, problems)
     }
 
     func structure(_ shape: Shape, node: Node, path: inout FieldPath, problems: inout [String]) -> AWSValue {
         var members: [String: AWSValue] = [:]
         for (name, ref) in shape.members {
-            let memberShape = model.shape(ref.shape)
-            // A flattened list is written under its member's name when it has one (`Prefix.Name.N`).
-            var wireName = ref.locationName ?? name
-            if memberShape.kind == .list, memberShape.flattened || ref.flattened, let itemName = memberShape.member?.locationName {
-                wireName = itemName
-            }
-            guard let child = node.children[Substring(wireName)] else { continue }
+            guard let child = index.child(node, ref.queryName ?? name) else { continue }
             path.push(.member(name))
             if let value = value(ref, node: child, path: &path, problems: &problems) { members[name] = value }
             path.pop()
@@ -70,12 +45,12 @@ public struct QueryInputDecoder {
             var items = node
             if !(shape.flattened || ref.flattened) {
                 // `Name=` with nothing under it is the empty list.
-                guard let listed = node.children[Substring(member.locationName ?? "member")] else { return .list([]) }
+                guard let listed = index.child(node, member.locationName ?? "member") else { return .list([]) }
                 items = listed
             }
             var values: [AWSValue] = []
             var index = 1
-            while let item = items.children[Substring(String(index))] {
+            while let item = self.index.child(items, String(index)) {
                 path.push(.index(index))
                 if let value = value(member, node: item, path: &path, problems: &problems) { values.append(value) }
                 path.pop()
@@ -84,13 +59,13 @@ public struct QueryInputDecoder {
             return .list(values)
         case .map:
             guard let keyRef = shape.key, let valueRef = shape.value else { return nil }
-            let entries = (shape.flattened || ref.flattened) ? node : node.children["entry"]
-            let keyName = Substring(keyRef.locationName ?? "key")
-            let valueName = Substring(valueRef.locationName ?? "value")
+            let entries = (shape.flattened || ref.flattened) ? node : self.index.child(node, "entry")
+            let keyName = keyRef.locationName ?? "key"
+            let valueName = valueRef.locationName ?? "value"
             var out: [String: AWSValue] = [:]
             var index = 1
-            while let entry = entries?.children[Substring(String(index))] {
-                if let entryKey = entry.children[keyName]?.value, let valueNode = entry.children[valueName] {
+            while let entries, let entry = self.index.child(entries, String(index)) {
+                if let entryKey = self.index.child(entry, keyName)?.value, let valueNode = self.index.child(entry, valueName) {
                     path.push(.key(entryKey))
                     if let entryValue = value(valueRef, node: valueNode, path: &path, problems: &problems) { out[entryKey] = entryValue }
                     path.pop()

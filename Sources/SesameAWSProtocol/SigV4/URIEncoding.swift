@@ -39,6 +39,11 @@ public enum URIEncoding {
     /// Decodes `%XX` escapes; with `plusAsSpace` (HTML forms) `+` becomes a space.
     /// Malformed escapes are kept as they are.
     public static func decode(_ text: some Collection<UInt8>, plusAsSpace: Bool) -> String {
+        // Most names and values have no escape at all: one scan, one copy.
+        if !text.contains(where: { $0 == 0x25 || ($0 == 0x2B && plusAsSpace) }) {
+            return text.withContiguousStorageIfAvailable { String(decoding: $0, as: UTF8.self) }
+                ?? String(decoding: Array(text), as: UTF8.self)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var index = text.startIndex
@@ -70,6 +75,10 @@ public enum URIEncoding {
     }
 
     /// Splits `a=1&b=2` into decoded pairs, in order. A key without `=` has an empty value.
+    public static func parsePairs(_ text: [UInt8], plusAsSpace: Bool) -> [(String, String)] {
+        text.withUnsafeBufferPointer { parsePairs($0, plusAsSpace: plusAsSpace) }
+    }
+
     public static func parsePairs(_ text: some Collection<UInt8>, plusAsSpace: Bool) -> [(String, String)] {
         var pairs: [(String, String)] = []
         for part in text.split(separator: 0x26, omittingEmptySubsequences: true) {
