@@ -147,15 +147,16 @@ class Sesame:
             row = list(csv.DictReader(f))[0]
         return row
 
-    def client(self, service, key_id, secret, region="us-east-1"):
+    def client(self, service, key_id, secret, region="us-east-1", validate=True):
+        """A boto3 client; `validate=False` sends what botocore would refuse, to see Sesame refuse it."""
         return boto3.client(
             service, endpoint_url=self.endpoint, region_name=region,
             aws_access_key_id=key_id, aws_secret_access_key=secret,
-            config=botocore.config.Config(retries={"total_max_attempts": 1}))
+            config=botocore.config.Config(retries={"total_max_attempts": 1}, parameter_validation=validate))
 
-    def root_client(self, service, region="us-east-1"):
+    def root_client(self, service, region="us-east-1", validate=True):
         creds = self.root_credentials()
-        return self.client(service, creds["Access key ID"], creds["Secret access key"], region)
+        return self.client(service, creds["Access key ID"], creds["Secret access key"], region, validate)
 
     def cli(self, *args, key_id=None, secret=None, region="us-east-1", check=True):
         """Runs the aws CLI against this node; returns (exit code, stdout, stderr)."""

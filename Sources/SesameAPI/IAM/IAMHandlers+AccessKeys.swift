@@ -40,14 +40,6 @@ extension IAMHandlers {
         }
     }
 
-    static func policy(_ info: IAMBackend.PolicyInfo, description: Bool) -> IAM.Policy {
-        let policy = info.policy
-        return IAM.Policy(
-            policyName: policy.name, policyId: policy.id, arn: policy.arn, path: policy.path, defaultVersionId: "v1",
-            attachmentCount: info.attachmentCount, permissionsBoundaryUsageCount: 0, isAttachable: true,
-            description: description ? policy.description : nil, createDate: policy.createdAt, updateDate: policy.createdAt)
-    }
-
     static func addPolicies(_ iam: IAMBackend, _ handlers: inout AWSHandlers) {
         handlers.on(IAM.Operations.PutUserPolicy.self) { input, call in
             try await iam.putUserPolicy(call.caller, userName: input.userName, policyName: input.policyName, document: input.policyDocument)
@@ -80,17 +72,6 @@ extension IAMHandlers {
             return .init(
                 attachedPolicies: page.items.map { IAM.AttachedPolicy(policyName: $0.name, policyArn: $0.arn) },
                 isTruncated: page.isTruncated, marker: page.isTruncated ? page.marker : nil)
-        }
-        handlers.on(IAM.Operations.ListPolicies.self) { input, call in
-            let page = try await iam.listPolicies(
-                call.caller, scope: input.scope, onlyAttached: input.onlyAttached ?? false, pathPrefix: input.pathPrefix,
-                marker: input.marker, maxItems: input.maxItems)
-            return .init(
-                policies: page.items.map { policy($0, description: false) }, isTruncated: page.isTruncated,
-                marker: page.isTruncated ? page.marker : nil)
-        }
-        handlers.on(IAM.Operations.GetPolicy.self) { input, call in
-            .init(policy: policy(try await iam.getPolicy(call.caller, policyARN: input.policyArn), description: true))
         }
     }
 }

@@ -14,13 +14,20 @@ public enum IAMHandlers {
         addPolicies(iam, &handlers)
         addLoginProfiles(iam, &handlers)
         addGroups(iam, &handlers)
+        addManagedPolicies(iam, &handlers)
+        addRoles(iam, &handlers)
         return handlers
     }
 
     static func user(_ user: IAMUser, tags: [Tag]? = nil) -> IAM.User {
         IAM.User(
             path: user.path, userName: user.name, userId: user.id, arn: user.arn, createDate: user.createdAt,
-            passwordLastUsed: user.passwordLastUsed, tags: tags.flatMap { $0.isEmpty ? nil : self.tags($0) })
+            passwordLastUsed: user.passwordLastUsed, permissionsBoundary: boundary(user.permissionsBoundary),
+            tags: tags.flatMap { $0.isEmpty ? nil : self.tags($0) })
+    }
+
+    static func boundary(_ arn: String?) -> IAM.AttachedPermissionsBoundary? {
+        arn.map { IAM.AttachedPermissionsBoundary(permissionsBoundaryType: "PermissionsBoundaryPolicy", permissionsBoundaryArn: $0) }
     }
 
     static func tags(_ tags: [Tag]) -> [IAM.Tag] { tags.map { IAM.Tag(key: $0.key, value: $0.value) } }

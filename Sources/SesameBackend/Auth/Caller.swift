@@ -4,12 +4,12 @@ public import SesameCore
 /// An authenticated principal with the policies that govern it and the request's context.
 public struct Caller: Sendable {
     public var principal: Principal
-    public var policies: [PolicyDocument]
+    public var policies: PolicySet
     public var accessKeyID: String?
     /// Global condition keys for this request (lowercased), e.g. `aws:sourceip`.
     public var context: [String: [String]]
 
-    public init(principal: Principal, policies: [PolicyDocument], accessKeyID: String? = nil, context: [String: [String]] = [:]) {
+    public init(principal: Principal, policies: PolicySet, accessKeyID: String? = nil, context: [String: [String]] = [:]) {
         self.principal = principal
         self.policies = policies
         self.accessKeyID = accessKeyID

@@ -12,7 +12,7 @@ public struct ResolvedCredential: Sendable {
     public var secret: String
     public var status: AccessKeyStatus
     public var principal: Principal
-    public var policies: [PolicyDocument]
+    public var policies: PolicySet
 
     public func caller() -> Caller {
         Caller(principal: principal, policies: policies, accessKeyID: accessKeyID)
@@ -126,15 +126,16 @@ public final class CredentialResolver: Service, Sendable {
     }
 }
 
-/// Reads and parses the policies that apply to a user.
+/// Reads and parses the policies that apply to a user: its own, its groups', and its
+/// permissions boundary.
 public enum PolicyLoader {
-    public static func policies(of user: IAMUser, in session: any StoreSession) async throws -> [PolicyDocument] {
+    public static func policies(of user: IAMUser, in session: any StoreSession) async throws -> PolicySet {
         var policies: [PolicyDocument] = []
         for inline in try await session.inlinePolicies(userID: user.id) {
             policies.append(try PolicyDocument.parse(inline.document))
         }
         for arn in try await session.attachedPolicyARNs(userID: user.id) {
-            if let parsed = ManagedPolicies.parsed[arn] { policies.append(parsed) }
+            if let parsed = try await managed(arn, in: session) { policies.append(parsed) }
         }
         // The policies of the user's groups apply to it as its own do.
         for group in try await session.groups(ofUser: user.id) {
@@ -142,9 +143,34 @@ public enum PolicyLoader {
                 policies.append(try PolicyDocument.parse(inline.document))
             }
             for arn in try await session.groupAttachedPolicyARNs(groupID: group.id) {
-                if let parsed = ManagedPolicies.parsed[arn] { policies.append(parsed) }
+                if let parsed = try await managed(arn, in: session) { policies.append(parsed) }
             }
         }
-        return policies
+        return PolicySet(identity: policies, boundary: try await boundary(user.permissionsBoundary, in: session))
+    }
+
+    /// The policies of a role, for the sessions that assume it.
+    public static func policies(of role: IAMRole, in session: any StoreSession) async throws -> PolicySet {
+        var policies: [PolicyDocument] = []
+        for inline in try await session.roleInlinePolicies(roleID: role.id) {
+            policies.append(try PolicyDocument.parse(inline.document))
+        }
+        for arn in try await session.roleAttachedPolicyARNs(roleID: role.id) {
+            if let parsed = try await managed(arn, in: session) { policies.append(parsed) }
+        }
+        return PolicySet(identity: policies, boundary: try await boundary(role.permissionsBoundary, in: session))
+    }
+
+    /// A managed policy's default version, AWS or customer managed; nil once it is gone.
+    static func managed(_ arn: String, in session: any StoreSession) async throws -> PolicyDocument? {
+        if let parsed = ManagedPolicies.parsed[arn] { return parsed }
+        guard let policy = try await session.customerPolicy(arn: arn) else { return nil }
+        return try PolicyDocument.parse(policy.document)
+    }
+
+    /// A boundary that names a policy that no longer exists allows nothing, as in IAM.
+    static func boundary(_ arn: String?, in session: any StoreSession) async throws -> PolicyDocument? {
+        guard let arn else { return nil }
+        return try await managed(arn, in: session) ?? .allowsNothing
     }
 }

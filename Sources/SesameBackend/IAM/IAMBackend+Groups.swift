@@ -187,9 +187,7 @@ extension IAMBackend {
         try await write { session in
             let group = try await Self.requireGroup(groupName, in: session)
             try Authorizer.authorize(caller, action: "iam:AttachGroupPolicy", resource: group.arn)
-            guard ManagedPolicies.named(arn: policyARN) != nil else {
-                throw SesameError(.noSuchEntity, "Policy \(policyARN) does not exist or is not attachable.")
-            }
+            _ = try await Self.requireAttachable(policyARN, in: session)
             let attached = try await session.groupAttachedPolicyARNs(groupID: group.id)
             if attached.contains(policyARN) { return }
             if attached.count >= Self.managedPoliciesPerGroup {
@@ -213,7 +211,7 @@ extension IAMBackend {
 
     public func listAttachedGroupPolicies(
         _ caller: Caller, groupName: String, pathPrefix: String?, marker: String?, maxItems: Int?
-    ) async throws -> Page<ManagedPolicy> {
+    ) async throws -> Page<PolicyReference> {
         let limit = try IAMValidation.maxItems(maxItems)
         let after = try Self.decodeMarker(marker)
         let arns = try await store.read { session in
@@ -221,9 +219,6 @@ extension IAMBackend {
             try Authorizer.authorize(caller, action: "iam:ListAttachedGroupPolicies", resource: group.arn)
             return try await session.groupAttachedPolicyARNs(groupID: group.id)
         }
-        let policies = arns.compactMap(ManagedPolicies.named(arn:)).filter { $0.path.hasPrefix(pathPrefix ?? "/") }
-            .sorted { $0.name < $1.name }
-        let remaining = after.map { m in policies.filter { $0.name > m } } ?? policies
-        return Self.page(remaining, maxItems: limit) { $0.name }
+        return Self.attachedPage(arns, pathPrefix: pathPrefix, after: after, limit: limit)
     }
 }

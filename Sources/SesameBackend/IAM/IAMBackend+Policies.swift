@@ -57,24 +57,13 @@ extension IAMBackend {
 
     // MARK: Managed policies
 
-    static func validatePolicyARN(_ arn: String) throws(SesameError) {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard arn.count >= 20, arn.count <= 2048, parts.count == 6, parts[0] == "arn", parts[2] == "iam",
-            parts[5].hasPrefix("policy/")
-        else {
-            throw SesameError(.invalidInput, "ARN \(arn) is not valid.")
-        }
-    }
-
     public func attachUserPolicy(_ caller: Caller, userName: String, policyARN: String) async throws {
         try Self.validatePolicyARN(policyARN)
         let now = now()
         try await write { session in
             let user = try await Self.requireUser(userName, in: session)
             try Authorizer.authorize(caller, action: "iam:AttachUserPolicy", resource: user.arn)
-            guard ManagedPolicies.named(arn: policyARN) != nil else {
-                throw SesameError(.noSuchEntity, "Policy \(policyARN) does not exist or is not attachable.")
-            }
+            _ = try await Self.requireAttachable(policyARN, in: session)
             let attached = try await session.attachedPolicyARNs(userID: user.id)
             if attached.contains(policyARN) { return }
             if attached.count >= Self.managedPoliciesPerUser {
@@ -98,7 +87,7 @@ extension IAMBackend {
 
     public func listAttachedUserPolicies(
         _ caller: Caller, userName: String, pathPrefix: String?, marker: String?, maxItems: Int?
-    ) async throws -> Page<ManagedPolicy> {
+    ) async throws -> Page<PolicyReference> {
         let limit = try IAMValidation.maxItems(maxItems)
         let after = try Self.decodeMarker(marker)
         let arns = try await store.read { session in
@@ -106,52 +95,7 @@ extension IAMBackend {
             try Authorizer.authorize(caller, action: "iam:ListAttachedUserPolicies", resource: user.arn)
             return try await session.attachedPolicyARNs(userID: user.id)
         }
-        let policies = arns.compactMap(ManagedPolicies.named(arn:)).filter { $0.path.hasPrefix(pathPrefix ?? "/") }
-            .sorted { $0.name < $1.name }
-        let remaining = after.map { m in policies.filter { $0.name > m } } ?? policies
-        return Self.page(remaining, maxItems: limit) { $0.name }
-    }
-
-    public struct PolicyInfo: Sendable {
-        public var policy: ManagedPolicy
-        public var attachmentCount: Int
-    }
-
-    /// `ListPolicies`: the AWS managed policies Sesame knows (there are no customer managed ones yet).
-    public func listPolicies(
-        _ caller: Caller, scope: String?, onlyAttached: Bool, pathPrefix: String?, marker: String?, maxItems: Int?
-    ) async throws -> Page<PolicyInfo> {
-        try Authorizer.authorize(caller, action: "iam:ListPolicies", resource: ARN.policyPrefix(account: caller.accountID))
-        let limit = try IAMValidation.maxItems(maxItems)
-        let after = try Self.decodeMarker(marker)
-        if let scope, !["All", "AWS", "Local"].contains(scope) {
-            throw SesameError(
-                .validation,
-                "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]"
-            )
-        }
-        if scope == "Local" { return Page(items: [], isTruncated: false, marker: nil) }
-        let infos = try await store.read { session in
-            var out: [PolicyInfo] = []
-            for policy in ManagedPolicies.all {
-                out.append(PolicyInfo(policy: policy, attachmentCount: try await session.attachmentCount(policyARN: policy.arn)))
-            }
-            return out
-        }
-        let filtered = infos.filter { (!onlyAttached || $0.attachmentCount > 0) && $0.policy.path.hasPrefix(pathPrefix ?? "/") }
-            .sorted { $0.policy.name < $1.policy.name }
-        let remaining = after.map { m in filtered.filter { $0.policy.name > m } } ?? filtered
-        return Self.page(remaining, maxItems: limit) { $0.policy.name }
-    }
-
-    public func getPolicy(_ caller: Caller, policyARN: String) async throws -> PolicyInfo {
-        try Self.validatePolicyARN(policyARN)
-        try Authorizer.authorize(caller, action: "iam:GetPolicy", resource: policyARN)
-        guard let policy = ManagedPolicies.named(arn: policyARN) else {
-            throw SesameError(.noSuchEntity, "Policy \(policyARN) was not found.")
-        }
-        let count = try await store.read { session in try await session.attachmentCount(policyARN: policyARN) }
-        return PolicyInfo(policy: policy, attachmentCount: count)
+        return Self.attachedPage(arns, pathPrefix: pathPrefix, after: after, limit: limit)
     }
 
     // MARK: Login profiles (console passwords)

@@ -152,15 +152,24 @@ extension IAMBackend {
             let users = try await session.userCount()
             let groups = try await session.groupCount()
             let rootKeys = try await session.accessKeys(userID: nil).count
+            let roles = try await session.roleCount()
+            let policies = try await session.customerPolicies()
+            var versionsInUse = 0
+            for policy in policies where try await session.attachmentCount(policyARN: policy.arn) > 0 {
+                versionsInUse += try await session.policyVersions(policyID: policy.id).count
+            }
             return [
                 ("Users", users), ("UsersQuota", 5000), ("Groups", groups), ("GroupsQuota", 300),
-                ("Policies", 0), ("PoliciesQuota", 1500), ("PolicySizeQuota", 6144),
-                ("PolicyVersionsInUse", 0), ("PolicyVersionsInUseQuota", 10000),
+                ("Policies", policies.count), ("PoliciesQuota", 1500), ("PolicySizeQuota", 6144),
+                ("PolicyVersionsInUse", versionsInUse), ("PolicyVersionsInUseQuota", 10000),
                 ("VersionsPerPolicyQuota", 5), ("AttachedPoliciesPerUserQuota", Self.managedPoliciesPerUser),
                 ("AccessKeysPerUserQuota", Self.accessKeysPerUser), ("AccountAccessKeysPresent", rootKeys > 0 ? 1 : 0),
                 ("AccountMFAEnabled", 0), ("MFADevices", 0), ("MFADevicesInUse", 0), ("ServerCertificates", 0),
                 ("ServerCertificatesQuota", 20), ("UserPolicySizeQuota", 2048), ("SigningCertificatesPerUserQuota", 2),
-                ("Roles", 0), ("RolesQuota", 1000), ("InstanceProfiles", 0), ("InstanceProfilesQuota", 1000),
+                ("Roles", roles), ("RolesQuota", 1000), ("RolePolicySizeQuota", 10240), ("GroupPolicySizeQuota", 5120),
+                ("AttachedPoliciesPerGroupQuota", Self.managedPoliciesPerGroup),
+                ("AttachedPoliciesPerRoleQuota", Self.managedPoliciesPerRole), ("GroupsPerUserQuota", Self.groupsPerUser),
+                ("InstanceProfiles", 0), ("InstanceProfilesQuota", 1000),
                 ("Providers", 0), ("GlobalEndpointTokenVersion", 1),
             ]
         }

@@ -31,7 +31,7 @@ extension Console {
     func holdings(
         of name: String, caller: Caller
     ) async throws -> (
-        keys: [AccessKey], policies: [String], attached: [ManagedPolicy], hasPassword: Bool
+        keys: [AccessKey], policies: [String], attached: [PolicyReference], hasPassword: Bool
     ) {
         let keys = try await iam.listAccessKeys(caller, userName: name, marker: nil, maxItems: 100).page.items
         let policies = try await iam.listUserPolicies(caller, userName: name, marker: nil, maxItems: 1000).items

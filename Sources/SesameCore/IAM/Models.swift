@@ -33,11 +33,14 @@ public struct IAMUser: Sendable, Equatable {
     public var createdAt: Date
     public var passwordLastUsed: Date?
     public var tags: [Tag]
+    /// The managed policy ARN that bounds the user's permissions, if any.
+    public var permissionsBoundary: String?
 
     public init(
         id: String, accountID: String, name: String, path: String, createdAt: Date,
-        passwordLastUsed: Date? = nil, tags: [Tag] = []
+        passwordLastUsed: Date? = nil, tags: [Tag] = [], permissionsBoundary: String? = nil
     ) {
+        self.permissionsBoundary = permissionsBoundary
         self.id = id
         self.accountID = accountID
         self.name = name

@@ -31,6 +31,11 @@ public enum IAMValidation {
         try self.name(name, field: field, max: 128)
     }
 
+    /// Role names: 1–64 characters of `[\w+=,.@-]`.
+    public static func roleName(_ name: String, field: String = "roleName") throws(SesameError) {
+        try self.name(name, field: field, max: 64)
+    }
+
     /// Inline policy names: 1–128 characters of `[\w+=,.@-]`.
     public static func policyName(_ name: String) throws(SesameError) {
         try self.name(name, field: "policyName", max: 128)

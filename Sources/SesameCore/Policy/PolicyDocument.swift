@@ -49,8 +49,9 @@ public struct PolicyDocument: Sendable {
     public var version: String
     public var statements: [Statement]
 
-    /// Parses and validates a policy document, throwing `MalformedPolicyDocument` with the reason.
-    public static func parse(_ text: String) throws(SesameError) -> PolicyDocument {
+    /// The checks every policy shares (size, characters, JSON, `Version`, a non-empty
+    /// `Statement`), returning the version and the raw statements.
+    static func envelope(_ text: String) throws(SesameError) -> (version: String, statements: [JSONValue]) {
         if text.unicodeScalars.count > 131_072 {
             throw SesameError(
                 .validation,
@@ -87,6 +88,12 @@ public struct PolicyDocument: Sendable {
         default: throw malformed("Syntax errors in policy.")
         }
         if rawStatements.isEmpty { throw malformed("Syntax errors in policy.") }
+        return (version, rawStatements)
+    }
+
+    /// Parses and validates a policy document, throwing `MalformedPolicyDocument` with the reason.
+    public static func parse(_ text: String) throws(SesameError) -> PolicyDocument {
+        let (version, rawStatements) = try envelope(text)
         var statements: [Statement] = []
         var sids = Set<String>()
         for raw in rawStatements {
@@ -116,6 +123,35 @@ public struct PolicyDocument: Sendable {
             return out
         default: throw malformed("Syntax errors in policy.")
         }
+    }
+
+    /// A statement's `Condition` block: operator → key → one value or a list.
+    static func parseConditions(_ value: JSONValue?) throws(SesameError) -> [Condition] {
+        var conditions: [Condition] = []
+        if let conditionValue = value {
+            guard case .object(let operators) = conditionValue else { throw malformed("Syntax errors in policy.") }
+            for (operatorName, body) in operators.sorted(by: { $0.key < $1.key }) {
+                guard let op = Condition.Operator(parsing: operatorName) else {
+                    throw malformed("Invalid Condition type : \(operatorName).")
+                }
+                guard case .object(let keys) = body else { throw malformed("Syntax errors in policy.") }
+                for (key, valueList) in keys.sorted(by: { $0.key < $1.key }) {
+                    var values: [String] = []
+                    switch valueList {
+                    case .array(let items):
+                        for item in items {
+                            guard let text = item.scalarText else { throw malformed("Syntax errors in policy.") }
+                            values.append(text)
+                        }
+                    default:
+                        guard let text = valueList.scalarText else { throw malformed("Syntax errors in policy.") }
+                        values = [text]
+                    }
+                    conditions.append(Condition(op: op, key: key.lowercased(), values: values))
+                }
+            }
+        }
+        return conditions
     }
 
     static func parseStatement(_ raw: JSONValue) throws(SesameError) -> Statement {
@@ -167,30 +203,7 @@ public struct PolicyDocument: Sendable {
         for resource in resources where resource != "*" && !resource.hasPrefix("arn:") {
             throw malformed("Resource \(resource) must be in ARN format or \"*\".")
         }
-        var conditions: [Condition] = []
-        if let conditionValue = fields["Condition"] {
-            guard case .object(let operators) = conditionValue else { throw malformed("Syntax errors in policy.") }
-            for (operatorName, body) in operators.sorted(by: { $0.key < $1.key }) {
-                guard let op = Condition.Operator(parsing: operatorName) else {
-                    throw malformed("Invalid Condition type : \(operatorName).")
-                }
-                guard case .object(let keys) = body else { throw malformed("Syntax errors in policy.") }
-                for (key, valueList) in keys.sorted(by: { $0.key < $1.key }) {
-                    var values: [String] = []
-                    switch valueList {
-                    case .array(let items):
-                        for item in items {
-                            guard let text = item.scalarText else { throw malformed("Syntax errors in policy.") }
-                            values.append(text)
-                        }
-                    default:
-                        guard let text = valueList.scalarText else { throw malformed("Syntax errors in policy.") }
-                        values = [text]
-                    }
-                    conditions.append(Condition(op: op, key: key.lowercased(), values: values))
-                }
-            }
-        }
+        let conditions = try parseConditions(fields["Condition"])
         return Statement(
             sid: sid, effect: effect,
             actions: PatternSet(patterns: actions, negated: fields["NotAction"] != nil, caseInsensitive: true),

@@ -7,6 +7,9 @@ public enum ARN {
     /// The resource ARN IAM names for account-wide user actions such as `iam:ListUsers`.
     public static func userPrefix(account: String) -> String { "arn:aws:iam::\(account):user/" }
     public static func policyPrefix(account: String) -> String { "arn:aws:iam::\(account):policy/" }
+    public static func customerPolicy(account: String, path: String, name: String) -> String {
+        "arn:aws:iam::\(account):policy\(path)\(name)"
+    }
     public static func awsManagedPolicy(path: String = "/", name: String) -> String {
         "arn:aws:iam::aws:policy\(path)\(name)"
     }

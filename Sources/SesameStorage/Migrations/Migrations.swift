@@ -15,7 +15,11 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [
+    /// Every migration, oldest first.
+    public static let all: [Migration] = foundation + iamEntities
+
+    /// Versions 1–12: accounts, IAM users, SES, the queue and SNS.
+    static let foundation: [Migration] = [
         Migration(
             version: 1, name: "accounts and IAM",
             statements: [
@@ -363,45 +367,6 @@ public enum Migrations {
                     EXECUTE FUNCTION sesame_count_recipients()
                     """,
                 ],
-            ]),
-        Migration(
-            version: 13, name: "IAM groups, their members and policies",
-            statements: [
-                """
-                CREATE TABLE iam_groups (
-                    id TEXT PRIMARY KEY,
-                    account_id TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    name_lower TEXT NOT NULL UNIQUE,
-                    path TEXT NOT NULL,
-                    created_at BIGINT NOT NULL
-                )
-                """,
-                """
-                CREATE TABLE iam_group_members (
-                    group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
-                    user_id TEXT NOT NULL REFERENCES iam_users(id) ON DELETE CASCADE,
-                    PRIMARY KEY (group_id, user_id)
-                )
-                """,
-                "CREATE INDEX iam_group_members_user ON iam_group_members (user_id)",
-                """
-                CREATE TABLE iam_group_policies (
-                    group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
-                    document TEXT NOT NULL,
-                    PRIMARY KEY (group_id, name)
-                )
-                """,
-                """
-                CREATE TABLE iam_group_attached_policies (
-                    group_id TEXT NOT NULL REFERENCES iam_groups(id) ON DELETE CASCADE,
-                    policy_arn TEXT NOT NULL,
-                    attached_at BIGINT NOT NULL,
-                    PRIMARY KEY (group_id, policy_arn)
-                )
-                """,
-                "CREATE INDEX iam_group_attached_policies_arn ON iam_group_attached_policies (policy_arn)",
             ]),
     ]
 }

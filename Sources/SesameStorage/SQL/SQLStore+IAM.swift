@@ -8,7 +8,7 @@ import SesameCore
 extension SQLStoreSession {
     // MARK: Users
 
-    static let userColumns = "id, account_id, name, path, created_at, password_last_used"
+    static let userColumns = "id, account_id, name, path, created_at, password_last_used, permissions_boundary"
 
     func decodeUser(_ row: any SQLRow) throws -> IAMUser {
         IAMUser(
@@ -17,7 +17,8 @@ extension SQLStoreSession {
             name: try row.decode(column: "name", as: String.self),
             path: try row.decode(column: "path", as: String.self),
             createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
-            passwordLastUsed: try row.decode(column: "password_last_used", as: Int64?.self).map(Timestamp.date(millis:)))
+            passwordLastUsed: try row.decode(column: "password_last_used", as: Int64?.self).map(Timestamp.date(millis:)),
+            permissionsBoundary: try row.decode(column: "permissions_boundary", as: String?.self))
     }
 
     func user(named name: String) async throws -> IAMUser? {
@@ -244,15 +245,6 @@ extension SQLStoreSession {
 
     func detachPolicy(userID: String, arn: String) async throws {
         try await db.raw("DELETE FROM attached_policies WHERE user_id = \(bind: userID) AND policy_arn = \(bind: arn)").run()
-    }
-
-    func attachmentCount(policyARN: String) async throws -> Int {
-        try await db.raw(
-            """
-            SELECT (SELECT COUNT(*) FROM attached_policies WHERE policy_arn = \(bind: policyARN))
-                + (SELECT COUNT(*) FROM iam_group_attached_policies WHERE policy_arn = \(bind: policyARN)) AS n
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
 

@@ -39,7 +39,6 @@ public protocol IAMRecords: Sendable {
     func attachedPolicyARNs(userID: String) async throws -> [String]
     func attachPolicy(userID: String, arn: String, at: Date) async throws
     func detachPolicy(userID: String, arn: String) async throws
-    func attachmentCount(policyARN: String) async throws -> Int
 
     // SMTP login failures and the keys that once existed (for their diagnosis)
     func insertAuthFailure(_ failure: SMTPAuthFailure) async throws
