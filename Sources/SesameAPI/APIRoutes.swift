@@ -22,7 +22,8 @@ public enum APIRoutes {
         }
         let endpoints = [
             QueryEndpoint(IAMHandlers.make(iam), acceptsGlobalRegion: true),
-            QueryEndpoint(STSHandlers.make(), acceptsGlobalRegion: true),
+            QueryEndpoint(
+                STSHandlers.make(STSBackend(store: iam.store, secrets: iam.secrets, clock: iam.clock)), acceptsGlobalRegion: true),
             QueryEndpoint(SESv1Handlers.make(ses), signingNames: ["ses", "email"]),
             QueryEndpoint(sns),
         ]

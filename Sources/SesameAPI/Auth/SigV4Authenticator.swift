@@ -79,8 +79,25 @@ public struct SigV4Authenticator: Sendable {
             SigV4Verifier.signingKey(secret: credential.secret, date: scope.date, region: scope.region, service: scope.service)
         }
         try verifier.verifySignature(parsed, request, signingKey: key)
+        try Self.checkSessionToken(credential, request, now: now)
         credentials.recordUse(accessKeyID: credential.accessKeyID, service: scope.service, region: scope.region, at: now)
         return credential.caller()
+    }
+
+    /// An STS credential works only with its session token (`X-Amz-Security-Token`, as a header
+    /// or, presigned, in the query) and only until it expires; a long-term key takes no token.
+    static func checkSessionToken(_ credential: ResolvedCredential, _ request: SigV4HTTPRequest, now: Date) throws(AWSError) {
+        // Header names arrive lowercased (`httpRequest` uses their canonical names).
+        var token = request.headers.first { $0.name == "x-amz-security-token" }?.value
+        if token == nil, request.rawQuery.contains("X-Amz-Security-Token=") {
+            token = URIEncoding.parsePairs(Array(request.rawQuery.utf8), plusAsSpace: false).first { $0.0 == "X-Amz-Security-Token" }?.1
+        }
+        guard let expected = credential.sessionTokenHash else {
+            if token != nil { throw AWSError.invalidClientTokenId() }
+            return
+        }
+        guard let token, SigV4Verifier.sha256Hex(Array(token.utf8)) == expected else { throw AWSError.invalidClientTokenId() }
+        if let expiresAt = credential.expiresAt, expiresAt <= now { throw AWSError.expiredToken() }
     }
 
     /// The checks every front door makes once the body is read: the signature was made for one

@@ -1,16 +1,40 @@
 import SesameAWSModels
 public import SesameAWSProtocol
-import SesameBackend
+public import SesameBackend
 import SesameCore
 
-/// STS, as far as SES users need it: `GetCallerIdentity`.
+/// STS: who is calling (`GetCallerIdentity`), and temporary credentials for role sessions
+/// (`AssumeRole`) and users (`GetSessionToken`).
 public enum STSHandlers {
-    public static func make() -> AWSHandlers {
+    static func credentials(_ issued: STSBackend.IssuedCredentials) -> STS.Credentials {
+        STS.Credentials(
+            accessKeyId: issued.accessKeyID, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken,
+            expiration: issued.expiration)
+    }
+
+    public static func make(_ sts: STSBackend) -> AWSHandlers {
         var handlers = AWSHandlers(STS.self)
         // Always allowed, even under an explicit deny, as in AWS.
         handlers.on(STS.Operations.GetCallerIdentity.self) { _, call in
             let principal = call.caller.principal
             return .init(userId: principal.userID, account: principal.accountID, arn: principal.arn)
+        }
+        handlers.on(STS.Operations.AssumeRole.self) { input, call in
+            let request = STSBackend.AssumeRoleRequest(
+                roleARN: input.roleArn, sessionName: input.roleSessionName, durationSeconds: input.durationSeconds, policy: input.policy,
+                policyARNs: (input.policyArns ?? []).compactMap(\.arn), tags: (input.tags ?? []).map { Tag(key: $0.key, value: $0.value) },
+                externalID: input.externalId, sourceIdentity: input.sourceIdentity)
+            let (issued, session, packed) = try await sts.assumeRole(call.caller, request)
+            return .init(
+                credentials: credentials(issued),
+                assumedRoleUser: STS.AssumedRoleUser(assumedRoleId: session.assumedRoleID, arn: session.arn),
+                packedPolicySize: packed, sourceIdentity: input.sourceIdentity)
+        }
+        handlers.on(STS.Operations.GetSessionToken.self) { input, call in
+            .init(credentials: credentials(try await sts.getSessionToken(call.caller, durationSeconds: input.durationSeconds)))
+        }
+        handlers.on(STS.Operations.GetAccessKeyInfo.self) { input, _ in
+            .init(account: try await sts.accessKeyAccount(input.accessKeyId))
         }
         return handlers
     }

@@ -26,6 +26,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func invalidClientTokenId() -> AWSError {
         AWSError(code: "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid.")
     }
+    public static func expiredToken() -> AWSError {
+        AWSError(code: "ExpiredToken", status: 403, message: "The security token included in the request is expired")
+    }
     public static let signatureMismatchText =
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
     public static func signatureDoesNotMatch(_ message: String = signatureMismatchText) -> AWSError {

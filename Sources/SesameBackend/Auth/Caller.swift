@@ -26,7 +26,7 @@ public struct Caller: Sendable {
         if let sourceIP { context["aws:sourceip"] = [sourceIP] }
         if let userAgent { context["aws:useragent"] = [userAgent] }
         if let region { context["aws:requestedregion"] = [region] }
-        context["aws:principalarn"] = [principal.arn]
+        context["aws:principalarn"] = [principal.principalARN]
         context["aws:principalaccount"] = [principal.accountID]
         context["aws:userid"] = [principal.userID]
         switch principal {
@@ -34,6 +34,8 @@ public struct Caller: Sendable {
         case .user(let user):
             context["aws:principaltype"] = ["User"]
             context["aws:username"] = [user.name]
+        case .assumedRole:
+            context["aws:principaltype"] = ["AssumedRole"]
         }
     }
 }

@@ -13,9 +13,30 @@ public struct ResolvedCredential: Sendable {
     public var status: AccessKeyStatus
     public var principal: Principal
     public var policies: PolicySet
+    /// For an STS credential: the SHA-256 (hex) of its session token, and when it expires.
+    public var sessionTokenHash: String? = nil
+    public var expiresAt: Date? = nil
+    /// Session tags, seen by policies as `aws:PrincipalTag/KEY`.
+    public var sessionTags: [Tag] = []
+
+    public init(
+        accessKeyID: String, secret: String, status: AccessKeyStatus, principal: Principal, policies: PolicySet,
+        sessionTokenHash: String? = nil, expiresAt: Date? = nil, sessionTags: [Tag] = []
+    ) {
+        self.accessKeyID = accessKeyID
+        self.secret = secret
+        self.status = status
+        self.principal = principal
+        self.policies = policies
+        self.sessionTokenHash = sessionTokenHash
+        self.expiresAt = expiresAt
+        self.sessionTags = sessionTags
+    }
 
     public func caller() -> Caller {
-        Caller(principal: principal, policies: policies, accessKeyID: accessKeyID)
+        var context: [String: [String]] = [:]
+        for tag in sessionTags { context["aws:principaltag/\(tag.key.lowercased())"] = [tag.value] }
+        return Caller(principal: principal, policies: policies, accessKeyID: accessKeyID, context: context)
     }
 }
 
@@ -77,6 +98,7 @@ public final class CredentialResolver: Service, Sendable {
 
     func load(_ accessKeyID: String) async throws -> ResolvedCredential? {
         let secrets = self.secrets
+        if TemporaryCredential.isTemporary(accessKeyID) { return try await loadTemporary(accessKeyID) }
         return try await store.read { session -> ResolvedCredential? in
             guard let stored = try await session.accessKey(id: accessKeyID) else { return nil }
             let secret = try secrets.open(stored.encryptedSecret, boundTo: stored.key.id)
@@ -89,6 +111,43 @@ public final class CredentialResolver: Service, Sendable {
             let policies = try await PolicyLoader.policies(of: user, in: session)
             return ResolvedCredential(
                 accessKeyID: accessKeyID, secret: secret, status: stored.key.status, principal: .user(user), policies: policies)
+        }
+    }
+
+    /// An STS credential: the role session or user it was issued to, with the role's or user's
+    /// policies capped by the session policies. Nil once the role or user is gone.
+    func loadTemporary(_ accessKeyID: String) async throws -> ResolvedCredential? {
+        let secrets = self.secrets
+        return try await store.read { session -> ResolvedCredential? in
+            guard let stored = try await session.temporaryCredential(id: accessKeyID) else { return nil }
+            let credential = stored.credential
+            let secret = try secrets.open(stored.encryptedSecret, boundTo: accessKeyID)
+            let principal: Principal
+            var policies: PolicySet
+            switch credential.holder {
+            case .role(let roleID, let sessionName):
+                guard let role = try await session.role(id: roleID) else { return nil }
+                principal = .assumedRole(RoleSession(role: role, sessionName: sessionName))
+                policies = try await PolicyLoader.policies(of: role, in: session)
+            case .user(let userID):
+                guard let user = try await session.user(id: userID) else { return nil }
+                principal = .user(user)
+                policies = try await PolicyLoader.policies(of: user, in: session)
+            case .root:
+                principal = .root(accountID: credential.accountID)
+                policies = []
+            }
+            if credential.sessionPolicy != nil || !credential.policyARNs.isEmpty {
+                var sessionPolicies: [PolicyDocument] = []
+                if let inline = credential.sessionPolicy { sessionPolicies.append(try PolicyDocument.parse(inline)) }
+                for arn in credential.policyARNs {
+                    sessionPolicies.append(try await PolicyLoader.managed(arn, in: session) ?? .allowsNothing)
+                }
+                policies.session = sessionPolicies
+            }
+            return ResolvedCredential(
+                accessKeyID: accessKeyID, secret: secret, status: .active, principal: principal, policies: policies,
+                sessionTokenHash: stored.tokenHash, expiresAt: credential.expiresAt, sessionTags: credential.tags)
         }
     }
 

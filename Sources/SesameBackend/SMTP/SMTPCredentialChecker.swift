@@ -159,7 +159,8 @@ public final class SMTPCredentialChecker: Sendable {
             )
         }
         let trimmed = username.trimmingCharacters(in: .whitespaces)
-        guard let credential = try await resolver.resolve(trimmed) else {
+        // SES's SMTP interface takes long-term IAM keys only; an STS key is not one.
+        guard !TemporaryCredential.isTemporary(trimmed), let credential = try await resolver.resolve(trimmed) else {
             // Not a key: find out what the person typed instead.
             let store = self.store
             let facts = try await store.read { session -> (String?, String?, String?) in

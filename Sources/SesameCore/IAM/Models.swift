@@ -114,26 +114,41 @@ public struct InlinePolicy: Sendable, Equatable {
 public enum Principal: Sendable, Equatable {
     case root(accountID: String)
     case user(IAMUser)
+    /// A role session from STS AssumeRole.
+    case assumedRole(RoleSession)
 
     public var accountID: String {
         switch self {
         case .root(let id): id
         case .user(let user): user.accountID
+        case .assumedRole(let session): session.role.accountID
         }
     }
 
+    /// The ARN STS reports and refusals name: a role session's is its `assumed-role` ARN.
     public var arn: String {
         switch self {
         case .root(let id): ARN.root(account: id)
         case .user(let user): user.arn
+        case .assumedRole(let session): session.arn
         }
     }
 
-    /// The `UserId` STS reports: the account ID for root, the user's unique ID otherwise.
+    /// The ARN policies see as `aws:PrincipalArn`: for a role session, the role's own ARN.
+    public var principalARN: String {
+        switch self {
+        case .assumedRole(let session): session.role.arn
+        default: arn
+        }
+    }
+
+    /// The `UserId` STS reports: the account ID for root, the user's unique ID, or
+    /// `ROLEID:SESSION` for a role session.
     public var userID: String {
         switch self {
         case .root(let id): id
         case .user(let user): user.id
+        case .assumedRole(let session): session.assumedRoleID
         }
     }
 

@@ -92,3 +92,64 @@ public struct TrustPolicy: Sendable {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
+
+extension TrustPolicy {
+    /// Who asks to assume a role: the account and every ARN the caller goes by (a user's ARN; a
+    /// role session's role ARN and session ARN).
+    public struct Requester: Sendable {
+        public var accountID: String
+        public var arns: [String]
+
+        public init(accountID: String, arns: [String]) {
+            self.accountID = accountID
+            self.arns = arns
+        }
+    }
+
+    public enum Decision: Sendable, Equatable {
+        /// Allowed by a statement that names the requester itself (or `*`): no identity policy is
+        /// needed. Allowed for the account (`123456789012` or its root ARN): the requester's own
+        /// policies must also allow the action, as IAM requires within an account.
+        case allowed(requesterNamed: Bool)
+        case explicitDeny
+        case implicitDeny
+    }
+
+    /// IAM's decision for `action` (`sts:AssumeRole`, `sts:TagSession`, …) by `requester` with
+    /// the request's context (lowercased keys).
+    public func evaluate(action: String, requester: Requester, context: [String: [String]]) -> Decision {
+        var best: Decision = .implicitDeny
+        let variables = PolicyVariables(context: context)
+        for statement in statements {
+            guard statement.actions.applies(to: action, variables: nil),
+                statement.conditions.allSatisfy({ $0.holds(in: context, variables: variables) })
+            else { continue }
+            let matched = Self.match(statement.principals, requester)
+            let named: Bool
+            if statement.notPrincipal {
+                // `NotPrincipal` applies to everyone it does not name.
+                guard matched == nil else { continue }
+                named = true
+            } else {
+                guard let byName = matched else { continue }
+                named = byName
+            }
+            if statement.effect == .deny { return .explicitDeny }
+            if case .allowed(true) = best { continue }
+            best = .allowed(requesterNamed: named)
+        }
+        return best
+    }
+
+    /// Whether a principal block names the requester: nil if not, true if by its own ARN or `*`,
+    /// false if only through its account.
+    static func match(_ principals: [String: [String]], _ requester: Requester) -> Bool? {
+        if principals["*"] != nil { return true }
+        var viaAccount = false
+        for value in principals["AWS"] ?? [] {
+            if value == "*" || requester.arns.contains(value) { return true }
+            if value == requester.accountID || value == "arn:aws:iam::\(requester.accountID):root" { viaAccount = true }
+        }
+        return viaAccount ? false : nil
+    }
+}

@@ -15,6 +15,8 @@ public enum RandomIDs {
     public static func accessKeyID() -> String { "AKIA" + pick(16, from: base32) }
     /// 40 characters of `A-Za-z0-9+/`, as AWS secrets are.
     public static func secretAccessKey() -> String { pick(40, from: secretAlphabet) }
+    /// An STS session token: 356 characters of base64's alphabet (AWS's are opaque and long).
+    public static func sessionToken() -> String { "IQoJ" + pick(352, from: secretAlphabet) }
     /// A unique ID: a four-letter prefix (`AIDA` user, `ANPA` policy) and 17 characters.
     public static func uniqueID(prefix: String) -> String { prefix + pick(17, from: alphanumericUpper) }
     /// A 12-digit AWS account ID that does not start with 0.

@@ -113,5 +113,27 @@ extension Migrations {
                 """,
                 "ALTER TABLE iam_users ADD COLUMN permissions_boundary TEXT",
             ]),
+        Migration(
+            version: 15, name: "STS temporary credentials",
+            statements: [
+                """
+                CREATE TABLE sts_credentials (
+                    access_key_id TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL,
+                    encrypted_secret TEXT NOT NULL,
+                    token_hash TEXT NOT NULL,
+                    holder_kind TEXT NOT NULL,
+                    holder_id TEXT NOT NULL,
+                    session_name TEXT,
+                    session_policy TEXT,
+                    policy_arns TEXT NOT NULL,
+                    tags TEXT NOT NULL,
+                    source_key_id TEXT,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sts_credentials_expiry ON sts_credentials (expires_at)",
+            ]),
     ]
 }

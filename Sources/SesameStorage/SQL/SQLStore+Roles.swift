@@ -26,6 +26,10 @@ extension SQLStoreSession {
             .first().map(decodeRole)
     }
 
+    func role(id: String) async throws -> IAMRole? {
+        try await db.raw("SELECT \(unsafeRaw: Self.roleColumns) FROM iam_roles WHERE id = \(bind: id)").first().map(decodeRole)
+    }
+
     func roles(pathPrefix: String, afterName: String?, limit: Int) async throws -> [IAMRole] {
         try await db.raw(
             """

@@ -26,6 +26,7 @@ public protocol PolicyRecords: Sendable {
 
     // Roles
     func role(named name: String) async throws -> IAMRole?
+    func role(id: String) async throws -> IAMRole?
     /// Roles ordered by lowercased name, after `afterName` (lowercased), at most `limit`.
     func roles(pathPrefix: String, afterName: String?, limit: Int) async throws -> [IAMRole]
     func roleCount() async throws -> Int
