@@ -219,7 +219,7 @@ let package = Package(
         .executableTarget(
             name: "SesameBench",
             dependencies: [
-                "SesameAWSProtocol", "SesameAWSModels", "SesameCore",
+                "SesameAPI", "SesameAWSProtocol", "SesameAWSModels", "SesameBackend", "SesameCore",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Hummingbird
 import NIOCore
 public import SesameAWSProtocol
@@ -86,7 +86,7 @@ public struct SigV4Authenticator: Sendable {
 
     /// An STS credential works only with its session token (`X-Amz-Security-Token`, as a header
     /// or, presigned, in the query) and only until it expires; a long-term key takes no token.
-    static func checkSessionToken(_ credential: ResolvedCredential, _ request: SigV4HTTPRequest, now: Date) throws(AWSError) {
+    public static func checkSessionToken(_ credential: ResolvedCredential, _ request: SigV4HTTPRequest, now: Date) throws(AWSError) {
         // Header names arrive lowercased (`httpRequest` uses their canonical names).
         var token = request.headers.first { $0.name == "x-amz-security-token" }?.value
         if token == nil, request.rawQuery.contains("X-Amz-Security-Token=") {
