@@ -152,7 +152,7 @@ def test_login_profiles(sesame):
     code, message, status = error_of(iam.create_login_profile, UserName="web", Password="s3cret-enough")
     assert (code, message, status) == ("EntityAlreadyExists", "Login Profile for user web already exists.", 409)
     assert error_of(iam.create_login_profile, UserName="web", Password="x")[0] in ("PasswordPolicyViolation",)
-    iam.update_login_profile(UserName="web", Password="another-secret", PasswordResetRequired=False)
+    iam.update_login_profile(UserName="web", Password="another-s3cret", PasswordResetRequired=False)
     assert iam.get_login_profile(UserName="web")["LoginProfile"]["PasswordResetRequired"] is False
     assert error_of(iam.delete_user, UserName="web")[1] == "Cannot delete entity, must delete login profile first."
     iam.delete_login_profile(UserName="web")

@@ -22,7 +22,8 @@ import Testing
         (.configurationSetDoesNotExist, "ConfigurationSetDoesNotExist", 400),
         (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
         (.notFound, "NotFoundException", 404), (.snsNotFound, "NotFound", 404), (.invalidParameter, "InvalidParameter", 400),
-        (.concurrentModification, "ConcurrentModification", 409),
+        (.concurrentModification, "ConcurrentModification", 409), (.invalidUserType, "InvalidUserType", 400),
+        (.reportNotPresent, "ReportNotPresent", 410),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -56,6 +56,8 @@ public enum AWSErrorMapping {
             case .snsNotFound: ("NotFound", 404)
             case .invalidParameter: ("InvalidParameter", 400)
             case .concurrentModification: ("ConcurrentModification", 409)
+            case .invalidUserType: ("InvalidUserType", 400)
+            case .reportNotPresent: ("ReportNotPresent", 410)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

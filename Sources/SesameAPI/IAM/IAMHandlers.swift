@@ -16,6 +16,7 @@ public enum IAMHandlers {
         addGroups(iam, &handlers)
         addManagedPolicies(iam, &handlers)
         addRoles(iam, &handlers)
+        addAccount(iam, &handlers)
         return handlers
     }
 

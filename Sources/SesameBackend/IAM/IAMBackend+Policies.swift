@@ -114,12 +114,12 @@ extension IAMBackend {
 
     public func createLoginProfile(_ caller: Caller, userName: String?, password: String, resetRequired: Bool) async throws -> LoginProfile
     {
-        try IAMValidation.consolePassword(password)
         let hash = await hashPassword(password)
         let now = now()
         return try await write { session in
             let user = try await Self.loginTarget(userName, caller: caller, in: session)
             try Authorizer.authorize(caller, action: "iam:CreateLoginProfile", resource: user.arn)
+            try await Self.checkPassword(password, userName: user.name, in: session)
             if try await session.loginProfile(userID: user.id) != nil {
                 throw SesameError(.entityAlreadyExists, "Login Profile for user \(user.name) already exists.")
             }
@@ -139,11 +139,11 @@ extension IAMBackend {
     }
 
     public func updateLoginProfile(_ caller: Caller, userName: String?, password: String?, resetRequired: Bool?) async throws {
-        if let password { try IAMValidation.consolePassword(password) }
         let hash: String? = if let password { await hashPassword(password) } else { nil }
         try await write { session in
             let user = try await Self.loginTarget(userName, caller: caller, in: session)
             try Authorizer.authorize(caller, action: "iam:UpdateLoginProfile", resource: user.arn)
+            if let password { try await Self.checkPassword(password, userName: user.name, in: session) }
             guard var profile = try await session.loginProfile(userID: user.id) else { throw Self.noSuchLoginProfile(user.name) }
             if let hash { profile.passwordHash = hash }
             if let resetRequired { profile.passwordResetRequired = resetRequired }

@@ -12,7 +12,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case messageRejected, invalidParameterValue, throttling, sendingPaused
             case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
             case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
-            case snsNotFound, invalidParameter, concurrentModification
+            case snsNotFound, invalidParameter, concurrentModification, invalidUserType, reportNotPresent
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -55,6 +55,10 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let configurationSetAlreadyExists = Code(base: .configurationSetAlreadyExists)
         /// A resource addressed by a REST path does not exist (SES v2 `NotFoundException`).
         public static let notFound = Code(base: .notFound)
+        /// IAM's `InvalidUserType`: the operation is for IAM users only.
+        public static let invalidUserType = Code(base: .invalidUserType)
+        /// IAM's `ReportNotPresent`: no credential report was generated.
+        public static let reportNotPresent = Code(base: .reportNotPresent)
 
         /// Every code, derived from the cases themselves, so a code added later cannot be left
         /// out of the exhaustive mapping tests.
