@@ -269,7 +269,7 @@ struct SMTPServerStateMachineTests {
         "limitExceeded": 451, "deleteConflict": 451, "malformedPolicyDocument": 451, "policyNotAttachable": 451,
         "passwordPolicyViolation": 451, "templateDoesNotExist": 451, "alreadyExists": 451, "missingRenderingAttribute": 451,
         "invalidRenderingParameter": 451, "configurationSetAlreadyExists": 451, "notFound": 451, "snsNotFound": 451,
-        "concurrentModification": 451,
+        "concurrentModification": 451, "invalidUserType": 451, "reportNotPresent": 451,
     ]
 
     @Test("every error code has its SMTP reply; internal ones are temporary and say nothing of the cause")

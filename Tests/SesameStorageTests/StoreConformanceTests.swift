@@ -89,7 +89,7 @@ import Testing
             let root = Self.root
             _ = try await iam.createUser(root, name: "owner", path: nil, tags: [])
             let key = try await iam.createAccessKey(root, userName: "owner")
-            _ = try await iam.createLoginProfile(root, userName: "owner", password: "password123", resetRequired: false)
+            _ = try await iam.createLoginProfile(root, userName: "owner", password: "Password-123", resetRequired: false)
             try await iam.putUserPolicy(
                 root, userName: "owner", policyName: "p",
                 document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}"#)
@@ -218,15 +218,15 @@ import Testing
             await expectError(.passwordPolicyViolation) {
                 _ = try await iam.createLoginProfile(root, userName: "console", password: "short", resetRequired: false)
             }
-            _ = try await iam.createLoginProfile(root, userName: "console", password: "long enough", resetRequired: true)
+            _ = try await iam.createLoginProfile(root, userName: "console", password: "Long-enough-1", resetRequired: true)
             await expectError(.entityAlreadyExists, "Login Profile for user console already exists.") {
-                _ = try await iam.createLoginProfile(root, userName: "console", password: "long enough", resetRequired: false)
+                _ = try await iam.createLoginProfile(root, userName: "console", password: "Long-enough-1", resetRequired: false)
             }
             #expect(try await iam.getLoginProfile(root, userName: "console").profile.passwordResetRequired)
-            try await iam.updateLoginProfile(root, userName: "console", password: "a new password", resetRequired: false)
+            try await iam.updateLoginProfile(root, userName: "console", password: "A-new-passw0rd", resetRequired: false)
             let profile = try await store.read { try await $0.loginProfile(userID: user.id) }!
             #expect(profile.passwordHash.hasPrefix("$2"))
-            #expect(!profile.passwordHash.contains("a new password"))
+            #expect(!profile.passwordHash.contains("A-new-passw0rd"))
             #expect(!profile.passwordResetRequired)
             let account = try await store.read { try await $0.account() }!
             #expect(account.rootPasswordHash.hasPrefix("$2") && !account.rootPasswordHash.contains("correct horse"))
