@@ -273,6 +273,15 @@ import Testing
             document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ListUsers","Resource":"*"}}"#,
             reason: "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."),
         Bad(
+            document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}}"#,
+            reason: "Actions/Condition can contain only one colon."),
+        Bad(
+            document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"a a:ListBucket","Resource":"*"}}"#,
+            reason: "Vendor a a is not valid"),
+        Bad(
+            document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws"}}"#,
+            reason: "Resource arn:aws must be in ARN format or \"*\"."),
+        Bad(
             document: #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"bucket"}}"#,
             reason: "Resource bucket must be in ARN format or \"*\"."),
         Bad(

@@ -188,9 +188,16 @@ public struct PolicyDocument: Sendable {
         }
         let actions = try stringList(actionValue, element: "actions")
         for action in actions where action != "*" {
-            let parts = action.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty {
+            let parts = action.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count < 2 || parts[0].isEmpty || parts[1].isEmpty {
                 throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+            }
+            if parts.count > 2 { throw malformed("Actions/Condition can contain only one colon.") }
+            // A vendor is letters, digits and hyphens.
+            if !parts[0].unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+            }) {
+                throw malformed("Vendor \(parts[0]) is not valid")
             }
         }
         if fields["Resource"] != nil && fields["NotResource"] != nil {
@@ -200,8 +207,12 @@ public struct PolicyDocument: Sendable {
             throw malformed("Policy statement must contain resources.")
         }
         let resources = try stringList(resourceValue, element: "resources")
-        for resource in resources where resource != "*" && !resource.hasPrefix("arn:") {
-            throw malformed("Resource \(resource) must be in ARN format or \"*\".")
+        for resource in resources where resource != "*" {
+            // `arn:partition:service:region:account:resource`: six parts, the resource not empty.
+            let parts = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            if !resource.hasPrefix("arn:") || parts.count < 6 || parts[1].isEmpty || parts[2].isEmpty || parts[5].isEmpty {
+                throw malformed("Resource \(resource) must be in ARN format or \"*\".")
+            }
         }
         let conditions = try parseConditions(fields["Condition"])
         return Statement(
