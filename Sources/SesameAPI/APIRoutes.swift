@@ -11,7 +11,7 @@ public import SesameHTTP
 public enum APIRoutes {
     public static func add(
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock,
-        localHostNames: Set<String> = []
+        localHostNames: Set<String> = [], webIdentityKeys: (any WebIdentityKeySource)? = nil
     ) {
         router.add(middleware: UnroutedRequests())
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
@@ -23,7 +23,10 @@ public enum APIRoutes {
         let endpoints = [
             QueryEndpoint(IAMHandlers.make(iam), acceptsGlobalRegion: true),
             QueryEndpoint(
-                STSHandlers.make(STSBackend(store: iam.store, secrets: iam.secrets, clock: iam.clock)), acceptsGlobalRegion: true),
+                STSHandlers.make(
+                    STSBackend(
+                        store: iam.store, secrets: iam.secrets, clock: iam.clock, webIdentity: WebIdentityVerifier(keys: webIdentityKeys))),
+                acceptsGlobalRegion: true),
             QueryEndpoint(SESv1Handlers.make(ses), signingNames: ["ses", "email"]),
             QueryEndpoint(sns),
         ]

@@ -100,6 +100,9 @@ public struct SesameConfiguration: Sendable {
     public var bounceDomain: String?
     /// Bytes of message content the queue holds in memory at once.
     public var queueMemory = 256 << 20
+    /// JWKS sources (a file path or an http(s) URL) by OIDC issuer (`host/path`), for
+    /// AssumeRoleWithWebIdentity.
+    public var oidcJWKS: [String: String] = [:]
 
     public init() {}
 

@@ -126,7 +126,8 @@ public struct Sesame: Sendable {
         let router = Router(context: SesameRequestContext.self)
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
-            localHostNames: [configuration.httpAddress.host, configuration.hostname])
+            localHostNames: [configuration.httpAddress.host, configuration.hostname],
+            webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS))
         let consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))

@@ -185,6 +185,12 @@ struct Serve: AsyncParsableCommand {
             valueName: "host:port"))
     var dnsServer: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The signing keys (a JWKS document) of an OpenID Connect issuer, for STS AssumeRoleWithWebIdentity: ISSUER=FILE or ISSUER=URL, e.g. https://token.actions.githubusercontent.com=/etc/sesame/github-jwks.json; repeatable. Sesame reaches no internet to fetch them itself. [SESAME_OIDC_JWKS, comma-separated]",
+            valueName: "issuer=source"))
+    var oidcJwks: [String] = []
+
     @Option(help: ArgumentHelp("Port MX hosts are contacted on. [SESAME_MX_PORT] (default: 25)", valueName: "port"))
     var mxPort: Int?
 
@@ -297,6 +303,7 @@ struct Serve: AsyncParsableCommand {
             configuration.smtpAuthFailureLimit = n
         }
         try applyDelivery(to: &configuration, positive: positive)
+        try applyWebIdentity(to: &configuration)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {
@@ -310,56 +317,6 @@ struct Serve: AsyncParsableCommand {
             rootAccessKeyID: Environment.value("SESAME_ROOT_ACCESS_KEY_ID"),
             rootSecretAccessKey: Environment.value("SESAME_ROOT_SECRET_ACCESS_KEY"))
         return configuration
-    }
-
-    func applyDelivery(to configuration: inout SesameConfiguration, positive: (Int?, String, String, Int) throws -> Int?) throws {
-        let mode = delivery ?? Environment.value("SESAME_DELIVERY") ?? "capture"
-        guard let parsed = DeliveryMode(rawValue: mode) else {
-            throw ValidationError("--delivery must be capture, relay or mx (got '\(mode)').")
-        }
-        configuration.delivery = parsed
-        configuration.relayURL = relayURL ?? Environment.value("SESAME_RELAY_URL")
-        if let url = configuration.relayURL {
-            do { _ = try RelayTransport.Settings.parse(url) } catch { throw ValidationError(error.description) }
-        }
-        if parsed == .relay && configuration.relayURL == nil {
-            throw ValidationError("--delivery relay needs --relay-url, e.g. smtp://user:password@smtp.example.com:587.")
-        }
-        configuration.relayCAFile = relayCAFile ?? Environment.value("SESAME_RELAY_CA_FILE")
-        configuration.relayInsecureTLS = relayInsecureTLS || Environment.flag("SESAME_RELAY_INSECURE_TLS")
-        configuration.routes = route.isEmpty ? (Environment.list("SESAME_ROUTE") ?? []) : route
-        for text in configuration.routes {
-            do { _ = try MXTransport.parseRoute(text) } catch { throw ValidationError(error.description) }
-        }
-        if let dns = dnsServer ?? Environment.value("SESAME_DNS_SERVER") {
-            configuration.dnsServer = try address(dns, option: "--dns-server")
-        }
-        if let port = try positive(mxPort, "SESAME_MX_PORT", "--mx-port", 1) { configuration.mxPort = port }
-        if let seconds = retryInitial ?? Environment.value("SESAME_RETRY_INITIAL").flatMap({ Double($0) }) {
-            guard seconds > 0 else { throw ValidationError("--retry-initial must be more than 0 seconds.") }
-            configuration.retryInitial = seconds
-        }
-        if let seconds = retryMaxAge ?? Environment.value("SESAME_RETRY_MAX_AGE").flatMap({ Double($0) }) {
-            guard seconds >= 0 else { throw ValidationError("--retry-max-age must be 0 or more seconds.") }
-            configuration.retryMaxAge = seconds
-        }
-        if let n = try positive(deliveryConcurrency, "SESAME_DELIVERY_CONCURRENCY", "--delivery-concurrency", 1) {
-            configuration.deliveryConcurrency = n
-        }
-        if let n = try positive(connectionsPerDestination, "SESAME_CONNECTIONS_PER_DESTINATION", "--connections-per-destination", 1) {
-            configuration.connectionsPerDestination = n
-        }
-        if let domain = (bounceDomain ?? Environment.value("SESAME_BOUNCE_DOMAIN"))?.lowercased() {
-            guard EmailAddress.isValidAddress("postmaster@\(domain)") else {
-                throw ValidationError("--bounce-domain must be a domain name like bounces.example.com (got '\(domain)').")
-            }
-            configuration.bounceDomain = domain
-        }
-        if let seconds = deliveryLease ?? Environment.value("SESAME_DELIVERY_LEASE").flatMap({ Double($0) }) {
-            guard seconds >= 1 else { throw ValidationError("--delivery-lease must be at least 1 second.") }
-            configuration.deliveryLease = seconds
-        }
-        if let n = try positive(queueMemory, "SESAME_QUEUE_MEMORY", "--queue-memory", 1) { configuration.queueMemory = n << 20 }
     }
 
     static func isRegionName(_ name: String) -> Bool {

@@ -23,7 +23,8 @@ import Testing
         (.configurationSetAlreadyExists, "ConfigurationSetAlreadyExists", 400),
         (.notFound, "NotFoundException", 404), (.snsNotFound, "NotFound", 404), (.invalidParameter, "InvalidParameter", 400),
         (.concurrentModification, "ConcurrentModification", 409), (.invalidUserType, "InvalidUserType", 400),
-        (.reportNotPresent, "ReportNotPresent", 410),
+        (.reportNotPresent, "ReportNotPresent", 410), (.invalidIdentityToken, "InvalidIdentityToken", 400),
+        (.expiredWebIdentityToken, "ExpiredTokenException", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -58,6 +58,8 @@ public enum AWSErrorMapping {
             case .concurrentModification: ("ConcurrentModification", 409)
             case .invalidUserType: ("InvalidUserType", 400)
             case .reportNotPresent: ("ReportNotPresent", 410)
+            case .invalidIdentityToken: ("InvalidIdentityToken", 400)
+            case .expiredWebIdentityToken: ("ExpiredTokenException", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

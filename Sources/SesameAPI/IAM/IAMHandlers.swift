@@ -17,6 +17,7 @@ public enum IAMHandlers {
         addManagedPolicies(iam, &handlers)
         addRoles(iam, &handlers)
         addAccount(iam, &handlers)
+        addIdentityProviders(iam, &handlers)
         return handlers
     }
 
@@ -47,7 +48,7 @@ public enum IAMHandlers {
                 return .init(user: IAM.User(userId: account, arn: ARN.root(account: account), createDate: found.createdAt))
             case .user(let found2):
                 return .init(user: user(found2, tags: found.tags))
-            case .assumedRole:
+            case .assumedRole, .anonymous:
                 // `getUser` answers for users and root only (a role session must name a user).
                 throw AWSError.validationError("Must specify userName when calling with non-User credentials")
             }

@@ -30,6 +30,17 @@ public enum STSHandlers {
                 assumedRoleUser: STS.AssumedRoleUser(assumedRoleId: session.assumedRoleID, arn: session.arn),
                 packedPolicySize: packed, sourceIdentity: input.sourceIdentity)
         }
+        // Not signed: the web identity token is the credential (the front door lets the model's
+        // anonymous operations through without a signature).
+        handlers.on(STS.Operations.AssumeRoleWithWebIdentity.self) { input, _ in
+            let result = try await sts.assumeRoleWithWebIdentity(
+                roleARN: input.roleArn, sessionName: input.roleSessionName, token: input.webIdentityToken,
+                durationSeconds: input.durationSeconds, policy: input.policy, policyARNs: (input.policyArns ?? []).compactMap(\.arn))
+            return .init(
+                credentials: credentials(result.credentials), subjectFromWebIdentityToken: result.subject,
+                assumedRoleUser: STS.AssumedRoleUser(assumedRoleId: result.session.assumedRoleID, arn: result.session.arn),
+                packedPolicySize: ((input.policy?.utf8.count ?? 0) * 100) / 2048, provider: result.issuer, audience: result.audience)
+        }
         handlers.on(STS.Operations.GetSessionToken.self) { input, call in
             .init(credentials: credentials(try await sts.getSessionToken(call.caller, durationSeconds: input.durationSeconds)))
         }

@@ -54,6 +54,7 @@ extension IAMBackend {
     public enum TaggedEntity: Sendable {
         case policy(arn: String)
         case role(name: String)
+        case oidcProvider(arn: String)
     }
 
     func resolve(_ entity: TaggedEntity, caller: Caller, action: String, in session: any StoreSession) async throws -> String {
@@ -65,6 +66,8 @@ extension IAMBackend {
             let role = try await Self.requireRole(name, in: session)
             try Authorizer.authorize(caller, action: action, resource: role.arn)
             return role.id
+        case .oidcProvider(let arn):
+            return try await Self.requireProvider(arn, caller: caller, action: action, in: session).arn
         }
     }
 

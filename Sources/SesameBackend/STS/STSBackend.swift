@@ -9,11 +9,15 @@ public struct STSBackend: Sendable {
     public let store: any Store
     public let secrets: SecretBox
     public let clock: any WallClock
+    public let webIdentity: WebIdentityVerifier
 
-    public init(store: any Store, secrets: SecretBox, clock: any WallClock = SystemWallClock()) {
+    public init(
+        store: any Store, secrets: SecretBox, clock: any WallClock = SystemWallClock(), webIdentity: WebIdentityVerifier = .init(keys: nil)
+    ) {
         self.store = store
         self.secrets = secrets
         self.clock = clock
+        self.webIdentity = webIdentity
     }
 
     /// What STS hands out: the key, its secret and token, and when it expires.
@@ -125,7 +129,7 @@ public struct STSBackend: Sendable {
         let holder: TemporaryCredential.Holder
         var duration = durationSeconds ?? 43200
         switch caller.principal {
-        case .assumedRole:
+        case .assumedRole, .anonymous:
             throw SesameError(.accessDenied, "Cannot call GetSessionToken with session credentials")
         case .root:
             holder = .root
@@ -152,13 +156,23 @@ public struct STSBackend: Sendable {
         _ caller: Caller, holder: TemporaryCredential.Holder, sessionPolicy: String?, policyARNs: [String], tags: [Tag], now: Date,
         duration: Int
     ) async throws -> IssuedCredentials {
+        try await issue(
+            accountID: caller.accountID, sourceKey: caller.accessKeyID, holder: holder, sessionPolicy: sessionPolicy,
+            policyARNs: policyARNs,
+            tags: tags, now: now, duration: duration)
+    }
+
+    func issue(
+        accountID: String, sourceKey: String?, holder: TemporaryCredential.Holder, sessionPolicy: String?, policyARNs: [String],
+        tags: [Tag], now: Date, duration: Int
+    ) async throws -> IssuedCredentials {
         let accessKeyID = "ASIA" + String(RandomIDs.accessKeyID().dropFirst(4))
         let secret = RandomIDs.secretAccessKey()
         let token = RandomIDs.sessionToken()
         let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(duration)).rounded(.down))
         let credential = TemporaryCredential(
-            accessKeyID: accessKeyID, accountID: caller.accountID, holder: holder, sessionPolicy: sessionPolicy, policyARNs: policyARNs,
-            tags: tags, sourceAccessKeyID: caller.accessKeyID, createdAt: now, expiresAt: expiration)
+            accessKeyID: accessKeyID, accountID: accountID, holder: holder, sessionPolicy: sessionPolicy, policyARNs: policyARNs,
+            tags: tags, sourceAccessKeyID: sourceKey, createdAt: now, expiresAt: expiration)
         let stored = StoredTemporaryCredential(
             credential: credential, encryptedSecret: try secrets.seal(secret, boundTo: accessKeyID),
             tokenHash: SessionTokens.hash(token))

@@ -13,6 +13,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
             case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
             case snsNotFound, invalidParameter, concurrentModification, invalidUserType, reportNotPresent
+            case invalidIdentityToken, expiredWebIdentityToken
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -59,6 +60,10 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidUserType = Code(base: .invalidUserType)
         /// IAM's `ReportNotPresent`: no credential report was generated.
         public static let reportNotPresent = Code(base: .reportNotPresent)
+        /// STS's `InvalidIdentityToken`: a web identity token that is malformed or untrusted.
+        public static let invalidIdentityToken = Code(base: .invalidIdentityToken)
+        /// STS's `ExpiredTokenException` for a web identity token past its `exp`.
+        public static let expiredWebIdentityToken = Code(base: .expiredWebIdentityToken)
 
         /// Every code, derived from the cases themselves, so a code added later cannot be left
         /// out of the exhaustive mapping tests.

@@ -116,12 +116,16 @@ public enum Principal: Sendable, Equatable {
     case user(IAMUser)
     /// A role session from STS AssumeRole.
     case assumedRole(RoleSession)
+    /// A caller of an operation AWS serves without a signature (AssumeRoleWithWebIdentity);
+    /// no policy allows it anything.
+    case anonymous
 
     public var accountID: String {
         switch self {
         case .root(let id): id
         case .user(let user): user.accountID
         case .assumedRole(let session): session.role.accountID
+        case .anonymous: ""
         }
     }
 
@@ -131,6 +135,7 @@ public enum Principal: Sendable, Equatable {
         case .root(let id): ARN.root(account: id)
         case .user(let user): user.arn
         case .assumedRole(let session): session.arn
+        case .anonymous: "anonymous"
         }
     }
 
@@ -149,6 +154,7 @@ public enum Principal: Sendable, Equatable {
         case .root(let id): id
         case .user(let user): user.id
         case .assumedRole(let session): session.assumedRoleID
+        case .anonymous: "anonymous"
         }
     }
 

@@ -99,10 +99,13 @@ extension TrustPolicy {
     public struct Requester: Sendable {
         public var accountID: String
         public var arns: [String]
+        /// For web identity: the ARN of the IAM identity provider that issued the token.
+        public var federated: String?
 
-        public init(accountID: String, arns: [String]) {
+        public init(accountID: String, arns: [String], federated: String? = nil) {
             self.accountID = accountID
             self.arns = arns
+            self.federated = federated
         }
     }
 
@@ -145,6 +148,9 @@ extension TrustPolicy {
     /// false if only through its account.
     static func match(_ principals: [String: [String]], _ requester: Requester) -> Bool? {
         if principals["*"] != nil { return true }
+        if let federated = requester.federated {
+            return (principals["Federated"] ?? []).contains(federated) ? true : nil
+        }
         var viaAccount = false
         for value in principals["AWS"] ?? [] {
             if value == "*" || requester.arns.contains(value) { return true }

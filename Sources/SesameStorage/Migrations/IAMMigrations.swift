@@ -135,5 +135,18 @@ extension Migrations {
                 """,
                 "CREATE INDEX sts_credentials_expiry ON sts_credentials (expires_at)",
             ]),
+        Migration(
+            version: 16, name: "OpenID Connect identity providers",
+            statements: [
+                """
+                CREATE TABLE iam_oidc_providers (
+                    url TEXT PRIMARY KEY,
+                    account_id TEXT NOT NULL,
+                    client_ids TEXT NOT NULL,
+                    thumbprints TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """
+            ]),
     ]
 }
