@@ -189,3 +189,23 @@ def test_aws_cli_role_profile(sqlite_sesame, tmp_path):
     p = subprocess.run(["aws", "--profile", "deploy", "--output", "json", "ses", "verify-email-identity", "--email-address",
                         "cli@example.com"], capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
+
+
+def test_get_federation_token(setup):
+    node, iam, account, key, sts = setup
+    iam.attach_user_policy(UserName="ci", PolicyArn="arn:aws:iam::aws:policy/AmazonSESFullAccess")
+    # The user needs sts:GetFederationToken.
+    assert error_of(sts.get_federation_token, Name="portal")[0] == "AccessDenied"
+    iam.put_user_policy(UserName="ci", PolicyName="federate", PolicyDocument=allow("sts:GetFederationToken"))
+    result = sts.get_federation_token(Name="portal", Policy=allow("ses:GetSendQuota"), DurationSeconds=900)
+    assert result["FederatedUser"] == {"FederatedUserId": f"{account}:portal", "Arn": f"arn:aws:sts::{account}:federated-user/portal"}
+    creds = result["Credentials"]
+    assert session_client(node, "sts", creds).get_caller_identity()["Arn"] == f"arn:aws:sts::{account}:federated-user/portal"
+    ses = session_client(node, "ses", creds)
+    assert "Max24HourSend" in ses.get_send_quota()
+    # The session policy caps the user's own permissions.
+    assert error_of(ses.list_identities)[0] == "AccessDenied"
+    # Without a session policy, a federated user may do nothing.
+    bare = session_client(node, "ses", sts.get_federation_token(Name="bare")["Credentials"])
+    assert error_of(bare.get_send_quota)[0] == "AccessDenied"
+    assert error_of(session_client(node, "sts", creds).get_federation_token, Name="again")[0] == "AccessDenied"

@@ -48,7 +48,7 @@ public enum IAMHandlers {
                 return .init(user: IAM.User(userId: account, arn: ARN.root(account: account), createDate: found.createdAt))
             case .user(let found2):
                 return .init(user: user(found2, tags: found.tags))
-            case .assumedRole, .anonymous:
+            case .assumedRole, .federatedUser, .anonymous:
                 // `getUser` answers for users and root only (a role session must name a user).
                 throw AWSError.validationError("Must specify userName when calling with non-User credentials")
             }

@@ -41,6 +41,14 @@ public enum STSHandlers {
                 assumedRoleUser: STS.AssumedRoleUser(assumedRoleId: result.session.assumedRoleID, arn: result.session.arn),
                 packedPolicySize: ((input.policy?.utf8.count ?? 0) * 100) / 2048, provider: result.issuer, audience: result.audience)
         }
+        handlers.on(STS.Operations.GetFederationToken.self) { input, call in
+            let (issued, principal) = try await sts.getFederationToken(
+                call.caller, name: input.name, durationSeconds: input.durationSeconds, policy: input.policy,
+                policyARNs: (input.policyArns ?? []).compactMap(\.arn), tags: (input.tags ?? []).map { Tag(key: $0.key, value: $0.value) })
+            return .init(
+                credentials: credentials(issued), federatedUser: STS.FederatedUser(federatedUserId: principal.userID, arn: principal.arn),
+                packedPolicySize: ((input.policy?.utf8.count ?? 0) * 100) / 2048)
+        }
         handlers.on(STS.Operations.GetSessionToken.self) { input, call in
             .init(credentials: credentials(try await sts.getSessionToken(call.caller, durationSeconds: input.durationSeconds)))
         }

@@ -36,6 +36,8 @@ public struct Caller: Sendable {
             context["aws:username"] = [user.name]
         case .assumedRole:
             context["aws:principaltype"] = ["AssumedRole"]
+        case .federatedUser:
+            context["aws:principaltype"] = ["FederatedUser"]
         case .anonymous:
             context["aws:principaltype"] = ["Anonymous"]
         }

@@ -136,6 +136,20 @@ public final class CredentialResolver: Service, Sendable {
             case .root:
                 principal = .root(accountID: credential.accountID)
                 policies = []
+            case .federated(let userID, let name):
+                principal = .federatedUser(accountID: credential.accountID, name: name)
+                if let userID {
+                    guard let user = try await session.user(id: userID) else { return nil }
+                    policies = try await PolicyLoader.policies(of: user, in: session)
+                } else {
+                    // The root user's federated users: root allows everything, so only the
+                    // session policies limit them.
+                    policies = PolicySet(identity: [
+                        try PolicyDocument.parse(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+                    ])
+                }
+                // Without a session policy a federated user has no permissions, as in AWS.
+                policies.session = [.allowsNothing]
             }
             if credential.sessionPolicy != nil || !credential.policyARNs.isEmpty {
                 var sessionPolicies: [PolicyDocument] = []

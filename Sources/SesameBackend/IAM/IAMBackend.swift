@@ -74,7 +74,7 @@ public struct IAMBackend: Sendable {
         case .user(let user):
             guard let current = try await session.user(id: user.id) else { throw noSuchUser(user.name) }
             return .user(current)
-        case .assumedRole, .anonymous:
+        case .assumedRole, .federatedUser, .anonymous:
             throw SesameError(.validation, "Must specify userName when calling with non-User credentials")
         }
     }

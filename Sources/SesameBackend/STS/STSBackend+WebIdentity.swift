@@ -62,3 +62,32 @@ extension STSBackend {
             issuer: issuerClaim, audience: audience)
     }
 }
+
+extension STSBackend {
+    /// `GetFederationToken`: credentials for a federated user with the caller's permissions,
+    /// capped by the session policies given (none given: no permissions, as in AWS).
+    public func getFederationToken(
+        _ caller: Caller, name: String, durationSeconds: Int?, policy: String?, policyARNs: [String], tags: [Tag]
+    ) async throws -> (IssuedCredentials, Principal) {
+        var duration = durationSeconds ?? 43200
+        let userID: String?
+        switch caller.principal {
+        case .user(let user): userID = user.id
+        case .root:
+            userID = nil
+            duration = min(duration, 3600)
+        case .assumedRole, .federatedUser, .anonymous:
+            throw SesameError(.accessDenied, "Cannot call GetFederationToken with session credentials")
+        }
+        if caller.accessKeyID.map(TemporaryCredential.isTemporary) == true {
+            throw SesameError(.accessDenied, "Cannot call GetFederationToken with session credentials")
+        }
+        if let policy { _ = try PolicyDocument.parse(policy) }
+        let principal = Principal.federatedUser(accountID: caller.accountID, name: name)
+        try Authorizer.authorize(caller, action: "sts:GetFederationToken", resource: principal.arn)
+        let issued = try await issue(
+            caller, holder: .federated(userID: userID, name: name), sessionPolicy: policy, policyARNs: policyARNs, tags: tags,
+            now: clock.now(), duration: duration)
+        return (issued, principal)
+    }
+}

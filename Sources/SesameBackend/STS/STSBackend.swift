@@ -129,7 +129,7 @@ public struct STSBackend: Sendable {
         let holder: TemporaryCredential.Holder
         var duration = durationSeconds ?? 43200
         switch caller.principal {
-        case .assumedRole, .anonymous:
+        case .assumedRole, .federatedUser, .anonymous:
             throw SesameError(.accessDenied, "Cannot call GetSessionToken with session credentials")
         case .root:
             holder = .root

@@ -116,6 +116,8 @@ public enum Principal: Sendable, Equatable {
     case user(IAMUser)
     /// A role session from STS AssumeRole.
     case assumedRole(RoleSession)
+    /// A federated user from STS GetFederationToken: `name` in `accountID`.
+    case federatedUser(accountID: String, name: String)
     /// A caller of an operation AWS serves without a signature (AssumeRoleWithWebIdentity);
     /// no policy allows it anything.
     case anonymous
@@ -125,6 +127,7 @@ public enum Principal: Sendable, Equatable {
         case .root(let id): id
         case .user(let user): user.accountID
         case .assumedRole(let session): session.role.accountID
+        case .federatedUser(let account, _): account
         case .anonymous: ""
         }
     }
@@ -135,6 +138,7 @@ public enum Principal: Sendable, Equatable {
         case .root(let id): ARN.root(account: id)
         case .user(let user): user.arn
         case .assumedRole(let session): session.arn
+        case .federatedUser(let account, let name): "arn:aws:sts::\(account):federated-user/\(name)"
         case .anonymous: "anonymous"
         }
     }
@@ -154,6 +158,7 @@ public enum Principal: Sendable, Equatable {
         case .root(let id): id
         case .user(let user): user.id
         case .assumedRole(let session): session.assumedRoleID
+        case .federatedUser(let account, let name): "\(account):\(name)"
         case .anonymous: "anonymous"
         }
     }

@@ -25,6 +25,9 @@ public struct TemporaryCredential: Sendable, Equatable {
         case user(userID: String)
         /// GetSessionToken called with the root user's key.
         case root
+        /// GetFederationToken: a federated user `name`, with the permissions of the IAM user
+        /// (`userID`, or the root user when nil) that asked, capped by the session policies.
+        case federated(userID: String?, name: String)
     }
 
     public var accessKeyID: String

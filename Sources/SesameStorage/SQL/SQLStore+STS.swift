@@ -12,6 +12,7 @@ extension SQLStoreSession {
             case .role(let roleID, let name): ("role", roleID, name)
             case .user(let userID): ("user", userID, nil)
             case .root: ("root", credential.accountID, nil)
+            case .federated(let userID, let name): ("federated", userID ?? "", name)
             }
         try await db.raw(
             """
@@ -32,6 +33,8 @@ extension SQLStoreSession {
             switch try row.decode(column: "holder_kind", as: String.self) {
             case "role": .role(roleID: holderID, sessionName: try row.decode(column: "session_name", as: String?.self) ?? "")
             case "root": .root
+            case "federated":
+                .federated(userID: holderID.isEmpty ? nil : holderID, name: try row.decode(column: "session_name", as: String?.self) ?? "")
             default: .user(userID: holderID)
             }
         let flatTags = Self.parseJSONList(try row.decode(column: "tags", as: String.self))
