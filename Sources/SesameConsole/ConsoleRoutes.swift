@@ -8,8 +8,10 @@ extension Console {
     /// Registers every console page under `/console`.
     public func addRoutes(to router: Router<SesameRequestContext>) {
         router.add(middleware: ConsoleSecurityHeaders())
+        // First: Hummingbird applies a router middleware to the routes added after it.
+        router.add(middleware: PasswordResetGate(console: self))
         router.get("/console") { request, context in try await self.home(request, context) }
-        router.get("/console/signin") { request, _ in self.signInForm(request) }
+        router.get("/console/signin") { request, _ in await self.signInForm(request) }
         router.post("/console/signin") { request, context in try await self.signIn(request, context) }
         router.post("/console/signout") { request, context in try await self.signOut(request, context) }
         router.get("/console/smtp") { request, context in try await self.smtpSettings(request, context) }
@@ -20,6 +22,10 @@ extension Console {
         router.get("/console/iam/users/:name/delete") { request, context in try await self.userDeleteForm(request, context) }
         router.post("/console/iam/users/:name/delete") { request, context in try await self.userDelete(request, context) }
         addUserRoutes(to: router)
+        addGroupRoutes(to: router)
+        addRoleRoutes(to: router)
+        addPolicyRoutes(to: router)
+        addAccountRoutes(to: router)
         addSESRoutes(to: router)
         addDeliveryRoutes(to: router)
     }
@@ -44,14 +50,18 @@ extension Console {
 
     func home(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
-        return page("home", title: "Home", HomeModel(regions: settings.regions), signedIn: signedIn, region: region(request))
+        return page(
+            "home", title: "Home", HomeModel(regions: settings.regions, notice: request.uri.queryParameters["notice"].map(String.init)),
+            signedIn: signedIn, region: region(request))
     }
 
     /// The sign-in form, with a token that the form's post must bring back in a field and in a
     /// cookie (double submit): another site cannot sign a browser in to an account of its choosing.
-    func signInForm(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+    func signInForm(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) async -> Response {
         let token = ConsoleSessions.randomToken()
-        var response = page("signin", title: "Sign in", SignInModel(signinCSRF: token, error: error), signedIn: nil, status: status)
+        let alias = try? await iam.publicAccountAlias()
+        var response = page(
+            "signin", title: "Sign in", SignInModel(signinCSRF: token, error: error, alias: alias), signedIn: nil, status: status)
         response.headers[.setCookie] = "\(Self.signInCookieName)=\(token); Path=/console/signin; HttpOnly; SameSite=Strict"
         return response
     }
@@ -61,7 +71,7 @@ extension Console {
         guard let field = form["signin_csrf"], let cookie = request.cookies[Self.signInCookieName]?.value, !cookie.isEmpty,
             constantTimeEquals(Array(field.utf8), Array(cookie.utf8))
         else {
-            return signInForm(request, error: "The sign-in form expired. Sign in again.", status: .forbidden)
+            return await signInForm(request, error: "The sign-in form expired. Sign in again.", status: .forbidden)
         }
         let source = context.remoteAddress?.ipAddress ?? "unknown"
         let result: (token: String, ConsoleSessions.SignedIn)?
@@ -73,11 +83,12 @@ extension Console {
                 result = try await sessions.signInRoot(email: form["email"] ?? "", password: form["password"] ?? "", source: source)
             }
         } catch let error as SesameError where error.code == .throttling {
-            return signInForm(request, error: error.message, status: .tooManyRequests)
+            return await signInForm(request, error: error.message, status: .tooManyRequests)
         }
         guard let (token, _) = result else {
             // One message for every mistake: it does not tell which part was wrong.
-            return signInForm(request, error: "Your authentication information is incorrect. Please try again.", status: .unauthorized)
+            return await signInForm(
+                request, error: "Your authentication information is incorrect. Please try again.", status: .unauthorized)
         }
         return redirect("/console", cookie: sessionCookie(token, maxAge: Int(sessions.absoluteTimeout), request: request))
     }

@@ -98,6 +98,66 @@ import Testing
                 SuppressionModel(picker: "", entries: [.init(address: "gone@x", reason: "BOUNCE", time: "2026")], notice: nil, error: nil),
                 ["gone@x", "eu-west-1"]
             ),
+            (
+                "groups",
+                EntityListModel(rows: [NamedRow(name: "n1", pathName: "n1", arn: "arn:n1", created: "2026")], notice: "Made", error: nil),
+                ["n1", "Made", "csrf-token-1"]
+            ),
+            (
+                "roles",
+                EntityListModel(
+                    rows: [NamedRow(name: "n1", pathName: "n1", arn: "arn:n1", created: "2026")], notice: nil, error: "Bad",
+                    draftDocument: "trust-doc"), ["n1", "Bad", "trust-doc"]
+            ),
+            (
+                "policies",
+                EntityListModel(rows: [NamedRow(name: "n1", pathName: "n1", arn: "arn:n1", created: "2026")], notice: nil, error: nil),
+                ["n1"]
+            ),
+            (
+                "group",
+                GroupModel(
+                    name: "g1", pathName: "g1", arn: "arn:g1", created: "2026", members: ["m1"], inline: ["i1"],
+                    attached: [AttachedRow(name: "AmazonSESReadOnlyAccess", arn: "arn:aws:iam::aws:policy/AmazonSESReadOnlyAccess")],
+                    attachable: [AttachedRow(name: "p2", arn: "arn:p2")], notice: nil, error: nil),
+                ["g1", "m1", "i1", "AmazonSESReadOnlyAccess", "arn:p2"]
+            ),
+            (
+                "role",
+                RoleModel(
+                    name: "r1", pathName: "r1", arn: "arn:r1", created: "2026", description: "d1", maxSessionHours: "2",
+                    trustPolicy: "t-doc",
+                    inline: [],
+                    attached: [AttachedRow(name: "AmazonSESReadOnlyAccess", arn: "arn:aws:iam::aws:policy/AmazonSESReadOnlyAccess")],
+                    attachable: [], notice: nil, error: nil), ["r1", "d1", "t-doc", "2 hours"]
+            ),
+            (
+                "policy",
+                PolicyModel(
+                    name: "p1", arn: "arn:p1", pathARN: "arn%3Ap1", description: "d", document: "doc-1",
+                    versions: [
+                        PolicyVersionRow(id: "v2", isDefault: true, created: "2026"),
+                        PolicyVersionRow(id: "v1", isDefault: false, created: "2025"),
+                    ],
+                    users: ["u1"], groups: ["g1"], roles: ["r1"], awsManaged: false, notice: nil, error: nil),
+                ["p1", "doc-1", "v2 (default)", "Make default", "u1", "g1", "r1"]
+            ),
+            (
+                "entity-delete",
+                ConfirmDeleteModel(kind: "group", name: "g1", action: "/x", back: "/y", blockers: ["member m1"], nothing: false),
+                ["member m1", "g1", "csrf-token-1"]
+            ),
+            (
+                "change-password", ChangePasswordModel(required: true, isRoot: false, notice: nil, error: "Too short"),
+                ["choose a new password", "Too short"]
+            ),
+            (
+                "password-policy",
+                PasswordPolicyModel(
+                    exists: false, minimumLength: "8", requireUppercase: true, requireLowercase: false, requireNumbers: false,
+                    requireSymbols: false,
+                    allowUsersToChange: true, maxAge: "", notice: nil, error: nil), ["default rule", "checked"]
+            ),
         ]
         #expect(Set(pages.map(\.0)) == Set(Templates.all.keys).subtracting(["layout", "region-picker"]), "every page template is covered")
         for (template, model, expected) in pages {

@@ -17,6 +17,8 @@ public final class ConsoleSessions: Sendable {
         public var tokenHash: String
         /// `root` or the IAM user's name, for the page header.
         public var displayName: String
+        /// The user must choose a new password before anything else (its login profile says so).
+        public var passwordResetRequired = false
     }
 
     let store: any Store
@@ -112,7 +114,10 @@ public final class ConsoleSessions: Sendable {
         let user = "iam \(accountID.trimmingSpaces) \(userName.trimmingSpaces.lowercased())"
         try checkThrottle(source: source, user: user)
         let found = try await store.read { session -> (String, String)? in
-            guard let account = try await session.account(), account.account.id == accountID.trimmingSpaces,
+            // The account is named by its ID or by its alias, as on AWS's sign-in page.
+            let alias = try await session.setting("iam.account_alias") ?? ""
+            let named = accountID.trimmingSpaces
+            guard let account = try await session.account(), account.account.id == named || (!alias.isEmpty && alias == named.lowercased()),
                 let user = try await session.user(named: userName.trimmingSpaces),
                 let profile = try await session.loginProfile(userID: user.id)
             else { return nil }
@@ -165,11 +170,13 @@ public final class ConsoleSessions: Sendable {
                     tokenHash: record.tokenHash, displayName: "root")
             }
             // A deleted user, or one whose console password was removed, is signed out.
-            guard let user = try await session.user(id: userID), try await session.loginProfile(userID: userID) != nil else { return nil }
+            guard let user = try await session.user(id: userID), let profile = try await session.loginProfile(userID: userID) else {
+                return nil
+            }
             let policies = try await PolicyLoader.policies(of: user, in: session)
             return SignedIn(
                 caller: Caller(principal: .user(user), policies: policies), csrf: record.csrf, tokenHash: record.tokenHash,
-                displayName: user.name)
+                displayName: user.name, passwordResetRequired: profile.passwordResetRequired)
         }
     }
 

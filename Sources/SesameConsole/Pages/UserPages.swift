@@ -67,6 +67,16 @@ extension Console {
             let user = try await iam.getUser(caller, name: name)
             let (keys, policies, attached, hasPassword) = try await holdings(of: name, caller: caller)
             let failures = (try? await iam.smtpAuthFailures(caller, userName: name)) ?? []
+            let groups = (try? await iam.listGroupsForUser(caller, userName: name, marker: nil, maxItems: 1000).items) ?? []
+            var groupPolicies: [String] = []
+            for group in groups {
+                let inline = (try? await iam.listGroupPolicies(caller, groupName: group.name, marker: nil, maxItems: 1000).items) ?? []
+                let attached =
+                    (try? await iam.listAttachedGroupPolicies(caller, groupName: group.name, pathPrefix: nil, marker: nil, maxItems: 1000)
+                        .items)
+                    ?? []
+                groupPolicies += (inline + attached.map(\.name)).map { "\($0) (from group \(group.name))" }
+            }
             let pathName = URIEncodingForPath.encode(name)
             let model = UserModel(
                 name: name, pathName: pathName, arn: user.principal.arn, created: Timestamp.iso8601(user.createdAt),
@@ -82,7 +92,7 @@ extension Console {
                         toggleLabel: key.status == .active ? "Deactivate" : "Activate", pathName: pathName)
                 },
                 policies: policies.map { .init(name: $0, pathPolicy: URIEncodingForPath.encode($0), pathName: pathName) },
-                attached: attached.map(\.name),
+                attached: attached.map(\.name), groups: groups.map(\.name), groupPolicies: groupPolicies,
                 failures: failures.map {
                     .init(
                         time: Timestamp.iso8601($0.time), source: $0.sourceAddress, username: $0.username, diagnosis: $0.diagnosis.rawValue,

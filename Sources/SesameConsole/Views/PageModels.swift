@@ -42,11 +42,14 @@ struct ErrorModel: Sendable {
 
 struct HomeModel: Sendable {
     var regions: [String]
+    var notice: String? = nil
 }
 
 struct SignInModel: Sendable {
     var signinCSRF: String
     var error: String?
+    /// The account alias, shown and accepted in place of the account ID.
+    var alias: String? = nil
 }
 
 struct SMTPSettingsModel: Sendable {
@@ -126,6 +129,9 @@ struct UserModel: Sendable {
     var keys: [Key]
     var policies: [Policy]
     var attached: [String]
+    /// The user's groups, and the policies it has through them (`name (from group G)`).
+    var groups: [String] = []
+    var groupPolicies: [String] = []
     var failures: [Failure]
     var policyName: String
     var policyDocument: String

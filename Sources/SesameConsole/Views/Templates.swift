@@ -13,6 +13,10 @@ enum Templates {
         "identities": PackageResources.identities_mustache, "sending": PackageResources.sending_mustache,
         "mail": PackageResources.mail_mustache, "message": PackageResources.message_mustache,
         "queue": PackageResources.queue_mustache, "suppression": PackageResources.suppression_mustache,
-        "region-picker": PackageResources.region_picker_mustache,
+        "region-picker": PackageResources.region_picker_mustache, "groups": PackageResources.groups_mustache,
+        "group": PackageResources.group_mustache, "roles": PackageResources.roles_mustache, "role": PackageResources.role_mustache,
+        "policies": PackageResources.policies_mustache, "policy": PackageResources.policy_mustache,
+        "entity-delete": PackageResources.entity_delete_mustache, "change-password": PackageResources.change_password_mustache,
+        "password-policy": PackageResources.password_policy_mustache,
     ]
 }
