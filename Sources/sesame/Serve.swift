@@ -265,6 +265,11 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.regions = regions
         }
+        // Every ARN begins with the partition of the regions served; one node serves one.
+        guard Partition.configure(regions: configuration.regions) != nil else {
+            let named = configuration.regions.map { "\($0) (\(Partition.of(region: $0)))" }.joined(separator: ", ")
+            throw ValidationError("--region: the regions must be in one AWS partition, as an account's are; got \(named).")
+        }
         if let quota = max24HourSend ?? Environment.value("SESAME_MAX_24_HOUR_SEND").flatMap({ Int($0) }) {
             guard quota >= -1 else { throw ValidationError("--max-24-hour-send must be -1 (no limit) or a number of recipients.") }
             configuration.max24HourSend = quota

@@ -6,7 +6,7 @@ import SesameStorage
 /// Their signing keys come from the operator (`--oidc-jwks`), since Sesame reaches no internet.
 extension IAMBackend {
     static func providerURL(fromARN arn: String, account: String) throws(SesameError) -> String {
-        let prefix = "arn:aws:iam::\(account):oidc-provider/"
+        let prefix = "arn:\(Partition.current):iam::\(account):oidc-provider/"
         guard arn.hasPrefix(prefix), arn.count > prefix.count else {
             throw SesameError(.invalidInput, "Invalid ARN: \(arn)")
         }

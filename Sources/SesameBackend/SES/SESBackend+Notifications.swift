@@ -107,7 +107,8 @@ extension SESBackend {
         _ caller: Caller, region: String, configurationSet: String, name: String, enabled: Bool, eventTypes: [String], topicARN: String?,
         create: Bool, action: String
     ) async throws {
-        try authorize(caller, action, "arn:aws:ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
+        try authorize(
+            caller, action, "arn:\(Partition.of(region: region)):ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
         guard let topicARN else {
             throw SesameError(.invalidParameterValue, "Sesame supports SNS event destinations only: give SNSDestination.TopicARN.")
         }
@@ -146,7 +147,8 @@ extension SESBackend {
     public func eventDestinations(
         _ caller: Caller, region: String, configurationSet: String, action: String
     ) async throws -> [EventDestination] {
-        try authorize(caller, action, "arn:aws:ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
+        try authorize(
+            caller, action, "arn:\(Partition.of(region: region)):ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
         return try await store.read { session in
             guard try await session.configurationSetExists(region: region, name: configurationSet) else {
                 throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(configurationSet)> does not exist.")
@@ -158,7 +160,8 @@ extension SESBackend {
     public func deleteEventDestination(
         _ caller: Caller, region: String, configurationSet: String, name: String, action: String
     ) async throws {
-        try authorize(caller, action, "arn:aws:ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
+        try authorize(
+            caller, action, "arn:\(Partition.of(region: region)):ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
         try await store.transaction { session in
             guard
                 try await session.eventDestinations(region: region, configurationSet: configurationSet).contains(where: { $0.name == name })

@@ -42,7 +42,9 @@ public struct SNSBackend: Sendable {
         try Authorizer.authorize(caller, action: action, resource: resource)
     }
 
-    static func topicARN(region: String, account: String, name: String) -> String { "arn:aws:sns:\(region):\(account):\(name)" }
+    static func topicARN(region: String, account: String, name: String) -> String {
+        "arn:\(Partition.of(region: region)):sns:\(region):\(account):\(name)"
+    }
 
     // MARK: Topics
 
@@ -63,7 +65,7 @@ public struct SNSBackend: Sendable {
     }
 
     public func listTopics(_ caller: Caller, region: String) async throws -> [String] {
-        try authorize(caller, "sns:ListTopics", "arn:aws:sns:\(region):\(caller.accountID):*")
+        try authorize(caller, "sns:ListTopics", "arn:\(Partition.of(region: region)):sns:\(region):\(caller.accountID):*")
         return try await store.read { try await $0.topics(region: region) }.map(\.arn)
     }
 

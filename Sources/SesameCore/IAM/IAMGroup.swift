@@ -21,8 +21,8 @@ public struct IAMGroup: Sendable, Equatable {
 
 extension ARN {
     public static func group(account: String, path: String, name: String) -> String {
-        "arn:aws:iam::\(account):group\(path)\(name)"
+        "arn:\(Partition.current):iam::\(account):group\(path)\(name)"
     }
     /// The resource ARN IAM names for account-wide group actions such as `iam:ListGroups`.
-    public static func groupPrefix(account: String) -> String { "arn:aws:iam::\(account):group/" }
+    public static func groupPrefix(account: String) -> String { "arn:\(Partition.current):iam::\(account):group/" }
 }

@@ -39,8 +39,8 @@ public struct IAMRole: Sendable, Equatable {
 
 extension ARN {
     public static func role(account: String, path: String, name: String) -> String {
-        "arn:aws:iam::\(account):role\(path)\(name)"
+        "arn:\(Partition.current):iam::\(account):role\(path)\(name)"
     }
     /// The resource ARN IAM names for account-wide role actions such as `iam:ListRoles`.
-    public static func rolePrefix(account: String) -> String { "arn:aws:iam::\(account):role/" }
+    public static func rolePrefix(account: String) -> String { "arn:\(Partition.current):iam::\(account):role/" }
 }

@@ -138,7 +138,7 @@ public enum Principal: Sendable, Equatable {
         case .root(let id): ARN.root(account: id)
         case .user(let user): user.arn
         case .assumedRole(let session): session.arn
-        case .federatedUser(let account, let name): "arn:aws:sts::\(account):federated-user/\(name)"
+        case .federatedUser(let account, let name): "arn:\(Partition.current):sts::\(account):federated-user/\(name)"
         case .anonymous: "anonymous"
         }
     }

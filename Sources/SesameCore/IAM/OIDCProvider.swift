@@ -18,7 +18,7 @@ public struct OIDCProvider: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    public var arn: String { "arn:aws:iam::\(accountID):oidc-provider/\(url)" }
+    public var arn: String { "arn:\(Partition.current):iam::\(accountID):oidc-provider/\(url)" }
 
     /// `https://host/path/` → `host/path`; nil unless it is an https URL.
     public static func normalizedURL(_ url: String) -> String? {

@@ -11,7 +11,7 @@ public struct RoleSession: Sendable, Equatable {
     }
 
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (the role's path is not part of it).
-    public var arn: String { "arn:aws:sts::\(role.accountID):assumed-role/\(role.name)/\(sessionName)" }
+    public var arn: String { "arn:\(Partition.current):sts::\(role.accountID):assumed-role/\(role.name)/\(sessionName)" }
     /// `AROA…:SESSION`, STS's `AssumedRoleId` and the session's `aws:userid`.
     public var assumedRoleID: String { "\(role.id):\(sessionName)" }
 }

@@ -154,7 +154,7 @@ extension TrustPolicy {
         var viaAccount = false
         for value in principals["AWS"] ?? [] {
             if value == "*" || requester.arns.contains(value) { return true }
-            if value == requester.accountID || value == "arn:aws:iam::\(requester.accountID):root" { viaAccount = true }
+            if value == requester.accountID || value == ARN.root(account: requester.accountID) { viaAccount = true }
         }
         return viaAccount ? false : nil
     }
