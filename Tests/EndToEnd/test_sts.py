@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import subprocess
+import time
 
 import boto3
 import botocore.config
@@ -71,6 +72,12 @@ def test_assume_role_trusting_the_account_needs_the_callers_permission(setup):
     assert ses.list_identities()["Identities"] == []
     code, message, _ = error_of(session_client(node, "iam", creds).list_users)
     assert code == "AccessDenied" and user["Arn"] in message
+
+    # The role's last use is recorded (written about once a second).
+    deadline = time.time() + 10
+    while "LastUsedDate" not in iam.get_role(RoleName="deployer")["Role"].get("RoleLastUsed", {}) and time.time() < deadline:
+        time.sleep(0.2)
+    assert iam.get_role(RoleName="deployer")["Role"]["RoleLastUsed"]["Region"] == "us-east-1"
 
     # A message sent by the session names it as the sender's principal.
     iam_root = node.root_client("ses")

@@ -136,6 +136,7 @@ def test_oidc_provider_lifecycle(node):
     got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
     assert got["ClientIDList"] == ["b"] and got["ThumbprintList"] == ["c" * 40]
     assert [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]] == [arn]
+    assert iam.get_account_summary()["SummaryMap"]["Providers"] == 1
     iam.untag_open_id_connect_provider(OpenIDConnectProviderArn=arn, TagKeys=["ci"])
     assert iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn)["Tags"] == []
     iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)

@@ -190,6 +190,13 @@ public final class CredentialResolver: Service, Sendable {
         do {
             try await store.transaction { session in
                 for (id, use) in pending {
+                    // A role session's use is the role's last use (GetRole's RoleLastUsed).
+                    if TemporaryCredential.isTemporary(id) {
+                        if case .role(let roleID, _)? = try await session.temporaryCredential(id: id)?.credential.holder {
+                            try await session.recordRoleUse(roleID: roleID, at: use.0, region: use.2)
+                        }
+                        continue
+                    }
                     try await session.recordAccessKeyUse(id: id, at: use.0, service: use.1, region: use.2)
                 }
             }

@@ -153,6 +153,7 @@ extension IAMBackend {
             let groups = try await session.groupCount()
             let rootKeys = try await session.accessKeys(userID: nil).count
             let roles = try await session.roleCount()
+            let providers = try await session.oidcProviders().count
             let policies = try await session.customerPolicies()
             var versionsInUse = 0
             for policy in policies where try await session.attachmentCount(policyARN: policy.arn) > 0 {
@@ -170,7 +171,8 @@ extension IAMBackend {
                 ("AttachedPoliciesPerGroupQuota", Self.managedPoliciesPerGroup),
                 ("AttachedPoliciesPerRoleQuota", Self.managedPoliciesPerRole), ("GroupsPerUserQuota", Self.groupsPerUser),
                 ("InstanceProfiles", 0), ("InstanceProfilesQuota", 1000),
-                ("Providers", 0), ("GlobalEndpointTokenVersion", 1),
+                ("Providers", providers), ("AssumeRolePolicySizeQuota", 2048), ("AccountSigningCertificatesPresent", 0),
+                ("GlobalEndpointTokenVersion", 1),
             ]
         }
     }

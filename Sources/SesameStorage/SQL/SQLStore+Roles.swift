@@ -110,6 +110,12 @@ extension SQLStoreSession {
         ).run()
     }
 
+    func recordRoleUse(roleID: String, at date: Date, region: String) async throws {
+        try await db.raw(
+            "UPDATE iam_roles SET last_used_at = \(bind: Timestamp.millis(date)), last_used_region = \(bind: region) WHERE id = \(bind: roleID)"
+        ).run()
+    }
+
     func detachRolePolicy(roleID: String, arn: String) async throws {
         try await db.raw("DELETE FROM iam_role_attached_policies WHERE role_id = \(bind: roleID) AND policy_arn = \(bind: arn)").run()
     }

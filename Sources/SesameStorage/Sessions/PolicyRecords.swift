@@ -41,6 +41,8 @@ public protocol PolicyRecords: Sendable {
     func roleAttachedPolicyARNs(roleID: String) async throws -> [String]
     func attachRolePolicy(roleID: String, arn: String, at: Date) async throws
     func detachRolePolicy(roleID: String, arn: String) async throws
+    /// Notes that a session of the role made a request.
+    func recordRoleUse(roleID: String, at: Date, region: String) async throws
 
     // Permissions boundaries of users (roles keep theirs in the role)
     func setUserPermissionsBoundary(userID: String, arn: String?) async throws
