@@ -87,7 +87,11 @@ public struct Console: Sendable {
             status = .internalServerError
         }
         let title = (error as? SesameError)?.code == .accessDenied ? heading : "Error"
-        return page("error", title: title, ErrorModel(heading: title, message: message, back: back), signedIn: signedIn, status: status)
+        // A refusal comes with its encoded details, for `aws sts decode-authorization-message`.
+        let encoded = (error as? SesameError).flatMap { AuthorizationMessages(secrets: iam.secrets).encode($0) }
+        return page(
+            "error", title: title, ErrorModel(heading: title, message: message, back: back, encodedMessage: encoded), signedIn: signedIn,
+            status: status)
     }
 
     // MARK: Requests

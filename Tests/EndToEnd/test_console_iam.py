@@ -148,3 +148,42 @@ def test_password_policy_alias_and_forced_password_change(console):
     visit(driver, node, "/console/mail")
     assert "requires you to choose a new password" not in driver.page_source
     assert account
+
+
+def test_refusals_carry_a_message_sts_decodes(console):
+    node, driver = console
+    iam = node.root_client("iam")
+    account = node.root_client("sts").get_caller_identity()["Account"]
+    iam.create_user(UserName="fay")
+    iam.create_login_profile(UserName="fay", Password="Fay-Passw0rd-1")
+    visit(driver, node, "/console/signin")
+    fill(driver, "iam-account", account)
+    fill(driver, "iam-user", "fay")
+    fill(driver, "iam-password", "Fay-Passw0rd-1")
+    driver.find_element(By.ID, "iam-signin").click()
+    wait_for(driver, "Signed in as fay")
+    visit(driver, node, "/console/iam/roles")
+    wait_for(driver, "is not authorized to perform: iam:ListRoles")
+    encoded = driver.find_element(By.ID, "encoded-message").text
+    decoded = json.loads(node.root_client("sts").decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"])
+    assert decoded["allowed"] is False and decoded["explicitDeny"] is False
+    assert decoded["context"]["action"] == "iam:ListRoles"
+    assert decoded["context"]["principal"]["arn"] == f"arn:aws:iam::{account}:user/fay"
+    keys = {item["key"] for item in decoded["context"]["conditions"]["items"]}
+    assert "aws:username" in keys
+    # Decoding needs sts:DecodeAuthorizationMessage; an altered message is refused.
+    key = iam.create_access_key(UserName="fay")["AccessKey"]
+    fay_sts = node.client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+    assert_error(fay_sts.decode_authorization_message, "AccessDenied", EncodedMessage=encoded)
+    iam.put_user_policy(UserName="fay", PolicyName="decode", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:DecodeAuthorizationMessage", "Resource": "*"}]}))
+    assert "iam:ListRoles" in fay_sts.decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"]
+    tampered = encoded[:-8] + ("A" if encoded[-8] != "A" else "B") + encoded[-7:]
+    assert_error(fay_sts.decode_authorization_message, "InvalidAuthorizationMessageException", EncodedMessage=tampered)
+
+
+def assert_error(call, code, **kwargs):
+    from botocore.exceptions import ClientError
+    with pytest.raises(ClientError) as info:
+        call(**kwargs)
+    assert info.value.response["Error"]["Code"] == code, info.value.response

@@ -5,13 +5,19 @@ profiles. Both engines."""
 import datetime
 import json
 import os
+import re
+import smtplib
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import boto3
 import botocore.config
 import pytest
 from botocore.exceptions import ClientError
+
+from conftest import smtp_password
 
 
 def error_of(call, *args, **kwargs):
@@ -216,3 +222,25 @@ def test_get_federation_token(setup):
     bare = session_client(node, "ses", sts.get_federation_token(Name="bare")["Credentials"])
     assert error_of(bare.get_send_quota)[0] == "AccessDenied"
     assert error_of(session_client(node, "sts", creds).get_federation_token, Name="again")[0] == "AccessDenied"
+
+
+def test_session_credentials_in_presigned_urls_and_not_for_smtp(setup):
+    node, iam, account, key, sts = setup
+    iam.attach_user_policy(UserName="ci", PolicyArn="arn:aws:iam::aws:policy/AmazonSESFullAccess")
+    creds = sts.get_session_token(DurationSeconds=900)["Credentials"]
+    # A presigned URL carries the token in its query (X-Amz-Security-Token).
+    # (botocore signs an STS URL for POST, the operation's method.)
+    url = session_client(node, "sts", creds).generate_presigned_url("get_caller_identity", ExpiresIn=60)
+    assert "X-Amz-Security-Token=" in url
+    with urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST")) as response:
+        assert f"arn:aws:iam::{account}:user/ci".encode() in response.read()
+    without = re.sub(r"&X-Amz-Security-Token=[^&]*", "", url)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(without, data=b"", method="POST"))
+    assert refused.value.code == 403
+    # SES's SMTP interface takes long-term IAM keys only: a temporary key never logs in.
+    node.root_client("ses").verify_email_identity(EmailAddress="ci@example.com")
+    with node.smtp() as s:
+        with pytest.raises(smtplib.SMTPAuthenticationError) as failed:
+            s.login(creds["AccessKeyId"], smtp_password(creds["SecretAccessKey"]))
+        assert failed.value.smtp_code == 535

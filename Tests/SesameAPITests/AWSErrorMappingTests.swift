@@ -25,6 +25,7 @@ import Testing
         (.concurrentModification, "ConcurrentModification", 409), (.invalidUserType, "InvalidUserType", 400),
         (.reportNotPresent, "ReportNotPresent", 410), (.invalidIdentityToken, "InvalidIdentityToken", 400),
         (.expiredWebIdentityToken, "ExpiredTokenException", 400),
+        (.invalidAuthorizationMessage, "InvalidAuthorizationMessageException", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -270,7 +270,7 @@ struct SMTPServerStateMachineTests {
         "passwordPolicyViolation": 451, "templateDoesNotExist": 451, "alreadyExists": 451, "missingRenderingAttribute": 451,
         "invalidRenderingParameter": 451, "configurationSetAlreadyExists": 451, "notFound": 451, "snsNotFound": 451,
         "concurrentModification": 451, "invalidUserType": 451, "reportNotPresent": 451,
-        "invalidIdentityToken": 451, "expiredWebIdentityToken": 451,
+        "invalidIdentityToken": 451, "expiredWebIdentityToken": 451, "invalidAuthorizationMessage": 451,
     ]
 
     @Test("every error code has its SMTP reply; internal ones are temporary and say nothing of the cause")

@@ -60,6 +60,7 @@ public enum AWSErrorMapping {
             case .reportNotPresent: ("ReportNotPresent", 410)
             case .invalidIdentityToken: ("InvalidIdentityToken", 400)
             case .expiredWebIdentityToken: ("ExpiredTokenException", 400)
+            case .invalidAuthorizationMessage: ("InvalidAuthorizationMessageException", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

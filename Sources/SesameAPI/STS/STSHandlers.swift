@@ -52,6 +52,9 @@ public enum STSHandlers {
         handlers.on(STS.Operations.GetSessionToken.self) { input, call in
             .init(credentials: credentials(try await sts.getSessionToken(call.caller, durationSeconds: input.durationSeconds)))
         }
+        handlers.on(STS.Operations.DecodeAuthorizationMessage.self) { input, call in
+            .init(decodedMessage: try AuthorizationMessages(secrets: sts.secrets).decode(call.caller, input.encodedMessage))
+        }
         handlers.on(STS.Operations.GetAccessKeyInfo.self) { input, _ in
             .init(account: try await sts.accessKeyAccount(input.accessKeyId))
         }

@@ -60,20 +60,20 @@ public enum Authorizer {
         var request = AuthorizationRequest(action: action, resource: resource)
         request.context = context
         let decision = PolicyEvaluator.evaluate(caller.policies, request)
-        if style == .ses && decision != .allowed {
-            throw SesameError(
-                .accessDenied, "User `\(caller.principal.arn)' is not authorized to perform `\(action)' on resource `\(resource)'")
-        }
-        switch decision {
-        case .allowed: return
-        case .explicitDeny:
-            throw SesameError(
-                .accessDenied,
+        if decision == .allowed { return }
+        let message =
+            switch (style, decision) {
+            case (.ses, _):
+                "User `\(caller.principal.arn)' is not authorized to perform `\(action)' on resource `\(resource)'"
+            case (.iam, .explicitDeny):
                 "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource) with an explicit deny in an identity-based policy"
-            )
-        case .implicitDeny:
-            throw SesameError(
-                .accessDenied, "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource)")
-        }
+            default:
+                "User: \(caller.principal.arn) is not authorized to perform: \(action) on resource: \(resource)"
+            }
+        var error = SesameError(.accessDenied, message)
+        error.denial = SesameError.Denial(
+            principalARN: caller.principal.arn, principalID: caller.principal.userID, action: action, resource: resource,
+            explicitDeny: decision == .explicitDeny, context: context)
+        throw error
     }
 }

@@ -174,8 +174,12 @@ public final class ConsoleSessions: Sendable {
                 return nil
             }
             let policies = try await PolicyLoader.policies(of: user, in: session)
+            // The global condition keys (`aws:username`, `aws:CurrentTime`, …) apply in the console
+            // as they do to API requests.
+            var caller = Caller(principal: .user(user), policies: policies)
+            caller.addRequestContext(now: self.clock.now(), sourceIP: nil, secureTransport: false, userAgent: nil, region: nil)
             return SignedIn(
-                caller: Caller(principal: .user(user), policies: policies), csrf: record.csrf, tokenHash: record.tokenHash,
+                caller: caller, csrf: record.csrf, tokenHash: record.tokenHash,
                 displayName: user.name, passwordResetRequired: profile.passwordResetRequired)
         }
     }

@@ -38,6 +38,8 @@ struct ErrorModel: Sendable {
     var heading: String
     var message: String
     var back: String
+    /// A refusal's details, sealed, for STS DecodeAuthorizationMessage.
+    var encodedMessage: String? = nil
 }
 
 struct HomeModel: Sendable {

@@ -13,7 +13,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case templateDoesNotExist, alreadyExists, missingRenderingAttribute, invalidRenderingParameter
             case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
             case snsNotFound, invalidParameter, concurrentModification, invalidUserType, reportNotPresent
-            case invalidIdentityToken, expiredWebIdentityToken
+            case invalidIdentityToken, expiredWebIdentityToken, invalidAuthorizationMessage
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -64,6 +64,8 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidIdentityToken = Code(base: .invalidIdentityToken)
         /// STS's `ExpiredTokenException` for a web identity token past its `exp`.
         public static let expiredWebIdentityToken = Code(base: .expiredWebIdentityToken)
+        /// STS's `InvalidAuthorizationMessageException`.
+        public static let invalidAuthorizationMessage = Code(base: .invalidAuthorizationMessage)
 
         /// Every code, derived from the cases themselves, so a code added later cannot be left
         /// out of the exhaustive mapping tests.
@@ -75,6 +77,29 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Detail for the operator's log; never sent to a client.
     public var reason: String?
+    /// For a refusal: what was asked, by whom, and in which context (the console encodes it for
+    /// STS DecodeAuthorizationMessage).
+    public var denial: Denial?
+
+    public struct Denial: Sendable, Equatable {
+        public var principalARN: String
+        public var principalID: String
+        public var action: String
+        public var resource: String
+        public var explicitDeny: Bool
+        public var context: [String: [String]]
+
+        public init(
+            principalARN: String, principalID: String, action: String, resource: String, explicitDeny: Bool, context: [String: [String]]
+        ) {
+            self.principalARN = principalARN
+            self.principalID = principalID
+            self.action = action
+            self.resource = resource
+            self.explicitDeny = explicitDeny
+            self.context = context
+        }
+    }
 
     public init(_ code: Code, _ message: String, reason: String? = nil) {
         self.code = code
