@@ -41,6 +41,13 @@ struct WireBench: ParsableCommand {
         try time("decode tree") { _ = QueryInputDecoder(model: SES.model, parameters: parameters.pairs) }
         try time("decode") { _ = QueryInputDecoder(model: SES.model, parameters: parameters.pairs).decode(shape: "SendEmailRequest") }
         try time("validate") { _ = ShapeValidator(model: SES.model).problems(in: value, shape: "SendEmailRequest") }
+        try time("decode, then validate (two passes)") {
+            let decoded = QueryInputDecoder(model: SES.model, parameters: parameters.pairs).decode(shape: "SendEmailRequest").value
+            _ = ShapeValidator(model: SES.model).problems(in: decoded, shape: "SendEmailRequest")
+        }
+        try time("decode validating (one pass, as served)") {
+            _ = QueryInputDecoder(model: SES.model, parameters: parameters.pairs).decodeValidating(shape: "SendEmailRequest")
+        }
         try time("typed") { _ = try SES.SendEmailRequest(awsValue: value) }
         let output = SES.SendEmailResponse(messageId: "0100019bd2c6f0e1-1-000000")
         try time("encode") { _ = codec.encode(output.awsValue, operation: operation, requestID: "4b3c1a9e-0000-4000-8000-000000000000") }

@@ -61,3 +61,37 @@ import Testing
         #expect(elapsed < .seconds(5))
     }
 }
+
+/// Validating while decoding finds exactly what decoding and then validating found, in the same
+/// order (maps aside, whose entries the validator visits sorted).
+@Suite struct FusedValidationTests {
+    static let cases: [(ServiceModel, String, String)] = [
+        (SES.model, "SendEmailRequest", "Source=a&Destination.ToAddresses.member.1=b&Message.Subject.Data=s"),
+        (SES.model, "SendEmailRequest", "Destination.ToAddresses.member.1=b&Message.Body.Text.Charset=x"),
+        (
+            SES.model, "SendEmailRequest",
+            "Source=a&Destination=&Message.Subject.Data=s&Message.Body.Text.Data=t&Tags.member.1.Name=bad name!"
+        ),
+        (IAM.model, "CreateUserRequest", "UserName=not valid!&Path=nope&Tags.member.1.Key=&Tags.member.2.Value=v"),
+        (IAM.model, "CreateUserRequest", "UserName=" + String(repeating: "x", count: 70)),
+        (IAM.model, "UntagUserRequest", "UserName=u&TagKeys.member.1=" + String(repeating: "k", count: 200)),
+        (IAM.model, "ListPoliciesRequest", "Scope=Everything&MaxItems=0&PathPrefix=x"),
+        (SNS.model, "CreateTopicInput", "Name=t&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=x"),
+        (SNS.model, "PublishInput", "Message=m&MessageAttributes.entry.1.Name=k&MessageAttributes.entry.1.Value.StringValue=v"),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func sameProblemsInOnePass(_ index: Int) {
+        let (model, shape, form) = Self.cases[index]
+        let pairs = URIEncoding.parsePairs(Array(form.utf8), plusAsSpace: true)
+        let decoder = QueryInputDecoder(model: model, parameters: pairs)
+        let (value, typeProblems) = decoder.decode(shape: shape)
+        #expect(typeProblems.isEmpty)
+        let separate = ShapeValidator(model: model).problems(in: value, shape: shape)
+        let fused = decoder.decodeValidating(shape: shape)
+        #expect(fused.value == value)
+        #expect(fused.problems == separate, "\(form)")
+        // Every case but the first and the topic has something to report.
+        if ![0, 7].contains(index) { #expect(!separate.isEmpty, "\(form) should have problems") }
+    }
+}

@@ -7,9 +7,9 @@ public struct QueryCodec: Sendable {
     /// Decodes and validates the input of `operation` from the request's parameters.
     public func decode(_ parameters: QueryParameters, operation: OperationModel) throws(AWSError) -> AWSValue {
         guard let inputName = operation.input else { return .structure([:]) }
-        let (value, problems) = QueryInputDecoder(model: model, parameters: parameters.pairs).decode(shape: inputName)
+        // Read and validated in one pass (the validator's rules, in its order).
+        let (value, problems) = QueryInputDecoder(model: model, parameters: parameters.pairs).decodeValidating(shape: inputName)
         try throwIfInvalid(problems)
-        try throwIfInvalid(ShapeValidator(model: model).problems(in: value, shape: inputName))
         return value
     }
 

@@ -4,10 +4,13 @@ import Foundation
 /// an operation's input shape, as botocore's Query serializer writes them: structures as
 /// `Prefix.Member`, lists as `Prefix.member.N` (or `Prefix.N` when flattened; `Prefix=` for an
 /// empty list), maps as `Prefix.entry.N.key` / `.value`. A scalar that does not read as its type
-/// is reported as a problem in AWS's validation wording.
+/// is reported as a problem in AWS's validation wording. With `validating`, each value is also
+/// checked against its shape as it is read (`ShapeValidator`'s rules and order), so the input
+/// is read and validated in one pass.
 public struct QueryInputDecoder {
     let model: ServiceModel
     let index: QueryParameterIndex
+    var validator: ShapeValidator?
     typealias Node = QueryParameterIndex.Node
 
     public init(model: ServiceModel, parameters: [(String, String)]) {
@@ -23,15 +26,46 @@ public struct QueryInputDecoder {
         return (value, problems)
     }
 
+    /// Decodes and validates: the type problems (a value that does not read as its type) come
+    /// alone, as AWS reports them before any constraint; otherwise the constraint problems.
+    public func decodeValidating(shape shapeName: String) -> (value: AWSValue, problems: [String]) {
+        var decoder = self
+        decoder.validator = ShapeValidator(model: model)
+        var problems: [String] = []
+        var path = FieldPath()
+        let value = decoder.structure(model.shape(shapeName), node: index.root, path: &path, problems: &problems)
+        return (value, problems)
+    }
+
     func structure(_ shape: Shape, node: Node, path: inout FieldPath, problems: inout [String]) -> AWSValue {
         var members: [String: AWSValue] = [:]
         for (name, ref) in shape.members {
-            guard let child = index.child(node, ref.queryName ?? name) else { continue }
+            guard let child = index.child(node, ref.queryName ?? name) else {
+                if validator != nil, shape.required.contains(name) { ShapeValidator.missing(name, path: &path, into: &problems) }
+                continue
+            }
             path.push(.member(name))
-            if let value = value(ref, node: child, path: &path, problems: &problems) { members[name] = value }
+            let mark = problems.count
+            if let value = value(ref, node: child, path: &path, problems: &problems) {
+                members[name] = value
+                if let validator { checkOwn(validator, value, model.shape(ref.shape), at: mark, path: &path, problems: &problems) }
+            } else if validator != nil, shape.required.contains(name) {
+                path.pop()
+                ShapeValidator.missing(name, path: &path, into: &problems)
+                continue
+            }
             path.pop()
         }
         return .structure(members)
+    }
+
+    /// A value's own problems, placed before its members' (the validator's order).
+    func checkOwn(
+        _ validator: ShapeValidator, _ value: AWSValue, _ shape: Shape, at mark: Int, path: inout FieldPath, problems: inout [String]
+    ) {
+        var own: [String] = []
+        validator.checkOwn(value, shape, path: &path, into: &own)
+        if !own.isEmpty { problems.insert(contentsOf: own, at: mark) }
     }
 
     /// The value a member's node holds.
@@ -50,9 +84,14 @@ public struct QueryInputDecoder {
             }
             var values: [AWSValue] = []
             var index = 1
+            let itemShape = validator == nil ? nil : model.shape(member.shape)
             while let item = self.index.child(items, String(index)) {
                 path.push(.index(index))
-                if let value = value(member, node: item, path: &path, problems: &problems) { values.append(value) }
+                let mark = problems.count
+                if let value = value(member, node: item, path: &path, problems: &problems) {
+                    values.append(value)
+                    if let validator, let itemShape { checkOwn(validator, value, itemShape, at: mark, path: &path, problems: &problems) }
+                }
                 path.pop()
                 index += 1
             }
@@ -66,8 +105,19 @@ public struct QueryInputDecoder {
             var index = 1
             while let entries, let entry = self.index.child(entries, String(index)) {
                 if let entryKey = self.index.child(entry, keyName)?.value, let valueNode = self.index.child(entry, valueName) {
+                    if let validator {
+                        path.push(.key("key"))
+                        validator.checkOwn(.string(entryKey), model.shape(keyRef.shape), path: &path, into: &problems)
+                        path.pop()
+                    }
                     path.push(.key(entryKey))
-                    if let entryValue = value(valueRef, node: valueNode, path: &path, problems: &problems) { out[entryKey] = entryValue }
+                    let mark = problems.count
+                    if let entryValue = value(valueRef, node: valueNode, path: &path, problems: &problems) {
+                        out[entryKey] = entryValue
+                        if let validator {
+                            checkOwn(validator, entryValue, model.shape(valueRef.shape), at: mark, path: &path, problems: &problems)
+                        }
+                    }
                     path.pop()
                 }
                 index += 1

@@ -48,6 +48,45 @@ public struct ShapeValidator: Sendable {
         }
     }
 
+    /// The checks of a value against its own shape, not its members': enum, length, range and
+    /// pattern. The Query decoder runs these as it reads each value, so its input is checked in
+    /// the one pass that reads it.
+    func checkOwn(_ value: AWSValue, _ shape: Shape, path: inout FieldPath, into problems: inout [String]) {
+        func fail(_ constraint: String) {
+            let shown = shape.sensitive ? "Value at" : "Value '\(Self.render(value))' at"
+            problems.append("\(shown) '\(path.text)' failed to satisfy constraint: Member must \(constraint)")
+        }
+        switch value {
+        case .structure, .boolean, .timestamp:
+            break
+        case .list(let items):
+            checkLength(items.count, shape, fail)
+        case .map(let entries):
+            checkLength(entries.count, shape, fail)
+        case .string(let text):
+            if let allowed = shape.enumValues, !allowed.contains(text) {
+                fail("satisfy enum value set: [\(allowed.joined(separator: ", "))]")
+            }
+            checkLength(text.utf16.count, shape, fail)
+            if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
+                fail("satisfy regular expression pattern: \(pattern)")
+            }
+        case .blob(let bytes):
+            checkLength(bytes.count, shape, fail)
+        case .integer(let number):
+            checkRange(Double(number), shape, fail)
+        case .double(let number):
+            checkRange(number, shape, fail)
+        }
+    }
+
+    /// A required member the input leaves out.
+    static func missing(_ name: String, path: inout FieldPath, into problems: inout [String]) {
+        path.push(.member(name))
+        problems.append("Value null at '\(path.text)' failed to satisfy constraint: Member must not be null")
+        path.pop()
+    }
+
     func check(_ value: AWSValue, _ shape: Shape, path: inout FieldPath, into problems: inout [String]) {
         func fail(_ constraint: String) {
             let shown = shape.sensitive ? "Value at" : "Value '\(Self.render(value))' at"
