@@ -88,15 +88,11 @@ public struct ShapeValidator: Sendable {
     }
 
     func check(_ value: AWSValue, _ shape: Shape, path: inout FieldPath, into problems: inout [String]) {
-        func fail(_ constraint: String) {
-            let shown = shape.sensitive ? "Value at" : "Value '\(Self.render(value))' at"
-            problems.append("\(shown) '\(path.text)' failed to satisfy constraint: Member must \(constraint)")
-        }
+        checkOwn(value, shape, path: &path, into: &problems)
         switch value {
         case .structure:
             checkStructure(value, shape, path: &path, into: &problems)
         case .list(let items):
-            checkLength(items.count, shape, fail)
             if let member = shape.member {
                 let memberShape = model.shape(member.shape)
                 for (index, item) in items.enumerated() {
@@ -106,7 +102,6 @@ public struct ShapeValidator: Sendable {
                 }
             }
         case .map(let entries):
-            checkLength(entries.count, shape, fail)
             if let key = shape.key, let valueRef = shape.value {
                 let keyShape = model.shape(key.shape)
                 let valueShape = model.shape(valueRef.shape)
@@ -119,21 +114,7 @@ public struct ShapeValidator: Sendable {
                     path.pop()
                 }
             }
-        case .string(let text):
-            if let allowed = shape.enumValues, !allowed.contains(text) {
-                fail("satisfy enum value set: [\(allowed.joined(separator: ", "))]")
-            }
-            checkLength(text.utf16.count, shape, fail)
-            if let pattern = shape.pattern, !PatternCache.shared.matches(text, pattern: pattern) {
-                fail("satisfy regular expression pattern: \(pattern)")
-            }
-        case .blob(let bytes):
-            checkLength(bytes.count, shape, fail)
-        case .integer(let number):
-            checkRange(Double(number), shape, fail)
-        case .double(let number):
-            checkRange(number, shape, fail)
-        case .boolean, .timestamp:
+        case .string, .blob, .integer, .double, .boolean, .timestamp:
             break
         }
     }
