@@ -110,7 +110,7 @@ class Sesame:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise
+            raise AssertionError(f"sesame did not stop within {timeout} s of SIGTERM; its log ends:\n{self.read_log()[-3000:]}")
         finally:
             self.log.close()
         return code

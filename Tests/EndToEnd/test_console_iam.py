@@ -9,13 +9,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import Sesame
+from conftest import Sesame, create_database
 from test_console import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
 
 
-@pytest.fixture
-def console(tmpdir_path):
-    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
+@pytest.fixture(params=["sqlite", "postgres"])
+def console(request, tmpdir_path):
+    database_url = create_database() if request.param == "postgres" else None
+    node = Sesame(os.path.join(tmpdir_path, "data"), database_url=database_url, env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
     driver = chrome(tmpdir_path)
     try:
         yield node, driver
