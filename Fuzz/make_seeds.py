@@ -63,6 +63,14 @@ SEEDS = {
         b'{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotAction":["iam:*"],"NotResource":"arn:aws:iam::*:user/a?c",'
         b'"Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"},"NumericGreaterThan":{"x":"1.5"},"Bool":{"aws:SecureTransport":"true"}}}}'
         + NUL + b"iam:CreateUser\narn:aws:iam::123456789012:user/abc\n2001:db8::1",
+        # A role trust policy: AWS and Federated principals, conditions on the token's claims.
+        b'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["123456789012","arn:aws:iam::123456789012:user/ci"],'
+        b'"Federated":"arn:aws:iam::123456789012:oidc-provider/token.example"},"Action":["sts:AssumeRole","sts:TagSession"],'
+        b'"Condition":{"StringEquals":{"sts:ExternalId":"x","token.example:aud":"sts.amazonaws.com"}}}]}'
+        + NUL + b"sts:AssumeRole\narn:aws:iam::123456789012:user/ci\narn:aws:iam::123456789012:oidc-provider/token.example",
+        # A web identity token (header.payload.signature, base64url).
+        b"eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYS0xIn0.eyJpc3MiOiJodHRwczovL3Rva2VuLmV4YW1wbGUiLCJhdWQiOlsiYSIsImIiXSwiZXhwIjoxOTAwMDAwMDAwfQ.c2ln",
+        b"arn:aws-cn:iam::123456789012:policy/team/ses-senders",
     ],
     "template": [
         b"Hello {{name}}, {{#if flag}}yes{{else}}no{{/if}} {{#each list}}<{{this}}>{{/each}} {{{raw}}} {{user.first}}"

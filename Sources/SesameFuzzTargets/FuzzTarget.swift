@@ -166,13 +166,25 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = DKIM.relaxedHeader(bytes.prefix(1000))
     }
 
+    /// Identity policies (alone and as a boundary), role trust policies and their evaluation,
+    /// policy ARNs, and web identity tokens (JWTs) as AssumeRoleWithWebIdentity reads them.
     static func policy(_ bytes: [UInt8]) {
         let (document, request) = halves(bytes)
-        guard let policy = try? PolicyDocument.parse(text(document)) else { return }
         let fields = text(request).split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
         let context: [String: [String]] = fields.count > 2 ? ["aws:SourceIp": [fields[2]], "ses:FromAddress": [fields[2]]] : [:]
         let authorization = AuthorizationRequest(action: fields.first ?? "", resource: fields.count > 1 ? fields[1] : "*", context: context)
+        if let trust = try? TrustPolicy.parse(text(document)) {
+            let requester = TrustPolicy.Requester(
+                accountID: "123456789012", arns: [fields.count > 1 ? fields[1] : ""], federated: fields.count > 2 ? fields[2] : nil)
+            _ = trust.evaluate(action: fields.first ?? "sts:AssumeRole", requester: requester, context: context)
+        }
+        _ = PolicyReference(arn: text(document))
+        if let token = try? WebIdentityToken.parse(text(document)) {
+            _ = (token.audiences, token.number("exp"), token.string("iss"))
+        }
+        guard let policy = try? PolicyDocument.parse(text(document)) else { return }
         _ = PolicyEvaluator.evaluate([policy], authorization)
+        _ = PolicyEvaluator.evaluate(PolicySet(identity: [policy], boundary: policy, session: [policy, .allowsNothing]), authorization)
     }
 
     static func template(_ bytes: [UInt8]) {
