@@ -144,9 +144,7 @@ public final class CredentialResolver: Service, Sendable {
                 } else {
                     // The root user's federated users: root allows everything, so only the
                     // session policies limit them.
-                    policies = PolicySet(identity: [
-                        try PolicyDocument.parse(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
-                    ])
+                    policies = PolicySet(identity: [.allowsEverything])
                 }
                 // Without a session policy a federated user has no permissions, as in AWS.
                 policies.session = [.allowsNothing]

@@ -61,11 +61,12 @@ extension IAMBackend {
         return page(remaining, maxItems: limit) { $0.name }
     }
 
-    static func info(_ policy: ManagedPolicy, in session: any StoreSession) async throws -> PolicyInfo {
+    /// A policy with its counts; its tags only when asked (lists do not show them).
+    static func info(_ policy: ManagedPolicy, withTags: Bool = true, in session: any StoreSession) async throws -> PolicyInfo {
         PolicyInfo(
             policy: policy, attachmentCount: try await session.attachmentCount(policyARN: policy.arn),
             boundaryUsageCount: try await session.boundaryUsageCount(policyARN: policy.arn),
-            tags: policy.isAWSManaged ? [] : try await session.entityTags(policy.id))
+            tags: policy.isAWSManaged || !withTags ? [] : try await session.entityTags(policy.id))
     }
 
     public func createPolicy(
@@ -114,7 +115,7 @@ extension IAMBackend {
             if scope != "AWS" { policies += try await session.customerPolicies() }
             var out: [PolicyInfo] = []
             for policy in policies where policy.path.hasPrefix(pathPrefix ?? "/") {
-                out.append(try await Self.info(policy, in: session))
+                out.append(try await Self.info(policy, withTags: false, in: session))
             }
             return out
         }

@@ -23,6 +23,9 @@ public struct PolicySet: Sendable, ExpressibleByArrayLiteral {
 extension PolicyDocument {
     /// A policy that allows nothing: the boundary of a principal whose boundary policy is gone.
     public static let allowsNothing = PolicyDocument(version: "2012-10-17", statements: [])
+    /// A policy that allows everything: what the root user's federated users start from.
+    public static let allowsEverything = try! PolicyDocument.parse(
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
 }
 
 extension PolicyEvaluator {
