@@ -177,6 +177,7 @@ def test_iam_user_without_iam_rights_is_not_authorized(console):
 def test_forms_need_the_session_and_its_csrf_token(console):
     node, driver = console
     sign_in_root(driver, node)
+    wait_for(driver, "Signed in as root")  # the cookie is set by the sign-in's answer
     token = driver.get_cookie("sesame_console")["value"]
     # A cross-site form post carries the cookie (in older browsers) but not the CSRF token.
     request = urllib.request.Request(
