@@ -74,8 +74,8 @@ class Module:
         self.run("destroy", "-auto-approve", "-no-color")
 
 
-def test_terraform_iam_and_ses_through_an_assumed_role(sqlite_sesame, terraform_env):
-    node = sqlite_sesame
+def test_terraform_iam_and_ses_through_an_assumed_role(sesame, terraform_env):
+    node = sesame
     work, env = terraform_env
     root = node.root_credentials()
     iam = node.root_client("iam")
