@@ -25,7 +25,7 @@ public struct JSONShapeCodec {
     }
 
     func read(_ raw: Any, _ ref: MemberRef, path: String, problems: inout [String]) -> AWSValue? {
-        let shape = model.shape(ref.shape)
+        let shape = model.shape(ref)
         func fail(_ constraint: String) -> AWSValue? {
             problems.append("Value '\(raw)' at '\(path)' failed to satisfy constraint: Member must \(constraint)")
             return nil
@@ -114,7 +114,7 @@ public struct JSONShapeCodec {
             first = false
             Self.writeString(&out, ref.locationName ?? name)
             out.append(UInt8(ascii: ":"))
-            write(&out, member, model.shape(ref.shape))
+            write(&out, member, model.shape(ref))
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -124,7 +124,7 @@ public struct JSONShapeCodec {
         case .structure:
             writeStructure(&out, value, shape, bodyOnly: false)
         case .list(let items):
-            let memberShape = shape.member.map { model.shape($0.shape) } ?? shape
+            let memberShape = shape.member.map { model.shape($0) } ?? shape
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -132,7 +132,7 @@ public struct JSONShapeCodec {
             }
             out.append(UInt8(ascii: "]"))
         case .map(let entries):
-            let valueShape = shape.value.map { model.shape($0.shape) } ?? shape
+            let valueShape = shape.value.map { model.shape($0) } ?? shape
             out.append(UInt8(ascii: "{"))
             for (index, (key, item)) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }

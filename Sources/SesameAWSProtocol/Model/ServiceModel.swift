@@ -29,12 +29,16 @@ public final class ServiceModel: Sendable {
     public let metadata: Metadata
     public let operations: [String: OperationModel]
     public let shapes: [String: Shape]
+    /// The shapes in the order of `MemberRef.target`: a member's shape is found by position,
+    /// not by hashing its name, on every request.
+    let shapeList: [Shape]
 
-    init(name: String, metadata: Metadata, operations: [String: OperationModel], shapes: [String: Shape]) {
+    init(name: String, metadata: Metadata, operations: [String: OperationModel], shapeList: [Shape]) {
         self.name = name
         self.metadata = metadata
         self.operations = operations
-        self.shapes = shapes
+        self.shapeList = shapeList
+        self.shapes = Dictionary(uniqueKeysWithValues: shapeList.map { ($0.name, $0) })
     }
 
     /// The shape named `name`. Every name a model refers to is in it (the generator's models are
@@ -43,6 +47,10 @@ public final class ServiceModel: Sendable {
         guard let shape = shapes[name] else { preconditionFailure("\(self.name) model has no shape \(name)") }
         return shape
     }
+
+    /// The shape a member refers to.
+    @inline(__always)
+    public func shape(_ ref: MemberRef) -> Shape { shapeList[ref.target] }
 
     /// The error shapes of the model by their wire code (`NoSuchEntity` for IAM's
     /// `NoSuchEntityException`).
@@ -92,6 +100,10 @@ public struct MemberRef: Sendable {
     /// except that a flattened list is written under its item's name when it has one
     /// (`Prefix.Name.N`). Worked out once when the model loads.
     public var queryName: String?
+    /// The position of `shape` in the model's shape list (see `ServiceModel.shape(_:)`).
+    public internal(set) var target: Int = 0
+    /// A structure member its structure requires.
+    public internal(set) var isRequired: Bool = false
 }
 
 /// A shape with its constraints. A class: the codecs and the validator look shapes up on every
@@ -177,22 +189,34 @@ enum ModelReader {
                 resultWrapper: op["resultWrapper"] as? String, errors: op["errors"] as? [String] ?? [],
                 anonymous: op["anonymous"] as? Bool ?? false)
         }
-        var shapes: [String: Shape] = [:]
-        for (shapeName, raw) in shapeTable {
+        let names = shapeTable.keys.sorted()
+        let positions = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        func memberRef(_ raw: [String: Any], in shape: String) throws -> MemberRef {
+            var ref = try ModelReader.memberRef(raw, in: shape)
+            guard let target = positions[ref.shape] else { throw Malformed(description: "\(shape) refers to a missing shape \(ref.shape)") }
+            ref.target = target
+            return ref
+        }
+        var shapeList: [Shape] = []
+        shapeList.reserveCapacity(names.count)
+        for shapeName in names {
+            let raw = shapeTable[shapeName]!
             guard let kindName = raw["type"] as? String, let kind = Shape.Kind(rawValue: kindName) else {
                 throw Malformed(description: "shape \(shapeName) has unsupported type \(raw["type"] ?? "none")")
             }
             let error = raw["error"] as? [String: Any]
+            let required = Set(raw["required"] as? [String] ?? [])
             let members = try (raw["members"] as? [[Any]] ?? []).map { pair -> (name: String, ref: MemberRef) in
                 guard pair.count == 2, let memberName = pair[0] as? String, let ref = pair[1] as? [String: Any] else {
                     throw Malformed(description: "shape \(shapeName) has a malformed member")
                 }
                 var member = try memberRef(ref, in: shapeName)
                 member.queryName = queryName(memberName, member, shapes: shapeTable)
+                member.isRequired = required.contains(memberName)
                 return (memberName, member)
             }
-            shapes[shapeName] = Shape(
-                name: shapeName, kind: kind, members: members, required: Set(raw["required"] as? [String] ?? []),
+            shapeList.append(Shape(
+                name: shapeName, kind: kind, members: members, required: required,
                 enumValues: raw["enum"] as? [String], min: (raw["min"] as? NSNumber)?.doubleValue,
                 max: (raw["max"] as? NSNumber)?.doubleValue, pattern: raw["pattern"] as? String,
                 flattened: raw["flattened"] as? Bool ?? false, sensitive: raw["sensitive"] as? Bool ?? false,
@@ -202,9 +226,9 @@ enum ModelReader {
                 value: try (raw["value"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
                 isError: error != nil || raw["exception"] as? Bool == true, errorCode: error?["code"] as? String,
                 httpStatus: error?["httpStatusCode"] as? Int, senderFault: error?["senderFault"] as? Bool ?? (raw["fault"] as? Bool != true)
-            )
+            ))
         }
-        return ServiceModel(name: name, metadata: metadata, operations: operations, shapes: shapes)
+        return ServiceModel(name: name, metadata: metadata, operations: operations, shapeList: shapeList)
     }
 
     static func queryName(_ name: String, _ ref: MemberRef, shapes: [String: [String: Any]]) -> String {

@@ -41,15 +41,15 @@ public struct QueryInputDecoder {
         var members: [String: AWSValue] = [:]
         for (name, ref) in shape.members {
             guard let child = index.child(node, ref.queryName ?? name) else {
-                if validator != nil, shape.required.contains(name) { ShapeValidator.missing(name, path: &path, into: &problems) }
+                if validator != nil, ref.isRequired { ShapeValidator.missing(name, path: &path, into: &problems) }
                 continue
             }
             path.push(.member(name))
             let mark = problems.count
             if let value = value(ref, node: child, path: &path, problems: &problems) {
                 members[name] = value
-                if let validator { checkOwn(validator, value, model.shape(ref.shape), at: mark, path: &path, problems: &problems) }
-            } else if validator != nil, shape.required.contains(name) {
+                if let validator { checkOwn(validator, value, model.shape(ref), at: mark, path: &path, problems: &problems) }
+            } else if validator != nil, ref.isRequired {
                 path.pop()
                 ShapeValidator.missing(name, path: &path, into: &problems)
                 continue
@@ -70,7 +70,7 @@ public struct QueryInputDecoder {
 
     /// The value a member's node holds.
     func value(_ ref: MemberRef, node: Node, path: inout FieldPath, problems: inout [String]) -> AWSValue? {
-        let shape = model.shape(ref.shape)
+        let shape = model.shape(ref)
         switch shape.kind {
         case .structure:
             return structure(shape, node: node, path: &path, problems: &problems)
@@ -84,7 +84,7 @@ public struct QueryInputDecoder {
             }
             var values: [AWSValue] = []
             var index = 1
-            let itemShape = validator == nil ? nil : model.shape(member.shape)
+            let itemShape = validator == nil ? nil : model.shape(member)
             while let item = self.index.child(items, String(index)) {
                 path.push(.index(index))
                 let mark = problems.count
@@ -107,7 +107,7 @@ public struct QueryInputDecoder {
                 if let entryKey = self.index.child(entry, keyName)?.value, let valueNode = self.index.child(entry, valueName) {
                     if let validator {
                         path.push(.key("key"))
-                        validator.checkOwn(.string(entryKey), model.shape(keyRef.shape), path: &path, into: &problems)
+                        validator.checkOwn(.string(entryKey), model.shape(keyRef), path: &path, into: &problems)
                         path.pop()
                     }
                     path.push(.key(entryKey))
@@ -115,7 +115,7 @@ public struct QueryInputDecoder {
                     if let entryValue = value(valueRef, node: valueNode, path: &path, problems: &problems) {
                         out[entryKey] = entryValue
                         if let validator {
-                            checkOwn(validator, entryValue, model.shape(valueRef.shape), at: mark, path: &path, problems: &problems)
+                            checkOwn(validator, entryValue, model.shape(valueRef), at: mark, path: &path, problems: &problems)
                         }
                     }
                     path.pop()

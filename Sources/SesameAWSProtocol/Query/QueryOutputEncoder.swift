@@ -32,7 +32,7 @@ public struct QueryOutputEncoder {
     }
 
     func write(_ xml: inout XMLWriter, _ value: AWSValue, _ ref: MemberRef, elementName: String) {
-        let shape = model.shape(ref.shape)
+        let shape = model.shape(ref)
         switch value {
         case .structure:
             xml.open(elementName)

@@ -86,7 +86,7 @@ public struct RESTJSONCodec: Sendable {
         for (name, ref) in shape.members {
             let wireName = ref.locationName ?? name
             let path = ShapeValidator.fieldName(name)
-            let memberShape = model.shape(ref.shape)
+            let memberShape = model.shape(ref)
             switch ref.location {
             case .uri:
                 if let text = labels[wireName], let value = QueryInputDecoder.scalar(text, memberShape, path: path, problems: &problems) {
@@ -95,7 +95,7 @@ public struct RESTJSONCodec: Sendable {
             case .querystring:
                 if memberShape.kind == .list, let member = memberShape.member {
                     guard let texts = query[wireName] else { continue }
-                    let itemShape = model.shape(member.shape)
+                    let itemShape = model.shape(member)
                     members[name] = .list(texts.compactMap { QueryInputDecoder.scalar($0, itemShape, path: path, problems: &problems) })
                 } else if let text = query[wireName]?.first,
                     let value = QueryInputDecoder.scalar(text, memberShape, path: path, problems: &problems)

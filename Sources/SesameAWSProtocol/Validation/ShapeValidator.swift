@@ -35,7 +35,7 @@ public struct ShapeValidator: Sendable {
         guard case .structure(let members) = value else { return }
         for (name, ref) in shape.members {
             guard let memberValue = members[name] else {
-                if shape.required.contains(name) {
+                if ref.isRequired {
                     path.push(.member(name))
                     problems.append("Value null at '\(path.text)' failed to satisfy constraint: Member must not be null")
                     path.pop()
@@ -43,7 +43,7 @@ public struct ShapeValidator: Sendable {
                 continue
             }
             path.push(.member(name))
-            check(memberValue, model.shape(ref.shape), path: &path, into: &problems)
+            check(memberValue, model.shape(ref), path: &path, into: &problems)
             path.pop()
         }
     }
@@ -94,7 +94,7 @@ public struct ShapeValidator: Sendable {
             checkStructure(value, shape, path: &path, into: &problems)
         case .list(let items):
             if let member = shape.member {
-                let memberShape = model.shape(member.shape)
+                let memberShape = model.shape(member)
                 for (index, item) in items.enumerated() {
                     path.push(.index(index + 1))
                     check(item, memberShape, path: &path, into: &problems)
@@ -103,8 +103,8 @@ public struct ShapeValidator: Sendable {
             }
         case .map(let entries):
             if let key = shape.key, let valueRef = shape.value {
-                let keyShape = model.shape(key.shape)
-                let valueShape = model.shape(valueRef.shape)
+                let keyShape = model.shape(key)
+                let valueShape = model.shape(valueRef)
                 for (entryKey, entryValue) in entries.sorted(by: { $0.key < $1.key }) {
                     path.push(.key("key"))
                     check(.string(entryKey), keyShape, path: &path, into: &problems)
