@@ -14,9 +14,8 @@ public struct QueryCodec: Sendable {
     }
 
     public func encode(_ output: AWSValue, operation: OperationModel, requestID: String) -> AWSHTTPResponse {
-        let xml = QueryOutputEncoder(model: model).response(operation, output: output, requestID: requestID)
-        return AWSHTTPResponse(
-            status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: Array(xml.utf8))
+        let xml = QueryOutputEncoder(model: model).responseBytes(operation, output: output, requestID: requestID)
+        return AWSHTTPResponse(status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestID)], body: xml)
     }
 
     public func encode(_ error: AWSError, requestID: String) -> AWSHTTPResponse {

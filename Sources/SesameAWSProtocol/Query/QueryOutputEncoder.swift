@@ -10,6 +10,11 @@ public struct QueryOutputEncoder {
     public init(model: ServiceModel) { self.model = model }
 
     public func response(_ operation: OperationModel, output: AWSValue, requestID: String) -> String {
+        String(decoding: responseBytes(operation, output: output, requestID: requestID), as: UTF8.self)
+    }
+
+    /// The response document as UTF-8 bytes.
+    public func responseBytes(_ operation: OperationModel, output: AWSValue, requestID: String) -> [UInt8] {
         var xml = XMLWriter()
         xml.open("\(operation.name)Response", xmlns: model.metadata.xmlNamespace)
         if let outputShape = operation.output {
@@ -20,7 +25,7 @@ public struct QueryOutputEncoder {
         }
         xml.element("ResponseMetadata") { $0.element("RequestId", requestID) }
         xml.close("\(operation.name)Response")
-        return xml.text
+        return xml.bytes
     }
 
     func writeMembers(_ xml: inout XMLWriter, _ value: AWSValue, _ shape: Shape) {

@@ -1,47 +1,77 @@
-/// A small streaming XML writer for AWS Query-protocol responses.
+/// A small streaming XML writer for AWS Query-protocol responses. It writes UTF-8 bytes, which
+/// is what goes on the wire: no intermediate strings per element.
 public struct XMLWriter: Sendable {
-    public private(set) var text: String = ""
+    public private(set) var bytes: [UInt8] = []
 
     public init() {
-        text.reserveCapacity(512)
+        bytes.reserveCapacity(512)
+    }
+
+    /// The document as a string.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 || byte == 0x0D
     }
 
     public static func escape(_ value: String) -> String {
-        // Most values (IDs, names, dates) need no escaping: one scan, no copy.
-        if !value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0x0D }) {
-            return value
-        }
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for c in value.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        var writer = XMLWriter()
+        writer.characters(value)
+        return writer.text
+    }
+
+    mutating func raw(_ value: String) {
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     public mutating func open(_ name: String, xmlns: String? = nil) {
-        text += "<\(name)"
-        if let xmlns { text += " xmlns=\"\(xmlns)\"" }
-        text += ">"
+        bytes.append(0x3C)
+        raw(name)
+        if let xmlns {
+            raw(" xmlns=\"")
+            characters(xmlns)
+            bytes.append(0x22)
+        }
+        bytes.append(0x3E)
     }
 
-    public mutating func close(_ name: String) { text += "</\(name)>" }
+    public mutating func close(_ name: String) {
+        bytes.append(0x3C)
+        bytes.append(0x2F)
+        raw(name)
+        bytes.append(0x3E)
+    }
 
-    /// Escaped character data inside the current element.
-    public mutating func characters(_ value: String) { text += Self.escape(value) }
+    /// Escaped character data inside the current element. Most values (IDs, names, dates) need
+    /// no escaping: they are copied as they are.
+    public mutating func characters(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            guard utf8.contains(where: Self.needsEscape) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case 0x26: raw("&amp;")
+                case 0x3C: raw("&lt;")
+                case 0x3E: raw("&gt;")
+                case 0x22: raw("&quot;")
+                case 0x27: raw("&apos;")
+                case 0x0D: raw("&#13;")
+                default: bytes.append(byte)
+                }
+            }
+        }
+    }
 
     /// `<name>value</name>`; nothing when `value` is nil.
     public mutating func element(_ name: String, _ value: String?) {
         guard let value else { return }
-        text += "<\(name)>\(Self.escape(value))</\(name)>"
+        open(name)
+        characters(value)
+        close(name)
     }
 
     public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
