@@ -16,7 +16,7 @@ public struct JSONProtocolCodec: Sendable {
     public func decode(_ request: AWSHTTPRequest, operation: OperationModel) throws(AWSError) -> AWSValue {
         guard let inputName = operation.input else { return .structure([:]) }
         var problems: [String] = []
-        var members: [String: AWSValue] = [:]
+        var members = AWSMembers()
         JSONShapeCodec(model: model).decodeBody(request.body, shape: model.shape(inputName), into: &members, problems: &problems)
         let value = AWSValue.structure(members)
         try throwIfInvalid(problems)

@@ -12,7 +12,7 @@ public struct JSONShapeCodec {
 
     /// The body members of `shape` from a JSON document (empty body: no members). A body that
     /// is not a JSON object, or a member of the wrong type, is a problem in AWS's wording.
-    public func decodeBody(_ body: [UInt8], shape: Shape, into members: inout [String: AWSValue], problems: inout [String]) {
+    public func decodeBody(_ body: [UInt8], shape: Shape, into members: inout AWSMembers, problems: inout [String]) {
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) as? [String: Any] else {
             problems.append("The request body is not a JSON object.")
@@ -33,7 +33,7 @@ public struct JSONShapeCodec {
         switch shape.kind {
         case .structure:
             guard let object = raw as? [String: Any] else { return fail("be an object") }
-            var members: [String: AWSValue] = [:]
+            var members = AWSMembers()
             for (name, member) in shape.members {
                 guard let value = object[member.locationName ?? name], !(value is NSNull) else { continue }
                 if let read = read(value, member, path: "\(path).\(ShapeValidator.fieldName(name))", problems: &problems) {

@@ -215,18 +215,20 @@ enum ModelReader {
                 member.isRequired = required.contains(memberName)
                 return (memberName, member)
             }
-            shapeList.append(Shape(
-                name: shapeName, kind: kind, members: members, required: required,
-                enumValues: raw["enum"] as? [String], min: (raw["min"] as? NSNumber)?.doubleValue,
-                max: (raw["max"] as? NSNumber)?.doubleValue, pattern: raw["pattern"] as? String,
-                flattened: raw["flattened"] as? Bool ?? false, sensitive: raw["sensitive"] as? Bool ?? false,
-                timestampFormat: raw["timestampFormat"] as? String,
-                member: try (raw["member"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
-                key: try (raw["key"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
-                value: try (raw["value"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
-                isError: error != nil || raw["exception"] as? Bool == true, errorCode: error?["code"] as? String,
-                httpStatus: error?["httpStatusCode"] as? Int, senderFault: error?["senderFault"] as? Bool ?? (raw["fault"] as? Bool != true)
-            ))
+            shapeList.append(
+                Shape(
+                    name: shapeName, kind: kind, members: members, required: required,
+                    enumValues: raw["enum"] as? [String], min: (raw["min"] as? NSNumber)?.doubleValue,
+                    max: (raw["max"] as? NSNumber)?.doubleValue, pattern: raw["pattern"] as? String,
+                    flattened: raw["flattened"] as? Bool ?? false, sensitive: raw["sensitive"] as? Bool ?? false,
+                    timestampFormat: raw["timestampFormat"] as? String,
+                    member: try (raw["member"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
+                    key: try (raw["key"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
+                    value: try (raw["value"] as? [String: Any]).map { try memberRef($0, in: shapeName) },
+                    isError: error != nil || raw["exception"] as? Bool == true, errorCode: error?["code"] as? String,
+                    httpStatus: error?["httpStatusCode"] as? Int,
+                    senderFault: error?["senderFault"] as? Bool ?? (raw["fault"] as? Bool != true)
+                ))
         }
         return ServiceModel(name: name, metadata: metadata, operations: operations, shapeList: shapeList)
     }

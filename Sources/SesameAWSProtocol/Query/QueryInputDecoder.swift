@@ -38,7 +38,8 @@ public struct QueryInputDecoder {
     }
 
     func structure(_ shape: Shape, node: Node, path: inout FieldPath, problems: inout [String]) -> AWSValue {
-        var members: [String: AWSValue] = [:]
+        var members = AWSMembers()
+        members.entries.reserveCapacity(shape.members.count)
         for (name, ref) in shape.members {
             guard let child = index.child(node, ref.queryName ?? name) else {
                 if validator != nil, ref.isRequired { ShapeValidator.missing(name, path: &path, into: &problems) }

@@ -78,7 +78,7 @@ public struct RESTJSONCodec: Sendable {
         guard let inputName = operation.input else { return .structure([:]) }
         let shape = model.shape(inputName)
         var problems: [String] = []
-        var members: [String: AWSValue] = [:]
+        var members = AWSMembers()
         var query: [String: [String]] = [:]
         for (key, value) in URIEncoding.parsePairs(Array(request.rawQuery.utf8), plusAsSpace: false) {
             query[key, default: []].append(value)

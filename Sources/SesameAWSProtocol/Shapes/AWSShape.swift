@@ -31,7 +31,7 @@ public struct AWSEmptyShape: AWSShape {
 
 /// Reads a structure's members for a generated shape's `init(awsValue:)`.
 public struct AWSStructureReader {
-    let members: [String: AWSValue]
+    let members: AWSMembers
 
     public init(_ value: AWSValue) throws {
         guard case .structure(let members) = value else { throw AWSShapeError(member: "", expected: "a structure") }
@@ -51,7 +51,7 @@ public struct AWSStructureReader {
 
 /// Collects a structure's members for a generated shape's `awsValue`; nil members are left out.
 public struct AWSStructureWriter {
-    public private(set) var members: [String: AWSValue] = [:]
+    public private(set) var members = AWSMembers()
     public init() {}
 
     public mutating func set<T: AWSValueConvertible>(_ name: String, _ value: T?) {

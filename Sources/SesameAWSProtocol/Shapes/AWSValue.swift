@@ -5,7 +5,7 @@ public import Foundation
 /// shapes convert them to and from Swift types.
 public enum AWSValue: Sendable, Equatable {
     /// A structure's members by model name (order comes from the model when written).
-    case structure([String: AWSValue])
+    case structure(AWSMembers)
     case list([AWSValue])
     case map([String: AWSValue])
     case string(String)
@@ -18,7 +18,7 @@ public enum AWSValue: Sendable, Equatable {
     case blob([UInt8])
 
     /// The members of a structure; nil for any other value.
-    public var members: [String: AWSValue]? {
+    public var members: AWSMembers? {
         if case .structure(let members) = self { return members }
         return nil
     }
@@ -32,4 +32,47 @@ public struct AWSBlob: Sendable, Equatable, Hashable {
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
     public init(_ data: Data) { self.bytes = Array(data) }
     public var data: Data { Data(bytes) }
+}
+
+/// A structure's members. Their names come from the model (a structure has a few, never more
+/// than its shape declares), so they are kept as a short list scanned in order: no hashing and
+/// no hash table per structure, which a request of nested structures pays many times.
+public struct AWSMembers: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (key: String, value: AWSValue)
+    var entries: [Element]
+
+    public init() { entries = [] }
+
+    public init(dictionaryLiteral elements: (String, AWSValue)...) {
+        entries = []
+        for (key, value) in elements { self[key] = value }
+    }
+
+    public init(_ dictionary: [String: AWSValue]) {
+        entries = dictionary.map { (key: $0.key, value: $0.value) }
+    }
+
+    public subscript(name: String) -> AWSValue? {
+        get {
+            for entry in entries where entry.key == name { return entry.value }
+            return nil
+        }
+        set {
+            if let index = entries.firstIndex(where: { $0.key == name }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append((key: name, value: newValue))
+            }
+        }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var keys: [String] { entries.map(\.key) }
+    public func makeIterator() -> IndexingIterator<[Element]> { entries.makeIterator() }
+
+    /// The same members, in any order.
+    public static func == (lhs: AWSMembers, rhs: AWSMembers) -> Bool {
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+    }
 }
