@@ -178,6 +178,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 accountID: "123456789012", arns: [fields.count > 1 ? fields[1] : ""], federated: fields.count > 2 ? fields[2] : nil)
             _ = trust.evaluate(action: fields.first ?? "sts:AssumeRole", requester: requester, context: context)
         }
+        if let sending = try? SendingAuthorizationPolicy.parse(text(document), identityARN: fields.count > 1 ? fields[1] : nil) {
+            _ = sending.evaluate(authorization, requester: TrustPolicy.Requester(accountID: "123456789012", arns: [authorization.resource]))
+        }
         _ = PolicyReference(arn: text(document))
         if let token = try? WebIdentityToken.parse(text(document)) {
             _ = (token.audiences, token.number("exp"), token.string("iss"))

@@ -26,6 +26,13 @@ import Testing
         (.reportNotPresent, "ReportNotPresent", 410), (.invalidIdentityToken, "InvalidIdentityToken", 400),
         (.expiredWebIdentityToken, "ExpiredTokenException", 400),
         (.invalidAuthorizationMessage, "InvalidAuthorizationMessageException", 400),
+        (.configurationSetSendingPaused, "ConfigurationSetSendingPausedException", 400),
+        (.invalidPolicy, "InvalidPolicy", 400),
+        (.trackingOptionsAlreadyExists, "TrackingOptionsAlreadyExistsException", 400),
+        (.trackingOptionsDoesNotExist, "TrackingOptionsDoesNotExistException", 400),
+        (.invalidTrackingOptions, "InvalidTrackingOptions", 400),
+        (.invalidDeliveryOptions, "InvalidDeliveryOptions", 400),
+        (.mailFromDomainNotVerified, "MailFromDomainNotVerifiedException", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -271,6 +271,9 @@ struct SMTPServerStateMachineTests {
         "invalidRenderingParameter": 451, "configurationSetAlreadyExists": 451, "notFound": 451, "snsNotFound": 451,
         "concurrentModification": 451, "invalidUserType": 451, "reportNotPresent": 451,
         "invalidIdentityToken": 451, "expiredWebIdentityToken": 451, "invalidAuthorizationMessage": 451,
+        "configurationSetSendingPaused": 554, "mailFromDomainNotVerified": 554, "invalidPolicy": 451,
+        "trackingOptionsAlreadyExists": 451, "trackingOptionsDoesNotExist": 451, "invalidTrackingOptions": 451,
+        "invalidDeliveryOptions": 451,
     ]
 
     @Test("every error code has its SMTP reply; internal ones are temporary and say nothing of the cause")

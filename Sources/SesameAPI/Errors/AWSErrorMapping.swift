@@ -61,6 +61,13 @@ public enum AWSErrorMapping {
             case .invalidIdentityToken: ("InvalidIdentityToken", 400)
             case .expiredWebIdentityToken: ("ExpiredTokenException", 400)
             case .invalidAuthorizationMessage: ("InvalidAuthorizationMessageException", 400)
+            case .configurationSetSendingPaused: ("ConfigurationSetSendingPausedException", 400)
+            case .invalidPolicy: ("InvalidPolicy", 400)
+            case .trackingOptionsAlreadyExists: ("TrackingOptionsAlreadyExistsException", 400)
+            case .trackingOptionsDoesNotExist: ("TrackingOptionsDoesNotExistException", 400)
+            case .invalidTrackingOptions: ("InvalidTrackingOptions", 400)
+            case .invalidDeliveryOptions: ("InvalidDeliveryOptions", 400)
+            case .mailFromDomainNotVerified: ("MailFromDomainNotVerifiedException", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }
@@ -78,7 +85,8 @@ public enum AWSErrorMapping {
             case "LimitExceeded": ("LimitExceededException", 400)
             case "AccessDenied": ("AccessDeniedException", 403)
             case "Throttling": ("TooManyRequestsException", 429)
-            case "AccountSendingPausedException": ("SendingPausedException", 400)
+            case "AccountSendingPausedException", "ConfigurationSetSendingPausedException": ("SendingPausedException", 400)
+            case "MailFromDomainNotVerifiedException": ("MailFromDomainNotVerifiedException", 400)
             case "InvalidClientTokenId": ("UnrecognizedClientException", 403)
             case "SignatureDoesNotMatch": ("InvalidSignatureException", 403)
             case "InternalFailure": ("InternalServiceErrorException", 500)

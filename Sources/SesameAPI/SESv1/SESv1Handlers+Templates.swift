@@ -83,10 +83,6 @@ extension SESv1Handlers {
             try await ses.createConfigurationSet(call.caller, region: call.region, name: input.configurationSet.name)
             return .init()
         }
-        handlers.on(SES.Operations.DescribeConfigurationSet.self) { input, call in
-            try await ses.describeConfigurationSet(call.caller, region: call.region, name: input.configurationSetName)
-            return .init(configurationSet: SES.ConfigurationSet(name: input.configurationSetName))
-        }
         handlers.on(SES.Operations.ListConfigurationSets.self) { input, call in
             let listed = try await ses.listConfigurationSets(
                 call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.maxItems)

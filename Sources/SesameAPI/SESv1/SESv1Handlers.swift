@@ -14,6 +14,8 @@ public enum SESv1Handlers {
         addTemplates(ses, &handlers)
         addConfigurationSets(ses, &handlers)
         addNotifications(ses, &handlers)
+        addIdentitySettings(ses, &handlers)
+        addConfigurationSetOptions(ses, &handlers)
         return handlers
     }
 

@@ -47,18 +47,10 @@ extension SESv2Handlers {
     }
 
     static func addConfigurationSets(_ ses: SESBackend, _ handlers: inout AWSHandlers) {
-        handlers.on(SESv2.Operations.CreateConfigurationSet.self) { input, call in
-            try await ses.createConfigurationSet(call.caller, region: call.region, name: input.configurationSetName)
-            return .init()
-        }
         handlers.on(SESv2.Operations.ListConfigurationSets.self) { input, call in
             let listed = try await ses.listConfigurationSets(
                 call.caller, region: call.region, nextToken: input.nextToken, maxItems: input.pageSize)
             return .init(configurationSets: listed.names, nextToken: listed.nextToken)
-        }
-        handlers.on(SESv2.Operations.GetConfigurationSet.self) { input, call in
-            try await ses.describeConfigurationSet(call.caller, region: call.region, name: input.configurationSetName)
-            return .init(configurationSetName: input.configurationSetName, sendingOptions: SESv2.SendingOptions(sendingEnabled: true))
         }
         handlers.on(SESv2.Operations.DeleteConfigurationSet.self) { input, call in
             try await ses.deleteConfigurationSet(call.caller, region: call.region, name: input.configurationSetName)

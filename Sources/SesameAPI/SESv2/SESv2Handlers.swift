@@ -11,6 +11,8 @@ public enum SESv2Handlers {
         var handlers = AWSHandlers(SESv2.self)
         addSending(ses, &handlers)
         addIdentities(ses, &handlers)
+        addIdentitySettings(ses, &handlers)
+        addConfigurationSetOptions(ses, &handlers)
         addTemplates(ses, &handlers)
         addConfigurationSets(ses, &handlers)
         addSuppression(ses, &handlers)
@@ -95,7 +97,10 @@ public enum SESv2Handlers {
                 SESBackend.DkimSigningRequest(selector: $0.domainSigningSelector, privateKey: $0.domainSigningPrivateKey)
             }
             let identity = try await ses.createEmailIdentity(
-                call.caller, region: call.region, name: input.emailIdentity, dkimSigning: signing)
+                call.caller, region: call.region, name: input.emailIdentity, dkimSigning: signing,
+                settings: IdentitySettings(
+                    defaultConfigurationSet: input.configurationSetName, tags: (input.tags ?? []).map { Tag(key: $0.key, value: $0.value) })
+            )
             return .init(
                 identityType: identityType(identity), verifiedForSendingStatus: identity.status == .success,
                 dkimAttributes: identity.kind == .domain ? dkimAttributes(identity) : nil)
@@ -113,11 +118,13 @@ public enum SESv2Handlers {
         }
         handlers.on(SESv2.Operations.GetEmailIdentity.self) { input, call in
             let identity = try await ses.getEmailIdentity(call.caller, region: call.region, name: input.emailIdentity)
+            let extras = try await ses.emailIdentityExtras(region: call.region, identity: identity)
             return .init(
-                identityType: identityType(identity), feedbackForwardingStatus: true, verifiedForSendingStatus: identity.status == .success,
-                dkimAttributes: dkimAttributes(identity),
-                mailFromAttributes: SESv2.MailFromAttributes(behaviorOnMxFailure: "USE_DEFAULT_VALUE"),
-                policies: [:], tags: [],
+                identityType: identityType(identity), feedbackForwardingStatus: extras.forwarding,
+                verifiedForSendingStatus: identity.status == .success, dkimAttributes: dkimAttributes(identity),
+                mailFromAttributes: mailFromAttributes(ses, identity), policies: extras.policies,
+                tags: identity.settings.tags.map { SESv2.Tag(key: $0.key, value: $0.value) },
+                configurationSetName: identity.settings.defaultConfigurationSet,
                 verificationStatus: identity.status == .success ? "SUCCESS" : (identity.status == .pending ? "PENDING" : "FAILED"),
                 verificationInfo: identity.kind == .domain && identity.verificationToken != nil ? SESv2.VerificationInfo() : nil)
         }

@@ -50,16 +50,34 @@ public enum Authorizer {
     /// ``User `…' is not authorized to perform `…' on resource `…'``.
     public enum Style: Sendable { case iam, ses }
 
-    /// Throws `AccessDenied` unless the caller's policies allow `action` on `resource`.
+    /// Throws `AccessDenied` unless the caller's policies allow `action` on `resource`. Where
+    /// the resource has its own policies (an SES identity's sending authorization policies),
+    /// IAM's rule within one account applies: an explicit Deny in either kind refuses, an Allow
+    /// in either permits.
     public static func authorize(
-        _ caller: Caller, action: String, resource: String, context extra: [String: [String]] = [:], style: Style = .iam
+        _ caller: Caller, action: String, resource: String, context extra: [String: [String]] = [:], style: Style = .iam,
+        resourcePolicies: [(policy: SendingAuthorizationPolicy, resource: String)] = []
     ) throws(SesameError) {
         if caller.principal.isRoot { return }
         var context = caller.context
         for (key, values) in extra { context[key.lowercased()] = values }
         var request = AuthorizationRequest(action: action, resource: resource)
         request.context = context
-        let decision = PolicyEvaluator.evaluate(caller.policies, request)
+        var decision = PolicyEvaluator.evaluate(caller.policies, request)
+        if !resourcePolicies.isEmpty && decision != .explicitDeny {
+            let requester = TrustPolicy.Requester(accountID: caller.accountID, arns: caller.principal.arns)
+            // Each policy is judged on its own identity (an address's or its domain's).
+            let byResource = resourcePolicies.map { policy, resource in
+                var onIdentity = request
+                onIdentity.resource = resource
+                return policy.evaluate(onIdentity, requester: requester)
+            }
+            if byResource.contains(.explicitDeny) {
+                decision = .explicitDeny
+            } else if byResource.contains(.allowed) {
+                decision = .allowed
+            }
+        }
         if decision == .allowed { return }
         let message =
             switch (style, decision) {

@@ -62,12 +62,16 @@ extension SESBackend {
     }
 
     /// Forwarding may be turned off only when bounces and complaints go to topics, as in SES.
-    public func setFeedbackForwarding(_ caller: Caller, region: String, identity: String, enabled: Bool) async throws {
-        try authorize(caller, "ses:SetIdentityFeedbackForwardingEnabled", identityARN(caller, region, identity))
+    public func setFeedbackForwarding(_ caller: Caller, region: String, identity: String, enabled: Bool, v2: Bool = false) async throws {
+        try authorize(
+            caller, v2 ? "ses:PutEmailIdentityFeedbackAttributes" : "ses:SetIdentityFeedbackForwardingEnabled",
+            identityARN(caller, region, identity))
         let name = identity.lowercased()
         try await store.transaction { session in
             guard try await session.identity(region: region, name: name) != nil else {
-                throw SesameError(.invalidParameterValue, "Identity <\(identity)> does not exist.")
+                throw v2
+                    ? Self.identityMissing(identity, v2: true)
+                    : SesameError(.invalidParameterValue, "Identity <\(identity)> does not exist.")
             }
             if !enabled {
                 let kinds = Set(try await session.notificationTopics(region: region, identities: [name]).map(\.kind))

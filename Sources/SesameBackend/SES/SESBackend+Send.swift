@@ -102,7 +102,19 @@ extension SESBackend {
         ]
         if !recipients.isEmpty { context["ses:Recipients"] = recipients }
         if let name = from.displayName { context["ses:FromDisplayName"] = [name] }
-        try authorize(caller, submission.action, identityARN(caller, submission.region, from.address), context: context)
+        // Checks use the region's cached state; the write goes through the group-commit writer.
+        let state = try await sendingState.state(submission.region)
+        // The sender's IAM policies, and the sending authorization policies of the address's
+        // identity and of its domain's.
+        var resourcePolicies: [(policy: SendingAuthorizationPolicy, resource: String)] = []
+        for identity in [from.address.lowercased(), from.domain] {
+            for policy in state.policies[identity] ?? [] {
+                resourcePolicies.append((policy, identityARN(caller, submission.region, identity)))
+            }
+        }
+        try Authorizer.authorize(
+            caller, action: submission.action, resource: identityARN(caller, submission.region, from.address), context: context,
+            style: .ses, resourcePolicies: resourcePolicies)
 
         if recipients.isEmpty { throw SesameError(.messageRejected, "There are no recipients specified.") }
         if recipients.count > Configuration.maxRecipients {
@@ -114,13 +126,20 @@ extension SESBackend {
             id: messageID, region: region, source: from.address, destinations: recipients, subject: submission.subject,
             raw: submission.raw, principalARN: caller.principal.arn, via: submission.via, createdAt: now)
         let limit = configuration.max24HourSend
-        // Checks use the region's cached state; the write goes through the group-commit writer.
-        let state = try await sendingState.state(region)
         if !state.sendingEnabled {
             throw SesameError(.sendingPaused, "Email sending is disabled for your entire Amazon SES account.")
         }
-        if let name = submission.configurationSet, !state.configurationSets.contains(name) {
-            throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
+        // A send that names no configuration set uses its identity's default, if any.
+        let configurationSet =
+            submission.configurationSet
+            ?? (state.identitySettings[from.address.lowercased()] ?? state.identitySettings[from.domain])?.defaultConfigurationSet
+        if let name = configurationSet {
+            guard let options = state.configurationSets[name] else {
+                throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
+            }
+            if !options.sendingEnabled {
+                throw SesameError(.configurationSetSendingPaused, "Sending is paused for configuration set <\(name)>.")
+            }
         }
         var failed: [String] = []
         for text in submission.identitiesToCheck {
@@ -147,7 +166,7 @@ extension SESBackend {
         if !rateLimiter.admit(region: region, count: recipients.count, perSecond: configuration.maxSendRate) {
             throw SesameError(.throttling, "Maximum sending rate exceeded.")
         }
-        message.configurationSet = submission.configurationSet
+        message.configurationSet = configurationSet
         Self.plan(&message, mode: configuration.deliveryMode, suppressed: state.suppressed)
         if message.configurationSet != nil && sns != nil && state.publishesEvents {
             // Published to the set's event destinations that ask for Send events.

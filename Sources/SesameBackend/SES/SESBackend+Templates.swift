@@ -123,13 +123,6 @@ extension SESBackend {
         if !created { throw SesameError(.configurationSetAlreadyExists, "Configuration set <\(name)> already exists.") }
     }
 
-    public func describeConfigurationSet(_ caller: Caller, region: String, name: String) async throws {
-        try authorize(caller, "ses:DescribeConfigurationSet", "*")
-        guard try await store.read({ session in try await session.configurationSetExists(region: region, name: name) }) else {
-            throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(name)> does not exist.")
-        }
-    }
-
     public func listConfigurationSets(
         _ caller: Caller, region: String, nextToken: String?, maxItems: Int?
     ) async throws -> (

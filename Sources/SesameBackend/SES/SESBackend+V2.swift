@@ -16,8 +16,10 @@ extension SESBackend {
     }
 
     public func createEmailIdentity(
-        _ caller: Caller, region: String, name: String, dkimSigning: DkimSigningRequest? = nil
+        _ caller: Caller, region: String, name: String, dkimSigning: DkimSigningRequest? = nil,
+        settings: IdentitySettings = IdentitySettings()
     ) async throws -> Identity {
+        try Self.validate(tags: settings.tags)
         let isEmail = name.contains("@")
         if isEmail {
             guard EmailAddress.isValidAddress(name) else { throw SesameError(.invalidParameterValue, "Invalid email address \(name).") }
@@ -29,6 +31,11 @@ extension SESBackend {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
             }
             try await startEmailVerification(region: region, email: identityName, caller: caller)
+            if !settings.isEmpty {
+                let pending = try await existingIdentity(
+                    region: region, name: identityName, missing: Self.identityMissing(identityName, v2: true))
+                _ = try await updateSettings(region: region, identity: pending) { $0 = settings }
+            }
             return try await getEmailIdentity(caller, region: region, name: identityName)
         }
         // An email address reaches this point only when identities are verified at once.
@@ -52,10 +59,14 @@ extension SESBackend {
         } else {
             key = try await easyDkimKey(region: region, domain: identityName, selectors: identity.dkimTokens)
         }
+        identity.settings = settings
         let stored = identity, storedKey = key
         try await store.transaction { session in
             if try await session.identity(region: region, name: identityName) != nil {
                 throw SesameError(.alreadyExists, "Email identity \(identityName) already exist.")
+            }
+            if let set = settings.defaultConfigurationSet, try await !session.configurationSetExists(region: region, name: set) {
+                throw SesameError(.notFound, "Configuration set \(set) does not exist.")
             }
             try await session.putIdentity(stored)
             if let storedKey { try await session.putDkimKey(storedKey) }

@@ -11,7 +11,12 @@ final class SendingStateCache: Sendable {
         var loadedAt: ContinuousClock.Instant
         var sendingEnabled: Bool
         var verified: Set<String>
-        var configurationSets: Set<String>
+        /// Each configuration set's options by name.
+        var configurationSets: [String: ConfigurationSetOptions]
+        /// Settings of the identities that have any (lowercased name).
+        var identitySettings: [String: IdentitySettings]
+        /// Sending authorization policies by identity (lowercased name).
+        var policies: [String: [SendingAuthorizationPolicy]]
         /// The region's suppression list (lowercased addresses).
         var suppressed: Set<String>
         /// Whether any identity notification topic or event destination exists (else events
@@ -38,16 +43,35 @@ final class SendingStateCache: Sendable {
         let loaded = try await store.read { session in
             let enabled = try await session.setting(SESBackend.sendingKey(region)) != "false"
             let identities = try await session.identities(region: region, kind: nil, afterName: nil, limit: 1_000_000)
-            let sets = try await session.allConfigurationSetNames(region: region)
+            let sets = try await session.allConfigurationSets(region: region)
+            let policies = try await session.allIdentityPolicies(region: region)
             let suppressed = try await session.suppressedList(region: region, reason: nil, afterAddress: nil, limit: 10_000_000)
             let publishes = try await session.hasNotificationSettings(region: region)
             return RegionState(
                 loadedAt: now, sendingEnabled: enabled,
                 verified: Set(identities.filter { $0.status == .success }.map { $0.name.lowercased() }),
-                configurationSets: Set(sets), suppressed: Set(suppressed.map(\.address)),
+                configurationSets: Dictionary(sets.map { ($0.name, $0.options) }, uniquingKeysWith: { first, _ in first }),
+                identitySettings: Dictionary(
+                    identities.filter { !$0.settings.isEmpty }.map { ($0.name.lowercased(), $0.settings) },
+                    uniquingKeysWith: { first, _ in first }),
+                policies: Self.parsedPolicies(policies, region: region),
+                suppressed: Set(suppressed.map(\.address)),
                 publishesEvents: publishes)
         }
         states.withLock { $0[region] = loaded }
         return loaded
+    }
+
+    /// Stored policies parsed once per load; one that no longer parses (it was valid when
+    /// stored) is left out rather than stopping every send.
+    static func parsedPolicies(
+        _ stored: [(identity: String, name: String, document: String)], region: String
+    ) -> [String: [SendingAuthorizationPolicy]] {
+        var out: [String: [SendingAuthorizationPolicy]] = [:]
+        for policy in stored {
+            guard let parsed = try? SendingAuthorizationPolicy.parse(policy.document, identityARN: nil) else { continue }
+            out[policy.identity.lowercased(), default: []].append(parsed)
+        }
+        return out
     }
 }

@@ -14,6 +14,8 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case configurationSetDoesNotExist, configurationSetAlreadyExists, notFound
             case snsNotFound, invalidParameter, concurrentModification, invalidUserType, reportNotPresent
             case invalidIdentityToken, expiredWebIdentityToken, invalidAuthorizationMessage
+            case configurationSetSendingPaused, invalidPolicy, trackingOptionsAlreadyExists, trackingOptionsDoesNotExist
+            case invalidTrackingOptions, invalidDeliveryOptions, mailFromDomainNotVerified
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -66,6 +68,16 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let expiredWebIdentityToken = Code(base: .expiredWebIdentityToken)
         /// STS's `InvalidAuthorizationMessageException`.
         public static let invalidAuthorizationMessage = Code(base: .invalidAuthorizationMessage)
+        /// SES: a send names a configuration set whose sending is paused.
+        public static let configurationSetSendingPaused = Code(base: .configurationSetSendingPaused)
+        /// SES's `InvalidPolicy`: a sending authorization policy that is not valid.
+        public static let invalidPolicy = Code(base: .invalidPolicy)
+        public static let trackingOptionsAlreadyExists = Code(base: .trackingOptionsAlreadyExists)
+        public static let trackingOptionsDoesNotExist = Code(base: .trackingOptionsDoesNotExist)
+        public static let invalidTrackingOptions = Code(base: .invalidTrackingOptions)
+        public static let invalidDeliveryOptions = Code(base: .invalidDeliveryOptions)
+        /// SES: the identity's MAIL FROM domain is not verified and it asks to reject the send.
+        public static let mailFromDomainNotVerified = Code(base: .mailFromDomainNotVerified)
 
         /// Every code, derived from the cases themselves, so a code added later cannot be left
         /// out of the exhaustive mapping tests.

@@ -15,7 +15,7 @@ public struct Account: Sendable, Equatable {
     public var rootARN: String { ARN.root(account: id) }
 }
 
-public struct Tag: Sendable, Equatable, Hashable {
+public struct Tag: Sendable, Equatable, Hashable, Codable {
     public var key: String
     public var value: String
     public init(key: String, value: String) {
@@ -141,6 +141,13 @@ public enum Principal: Sendable, Equatable {
         case .federatedUser(let account, let name): "arn:\(Partition.current):sts::\(account):federated-user/\(name)"
         case .anonymous: "anonymous"
         }
+    }
+
+    /// Every ARN a resource policy may name this principal by: its own, and for a role session
+    /// also the role's.
+    public var arns: [String] {
+        if case .assumedRole(let session) = self { return [arn, session.role.arn] }
+        return [arn]
     }
 
     /// The ARN policies see as `aws:PrincipalArn`: for a role session, the role's own ARN.

@@ -18,6 +18,8 @@ public struct Identity: Sendable, Equatable {
     public var dkimTokens: [String] = []
     /// The domain's DKIM signing key, where the backend loaded it (not stored with the identity).
     public var dkimKey: DkimSigningKey?
+    /// MAIL FROM, default configuration set and tags.
+    public var settings = IdentitySettings()
 
     public init(
         region: String, name: String, kind: Kind, status: Status, verificationToken: String?, createdAt: Date, dkimTokens: [String] = []

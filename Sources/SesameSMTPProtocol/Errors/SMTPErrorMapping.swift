@@ -14,8 +14,9 @@ public enum SMTPErrorMapping {
         case .accessDenied: return SMTPReply(554, "Access denied: \(error.message)")
         case .messageRejected: return SMTPReply(554, "Message rejected: \(error.message)")
         case .throttling: return SMTPReply(454, "Throttling failure: \(error.message)")
-        case .sendingPaused: return SMTPReply(554, "Sending paused: \(error.message)")
-        case .invalidParameterValue, .configurationSetDoesNotExist, .validation, .invalidInput, .invalidParameter:
+        case .sendingPaused, .configurationSetSendingPaused: return SMTPReply(554, "Sending paused: \(error.message)")
+        case .invalidParameterValue, .configurationSetDoesNotExist, .validation, .invalidInput, .invalidParameter,
+            .mailFromDomainNotVerified:
             return SMTPReply(554, "Transaction failed: \(error.message)")
         default: return SMTPReplies.temporaryFailure
         }

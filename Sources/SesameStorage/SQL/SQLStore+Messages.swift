@@ -7,7 +7,7 @@ import SesameCore
 
 extension SQLStoreSession {
     func decodeIdentity(_ row: any SQLRow) throws -> Identity {
-        Identity(
+        var identity = Identity(
             region: try row.decode(column: "region", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             kind: Identity.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .emailAddress,
@@ -15,11 +15,13 @@ extension SQLStoreSession {
             verificationToken: try row.decode(column: "verification_token", as: String?.self),
             createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
             dkimTokens: (try row.decode(column: "dkim_tokens", as: String?.self) ?? "").split(separator: " ").map(String.init))
+        identity.settings = IdentitySettings.decode(try row.decode(column: "settings", as: String?.self))
+        return identity
     }
 
     func identity(region: String, name: String) async throws -> Identity? {
         try await db.raw(
-            "SELECT region, name, kind, status, verification_token, created_at, dkim_tokens FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
+            "SELECT region, name, kind, status, verification_token, created_at, dkim_tokens, settings FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
         ).first().map(decodeIdentity)
     }
 
@@ -28,14 +30,14 @@ extension SQLStoreSession {
         if let kind {
             rows = try await db.raw(
                 """
-                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens FROM ses_identities
+                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens, settings FROM ses_identities
                 WHERE region = \(bind: region) AND kind = \(bind: kind.rawValue) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
                 """
             ).all()
         } else {
             rows = try await db.raw(
                 """
-                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens FROM ses_identities
+                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens, settings FROM ses_identities
                 WHERE region = \(bind: region) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
                 """
             ).all()
@@ -46,9 +48,9 @@ extension SQLStoreSession {
     func putIdentity(_ identity: Identity) async throws {
         try await db.raw(
             """
-            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at, dkim_tokens)
+            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at, dkim_tokens, settings)
             VALUES (\(bind: identity.region), \(bind: identity.name), \(bind: identity.kind.rawValue), \(bind: identity.status.rawValue), \(bind: identity.verificationToken), \(bind: Timestamp.millis(identity.createdAt)),
-            \(bind: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens.joined(separator: " ")))
+            \(bind: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens.joined(separator: " ")), \(bind: identity.settings.encoded()))
             ON CONFLICT (region, name) DO UPDATE SET status = excluded.status, verification_token = excluded.verification_token,
             dkim_tokens = excluded.dkim_tokens
             """
@@ -57,6 +59,7 @@ extension SQLStoreSession {
 
     func deleteIdentity(region: String, name: String) async throws {
         try await db.raw("DELETE FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)").run()
+        try await db.raw("DELETE FROM ses_identity_policies WHERE region = \(bind: region) AND identity = \(bind: name)").run()
         try await deleteDkimKey(region: region, domain: name)
     }
 
@@ -189,9 +192,24 @@ extension SQLStoreSession {
             })
     }
 
-    func allConfigurationSetNames(region: String) async throws -> [String] {
-        try await db.raw("SELECT name FROM ses_configuration_sets WHERE region = \(bind: region)").all().map {
-            try $0.decode(column: "name", as: String.self)
+    func allConfigurationSets(region: String) async throws -> [ConfigurationSet] {
+        try await db.raw("SELECT name, created_at, options FROM ses_configuration_sets WHERE region = \(bind: region)").all().map { row in
+            ConfigurationSet(
+                region: region, name: try row.decode(column: "name", as: String.self),
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                options: ConfigurationSetOptions.decode(try row.decode(column: "options", as: String?.self)))
+        }
+    }
+
+    func allIdentityPolicies(region: String) async throws -> [(identity: String, name: String, document: String)] {
+        try await db.raw(
+            "SELECT identity, name, document FROM ses_identity_policies WHERE region = \(bind: region) ORDER BY identity, name"
+        )
+        .all().map {
+            (
+                try $0.decode(column: "identity", as: String.self), try $0.decode(column: "name", as: String.self),
+                try $0.decode(column: "document", as: String.self)
+            )
         }
     }
 }

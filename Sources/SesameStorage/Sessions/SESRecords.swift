@@ -9,7 +9,16 @@ public protocol SESRecords: Sendable {
     /// Identities of a region ordered by name, after `afterName`, at most `limit`.
     func identities(region: String, kind: Identity.Kind?, afterName: String?, limit: Int) async throws -> [Identity]
     func putIdentity(_ identity: Identity) async throws
+    /// Deletes the identity with its DKIM key and sending authorization policies.
     func deleteIdentity(region: String, name: String) async throws
+    /// Replaces an identity's settings (MAIL FROM, default configuration set, tags);
+    /// `putIdentity` writes them only when it creates the identity.
+    func putIdentitySettings(region: String, name: String, settings: IdentitySettings) async throws
+    /// An identity's sending authorization policies by name, ordered by name.
+    func identityPolicies(region: String, identity: String) async throws -> [(name: String, document: String)]
+    /// Adds or replaces one policy.
+    func putIdentityPolicy(region: String, identity: String, name: String, document: String) async throws
+    func deleteIdentityPolicy(region: String, identity: String, name: String) async throws
 
     // Accepted messages
     func insertMessage(_ message: StoredMessage) async throws
@@ -29,6 +38,8 @@ public protocol SESRecords: Sendable {
     func putTemplate(region: String, _ template: EmailTemplate, replace: Bool) async throws -> Bool
     func deleteTemplate(region: String, name: String) async throws
     func configurationSetExists(region: String, name: String) async throws -> Bool
+    func configurationSet(region: String, name: String) async throws -> ConfigurationSet?
+    func putConfigurationSetOptions(region: String, name: String, options: ConfigurationSetOptions) async throws
     func configurationSets(region: String, afterName: String?, limit: Int) async throws -> [(name: String, createdAt: Date)]
     func insertConfigurationSet(region: String, name: String, at: Date) async throws -> Bool
     func deleteConfigurationSet(region: String, name: String) async throws
@@ -45,8 +56,10 @@ public protocol SESRecords: Sendable {
 
     /// Inserts several messages with one statement (the group-commit path).
     func insertMessages(_ messages: [StoredMessage]) async throws
-    /// Names of the configuration sets of a region (for the send-path cache).
-    func allConfigurationSetNames(region: String) async throws -> [String]
+    /// The configuration sets of a region with their options (for the send-path cache).
+    func allConfigurationSets(region: String) async throws -> [ConfigurationSet]
+    /// Every sending authorization policy of a region (for the send-path cache).
+    func allIdentityPolicies(region: String) async throws -> [(identity: String, name: String, document: String)]
 
     // DKIM signing keys (deleted with their domain identity)
     func dkimKey(region: String, domain: String) async throws -> DkimSigningKey?

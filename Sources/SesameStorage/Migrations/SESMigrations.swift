@@ -1,0 +1,22 @@
+/// Versions 17 and later: SES's identity settings, configuration set options and sending
+/// authorization policies.
+extension Migrations {
+    static let sesSettings: [Migration] = [
+        Migration(
+            version: 17, name: "SES identity settings, configuration set options and identity policies",
+            statements: [
+                // JSON documents (`IdentitySettings`, `ConfigurationSetOptions`); NULL is the defaults.
+                "ALTER TABLE ses_identities ADD COLUMN settings TEXT",
+                "ALTER TABLE ses_configuration_sets ADD COLUMN options TEXT",
+                """
+                CREATE TABLE ses_identity_policies (
+                    region TEXT NOT NULL,
+                    identity TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (region, identity, name)
+                )
+                """,
+            ])
+    ]
+}
