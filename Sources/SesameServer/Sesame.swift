@@ -162,6 +162,7 @@ public struct Sesame: Sendable {
             maxConnections: configuration.smtpMaxConnections, idleTimeout: .seconds(Int64(configuration.smtpIdleTimeout)),
             sessionTimeout: .seconds(Int64(configuration.smtpSessionTimeout)), tls: tls.context)
         settings.feedbackDomain = configuration.bounceDomain
+        settings.mailFromDomains = { ses.mailFromDomains }
         settings.maxConnectionsPerAddress = configuration.smtpMaxConnectionsPerAddress
         return SMTPServer(
             settings: settings,
@@ -243,12 +244,25 @@ public struct Sesame: Sendable {
                         service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup,
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeNotificationDispatcher(ses: ses)),
+                    .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
                     .init(service: makeSMTPServer(ses: ses, tls: tls)),
                     .init(service: makeHTTPApplication(iam: iam, ses: ses, onRunning: onRunning)),
                 ],
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger))
         try await group.run()
+    }
+}
+
+/// Loads each region's sending state once the store is up, so the SMTP listeners know the
+/// custom MAIL FROM domains reports may come back to before this node sends anything.
+struct SendingStateWarmUp: Service {
+    let ses: SESBackend
+    let regions: [String]
+
+    func run() async throws {
+        await ses.warmUp(regions: regions)
+        try? await gracefulShutdown()
     }
 }
 

@@ -304,6 +304,20 @@ def test_identities_sending_and_captured_mail_pages(console):
     assert [r["name"] for r in published] == [f"{t}._domainkey.example.com" for t in dkim]
     assert all(r["name"] in table and r["value"] in table for r in published)
     assert "DKIM signing on (Easy DKIM, 2048-bit RSA)" in table
+    # A custom MAIL FROM domain set from the page: its MX and SPF records are shown, and the API sees it.
+    form = driver.find_element(By.CSS_SELECTOR, "form.mail-from-form")
+    form.find_element(By.NAME, "mailFrom").send_keys("bounce.example.com")
+    form.find_element(By.NAME, "reject").click()
+    form.find_element(By.CSS_SELECTOR, "button[value=mailfrom]").click()
+    wait_for(driver, "example.com sends from bounce.example.com")
+    table = driver.find_element(By.ID, "identities").text
+    assert "MX bounce.example.com" in table and "TXT bounce.example.com" in table and "refused if its MX record is missing" in table
+    attributes = node.root_client("ses").get_identity_mail_from_domain_attributes(Identities=["example.com"])
+    assert attributes["MailFromDomainAttributes"]["example.com"]["BehaviorOnMXFailure"] == "RejectMessage"
+    node.root_client("ses").put_identity_policy(Identity="example.com", PolicyName="delegate", Policy=(
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"ses:SendEmail","Resource":"*"}]}'))
+    visit(driver, node, "/console/identities")
+    assert "Sending authorization policies: delegate" in driver.find_element(By.ID, "identities").text
     driver.find_element(By.ID, "identity").send_keys("not an address@")
     driver.find_element(By.ID, "add-identity").click()
     wait_for(driver, "error-message")

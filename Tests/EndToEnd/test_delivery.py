@@ -603,6 +603,35 @@ def test_bounce_domain_takes_dsn_and_arf_reports_without_auth(tmpdir_path):
         sink.stop()
 
 
+def test_custom_mail_from_domain_is_the_envelope_sender_and_takes_reports(tmpdir_path):
+    """SES's custom MAIL FROM: the envelope sender is MESSAGE-ID@mail-from-domain (SPF and DMARC
+    align with it), and a DSN sent back there is taken without AUTH, also after a restart (the
+    node loads the domains before it sends anything)."""
+    import smtplib
+    sink = Sink(free_port()).start()
+    n = node(tmpdir_path, "--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{sink.port}?tls=none")
+    try:
+        n.root_client("ses").set_identity_mail_from_domain(Identity="sender@example.com", MailFromDomain="bounce.example.com")
+        first = send(n, ["reader@example.net"])
+        [got] = sink.wait_for(1)
+        assert got["mail_from"] == f"{first}@bounce.example.com"
+        wait_until(n, first, lambda s: states(s) == {"reader@example.net": "delivered"})
+        assert n.stop() == 0
+        n.start()
+        s = smtplib.SMTP("127.0.0.1", n.smtp_port, local_hostname="mx.example.net", timeout=10)
+        s.ehlo()
+        s.sendmail("", [f"{first}@bounce.example.com"], DSN.format(rcpt=f"{first}@bounce.example.com", failed="reader@example.net"))
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as other:
+            s.sendmail("", ["someone@example.com"], "Subject: hi\r\n\r\nx\r\n")
+        assert other.value.recipients["someone@example.com"][0] == 530
+        s.quit()
+        bounced = wait_until(n, first, lambda s: events(s, "Bounce"))
+        assert events(bounced, "Bounce")[0]["recipients"] == ["reader@example.net"]
+    finally:
+        assert n.stop() == 0
+        sink.stop()
+
+
 def test_verification_mail_is_delivered_in_relay_mode(tmpdir_path):
     sink = Sink(free_port()).start()
     n = Sesame(os.path.join(tmpdir_path, "data"),

@@ -130,3 +130,31 @@ def test_v2_errors_and_cli(sesame):
     assert sesame.captured(id=message_id)[0]["Subject"] == "v2cli"
     _, out, _ = sesame.cli("sesv2", "get-email-identity", "--email-identity", "cli2@example.com")
     assert json.loads(out)["VerifiedForSendingStatus"] is True
+
+
+def test_send_bulk_email_per_entry_results(sesame):
+    v2 = sesame.root_client("sesv2")
+    v2.create_email_identity(EmailIdentity="example.com")
+    v2.create_email_template(TemplateName="bulk", TemplateContent={"Subject": "Hi {{name}}", "Text": "Dear {{name}}"})
+    result = v2.send_bulk_email(
+        FromEmailAddress="news@example.com",
+        DefaultContent={"Template": {"TemplateName": "bulk", "TemplateData": '{"name": "friend"}'}},
+        BulkEmailEntries=[
+            {"Destination": {"ToAddresses": ["ann@example.net"]},
+             "ReplacementEmailContent": {"ReplacementTemplate": {"ReplacementTemplateData": '{"name": "Ann"}'}}},
+            {"Destination": {"ToAddresses": ["bob@example.net"]}},
+            {"Destination": {"ToAddresses": []}},
+        ])["BulkEmailEntryResults"]
+    assert [r["Status"] for r in result] == ["SUCCESS", "SUCCESS", "MESSAGE_REJECTED"]
+    subjects = {sesame.captured(id=r["MessageId"])[0]["Subject"] for r in result[:2]}
+    assert subjects == {"Hi Ann", "Hi friend"}
+    # Inline template content works the same way; a missing stored template fails each entry.
+    inline = v2.send_bulk_email(
+        FromEmailAddress="news@example.com",
+        DefaultContent={"Template": {"TemplateContent": {"Subject": "Inline {{n}}", "Text": "x"}, "TemplateData": '{"n": 1}'}},
+        BulkEmailEntries=[{"Destination": {"ToAddresses": ["c@example.net"]}}])["BulkEmailEntryResults"]
+    assert inline[0]["Status"] == "SUCCESS" and sesame.captured(id=inline[0]["MessageId"])[0]["Subject"] == "Inline 1"
+    missing = v2.send_bulk_email(
+        FromEmailAddress="news@example.com", DefaultContent={"Template": {"TemplateName": "nope"}},
+        BulkEmailEntries=[{"Destination": {"ToAddresses": ["c@example.net"]}}])["BulkEmailEntryResults"]
+    assert missing[0]["Status"] == "TEMPLATE_NOT_FOUND"

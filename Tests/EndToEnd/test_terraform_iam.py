@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 
 import pytest
 
@@ -50,7 +51,8 @@ class Module:
     """One root module, copied into a working folder, with its variables."""
 
     def __init__(self, name, work, env, variables):
-        self.dir = work / name
+        # One folder per use: the fixture's work folder is shared by both engines' runs.
+        self.dir = work / f"{name}-{uuid.uuid4().hex[:8]}"
         shutil.copytree(os.path.join(MODULES, name), self.dir)
         self.env = dict(env, **{f"TF_VAR_{k}": v for k, v in variables.items()})
 

@@ -33,6 +33,9 @@ import Testing
         (.invalidTrackingOptions, "InvalidTrackingOptions", 400),
         (.invalidDeliveryOptions, "InvalidDeliveryOptions", 400),
         (.mailFromDomainNotVerified, "MailFromDomainNotVerifiedException", 400),
+        (.fromEmailAddressNotVerified, "FromEmailAddressNotVerified", 400),
+        (.productionAccessNotGranted, "ProductionAccessNotGranted", 400),
+        (.invalidCustomVerificationContent, "CustomVerificationEmailInvalidContent", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -66,8 +66,15 @@ import Testing
                     identities: [
                         .init(
                             name: "example.com", kind: "Domain", status: "Success", token: "tok",
-                            dkimRecords: [.init(name: "sel._domainkey.example.com", value: "v=DKIM1")], dkimSigning: "on", needsDkim: false)
-                    ], notice: nil, error: nil), ["example.com", "sel._domainkey.example.com", "<form id=picker>", "csrf-token-1"]
+                            dkimRecords: [.init(name: "sel._domainkey.example.com", value: "v=DKIM1")], dkimSigning: "on", needsDkim: false,
+                            mailFrom: "bounce.example.com", mailFromRecords: [.init(name: "MX bounce.example.com", value: "10 smtp.test")],
+                            mailFromBehavior: "refused", defaultConfigurationSet: "defaults", policies: "delegate")
+                    ], notice: nil, error: nil),
+                [
+                    "example.com", "sel._domainkey.example.com", "<form id=picker>", "csrf-token-1", "MX bounce.example.com",
+                    "10 smtp.test",
+                    "Default configuration set: defaults", "Sending authorization policies: delegate",
+                ]
             ),
             (
                 "sending", SendingModel(picker: "", max24: "200", rate: "1", sent: "3", sandbox: true, chart: "<svg id=c></svg>"),

@@ -273,7 +273,8 @@ struct SMTPServerStateMachineTests {
         "invalidIdentityToken": 451, "expiredWebIdentityToken": 451, "invalidAuthorizationMessage": 451,
         "configurationSetSendingPaused": 554, "mailFromDomainNotVerified": 554, "invalidPolicy": 451,
         "trackingOptionsAlreadyExists": 451, "trackingOptionsDoesNotExist": 451, "invalidTrackingOptions": 451,
-        "invalidDeliveryOptions": 451,
+        "invalidDeliveryOptions": 451, "fromEmailAddressNotVerified": 451, "productionAccessNotGranted": 451,
+        "invalidCustomVerificationContent": 451,
     ]
 
     @Test("every error code has its SMTP reply; internal ones are temporary and say nothing of the cause")
@@ -309,5 +310,16 @@ struct SMTPServerStateMachineTests {
         // A logged-in session may not use the null sender.
         var signedIn = authenticated()
         #expect(code(signedIn.received(.command("MAIL FROM:<>"))) == 553)
+    }
+
+    @Test("identities' custom MAIL FROM domains take reports without AUTH too, with or without a bounce domain")
+    func mailFromDomainsTakeFeedback() {
+        var configuration = Machine.Configuration(hostname: "smtp.test", maxMessageSize: 1000, startTLSAvailable: true)
+        configuration.mailFromDomains = ["bounce.example.com"]
+        var m = Machine(configuration: configuration, tlsActive: false)
+        _ = m.received(.command("EHLO mx.remote"))
+        #expect(code(m.received(.command("MAIL FROM:<>"))) == 250)
+        #expect(code(m.received(.command("RCPT TO:<someone@example.com>"))) == 530)
+        #expect(code(m.received(.command("RCPT TO:<0100abc-000000@Bounce.Example.com>"))) == 250)
     }
 }

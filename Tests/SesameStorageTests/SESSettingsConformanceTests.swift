@@ -86,4 +86,47 @@ import Testing
             #expect(left.isEmpty)
         }
     }
+
+    @Test(arguments: Engine.allCases)
+    func customVerificationTemplates(_ engine: Engine) async throws {
+        try await StoreFixture.withIAM(engine) { _, _, store in
+            let ses = SESBackend(store: store)
+            let root = Self.root
+            try await ses.verifyEmailIdentity(root, region: "us-east-1", email: "from@example.com")
+            func template(_ name: String, subject: String) -> CustomVerificationTemplate {
+                CustomVerificationTemplate(
+                    region: "us-east-1", name: name, fromAddress: "from@example.com", subject: subject, content: "<p>hi</p>",
+                    successURL: "https://a.example/ok", failureURL: "https://a.example/no", tags: [Tag(key: "k", value: "v")],
+                    createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+            }
+            for name in ["b", "a", "c"] {
+                try await ses.putCustomVerificationTemplate(
+                    root, region: "us-east-1", template: template(name, subject: name), replace: false)
+            }
+            await #expect(throws: SesameError.self) {
+                try await ses.putCustomVerificationTemplate(
+                    root, region: "us-east-1", template: template("a", subject: "x"), replace: false)
+            }
+            try await ses.putCustomVerificationTemplate(
+                root, region: "us-east-1", template: template("a", subject: "changed"), replace: true)
+            let found = try await ses.customVerificationTemplate(root, region: "us-east-1", name: "a")
+            #expect(
+                found.subject == "changed" && found.tags == [Tag(key: "k", value: "v")]
+                    && found.createdAt == Date(timeIntervalSince1970: 1_700_000_000))
+            let page = try await ses.listCustomVerificationTemplates(root, region: "us-east-1", nextToken: nil, maxResults: 2)
+            #expect(page.templates.map(\.name) == ["a", "b"] && page.nextToken != nil)
+            let rest = try await ses.listCustomVerificationTemplates(root, region: "us-east-1", nextToken: page.nextToken, maxResults: 2)
+            #expect(rest.templates.map(\.name) == ["c"] && rest.nextToken == nil)
+            let id = try await ses.sendCustomVerificationEmail(
+                root, region: "us-east-1", email: "new@example.org", templateName: "a", configurationSet: nil)
+            #expect(!id.isEmpty)
+            let pending = try await ses.getEmailIdentity(root, region: "us-east-1", name: "new@example.org")
+            #expect(pending.status == .pending)
+            try await ses.deleteCustomVerificationTemplate(root, region: "us-east-1", name: "a", v2: false)
+            #expect(try await ses.customVerificationRedirect(region: "us-east-1", templateName: "a", confirmed: true) == nil)
+            #expect(
+                try await ses.customVerificationRedirect(region: "us-east-1", templateName: "b", confirmed: false) == "https://a.example/no"
+            )
+        }
+    }
 }

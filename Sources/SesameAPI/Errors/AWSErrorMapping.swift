@@ -68,6 +68,9 @@ public enum AWSErrorMapping {
             case .invalidTrackingOptions: ("InvalidTrackingOptions", 400)
             case .invalidDeliveryOptions: ("InvalidDeliveryOptions", 400)
             case .mailFromDomainNotVerified: ("MailFromDomainNotVerifiedException", 400)
+            case .fromEmailAddressNotVerified: ("FromEmailAddressNotVerified", 400)
+            case .productionAccessNotGranted: ("ProductionAccessNotGranted", 400)
+            case .invalidCustomVerificationContent: ("CustomVerificationEmailInvalidContent", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }

@@ -16,6 +16,7 @@ public enum SESv1Handlers {
         addNotifications(ses, &handlers)
         addIdentitySettings(ses, &handlers)
         addConfigurationSetOptions(ses, &handlers)
+        addCustomVerification(ses, &handlers)
         return handlers
     }
 

@@ -13,6 +13,8 @@ public enum SESv2Handlers {
         addIdentities(ses, &handlers)
         addIdentitySettings(ses, &handlers)
         addConfigurationSetOptions(ses, &handlers)
+        addBulkSending(ses, &handlers)
+        addCustomVerification(ses, &handlers)
         addTemplates(ses, &handlers)
         addConfigurationSets(ses, &handlers)
         addSuppression(ses, &handlers)

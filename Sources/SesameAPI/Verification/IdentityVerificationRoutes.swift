@@ -33,7 +33,14 @@ public struct IdentityVerificationRoutes: Sendable {
                 return Self.page(.badRequest, "Incomplete verification link", "The link is missing its region, identity or token.")
             }
             do {
-                if try await ses.confirmVerification(region: region, identity: identity, token: token) {
+                let confirmed = try await ses.confirmVerification(region: region, identity: identity, token: token)
+                // A link from a custom verification template lands on that template's page.
+                if let template = q.get("template"),
+                    let target = try await ses.customVerificationRedirect(region: region, templateName: template, confirmed: confirmed)
+                {
+                    return Response(status: .seeOther, headers: [.location: target])
+                }
+                if confirmed {
                     return Self.page(
                         .ok, "Congratulations!",
                         "You have successfully verified \(Self.escape(identity)). You can now send email from this address in region \(Self.escape(region))."

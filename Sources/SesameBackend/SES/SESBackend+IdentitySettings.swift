@@ -7,8 +7,14 @@ import SesameStorage
 extension SESBackend {
     /// The identity named exactly or in lower case; `missing` is thrown when there is none.
     func existingIdentity(region: String, name: String, missing: SesameError) async throws -> Identity {
-        guard let found = try await lookUp(region: region, names: [name]).first else { throw missing }
+        guard let found = try await lookUp(region: region, names: [Self.identityName(name)]).first else { throw missing }
         return found
+    }
+
+    /// SES takes an identity by name or by ARN (`arn:aws:ses:REGION:ACCOUNT:identity/NAME`).
+    static func identityName(_ nameOrARN: String) -> String {
+        guard nameOrARN.hasPrefix("arn:"), let range = nameOrARN.range(of: ":identity/") else { return nameOrARN }
+        return String(nameOrARN[range.upperBound...])
     }
 
     static func identityMissing(_ name: String, v2: Bool) -> SesameError {
@@ -30,6 +36,8 @@ extension SESBackend {
             return current.settings
         }
         sendingState.invalidate(region)
+        // Reloaded at once: the SMTP listeners read the MAIL FROM domains from it.
+        try? await sendingState.warm(region)
         return updated
     }
 
@@ -76,6 +84,21 @@ extension SESBackend {
         case pending = "Pending", success = "Success", failed = "Failed", temporaryFailure = "TemporaryFailure"
         /// SES v2's spelling.
         public var v2: String { self == .temporaryFailure ? "TEMPORARY_FAILURE" : rawValue.uppercased() }
+    }
+
+    /// The envelope sender's domain for a message from `source`: its identity's custom MAIL
+    /// FROM domain (the address's, else its domain's), so SPF and DMARC align; nil for none.
+    public func mailFromDomain(forSource source: String, region: String) async -> String? {
+        guard let address = EmailAddress.parse(source), let state = try? await sendingState.state(region) else { return nil }
+        return (state.identitySettings[address.address.lowercased()] ?? state.identitySettings[address.domain])?.mailFromDomain
+    }
+
+    /// Every custom MAIL FROM domain known to this node: reports sent back to them are feedback.
+    /// `warmUp` loads the regions a node serves, so a node that only receives knows them too.
+    public var mailFromDomains: Set<String> { sendingState.mailFromDomains }
+
+    public func warmUp(regions: [String]) async {
+        for region in regions { try? await sendingState.warm(region) }
     }
 
     public func mailFromAttributes(_ caller: Caller, region: String, names: [String]) async throws -> [Identity] {

@@ -22,6 +22,9 @@ final class SendingStateCache: Sendable {
         /// Whether any identity notification topic or event destination exists (else events
         /// need no fan-out).
         var publishesEvents: Bool
+        /// Set by a write on this node: the next send reloads it (until then the old state
+        /// still answers `mailFromDomains`).
+        var stale = false
     }
 
     let store: any Store
@@ -33,13 +36,27 @@ final class SendingStateCache: Sendable {
         self.ttl = ttl
     }
 
+    /// The custom MAIL FROM domains of every region loaded so far (lowercased).
+    var mailFromDomains: Set<String> {
+        states.withLock { states in
+            Set(states.values.flatMap { $0.identitySettings.values.compactMap { $0.mailFromDomain?.lowercased() } })
+        }
+    }
+
     func invalidate(_ region: String) {
-        states.withLock { $0[region] = nil }
+        states.withLock { $0[region]?.stale = true }
+    }
+
+    /// Loads a region for what only needs it roughly (the MAIL FROM domains) and leaves it
+    /// stale, so the first send still reads the store afresh.
+    func warm(_ region: String) async throws {
+        _ = try await state(region)
+        invalidate(region)
     }
 
     func state(_ region: String) async throws -> RegionState {
         let now = ContinuousClock.now
-        if let cached = states.withLock({ $0[region] }), now - cached.loadedAt < ttl { return cached }
+        if let cached = states.withLock({ $0[region] }), !cached.stale, now - cached.loadedAt < ttl { return cached }
         let loaded = try await store.read { session in
             let enabled = try await session.setting(SESBackend.sendingKey(region)) != "false"
             let identities = try await session.identities(region: region, kind: nil, afterName: nil, limit: 1_000_000)

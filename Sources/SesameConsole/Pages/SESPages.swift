@@ -48,7 +48,22 @@ extension Console {
                                 ? "DKIM signing on (\($0.origin == "EXTERNAL" ? "your key" : "Easy DKIM"), \($0.keyBits)-bit RSA)"
                                 : "DKIM signing off"
                         } ?? "",
-                        needsDkim: identity.kind == .domain && key == nil))
+                        needsDkim: identity.kind == .domain && key == nil,
+                        mailFrom: identity.settings.mailFromDomain ?? "",
+                        mailFromRecords: identity.settings.mailFromDomain.map { domain in
+                            [
+                                .init(name: "MX \(domain)", value: "10 \(settings.hostname)"),
+                                .init(name: "TXT \(domain)", value: "\"v=spf1 a:\(settings.hostname) ~all\""),
+                            ]
+                        } ?? [],
+                        mailFromBehavior: identity.settings.mailFromDomain == nil
+                            ? ""
+                            : (identity.settings.behaviorOnMxFailure == .rejectMessage
+                                ? "sends are refused if its MX record is missing" : "SES's own domain is used if its MX record is missing"),
+                        defaultConfigurationSet: identity.settings.defaultConfigurationSet ?? "",
+                        policies: (try? await ses.identityPolicies(
+                            signedIn.caller, region: region, identity: identity.name, names: nil, action: "ses:ListIdentityPolicies",
+                            v2: false))?.map(\.name).joined(separator: ", ") ?? ""))
             }
             let model = IdentitiesModel(
                 picker: picker("/console/identities", region: region), identities: rows, notice: notice, error: error)
@@ -83,6 +98,15 @@ extension Console {
             case "delete":
                 try await ses.deleteIdentity(caller, region: region, name: name)
                 return done("Identity \(name) was deleted.")
+            case "mailfrom":
+                let domain = (form["mailFrom"] ?? "").trimmingSpaces
+                try await ses.setMailFromDomain(
+                    caller, region: region, identity: name, domain: domain,
+                    behavior: form["reject"] == "on" ? .rejectMessage : .useDefaultValue,
+                    v2: false)
+                return done(
+                    domain.isEmpty ? "\(name) uses SES's own MAIL FROM domain again." : "\(name) sends from \(domain); publish its records."
+                )
             default:
                 return try await identities(region, signedIn: signedIn, error: "Unknown action.")
             }

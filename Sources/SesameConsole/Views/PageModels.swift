@@ -161,6 +161,13 @@ struct IdentitiesModel: Sendable {
         var dkimRecords: [Record]
         var dkimSigning: String
         var needsDkim: Bool
+        /// The custom MAIL FROM domain and the records it needs (MX to Sesame, SPF).
+        var mailFrom: String
+        var mailFromRecords: [Record]
+        var mailFromBehavior: String
+        var defaultConfigurationSet: String
+        /// Names of its sending authorization policies ("" when the viewer may not list them).
+        var policies: String
     }
     var picker: String
     var identities: [Row]

@@ -16,6 +16,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case invalidIdentityToken, expiredWebIdentityToken, invalidAuthorizationMessage
             case configurationSetSendingPaused, invalidPolicy, trackingOptionsAlreadyExists, trackingOptionsDoesNotExist
             case invalidTrackingOptions, invalidDeliveryOptions, mailFromDomainNotVerified
+            case fromEmailAddressNotVerified, productionAccessNotGranted, invalidCustomVerificationContent
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -78,6 +79,11 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidDeliveryOptions = Code(base: .invalidDeliveryOptions)
         /// SES: the identity's MAIL FROM domain is not verified and it asks to reject the send.
         public static let mailFromDomainNotVerified = Code(base: .mailFromDomainNotVerified)
+        /// SES: a custom verification template's sender is not a verified identity.
+        public static let fromEmailAddressNotVerified = Code(base: .fromEmailAddressNotVerified)
+        /// SES: the account is in the sandbox (custom verification email needs production access).
+        public static let productionAccessNotGranted = Code(base: .productionAccessNotGranted)
+        public static let invalidCustomVerificationContent = Code(base: .invalidCustomVerificationContent)
 
         /// Every code, derived from the cases themselves, so a code added later cannot be left
         /// out of the exhaustive mapping tests.

@@ -164,7 +164,11 @@ public final class QueueManager: Service, Sendable {
                 let (body, note) = await ses.prepareForDelivery(message.raw, region: message.region)
                 if let note { logger.warning("\(note)", metadata: ["message": "\(message.id)"]) }
                 // Reports go out with the null sender, so nothing ever bounces back to them (RFC 3464).
-                let envelopeSender = message.via == .feedback ? "" : settings.bounceDomain.map { "\(message.id)@\($0)" } ?? message.source
+                // An identity's custom MAIL FROM domain comes first (SPF and DMARC align with it),
+                // then the node's bounce domain; reports to either find the message by its ID.
+                let mailFrom = await ses.mailFromDomain(forSource: message.source, region: message.region)
+                let envelopeSender =
+                    message.via == .feedback ? "" : (mailFrom ?? settings.bounceDomain).map { "\(message.id)@\($0)" } ?? message.source
                 outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body)
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))

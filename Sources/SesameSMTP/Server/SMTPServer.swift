@@ -17,6 +17,8 @@ public struct SMTPServerSettings: Sendable {
     /// `--bounce-domain`: mail to it is accepted without AUTH (delivery status notifications
     /// and complaint reports about sent mail).
     public var feedbackDomain: String?
+    /// The custom MAIL FROM domains reports may come back to, read when a session starts.
+    public var mailFromDomains: @Sendable () -> Set<String> = { [] }
     /// Open sessions across all listeners; one more is answered `421` and closed.
     public var maxConnections: Int
     /// Open sessions from one client address (Postfix's `smtpd_client_connection_count_limit`).

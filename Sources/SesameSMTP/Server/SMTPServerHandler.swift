@@ -53,6 +53,7 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             hostname: settings.hostname, maxMessageSize: settings.maxMessageSize, startTLSAvailable: !listener.implicitTLS)
         configuration.maxRecipients = settings.maxRecipients
         configuration.feedbackDomain = settings.feedbackDomain
+        configuration.mailFromDomains = settings.mailFromDomains()
         self.machine = SMTPServerStateMachine(configuration: configuration, tlsActive: listener.implicitTLS)
         self.framer = SMTPFramer(maxMessageSize: settings.maxMessageSize)
     }

@@ -31,6 +31,14 @@ public struct SMTPServerStateMachine: Sendable {
         public var maxErrors: Int = 20
         /// Mail to this domain (bounces and complaint reports) is taken without AUTH.
         public var feedbackDomain: String?
+        /// Identities' custom MAIL FROM domains (lowercased): reports sent back to them are taken
+        /// without AUTH too.
+        public var mailFromDomains: Set<String> = []
+
+        /// Whether mail to `domain` is feedback, taken without AUTH.
+        func takesFeedback(for domain: String) -> Bool {
+            domain == feedbackDomain?.lowercased() || mailFromDomains.contains(domain)
+        }
 
         public init(hostname: String, maxMessageSize: Int, startTLSAvailable: Bool) {
             self.hostname = hostname
@@ -280,7 +288,9 @@ public struct SMTPServerStateMachine: Sendable {
         case .mail, .data: return error(SMTPReplies.nestedMail)
         default: break
         }
-        guard isAuthenticated || configuration.feedbackDomain != nil else { return error(SMTPReplies.authenticationRequired) }
+        guard isAuthenticated || configuration.feedbackDomain != nil || !configuration.mailFromDomains.isEmpty else {
+            return error(SMTPReplies.authenticationRequired)
+        }
         guard let (address, parameters) = Self.path(argument, keyword: "FROM:") else {
             return error(SMTPReplies.syntax("MAIL FROM:<address>"))
         }
@@ -317,10 +327,8 @@ public struct SMTPServerStateMachine: Sendable {
         guard parameters.isEmpty else { return error(SMTPReplies.unknownParameter) }
         guard EmailAddress.isValidAddress(address) else { return error(SMTPReplies.invalidRecipient(address)) }
         if !isAuthenticated {
-            let domain = address.split(separator: "@").last.map { $0.lowercased() }
-            guard let feedback = configuration.feedbackDomain, domain == feedback.lowercased() else {
-                return error(SMTPReplies.authenticationRequired)
-            }
+            let domain = address.split(separator: "@").last.map { $0.lowercased() } ?? ""
+            guard configuration.takesFeedback(for: domain) else { return error(SMTPReplies.authenticationRequired) }
         }
         guard envelope.recipients.count < configuration.recipientHardLimit else { return .reply(SMTPReplies.recipientLimitReached) }
         envelope.recipients.append(address)

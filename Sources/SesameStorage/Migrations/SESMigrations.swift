@@ -17,6 +17,24 @@ extension Migrations {
                     PRIMARY KEY (region, identity, name)
                 )
                 """,
-            ])
+            ]),
+        Migration(
+            version: 18, name: "SES custom verification email templates",
+            statements: [
+                """
+                CREATE TABLE ses_custom_verification_templates (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    from_address TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    success_url TEXT NOT NULL,
+                    failure_url TEXT NOT NULL,
+                    tags TEXT,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """
+            ]),
     ]
 }

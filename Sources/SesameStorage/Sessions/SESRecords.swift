@@ -37,6 +37,12 @@ public protocol SESRecords: Sendable {
     /// Inserts, or replaces when `replace` is set; returns false if it exists and `replace` is not set.
     func putTemplate(region: String, _ template: EmailTemplate, replace: Bool) async throws -> Bool
     func deleteTemplate(region: String, name: String) async throws
+    func customVerificationTemplate(region: String, name: String) async throws -> CustomVerificationTemplate?
+    /// Templates of a region ordered by name, after `afterName`, at most `limit`.
+    func customVerificationTemplates(region: String, afterName: String?, limit: Int) async throws -> [CustomVerificationTemplate]
+    /// Inserts, or replaces when `replace` is set; returns false if it exists and `replace` is not set.
+    func putCustomVerificationTemplate(_ template: CustomVerificationTemplate, replace: Bool) async throws -> Bool
+    func deleteCustomVerificationTemplate(region: String, name: String) async throws
     func configurationSetExists(region: String, name: String) async throws -> Bool
     func configurationSet(region: String, name: String) async throws -> ConfigurationSet?
     func putConfigurationSetOptions(region: String, name: String, options: ConfigurationSetOptions) async throws
