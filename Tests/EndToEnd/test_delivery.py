@@ -251,6 +251,22 @@ def test_permanent_failure_bounces_and_suppresses_the_address(tmpdir_path, engin
         third = send(n, ["gone@example.net"])
         wait_until(n, third, lambda s: states(s) == {"gone@example.net": "bounced"} and events(s, "Bounce"))
         assert sink.refused == 2
+        # An account that suppresses only complaints keeps bounced addresses off the list...
+        sesv2.delete_suppressed_destination(EmailAddress="gone@example.net")
+        sesv2.put_account_suppression_attributes(SuppressedReasons=["COMPLAINT"])
+        assert sesv2.get_account()["SuppressionAttributes"]["SuppressedReasons"] == ["COMPLAINT"]
+        fourth = send(n, ["gone@example.net"])
+        wait_until(n, fourth, lambda s: states(s) == {"gone@example.net": "bounced"} and events(s, "Bounce"))
+        with pytest.raises(Exception) as absent:
+            sesv2.get_suppressed_destination(EmailAddress="gone@example.net")
+        assert "NotFoundException" in str(absent.value)
+        # ...unless the message's configuration set suppresses bounces itself.
+        sesv2.create_configuration_set(ConfigurationSetName="strict", SuppressionOptions={"SuppressedReasons": ["BOUNCE"]})
+        fifth = n.root_client("ses").send_email(
+            Source="sender@example.com", Destination={"ToAddresses": ["gone@example.net"]}, ConfigurationSetName="strict",
+            Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})["MessageId"]
+        wait_until(n, fifth, lambda s: states(s) == {"gone@example.net": "bounced"} and events(s, "Bounce"))
+        assert sesv2.get_suppressed_destination(EmailAddress="gone@example.net")["SuppressedDestination"]["Reason"] == "BOUNCE"
     finally:
         assert n.stop() == 0
         sink.stop()

@@ -237,3 +237,30 @@ def test_configuration_set_options_v1_and_cli(sesame):
     assert code != 0 and "TrackingOptionsDoesNotExistException" in err
     assert error_of(ses.update_configuration_set_sending_enabled, ConfigurationSetName="nope", Enabled=True)[0] \
         == "ConfigurationSetDoesNotExist"
+
+
+def test_dedicated_ip_pools_are_stored_and_hold_no_addresses(sesame):
+    v2 = sesame.root_client("sesv2")
+    account = account_of(sesame)
+    v2.create_dedicated_ip_pool(PoolName="transactional", Tags=[{"Key": "k", "Value": "v"}])
+    v2.create_dedicated_ip_pool(PoolName="bulk", ScalingMode="MANAGED")
+    assert error_of(v2.create_dedicated_ip_pool, PoolName="bulk")[0] == "AlreadyExistsException"
+    assert v2.list_dedicated_ip_pools()["DedicatedIpPools"] == ["bulk", "transactional"]
+    first = v2.list_dedicated_ip_pools(PageSize=1)
+    assert first["DedicatedIpPools"] == ["bulk"]
+    assert v2.list_dedicated_ip_pools(PageSize=1, NextToken=first["NextToken"])["DedicatedIpPools"] == ["transactional"]
+    assert v2.get_dedicated_ip_pool(PoolName="transactional")["DedicatedIpPool"] == {"PoolName": "transactional", "ScalingMode": "STANDARD"}
+    v2.put_dedicated_ip_pool_scaling_attributes(PoolName="transactional", ScalingMode="MANAGED")
+    assert error_of(v2.put_dedicated_ip_pool_scaling_attributes, PoolName="transactional", ScalingMode="STANDARD")[0] \
+        == "BadRequestException"
+    arn = f"arn:aws:ses:us-east-1:{account}:dedicated-ip-pool/transactional"
+    assert v2.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
+    # No addresses: Sesame sends from its host's own.
+    assert v2.get_dedicated_ips(PoolName="transactional")["DedicatedIps"] == []
+    assert error_of(v2.get_dedicated_ip, Ip="192.0.2.1")[0] == "NotFoundException"
+    assert error_of(v2.get_dedicated_ips, PoolName="nope")[0] == "NotFoundException"
+    v2.put_account_dedicated_ip_warmup_attributes(AutoWarmupEnabled=True)
+    assert v2.get_account()["DedicatedIpAutoWarmupEnabled"] is True
+    v2.delete_dedicated_ip_pool(PoolName="bulk")
+    assert error_of(v2.delete_dedicated_ip_pool, PoolName="bulk")[0] == "NotFoundException"
+    assert v2.list_dedicated_ip_pools()["DedicatedIpPools"] == ["transactional"]

@@ -106,6 +106,17 @@ def test_suppression_list(sesame):
     summaries = v2.list_suppressed_destinations()["SuppressedDestinationSummaries"]
     assert [(s["EmailAddress"], s["Reason"]) for s in summaries] == [("angry@example.net", "COMPLAINT"), ("gone@example.net", "BOUNCE")]
     assert [s["EmailAddress"] for s in v2.list_suppressed_destinations(Reasons=["COMPLAINT"])["SuppressedDestinationSummaries"]] == ["angry@example.net"]
+    both = v2.list_suppressed_destinations(Reasons=["COMPLAINT", "BOUNCE"])["SuppressedDestinationSummaries"]
+    assert [s["EmailAddress"] for s in both] == ["angry@example.net", "gone@example.net"]
+    # The date range: added before a moment in the future, not after it.
+    import datetime
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    assert len(v2.list_suppressed_destinations(EndDate=later)["SuppressedDestinationSummaries"]) == 2
+    assert v2.list_suppressed_destinations(StartDate=later)["SuppressedDestinationSummaries"] == []
+    paged = v2.list_suppressed_destinations(PageSize=1)
+    assert len(paged["SuppressedDestinationSummaries"]) == 1 and paged["NextToken"]
+    rest = v2.list_suppressed_destinations(PageSize=1, NextToken=paged["NextToken"])["SuppressedDestinationSummaries"]
+    assert [s["EmailAddress"] for s in rest] == ["gone@example.net"]
     assert error_of(v2.put_suppressed_destination, EmailAddress="x@example.net", Reason="BORED")[0] == "BadRequestException"
     v2.delete_suppressed_destination(EmailAddress="gone@example.net")
     assert error_of(v2.get_suppressed_destination, EmailAddress="gone@example.net")[0] == "NotFoundException"

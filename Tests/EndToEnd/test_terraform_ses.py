@@ -53,7 +53,10 @@ def test_terraform_ses(sesame, terraform_env, tmpdir_path):  # noqa: F811
     byo = v2.get_email_identity(EmailIdentity="tf-byo.example.com")["DkimAttributes"]
     assert byo["SigningAttributesOrigin"] == "EXTERNAL" and byo["Tokens"] == ["tf2026"]
 
+    assert v2.get_dedicated_ip_pool(PoolName="tf-pool")["DedicatedIpPool"]["ScalingMode"] == "STANDARD"
+
     module.destroy()
+    assert v2.list_dedicated_ip_pools()["DedicatedIpPools"] == []
     assert ses.list_identities()["Identities"] == []
     assert ses.list_configuration_sets()["ConfigurationSets"] == []
     assert ses.list_templates()["TemplatesMetadata"] == []

@@ -7,6 +7,18 @@ import Testing
 struct DeliveryRulesTests {
     let start = Date(timeIntervalSince1970: 1_700_000_000)
 
+    @Test("a configuration set's MaxDeliverySeconds replaces the node's time limit")
+    func maxDeliverySecondsReplacesTheLimit() {
+        let node = RetryPolicy(initialDelay: 60, maximumDelay: 600, maximumAge: 12 * 3600)
+        let queued = Date(timeIntervalSince1970: 1_000_000)
+        let late = queued.addingTimeInterval(290)
+        #expect(node.nextAttempt(attempts: 3, queuedAt: queued, now: late, jitter: 0.5) != nil)
+        #expect(node.limited(toSeconds: 300).nextAttempt(attempts: 3, queuedAt: queued, now: late, jitter: 0.5) == nil)
+        #expect(node.limited(toSeconds: nil) == node)
+        let longer = RetryPolicy(initialDelay: 60, maximumDelay: 600, maximumAge: 600).limited(toSeconds: 50_400)
+        #expect(longer.nextAttempt(attempts: 3, queuedAt: queued, now: queued.addingTimeInterval(3600), jitter: 0.5) != nil)
+    }
+
     @Test func backoffDoublesUpToTheMaximumWithJitter() {
         let policy = RetryPolicy(initialDelay: 60, maximumDelay: 600, maximumAge: 12 * 3600)
         let waits = (1...6).map { policy.nextAttempt(attempts: $0, queuedAt: start, now: start, jitter: 0.5)!.timeIntervalSince(start) }

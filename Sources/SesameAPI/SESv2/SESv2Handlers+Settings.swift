@@ -105,7 +105,8 @@ extension SESv2Handlers {
         }
         handlers.on(SESv2.Operations.ListSuppressedDestinations.self) { input, call in
             let listed = try await ses.listSuppressedDestinations(
-                call.caller, region: call.region, reason: input.reasons?.first, nextToken: input.nextToken, pageSize: input.pageSize)
+                call.caller, region: call.region, reasons: input.reasons ?? [], startDate: input.startDate, endDate: input.endDate,
+                nextToken: input.nextToken, pageSize: input.pageSize)
             return .init(
                 suppressedDestinationSummaries: listed.items.map {
                     SESv2.SuppressedDestinationSummary(emailAddress: $0.address, reason: $0.reason, lastUpdateTime: $0.updatedAt)

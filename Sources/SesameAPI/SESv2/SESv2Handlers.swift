@@ -15,6 +15,7 @@ public enum SESv2Handlers {
         addConfigurationSetOptions(ses, &handlers)
         addBulkSending(ses, &handlers)
         addCustomVerification(ses, &handlers)
+        addDedicatedIPs(ses, &handlers)
         addTemplates(ses, &handlers)
         addConfigurationSets(ses, &handlers)
         addSuppression(ses, &handlers)
@@ -40,12 +41,18 @@ public enum SESv2Handlers {
         handlers.on(SESv2.Operations.GetAccount.self) { _, call in
             let quota = try await ses.sendQuota(call.caller, region: call.region)
             let enabled = try await ses.accountSendingEnabled(call.caller, region: call.region)
+            let reasons = try await ses.accountSuppressedReasons(call.caller, region: call.region)
             return .init(
-                dedicatedIpAutoWarmupEnabled: false, enforcementStatus: "HEALTHY", productionAccessEnabled: !ses.configuration.sandbox,
+                dedicatedIpAutoWarmupEnabled: try await ses.dedicatedIPAutoWarmup(region: call.region), enforcementStatus: "HEALTHY",
+                productionAccessEnabled: !ses.configuration.sandbox,
                 sendQuota: SESv2.SendQuota(
                     max24HourSend: Double(quota.max24HourSend), maxSendRate: Double(quota.maxSendRate),
                     sentLast24Hours: Double(quota.sentLast24Hours)),
-                sendingEnabled: enabled, suppressionAttributes: SESv2.SuppressionAttributes(suppressedReasons: []))
+                sendingEnabled: enabled, suppressionAttributes: SESv2.SuppressionAttributes(suppressedReasons: reasons))
+        }
+        handlers.on(SESv2.Operations.PutAccountSuppressionAttributes.self) { input, call in
+            try await ses.putAccountSuppressedReasons(call.caller, region: call.region, reasons: input.suppressedReasons ?? [])
+            return .init()
         }
         handlers.on(SESv2.Operations.PutAccountSendingAttributes.self) { input, call in
             try await ses.updateAccountSendingEnabled(call.caller, region: call.region, enabled: input.sendingEnabled ?? false)

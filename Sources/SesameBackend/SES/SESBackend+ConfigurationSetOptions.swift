@@ -58,6 +58,13 @@ extension SESBackend {
         sendingState.invalidate(region)
     }
 
+    /// How long a message of `configurationSet` may wait for delivery (`MaxDeliverySeconds`);
+    /// nil: the node's own limit.
+    public func maxDeliverySeconds(region: String, configurationSet: String?) async -> Int? {
+        guard let configurationSet, let state = try? await sendingState.state(region) else { return nil }
+        return state.configurationSets[configurationSet]?.maxDeliverySeconds
+    }
+
     /// SES's limits on the options (the model checks the enums).
     static func validate(_ options: ConfigurationSetOptions) throws(SesameError) {
         if let seconds = options.maxDeliverySeconds, !(300...50_400).contains(seconds) {

@@ -10,6 +10,9 @@ extension SESBackend {
         public var events: [DeliveryEvent]
         /// Addresses to add to the account's suppression list (region, address, reason).
         public var suppress: [(region: String, address: String, reason: String)]
+        /// The message's configuration set: its suppression reasons, when it has them, replace
+        /// the account's.
+        public var configurationSet: String?
 
         public init(
             rows: [QueuedRecipient] = [], events: [DeliveryEvent] = [], suppress: [(region: String, address: String, reason: String)] = []
@@ -30,11 +33,22 @@ extension SESBackend {
         for region in Set(rows.map(\.region)) where try await sendingState.state(region).publishesEvents { publishing = true }
         let sns = publishing ? self.sns : nil
         let configuration = self.configuration
+        // Only the reasons the account (or the message's configuration set) suppresses for.
+        var records = records
+        for index in records.indices {
+            var kept: [(region: String, address: String, reason: String)] = []
+            for entry in records[index].suppress
+            where await suppresses(entry.reason, region: entry.region, configurationSet: records[index].configurationSet) {
+                kept.append(entry)
+            }
+            records[index].suppress = kept
+        }
+        let settled = records
         let (regions, mailed) = try await store.transaction { session -> (Set<String>, Bool) in
             let kept = try await session.completeDeliveries(rows, owner: owner)
             var touched: Set<String> = []
             var events: [DeliveryEvent] = []
-            for record in records where record.rows.allSatisfy({ kept.contains($0.key) }) {
+            for record in settled where record.rows.allSatisfy({ kept.contains($0.key) }) {
                 events += record.events
                 for entry in record.suppress {
                     try await session.putSuppressed(region: entry.region, address: entry.address, reason: entry.reason, at: now)
@@ -104,7 +118,12 @@ extension SESBackend {
                 for address in complained { suppress.append((message.region, address.lowercased(), "COMPLAINT")) }
             }
         }
-        let recorded = events, suppressions = suppress, configuration = self.configuration
+        var allowed: [(region: String, address: String, reason: String)] = []
+        for entry in suppress {
+            let set = messages.first { message in message.destinations.contains { $0.lowercased() == entry.address } }?.configurationSet
+            if await suppresses(entry.reason, region: entry.region, configurationSet: set) { allowed.append(entry) }
+        }
+        let recorded = events, suppressions = allowed, configuration = self.configuration
         let publishing = try await sendingState.state(messages[0].region).publishesEvents ? sns : nil
         let mailed = try await store.transaction { session in
             try await session.insertEvents(recorded)

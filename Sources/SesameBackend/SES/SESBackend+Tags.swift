@@ -8,6 +8,7 @@ extension SESBackend {
     enum TaggedResource {
         case identity(String)
         case configurationSet(String)
+        case dedicatedIPPool(String)
     }
 
     /// The resource an ARN of this account and region names.
@@ -23,6 +24,7 @@ extension SESBackend {
         switch kind {
         case "identity": return .identity(name)
         case "configuration-set": return .configurationSet(name)
+        case "dedicated-ip-pool": return .dedicatedIPPool(name)
         default: throw SesameError(.invalidParameterValue, "Resource type \(kind) cannot be tagged.")
         }
     }
@@ -38,6 +40,10 @@ extension SESBackend {
                 throw Self.resourceMissing(arn)
             }
             return set.options.tags
+        case .dedicatedIPPool(let name):
+            let pools = Self.decodePools(try await store.read { try await $0.setting(Self.poolsKey(region)) })
+            guard let pool = pools.first(where: { $0.name == name }) else { throw Self.resourceMissing(arn) }
+            return pool.tags
         }
     }
 
@@ -64,6 +70,8 @@ extension SESBackend {
                 try apply(&set.options.tags)
                 try await session.putConfigurationSetOptions(region: region, name: name, options: set.options)
             }
+        case .dedicatedIPPool(let name):
+            try await changePoolTags(region: region, name: name, arn: arn, apply)
         }
     }
 }

@@ -22,6 +22,8 @@ final class SendingStateCache: Sendable {
         /// Whether any identity notification topic or event destination exists (else events
         /// need no fan-out).
         var publishesEvents: Bool
+        /// The reasons the account suppresses for (`PutAccountSuppressionAttributes`).
+        var suppressedReasons: Set<String> = ["BOUNCE", "COMPLAINT"]
         /// Set by a write on this node: the next send reloads it (until then the old state
         /// still answers `mailFromDomains`).
         var stale = false
@@ -62,6 +64,7 @@ final class SendingStateCache: Sendable {
             let identities = try await session.identities(region: region, kind: nil, afterName: nil, limit: 1_000_000)
             let sets = try await session.allConfigurationSets(region: region)
             let policies = try await session.allIdentityPolicies(region: region)
+            let reasons = SESBackend.reasons(try await session.setting(SESBackend.suppressedReasonsKey(region)))
             let suppressed = try await session.suppressedList(region: region, reason: nil, afterAddress: nil, limit: 10_000_000)
             let publishes = try await session.hasNotificationSettings(region: region)
             return RegionState(
@@ -73,7 +76,7 @@ final class SendingStateCache: Sendable {
                     uniquingKeysWith: { first, _ in first }),
                 policies: Self.parsedPolicies(policies, region: region),
                 suppressed: Set(suppressed.map(\.address)),
-                publishesEvents: publishes)
+                publishesEvents: publishes, suppressedReasons: Set(reasons))
         }
         states.withLock { $0[region] = loaded }
         return loaded

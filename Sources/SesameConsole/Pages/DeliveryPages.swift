@@ -73,7 +73,7 @@ extension Console {
         guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
         do {
             let listed = try await ses.listSuppressedDestinations(
-                signedIn.caller, region: region, reason: nil, nextToken: nil, pageSize: 1000)
+                signedIn.caller, region: region, reasons: [], nextToken: nil, pageSize: 1000)
             let model = SuppressionModel(
                 picker: picker("/console/suppression", region: region),
                 entries: listed.items.map { .init(address: $0.address, reason: $0.reason, time: Timestamp.iso8601($0.updatedAt)) },

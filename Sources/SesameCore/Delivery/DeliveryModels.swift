@@ -175,6 +175,15 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maximumAge = maximumAge
     }
 
+    /// The same backoff with a message's own time limit (a configuration set's
+    /// `MaxDeliverySeconds`), which replaces the node's.
+    public func limited(toSeconds seconds: Int?) -> RetryPolicy {
+        guard let seconds else { return self }
+        var policy = self
+        policy.maximumAge = TimeInterval(seconds)
+        return policy
+    }
+
     /// The time of the next attempt after `attempts` failed ones, or nil when the recipient has
     /// been queued too long. `jitter` in 0..<1 spreads retries (0.5 = no shift).
     public func nextAttempt(attempts: Int, queuedAt: Date, now: Date, jitter: Double) -> Date? {

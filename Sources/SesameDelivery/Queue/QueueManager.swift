@@ -177,7 +177,10 @@ public final class QueueManager: Service, Sendable {
             // Capture mode queues nothing else; a row left from another mode stays captured.
             outcomes = .all(job.rows.map(\.recipient), .delivered(reply: "250 captured (delivery mode capture)"))
         }
-        await recorder.record(record(job, outcomes, reportingMTA: reportingMTA))
+        let limit = await ses.maxDeliverySeconds(region: job.rows[0].region, configurationSet: message?.configurationSet)
+        var settled = record(job, outcomes, reportingMTA: reportingMTA, maxDeliverySeconds: limit)
+        settled.configurationSet = message?.configurationSet
+        await recorder.record(settled)
     }
 
     static func simulate(_ recipient: String) -> DeliveryOutcome {
@@ -190,7 +193,10 @@ public final class QueueManager: Service, Sendable {
     }
 
     /// Turns outcomes into queue-row updates, events and suppression-list entries.
-    func record(_ job: Job, _ outcomes: [String: DeliveryOutcome], reportingMTA: String) -> SESBackend.DeliveryRecord {
+    func record(
+        _ job: Job, _ outcomes: [String: DeliveryOutcome], reportingMTA: String, maxDeliverySeconds: Int? = nil
+    ) -> SESBackend.DeliveryRecord {
+        let retry = settings.retry.limited(toSeconds: maxDeliverySeconds)
         let now = ses.clock.now()
         var record = SESBackend.DeliveryRecord()
         func event(_ row: QueuedRecipient, _ kind: DeliveryEvent.Kind, type: String? = nil, subType: String? = nil, detail: String?) {
@@ -219,7 +225,7 @@ public final class QueueManager: Service, Sendable {
                 }
             case .transient(let reason):
                 row.lastReply = reason
-                if let next = settings.retry.nextAttempt(
+                if let next = retry.nextAttempt(
                     attempts: row.attempts, queuedAt: row.queuedAt, now: now, jitter: Double.random(in: 0..<1))
                 {
                     row.nextAttemptAt = next

@@ -169,6 +169,12 @@ resource "aws_sesv2_email_identity_mail_from_attributes" "easy" {
   mail_from_domain       = "mail.${aws_sesv2_email_identity.easy.email_identity}"
 }
 
+resource "aws_sesv2_dedicated_ip_pool" "pool" {
+  pool_name    = "tf-pool"
+  scaling_mode = "STANDARD"
+  tags         = { purpose = "transactional" }
+}
+
 output "domain_arn" { value = aws_ses_domain_identity.main.arn }
 output "dkim_tokens" { value = aws_ses_domain_dkim.main.dkim_tokens }
 output "easy_dkim_tokens" { value = aws_sesv2_email_identity.easy.dkim_signing_attributes[0].tokens }

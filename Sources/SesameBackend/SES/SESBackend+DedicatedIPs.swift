@@ -1,0 +1,110 @@
+import Foundation
+public import SesameCore
+import SesameStorage
+
+/// SES v2 dedicated IP pools, kept per region as one small document in the settings table.
+/// Sesame has no dedicated IP addresses of its own: the address operations say so.
+extension SESBackend {
+    static let maxDedicatedIPPools = 50
+
+    static func poolsKey(_ region: String) -> String { "ses.dedicated_ip_pools.\(region)" }
+    static func autoWarmupKey(_ region: String) -> String { "ses.dedicated_ip_auto_warmup.\(region)" }
+
+    static func decodePools(_ stored: String?) -> [DedicatedIPPool] {
+        guard let stored else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return (try? decoder.decode([DedicatedIPPool].self, from: Data(stored.utf8))) ?? []
+    }
+
+    static func encodePools(_ pools: [DedicatedIPPool]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        return String(decoding: (try? encoder.encode(pools.sorted { $0.name < $1.name })) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func poolMissing(_ name: String) -> SesameError { SesameError(.notFound, "Pool \(name) does not exist.") }
+
+    /// Reads the region's pools, lets `change` edit them, and writes them back in one transaction.
+    func changePools<T: Sendable>(
+        region: String, _ change: @escaping @Sendable (inout [DedicatedIPPool]) throws -> T
+    ) async throws -> T {
+        try await store.transaction { session in
+            var pools = Self.decodePools(try await session.setting(Self.poolsKey(region)))
+            let result = try change(&pools)
+            try await session.putSetting(Self.poolsKey(region), Self.encodePools(pools))
+            return result
+        }
+    }
+
+    public func createDedicatedIPPool(_ caller: Caller, region: String, name: String, scalingMode: String?, tags: [Tag]) async throws {
+        try authorize(caller, "ses:CreateDedicatedIpPool", "*")
+        try Self.validateName(name, of: "Pool")
+        try Self.validate(tags: tags)
+        let pool = DedicatedIPPool(name: name, scalingMode: scalingMode ?? "STANDARD", tags: tags, createdAt: clock.now())
+        try await changePools(region: region) { pools in
+            if pools.contains(where: { $0.name == name }) { throw SesameError(.alreadyExists, "Pool \(name) already exists.") }
+            if pools.count >= Self.maxDedicatedIPPools {
+                throw SesameError(.limitExceeded, "An account can have at most \(Self.maxDedicatedIPPools) dedicated IP pools.")
+            }
+            pools.append(pool)
+        }
+    }
+
+    public func dedicatedIPPools(_ caller: Caller, region: String, action: String) async throws -> [DedicatedIPPool] {
+        try authorize(caller, action, "*")
+        return Self.decodePools(try await store.read { try await $0.setting(Self.poolsKey(region)) }).sorted { $0.name < $1.name }
+    }
+
+    public func dedicatedIPPool(_ caller: Caller, region: String, name: String) async throws -> DedicatedIPPool {
+        guard
+            let pool = try await dedicatedIPPools(caller, region: region, action: "ses:GetDedicatedIpPool").first(where: { $0.name == name }
+            )
+        else { throw Self.poolMissing(name) }
+        return pool
+    }
+
+    public func deleteDedicatedIPPool(_ caller: Caller, region: String, name: String) async throws {
+        try authorize(caller, "ses:DeleteDedicatedIpPool", "*")
+        try await changePools(region: region) { pools in
+            guard pools.contains(where: { $0.name == name }) else { throw Self.poolMissing(name) }
+            pools.removeAll { $0.name == name }
+        }
+    }
+
+    /// SES lets a pool move from `STANDARD` to `MANAGED`, not back.
+    public func setDedicatedIPPoolScaling(_ caller: Caller, region: String, name: String, scalingMode: String) async throws {
+        try authorize(caller, "ses:PutDedicatedIpPoolScalingAttributes", "*")
+        try await changePools(region: region) { pools in
+            guard let index = pools.firstIndex(where: { $0.name == name }) else { throw Self.poolMissing(name) }
+            if pools[index].scalingMode == "MANAGED" && scalingMode == "STANDARD" {
+                throw SesameError(.invalidParameterValue, "A MANAGED pool cannot be changed to STANDARD.")
+            }
+            pools[index].scalingMode = scalingMode
+        }
+    }
+
+    /// `TagResource`/`UntagResource` on a pool.
+    func changePoolTags(region: String, name: String, arn: String, _ apply: @escaping @Sendable (inout [Tag]) throws -> Void) async throws {
+        try await changePools(region: region) { pools in
+            guard let index = pools.firstIndex(where: { $0.name == name }) else { throw Self.resourceMissing(arn) }
+            try apply(&pools[index].tags)
+        }
+    }
+
+    public func dedicatedIPAutoWarmup(region: String) async throws -> Bool {
+        try await store.read { try await $0.setting(Self.autoWarmupKey(region)) } == "true"
+    }
+
+    public func setDedicatedIPAutoWarmup(_ caller: Caller, region: String, enabled: Bool) async throws {
+        try authorize(caller, "ses:PutAccountDedicatedIpWarmupAttributes", "*")
+        try await store.transaction { try await $0.putSetting(Self.autoWarmupKey(region), enabled ? "true" : "false") }
+    }
+
+    /// Every dedicated IP operation on one address: Sesame has none.
+    public func dedicatedIPMissing(_ caller: Caller, ip: String, action: String) throws -> Never {
+        try authorize(caller, action, "*")
+        throw SesameError(.notFound, "Dedicated IP \(ip) does not exist: Sesame sends from its host's own addresses.")
+    }
+}
