@@ -264,3 +264,54 @@ def test_dedicated_ip_pools_are_stored_and_hold_no_addresses(sesame):
     v2.delete_dedicated_ip_pool(PoolName="bulk")
     assert error_of(v2.delete_dedicated_ip_pool, PoolName="bulk")[0] == "NotFoundException"
     assert v2.list_dedicated_ip_pools()["DedicatedIpPools"] == ["transactional"]
+
+
+def test_contact_lists_topics_and_contacts(sesame):
+    v2 = sesame.root_client("sesv2")
+    account = account_of(sesame)
+    topics = [{"TopicName": "news", "DisplayName": "News", "Description": "Monthly news", "DefaultSubscriptionStatus": "OPT_IN"},
+              {"TopicName": "offers", "DisplayName": "Offers", "DefaultSubscriptionStatus": "OPT_OUT"}]
+    v2.create_contact_list(ContactListName="customers", Topics=topics, Description="Our customers", Tags=[{"Key": "k", "Value": "v"}])
+    # One list per account and region, as in SES.
+    assert error_of(v2.create_contact_list, ContactListName="second")[0] == "LimitExceededException"
+    assert error_of(v2.create_contact_list, ContactListName="customers")[0] == "AlreadyExistsException"
+    got = v2.get_contact_list(ContactListName="customers")
+    assert got["Topics"] == topics and got["Description"] == "Our customers" and got["Tags"] == [{"Key": "k", "Value": "v"}]
+    assert [l["ContactListName"] for l in v2.list_contact_lists()["ContactLists"]] == ["customers"]
+    arn = f"arn:aws:ses:us-east-1:{account}:contact-list/customers"
+    assert v2.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
+
+    v2.create_contact(ContactListName="customers", EmailAddress="Ann@Example.com",
+                      TopicPreferences=[{"TopicName": "offers", "SubscriptionStatus": "OPT_IN"}], AttributesData='{"name": "Ann"}')
+    v2.create_contact(ContactListName="customers", EmailAddress="bob@example.com")
+    v2.create_contact(ContactListName="customers", EmailAddress="cy@example.com", UnsubscribeAll=True)
+    assert error_of(v2.create_contact, ContactListName="customers", EmailAddress="bob@example.com")[0] == "AlreadyExistsException"
+    assert error_of(v2.create_contact, ContactListName="customers", EmailAddress="d@example.com",
+                    TopicPreferences=[{"TopicName": "nope", "SubscriptionStatus": "OPT_IN"}])[0] == "BadRequestException"
+    ann = v2.get_contact(ContactListName="customers", EmailAddress="ann@example.com")
+    assert ann["TopicPreferences"] == [{"TopicName": "offers", "SubscriptionStatus": "OPT_IN"}]
+    assert ann["TopicDefaultPreferences"] == [{"TopicName": "news", "SubscriptionStatus": "OPT_IN"}]
+    assert ann["AttributesData"] == '{"name": "Ann"}' and ann["UnsubscribeAll"] is False
+
+    everyone = v2.list_contacts(ContactListName="customers")["Contacts"]
+    assert [c["EmailAddress"] for c in everyone] == ["ann@example.com", "bob@example.com", "cy@example.com"]
+    offers = v2.list_contacts(ContactListName="customers", Filter={
+        "FilteredStatus": "OPT_IN", "TopicFilter": {"TopicName": "offers", "UseDefaultIfPreferenceUnavailable": True}})["Contacts"]
+    assert [c["EmailAddress"] for c in offers] == ["ann@example.com"]
+    news = v2.list_contacts(ContactListName="customers", Filter={
+        "FilteredStatus": "OPT_IN", "TopicFilter": {"TopicName": "news", "UseDefaultIfPreferenceUnavailable": True}})["Contacts"]
+    assert [c["EmailAddress"] for c in news] == ["ann@example.com", "bob@example.com"]
+    page = v2.list_contacts(ContactListName="customers", PageSize=2)
+    assert len(page["Contacts"]) == 2 and page["NextToken"]
+    assert [c["EmailAddress"] for c in v2.list_contacts(ContactListName="customers", NextToken=page["NextToken"])["Contacts"]] \
+        == ["cy@example.com"]
+
+    v2.update_contact(ContactListName="customers", EmailAddress="bob@example.com", UnsubscribeAll=True)
+    assert v2.get_contact(ContactListName="customers", EmailAddress="bob@example.com")["UnsubscribeAll"] is True
+    v2.update_contact_list(ContactListName="customers", Topics=topics[:1], Description="Renamed")
+    assert v2.get_contact_list(ContactListName="customers")["Description"] == "Renamed"
+    v2.delete_contact(ContactListName="customers", EmailAddress="cy@example.com")
+    assert error_of(v2.get_contact, ContactListName="customers", EmailAddress="cy@example.com")[0] == "NotFoundException"
+    v2.delete_contact_list(ContactListName="customers")
+    assert error_of(v2.get_contact_list, ContactListName="customers")[0] == "NotFoundException"
+    assert v2.list_contact_lists()["ContactLists"] == []

@@ -55,7 +55,10 @@ def test_terraform_ses(sesame, terraform_env, tmpdir_path):  # noqa: F811
 
     assert v2.get_dedicated_ip_pool(PoolName="tf-pool")["DedicatedIpPool"]["ScalingMode"] == "STANDARD"
 
+    assert v2.get_contact_list(ContactListName="tf-customers")["Topics"][0]["TopicName"] == "news"
+
     module.destroy()
+    assert v2.list_contact_lists()["ContactLists"] == []
     assert v2.list_dedicated_ip_pools()["DedicatedIpPools"] == []
     assert ses.list_identities()["Identities"] == []
     assert ses.list_configuration_sets()["ConfigurationSets"] == []

@@ -16,6 +16,7 @@ public enum SESv2Handlers {
         addBulkSending(ses, &handlers)
         addCustomVerification(ses, &handlers)
         addDedicatedIPs(ses, &handlers)
+        addContactLists(ses, &handlers)
         addTemplates(ses, &handlers)
         addConfigurationSets(ses, &handlers)
         addSuppression(ses, &handlers)

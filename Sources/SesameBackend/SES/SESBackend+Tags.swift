@@ -9,6 +9,7 @@ extension SESBackend {
         case identity(String)
         case configurationSet(String)
         case dedicatedIPPool(String)
+        case contactList(String)
     }
 
     /// The resource an ARN of this account and region names.
@@ -25,6 +26,7 @@ extension SESBackend {
         case "identity": return .identity(name)
         case "configuration-set": return .configurationSet(name)
         case "dedicated-ip-pool": return .dedicatedIPPool(name)
+        case "contact-list": return .contactList(name)
         default: throw SesameError(.invalidParameterValue, "Resource type \(kind) cannot be tagged.")
         }
     }
@@ -44,6 +46,11 @@ extension SESBackend {
             let pools = Self.decodePools(try await store.read { try await $0.setting(Self.poolsKey(region)) })
             guard let pool = pools.first(where: { $0.name == name }) else { throw Self.resourceMissing(arn) }
             return pool.tags
+        case .contactList(let name):
+            guard let list = try await store.read({ try await $0.contactLists(region: region) }).first(where: { $0.name == name }) else {
+                throw Self.resourceMissing(arn)
+            }
+            return list.tags
         }
     }
 
@@ -72,6 +79,14 @@ extension SESBackend {
             }
         case .dedicatedIPPool(let name):
             try await changePoolTags(region: region, name: name, arn: arn, apply)
+        case .contactList(let name):
+            try await store.transaction { session in
+                guard var list = try await session.contactLists(region: region).first(where: { $0.name == name }) else {
+                    throw Self.resourceMissing(arn)
+                }
+                try apply(&list.tags)
+                try await session.putContactList(list)
+            }
         }
     }
 }

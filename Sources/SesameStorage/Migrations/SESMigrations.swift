@@ -36,5 +36,27 @@ extension Migrations {
                 )
                 """
             ]),
+        Migration(
+            version: 19, name: "SES contact lists and contacts",
+            statements: [
+                // The list's topics and each contact's preferences are small JSON documents.
+                """
+                CREATE TABLE ses_contact_lists (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """,
+                """
+                CREATE TABLE ses_contacts (
+                    region TEXT NOT NULL,
+                    list_name TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (region, list_name, email)
+                )
+                """,
+            ]),
     ]
 }

@@ -43,6 +43,17 @@ public protocol SESRecords: Sendable {
     /// Inserts, or replaces when `replace` is set; returns false if it exists and `replace` is not set.
     func putCustomVerificationTemplate(_ template: CustomVerificationTemplate, replace: Bool) async throws -> Bool
     func deleteCustomVerificationTemplate(region: String, name: String) async throws
+    func contactLists(region: String) async throws -> [ContactList]
+    /// Inserts or replaces a contact list.
+    func putContactList(_ list: ContactList) async throws
+    /// Deletes the list and its contacts.
+    func deleteContactList(region: String, name: String) async throws
+    func contact(region: String, list: String, email: String) async throws -> Contact?
+    /// Contacts ordered by address, after `afterEmail`, at most `limit`.
+    func contacts(region: String, list: String, afterEmail: String?, limit: Int) async throws -> [Contact]
+    /// Inserts or replaces a contact.
+    func putContact(region: String, list: String, _ contact: Contact) async throws
+    func deleteContact(region: String, list: String, email: String) async throws
     func configurationSetExists(region: String, name: String) async throws -> Bool
     func configurationSet(region: String, name: String) async throws -> ConfigurationSet?
     func putConfigurationSetOptions(region: String, name: String, options: ConfigurationSetOptions) async throws

@@ -175,6 +175,18 @@ resource "aws_sesv2_dedicated_ip_pool" "pool" {
   tags         = { purpose = "transactional" }
 }
 
+resource "aws_sesv2_contact_list" "customers" {
+  contact_list_name = "tf-customers"
+  description       = "Customers"
+  topic {
+    topic_name                  = "news"
+    display_name                = "News"
+    description                 = "Monthly news"
+    default_subscription_status = "OPT_IN"
+  }
+  tags = { owner = "marketing" }
+}
+
 output "domain_arn" { value = aws_ses_domain_identity.main.arn }
 output "dkim_tokens" { value = aws_ses_domain_dkim.main.dkim_tokens }
 output "easy_dkim_tokens" { value = aws_sesv2_email_identity.easy.dkim_signing_attributes[0].tokens }
