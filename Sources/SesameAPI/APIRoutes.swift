@@ -36,6 +36,7 @@ public enum APIRoutes {
         router.get("/") { request, context in await door.handle(request, context: context) }
         CapturedMailRoutes(ses: ses, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
         IdentityVerificationRoutes(ses: ses).add(to: router)
+        UnsubscribeRoutes(ses: ses).add(to: router)
         let v2 = RESTJSONFrontDoor(SESv2Handlers.make(ses), signingNames: ["ses", "email"], authenticator: authenticator, regions: regions)
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
             router.on("/v2/**", method: method) { request, context in await v2.handle(request, context: context) }

@@ -63,7 +63,11 @@ public enum SESv2Handlers {
 
     static func send(_ ses: SESBackend, _ input: SESv2.SendEmailRequest, _ call: AWSCall) async throws -> String {
         let destination = input.destination
-        let to = destination?.toAddresses ?? [], cc = destination?.ccAddresses ?? [], bcc = destination?.bccAddresses ?? []
+        var to = destination?.toAddresses ?? [], cc = destination?.ccAddresses ?? [], bcc = destination?.bccAddresses ?? []
+        var listHeaders: [(String, String)] = []
+        if let options = input.listManagementOptions {
+            (to, cc, bcc, listHeaders) = try await listManaged(ses, call, options, to: to, cc: cc, bcc: bcc)
+        }
         let from = input.fromEmailAddress
         let configurationSet = input.configurationSetName
         let replyTo = input.replyToAddresses ?? []
@@ -72,11 +76,12 @@ public enum SESv2Handlers {
             return try await ses.sendEmail(
                 call.caller, region: call.region, source: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: simple.subject.data,
                 text: simple.body.text?.data, html: simple.body.html?.data, apiVersion: "2",
-                extraHeaders: (simple.headers ?? []).map { ($0.name, $0.value) }, configurationSet: configurationSet)
+                extraHeaders: listHeaders + (simple.headers ?? []).map { ($0.name, $0.value) }, configurationSet: configurationSet)
         }
         if let raw = input.content.raw {
             return try await ses.sendRawEmail(
-                call.caller, region: call.region, source: from, destinations: to + cc + bcc, raw: raw.data.bytes, apiVersion: "2",
+                call.caller, region: call.region, source: from, destinations: to + cc + bcc,
+                raw: Array(listHeaders.map { "\($0.0): \($0.1)\r\n" }.joined().utf8) + raw.data.bytes, apiVersion: "2",
                 via: .sendEmailV2Raw, configurationSet: configurationSet, action: "ses:SendEmail")
         }
         if let template = input.content.template {
@@ -88,8 +93,8 @@ public enum SESv2Handlers {
                     dataJSON: data)
                 return try await ses.sendEmail(
                     call.caller, region: call.region, source: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo,
-                    subject: rendered.subject, text: rendered.text, html: rendered.html, apiVersion: "2", configurationSet: configurationSet
-                )
+                    subject: rendered.subject, text: rendered.text, html: rendered.html, apiVersion: "2", extraHeaders: listHeaders,
+                    configurationSet: configurationSet)
             }
             guard let name = template.templateName ?? template.templateArn?.split(separator: "/").last.map(String.init) else {
                 throw SesameError(.validation, "Content.Template needs TemplateName, TemplateArn or TemplateContent.")
@@ -99,6 +104,26 @@ public enum SESv2Handlers {
                 dataJSON: data, apiVersion: "2", configurationSet: configurationSet, action: "ses:SendEmail")
         }
         throw SesameError(.validation, "Content must have exactly one of Simple, Raw or Template.")
+    }
+
+    /// `ListManagementOptions`: contacts who opted out are left out, and the message carries the
+    /// unsubscribe headers for its (first) recipient.
+    static func listManaged(
+        _ ses: SESBackend, _ call: AWSCall, _ options: SESv2.ListManagementOptions, to: [String], cc: [String], bcc: [String]
+    ) async throws -> (to: [String], cc: [String], bcc: [String], headers: [(String, String)]) {
+        func kept(_ recipients: [String]) async throws -> [String] {
+            try await ses.listManagedRecipients(
+                call.caller, region: call.region, list: options.contactListName, topic: options.topicName, recipients: recipients)
+        }
+        let (keptTo, keptCc, keptBcc) = (try await kept(to), try await kept(cc), try await kept(bcc))
+        guard let first = (keptTo + keptCc + keptBcc).first else {
+            if (to + cc + bcc).isEmpty { return ([], [], [], []) }
+            throw SesameError(.messageRejected, "Every recipient has unsubscribed from this mail of list \(options.contactListName).")
+        }
+        let link = try ses.unsubscribeLink(
+            region: call.region, list: options.contactListName, topic: options.topicName, email: EmailAddress.parse(first)?.address ?? first
+        )
+        return (keptTo, keptCc, keptBcc, [("List-Unsubscribe", "<\(link)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")])
     }
 
     static func addIdentities(_ ses: SESBackend, _ handlers: inout AWSHandlers) {
