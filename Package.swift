@@ -172,6 +172,7 @@ let package = Package(
             resources: [
                 .embedInCode("Templates/error.mustache"),
                 .embedInCode("Templates/change-password.mustache"),
+                .embedInCode("Templates/configuration-sets.mustache"),
                 .embedInCode("Templates/entity-delete.mustache"),
                 .embedInCode("Templates/group.mustache"),
                 .embedInCode("Templates/groups.mustache"),

@@ -28,6 +28,7 @@ extension Console {
         addAccountRoutes(to: router)
         addSESRoutes(to: router)
         addDeliveryRoutes(to: router)
+        addConfigurationSetRoutes(to: router)
     }
 
     /// The form of a POST, after checking its CSRF token against the session's.

@@ -344,8 +344,26 @@ def test_identities_sending_and_captured_mail_pages(console):
     assert driver.find_element(By.ID, "sent-24").text == "1"
     assert driver.find_elements(By.CSS_SELECTOR, "#sending-chart rect")
 
+    # Configuration sets: created, paused from the page (the API sees it), options and destinations shown.
+    visit(driver, node, "/console/configuration-sets")
+    driver.find_element(By.ID, "set-name").send_keys("marketing")
+    driver.find_element(By.ID, "create-set").click()
+    wait_for(driver, "Configuration set marketing was created")
+    node.root_client("sesv2").put_configuration_set_delivery_options(ConfigurationSetName="marketing", TlsPolicy="REQUIRE",
+                                                                      MaxDeliverySeconds=600)
+    topic = node.root_client("sns").create_topic(Name="console-events")["TopicArn"]
+    ses.create_configuration_set_event_destination(ConfigurationSetName="marketing", EventDestination={
+        "Name": "to-sns", "Enabled": True, "MatchingEventTypes": ["bounce"], "SNSDestination": {"TopicARN": topic}})
+    visit(driver, node, "/console/configuration-sets")
+    driver.find_element(By.CSS_SELECTOR, "#configuration-sets button[value=pause]").click()
+    wait_for(driver, "Sending through marketing is paused")
+    table = driver.find_element(By.ID, "configuration-sets").text
+    assert "Paused" in table and "TLS REQUIRE" in table and "at most 600 s" in table and "to-sns: bounce" in table
+    assert node.root_client("sesv2").get_configuration_set(ConfigurationSetName="marketing")["SendingOptions"] == {"SendingEnabled": False}
+
     # Nothing on any page is loaded from outside Sesame.
     for path in ("/console", "/console/identities", "/console/sending", "/console/mail", f"/console/mail/{message_id}",
+                 "/console/configuration-sets",
                  "/console/iam/users", "/console/iam/create-user", "/console/smtp", "/console/smtp/create"):
         visit(driver, node, path)
         for element in driver.find_elements(By.CSS_SELECTOR, "[src], link[href], script"):

@@ -77,6 +77,17 @@ import Testing
                 ]
             ),
             (
+                "configuration-sets",
+                ConfigurationSetsModel(
+                    picker: "<form id=picker></form>",
+                    sets: [
+                        .init(
+                            name: "marketing", sending: "Paused", paused: true, options: ["TLS REQUIRE"],
+                            destinations: ["to-sns: bounce → arn:aws:sns:us-east-1:1:t"])
+                    ], notice: "done", error: nil),
+                ["marketing", "Paused", "TLS REQUIRE", "to-sns: bounce", "Resume sending", "csrf-token-1"]
+            ),
+            (
                 "sending", SendingModel(picker: "", max24: "200", rate: "1", sent: "3", sandbox: true, chart: "<svg id=c></svg>"),
                 ["200", "<svg id=c>"]
             ),

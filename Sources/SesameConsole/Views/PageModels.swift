@@ -255,6 +255,20 @@ struct QueueModel: Sendable {
     var notice: String?
 }
 
+struct ConfigurationSetsModel: Sendable {
+    struct Row: Sendable {
+        var name: String
+        var sending: String
+        var paused: Bool
+        var options: [String]
+        var destinations: [String]
+    }
+    var picker: String
+    var sets: [Row]
+    var notice: String?
+    var error: String?
+}
+
 struct SuppressionModel: Sendable {
     struct Entry: Sendable {
         var address: String

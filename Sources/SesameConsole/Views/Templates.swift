@@ -18,5 +18,6 @@ enum Templates {
         "policies": PackageResources.policies_mustache, "policy": PackageResources.policy_mustache,
         "entity-delete": PackageResources.entity_delete_mustache, "change-password": PackageResources.change_password_mustache,
         "password-policy": PackageResources.password_policy_mustache,
+        "configuration-sets": PackageResources.configuration_sets_mustache,
     ]
 }
