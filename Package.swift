@@ -173,6 +173,7 @@ let package = Package(
                 .embedInCode("Templates/error.mustache"),
                 .embedInCode("Templates/change-password.mustache"),
                 .embedInCode("Templates/configuration-sets.mustache"),
+                .embedInCode("Templates/contact-lists.mustache"),
                 .embedInCode("Templates/entity-delete.mustache"),
                 .embedInCode("Templates/group.mustache"),
                 .embedInCode("Templates/groups.mustache"),

@@ -29,6 +29,7 @@ extension Console {
         addSESRoutes(to: router)
         addDeliveryRoutes(to: router)
         addConfigurationSetRoutes(to: router)
+        addContactListRoutes(to: router)
     }
 
     /// The form of a POST, after checking its CSRF token against the session's.

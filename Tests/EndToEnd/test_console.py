@@ -361,9 +361,31 @@ def test_identities_sending_and_captured_mail_pages(console):
     assert "Paused" in table and "TLS REQUIRE" in table and "at most 600 s" in table and "to-sns: bounce" in table
     assert node.root_client("sesv2").get_configuration_set(ConfigurationSetName="marketing")["SendingOptions"] == {"SendingEnabled": False}
 
+    # Contact lists: made and filled from the page; an unsubscribe through the mail's link shows up on it.
+    visit(driver, node, "/console/contact-lists")
+    driver.find_element(By.ID, "list-name").send_keys("customers")
+    driver.find_element(By.ID, "topic-name").send_keys("news")
+    driver.find_element(By.ID, "create-list").click()
+    wait_for(driver, "Contact list customers was created")
+    driver.find_element(By.ID, "contact-email").send_keys("reader@example.net")
+    driver.find_element(By.ID, "add-contact").click()
+    wait_for(driver, "reader@example.net was added to customers")
+    assert "news: in" in driver.find_element(By.ID, "contacts-customers").text
+    listed = node.root_client("sesv2").send_email(
+        FromEmailAddress="news@example.com", Destination={"ToAddresses": ["reader@example.net"]},
+        Content={"Simple": {"Subject": {"Data": "List mail"}, "Body": {"Text": {"Data": "x"}}}},
+        ListManagementOptions={"ContactListName": "customers", "TopicName": "news"})["MessageId"]
+    import email as _email, email.policy as _policy
+    link = _email.message_from_string(node.captured(id=listed)[0]["RawData"], policy=_policy.default)["List-Unsubscribe"].strip("<>")
+    driver.get(link)
+    driver.find_element(By.ID, "unsubscribe").click()
+    wait_for(driver, "will not get this mail any more")
+    visit(driver, node, "/console/contact-lists")
+    assert "news: out" in driver.find_element(By.ID, "contacts-customers").text
+
     # Nothing on any page is loaded from outside Sesame.
     for path in ("/console", "/console/identities", "/console/sending", "/console/mail", f"/console/mail/{message_id}",
-                 "/console/configuration-sets",
+                 "/console/configuration-sets", "/console/contact-lists",
                  "/console/iam/users", "/console/iam/create-user", "/console/smtp", "/console/smtp/create"):
         visit(driver, node, path)
         for element in driver.find_elements(By.CSS_SELECTOR, "[src], link[href], script"):

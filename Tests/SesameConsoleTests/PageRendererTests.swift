@@ -88,6 +88,17 @@ import Testing
                 ["marketing", "Paused", "TLS REQUIRE", "to-sns: bounce", "Resume sending", "csrf-token-1"]
             ),
             (
+                "contact-lists",
+                ContactListsModel(
+                    picker: "",
+                    lists: [
+                        .init(
+                            name: "customers", description: "Ours", topics: ["News (news, default in)"],
+                            contacts: [.init(list: "customers", email: "ann@example.net", status: "news: out")])
+                    ], notice: nil, error: nil),
+                ["customers", "Ours", "News (news, default in)", "ann@example.net", "news: out", "add-contact"]
+            ),
+            (
                 "sending", SendingModel(picker: "", max24: "200", rate: "1", sent: "3", sandbox: true, chart: "<svg id=c></svg>"),
                 ["200", "<svg id=c>"]
             ),

@@ -269,6 +269,24 @@ struct ConfigurationSetsModel: Sendable {
     var error: String?
 }
 
+struct ContactListsModel: Sendable {
+    struct ContactRow: Sendable {
+        var list: String
+        var email: String
+        var status: String
+    }
+    struct List: Sendable {
+        var name: String
+        var description: String?
+        var topics: [String]
+        var contacts: [ContactRow]
+    }
+    var picker: String
+    var lists: [List]
+    var notice: String?
+    var error: String?
+}
+
 struct SuppressionModel: Sendable {
     struct Entry: Sendable {
         var address: String

@@ -19,5 +19,6 @@ enum Templates {
         "entity-delete": PackageResources.entity_delete_mustache, "change-password": PackageResources.change_password_mustache,
         "password-policy": PackageResources.password_policy_mustache,
         "configuration-sets": PackageResources.configuration_sets_mustache,
+        "contact-lists": PackageResources.contact_lists_mustache,
     ]
 }
