@@ -122,7 +122,9 @@ public struct Sesame: Sendable {
     }
 
     /// The HTTP application serving the AWS APIs.
-    func makeHTTPApplication(iam: IAMBackend, ses: SESBackend, onRunning: @escaping OnRunning) -> some ApplicationProtocol {
+    func makeHTTPApplication(
+        iam: IAMBackend, ses: SESBackend, smtpBound: WakeSignal, onRunning: @escaping OnRunning
+    ) -> some ApplicationProtocol {
         let router = Router(context: SesameRequestContext.self)
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
@@ -147,12 +149,16 @@ public struct Sesame: Sendable {
             server: .http1(
                 configuration: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
+            // "Running" means every listener is up: the SMTP listeners bind in their own service.
+            onServerRunning: { channel in
+                await smtpBound.wait(timeout: .seconds(30))
+                await onRunning(channel.localAddress?.port ?? address.port)
+            },
             logger: logger)
     }
 
     /// The SMTP listeners, sending through the same SES backend as the APIs.
-    func makeSMTPServer(ses: SESBackend, tls: TLSSetup.Material) -> SMTPServer {
+    func makeSMTPServer(ses: SESBackend, tls: TLSSetup.Material, bound: WakeSignal = WakeSignal()) -> SMTPServer {
         var checkerConfiguration = SMTPCredentialChecker.Configuration(regions: configuration.regions)
         checkerConfiguration.failureLimit = configuration.smtpAuthFailureLimit
         let checker = SMTPCredentialChecker(
@@ -169,7 +175,7 @@ public struct Sesame: Sendable {
             startTLSAddresses: configuration.smtpAddresses.map { .init(host: $0.host, port: $0.port) },
             implicitTLSAddresses: configuration.smtpsAddresses.map { .init(host: $0.host, port: $0.port) },
             services: SESSMTPServices(checker: checker, resolver: credentials, ses: ses, logger: logger),
-            logger: logger)
+            logger: logger, onBound: { _ in bound.signal() })
     }
 
     /// The queue manager with the transport `--delivery` names (none in capture mode).
@@ -232,6 +238,7 @@ public struct Sesame: Sendable {
         try await ListenerPreflight.check(configuration)
         let storeService = StoreService(store: store)
         let (iam, ses) = makeBackends()
+        let smtpBound = WakeSignal()
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -245,8 +252,8 @@ public struct Sesame: Sendable {
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeNotificationDispatcher(ses: ses)),
                     .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
-                    .init(service: makeSMTPServer(ses: ses, tls: tls)),
-                    .init(service: makeHTTPApplication(iam: iam, ses: ses, onRunning: onRunning)),
+                    .init(service: makeSMTPServer(ses: ses, tls: tls, bound: smtpBound)),
+                    .init(service: makeHTTPApplication(iam: iam, ses: ses, smtpBound: smtpBound, onRunning: onRunning)),
                 ],
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger))
