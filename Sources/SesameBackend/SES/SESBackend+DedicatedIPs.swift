@@ -12,16 +12,11 @@ extension SESBackend {
 
     static func decodePools(_ stored: String?) -> [DedicatedIPPool] {
         guard let stored else { return [] }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return (try? decoder.decode([DedicatedIPPool].self, from: Data(stored.utf8))) ?? []
+        return (try? StoredDocument.decoder.decode([DedicatedIPPool].self, from: Data(stored.utf8))) ?? []
     }
 
     static func encodePools(_ pools: [DedicatedIPPool]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: (try? encoder.encode(pools.sorted { $0.name < $1.name })) ?? Data("[]".utf8), as: UTF8.self)
+        return String(decoding: (try? StoredDocument.encoder.encode(pools.sorted { $0.name < $1.name })) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func poolMissing(_ name: String) -> SesameError { SesameError(.notFound, "Pool \(name) does not exist.") }

@@ -28,18 +28,21 @@ extension SESBackend {
             }
             return found
         }
-        var kept: [String] = []
-        for recipient in recipients {
-            let address = (EmailAddress.parse(recipient)?.address ?? recipient).lowercased()
-            guard let contact = try await store.read({ try await $0.contact(region: region, list: name, email: address) }) else {
-                kept.append(recipient)
-                continue
+        // The recipients' contacts, read in one transaction.
+        let contacts = try await store.read { session -> [String: Contact] in
+            var found: [String: Contact] = [:]
+            for recipient in recipients {
+                let address = (EmailAddress.parse(recipient)?.address ?? recipient).lowercased()
+                if let contact = try await session.contact(region: region, list: name, email: address) { found[address] = contact }
             }
-            if contact.unsubscribeAll { continue }
-            if let topicModel, contact.status(of: topicModel) == "OPT_OUT" { continue }
-            kept.append(recipient)
+            return found
         }
-        return kept
+        return recipients.filter { recipient in
+            guard let contact = contacts[(EmailAddress.parse(recipient)?.address ?? recipient).lowercased()] else { return true }
+            if contact.unsubscribeAll { return false }
+            if let topicModel, contact.status(of: topicModel) == "OPT_OUT" { return false }
+            return true
+        }
     }
 
     /// The link a recipient follows (or posts to) to opt out.

@@ -102,15 +102,13 @@ public struct ConfigurationSetOptions: Sendable, Equatable, Codable {
 
     /// The stored form; nil for the defaults.
     public func encoded() -> String? {
-        guard self != ConfigurationSetOptions(), let data = try? JSONEncoder.sorted.encode(self) else { return nil }
+        guard self != ConfigurationSetOptions(), let data = try? StoredDocument.encoder.encode(self) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// Reads the stored form; nothing stored (or unreadable) reads as the defaults.
     public static func decode(_ text: String?) -> ConfigurationSetOptions {
         guard let text else { return ConfigurationSetOptions() }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return (try? decoder.decode(ConfigurationSetOptions.self, from: Data(text.utf8))) ?? ConfigurationSetOptions()
+        return (try? StoredDocument.decoder.decode(ConfigurationSetOptions.self, from: Data(text.utf8))) ?? ConfigurationSetOptions()
     }
 }

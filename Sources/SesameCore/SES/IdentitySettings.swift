@@ -36,13 +36,13 @@ public struct IdentitySettings: Sendable, Equatable, Codable {
 
     /// The stored form (a small JSON document); nil when there is nothing to store.
     public func encoded() -> String? {
-        guard !isEmpty, let data = try? JSONEncoder.sorted.encode(self) else { return nil }
+        guard !isEmpty, let data = try? StoredDocument.encoder.encode(self) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// Reads the stored form; an unreadable document reads as no settings.
     public static func decode(_ text: String?) -> IdentitySettings {
-        guard let text, let settings = try? JSONDecoder().decode(IdentitySettings.self, from: Data(text.utf8)) else {
+        guard let text, let settings = try? StoredDocument.decoder.decode(IdentitySettings.self, from: Data(text.utf8)) else {
             return IdentitySettings()
         }
         return settings
@@ -66,12 +66,19 @@ public enum MailFromFailureBehavior: String, Sendable, Codable, CaseIterable {
     }
 }
 
-extension JSONEncoder {
-    /// Keys sorted, so a stored document is the same bytes for the same value.
-    static var sorted: JSONEncoder {
+/// How Sesame writes the small JSON documents it stores (settings, options, contact lists):
+/// keys sorted, so the same value is the same bytes; dates as epoch milliseconds.
+public enum StoredDocument {
+    public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .millisecondsSince1970
         return encoder
+    }
+
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
     }
 }

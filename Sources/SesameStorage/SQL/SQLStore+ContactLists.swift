@@ -5,27 +5,14 @@ import SesameCore
 // MARK: SES v2 contact lists
 
 extension SQLStoreSession {
-    static var documentEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return encoder
-    }
-
-    static var documentDecoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }
-
     func contactLists(region: String) async throws -> [ContactList] {
         try await db.raw("SELECT document FROM ses_contact_lists WHERE region = \(bind: region) ORDER BY name").all().map {
-            try Self.documentDecoder.decode(ContactList.self, from: Data(try $0.decode(column: "document", as: String.self).utf8))
+            try StoredDocument.decoder.decode(ContactList.self, from: Data(try $0.decode(column: "document", as: String.self).utf8))
         }
     }
 
     func putContactList(_ list: ContactList) async throws {
-        let document = String(decoding: try Self.documentEncoder.encode(list), as: UTF8.self)
+        let document = String(decoding: try StoredDocument.encoder.encode(list), as: UTF8.self)
         try await db.raw(
             """
             INSERT INTO ses_contact_lists (region, name, document) VALUES (\(bind: list.region), \(bind: list.name), \(bind: document))
@@ -44,7 +31,9 @@ extension SQLStoreSession {
             """
             SELECT document FROM ses_contacts WHERE region = \(bind: region) AND list_name = \(bind: list) AND email = \(bind: email.lowercased())
             """
-        ).first().map { try Self.documentDecoder.decode(Contact.self, from: Data(try $0.decode(column: "document", as: String.self).utf8)) }
+        ).first().map {
+            try StoredDocument.decoder.decode(Contact.self, from: Data(try $0.decode(column: "document", as: String.self).utf8))
+        }
     }
 
     func contacts(region: String, list: String, afterEmail: String?, limit: Int) async throws -> [Contact] {
@@ -53,11 +42,11 @@ extension SQLStoreSession {
             SELECT document FROM ses_contacts WHERE region = \(bind: region) AND list_name = \(bind: list)
             AND email > \(bind: afterEmail ?? "") ORDER BY email LIMIT \(bind: limit)
             """
-        ).all().map { try Self.documentDecoder.decode(Contact.self, from: Data(try $0.decode(column: "document", as: String.self).utf8)) }
+        ).all().map { try StoredDocument.decoder.decode(Contact.self, from: Data(try $0.decode(column: "document", as: String.self).utf8)) }
     }
 
     func putContact(region: String, list: String, _ contact: Contact) async throws {
-        let document = String(decoding: try Self.documentEncoder.encode(contact), as: UTF8.self)
+        let document = String(decoding: try StoredDocument.encoder.encode(contact), as: UTF8.self)
         try await db.raw(
             """
             INSERT INTO ses_contacts (region, list_name, email, document)
