@@ -37,6 +37,7 @@ public enum APIRoutes {
         CapturedMailRoutes(ses: ses, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
         IdentityVerificationRoutes(ses: ses).add(to: router)
         UnsubscribeRoutes(ses: ses).add(to: router)
+        TrackingRoutes(ses: ses).add(to: router)
         let v2 = RESTJSONFrontDoor(SESv2Handlers.make(ses), signingNames: ["ses", "email"], authenticator: authenticator, regions: regions)
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
             router.on("/v2/**", method: method) { request, context in await v2.handle(request, context: context) }

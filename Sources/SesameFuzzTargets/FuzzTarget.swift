@@ -164,6 +164,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = FeedbackReport.parse(bytes)
         _ = DKIM.relaxedBody(DKIM.normalizingLineEndings(bytes))
         _ = DKIM.relaxedHeader(bytes.prefix(1000))
+        // Open and click tracking rewrites the HTML parts of messages senders give.
+        _ = MIME.rewritingHTML(bytes) { HTMLTracking.rewrite($0, pixelURL: "p") { "t" + $0.url } }
+        _ = HTMLTracking.rewrite(text(bytes), pixelURL: nil) { $0.url + "x" }
     }
 
     /// Identity policies (alone and as a boundary), role trust policies and their evaluation,

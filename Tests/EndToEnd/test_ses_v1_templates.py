@@ -7,6 +7,8 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
+from test_delivery import show, states
+
 
 def error_of(call, *args, **kwargs):
     with pytest.raises(ClientError) as info:
@@ -73,10 +75,16 @@ def test_templated_and_bulk_sends(sesame):
              "ReplacementTemplateData": json.dumps({"name": "Two", "plan": {"tier": "pro"}, "items": ["x"]})},
             {"Destination": {"ToAddresses": ["three@example.net"]}, "ReplacementTemplateData": json.dumps({"plan": {}})},
         ])["Status"]
-    assert [s["Status"] for s in result] == ["Success", "Success", "InvalidParameterValue"]
+    # Data without an attribute the template uses is accepted, as SES accepts it, and sent to nobody
+    # (a Rendering Failure event reports it: test_ses_tracking.py).
+    assert [s["Status"] for s in result] == ["Success", "Success", "Success"]
     subjects = {m["Destination"]["ToAddresses"][0]: m["Subject"] for m in sesame.captured()}
     assert subjects["one@example.net"] == "Welcome, friend!" and subjects["two@example.net"] == "Welcome, Two!"
-    assert "three@example.net" not in subjects
+    assert subjects["three@example.net"] == "Welcome, {{name}}!"  # never rendered
+    shown = show(sesame, result[2]["MessageId"])
+    assert states(shown) == {"three@example.net": "rejected"}
+    assert shown["recipients"][0]["lastReply"] == "Rendering failure: Attribute 'name' is not present in the rendering data."
+    assert [e["eventType"] for e in shown["events"]] == ["Rendering Failure"]
 
 
 def test_configuration_sets_and_statistics(sesame):

@@ -125,4 +125,46 @@ import Testing
         #expect(claimed.count == 300)
         #expect(Set(claimed).count == 300)
     }
+
+    /// Event destinations of every type round-trip, count what they could not deliver, and
+    /// open/click events keep their link tags.
+    @Test(arguments: Engine.allCases)
+    func eventDestinationTargetsAndEngagementEvents(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        let targets: [EventDestinationTarget] = [
+            .sns(topicARN: "arn:aws:sns:us-east-1:123456789012:t"),
+            .cloudWatch(dimensions: [CloudWatchDimension(name: "d", valueSource: "messageTag", defaultValue: "x")]),
+            .kinesisFirehose(deliveryStreamARN: "arn:s", iamRoleARN: "arn:r"), .eventBridge(eventBusARN: "arn:b"),
+            .pinpoint(applicationARN: nil),
+        ]
+        try await store.write { session in
+            for (index, target) in targets.enumerated() {
+                try await session.putEventDestination(
+                    EventDestination(
+                        region: "us-east-1", configurationSet: "set", name: "d\(index)", enabled: true, eventTypes: ["send", "open"],
+                        target: target))
+            }
+            try await session.countUndeliveredEvent(region: "us-east-1", configurationSet: "set", name: "d1")
+            try await session.countUndeliveredEvent(region: "us-east-1", configurationSet: "set", name: "d1")
+        }
+        let read = try await store.read { try await $0.eventDestinations(region: "us-east-1", configurationSet: "set") }
+        #expect(read.map(\.target) == targets)
+        #expect(read.map(\.undelivered) == [0, 2, 0, 0, 0])
+        #expect(try await store.read { try await $0.allEventDestinations(region: "us-east-1") }.count == 5)
+
+        try await store.write { try await $0.insertMessages([message(9, recipients: ["b@x.test"])]) }
+        var click = DeliveryEvent(
+            id: "e1", messageID: "m9", region: "us-east-1", kind: .click, recipients: ["b@x.test"], type: "127.0.0.1", subType: "UA",
+            detail: "https://a.example/", createdAt: start)
+        click.tags = ["campaign": ["spring", "sale"]]
+        let failure = DeliveryEvent(
+            id: "e2", messageID: "m9", region: "us-east-1", kind: .renderingFailure, recipients: ["b@x.test"], type: "t", detail: "bad",
+            createdAt: start.addingTimeInterval(1))
+        let recorded = [click, failure]
+        try await store.write { try await $0.insertEvents(recorded) }
+        let events = try await store.read { try await $0.events(messageID: "m9", limit: 10) }
+        #expect(events == recorded)
+    }
 }

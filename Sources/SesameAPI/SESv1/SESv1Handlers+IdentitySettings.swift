@@ -57,11 +57,7 @@ extension SESv1Handlers {
             if wanted.contains("eventDestinations") {
                 let destinations = try await ses.eventDestinations(
                     call.caller, region: call.region, configurationSet: set.name, action: "ses:DescribeConfigurationSet")
-                output.eventDestinations = destinations.map { destination in
-                    SES.EventDestination(
-                        name: destination.name, enabled: destination.enabled, matchingEventTypes: destination.eventTypes.map(v1EventType),
-                        snsDestination: SES.SNSDestination(topicARN: destination.topicARN))
-                }
+                output.eventDestinations = destinations.map(v1Destination)
             }
             let options = set.options
             if wanted.contains("trackingOptions"), let tracking = options.tracking {
@@ -150,6 +146,26 @@ extension SESv1Handlers {
 
     /// v1's spelling of an event type (`renderingFailure`); destinations made through v2 are
     /// stored as v2 writes them (`RENDERING_FAILURE`).
+    /// A stored destination in v1's shape. EventBridge and Pinpoint have no v1 form: v1 shows
+    /// them with their name and event types only, as SES does.
+    static func v1Destination(_ destination: EventDestination) -> SES.EventDestination {
+        var out = SES.EventDestination(
+            name: destination.name, enabled: destination.enabled, matchingEventTypes: destination.eventTypes.map(v1EventType))
+        switch destination.target {
+        case .sns(let arn): out.snsDestination = SES.SNSDestination(topicARN: arn)
+        case .cloudWatch(let dimensions):
+            out.cloudWatchDestination = SES.CloudWatchDestination(
+                dimensionConfigurations: dimensions.map {
+                    SES.CloudWatchDimensionConfiguration(
+                        dimensionName: $0.name, dimensionValueSource: $0.valueSource, defaultDimensionValue: $0.defaultValue)
+                })
+        case .kinesisFirehose(let stream, let role):
+            out.kinesisFirehoseDestination = SES.KinesisFirehoseDestination(iamRoleARN: role, deliveryStreamARN: stream)
+        case .eventBridge, .pinpoint: break
+        }
+        return out
+    }
+
     static func v1EventType(_ stored: String) -> String {
         guard stored.contains("_") || stored == stored.uppercased() else { return stored }
         let words = stored.lowercased().split(separator: "_")

@@ -148,7 +148,16 @@ extension SESv1Handlers {
         try await notFound(as: "EventDestinationDoesNotExist") {
             try await ses.putEventDestination(
                 call.caller, region: call.region, configurationSet: set, name: destination.name, enabled: destination.enabled ?? false,
-                eventTypes: destination.matchingEventTypes, topicARN: destination.snsDestination?.topicARN, create: create,
+                eventTypes: destination.matchingEventTypes,
+                target: try EventDestinationTarget.one(
+                    sns: destination.snsDestination?.topicARN,
+                    cloudWatch: destination.cloudWatchDestination?.dimensionConfigurations.map {
+                        CloudWatchDimension(
+                            name: $0.dimensionName, valueSource: $0.dimensionValueSource, defaultValue: $0.defaultDimensionValue)
+                    },
+                    firehose: destination.kinesisFirehoseDestination.map { ($0.deliveryStreamARN, $0.iamRoleARN) }, eventBridge: nil,
+                    pinpoint: nil, v2: false),
+                create: create,
                 action: create ? "ses:CreateConfigurationSetEventDestination" : "ses:UpdateConfigurationSetEventDestination")
         }
     }

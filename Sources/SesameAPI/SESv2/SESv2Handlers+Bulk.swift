@@ -24,14 +24,12 @@ extension SESv2Handlers {
                 do {
                     let id: String
                     if let inline = template.templateContent {
-                        let rendered = try SESBackend.render(
-                            EmailTemplate(name: "inline", subject: inline.subject, text: inline.text, html: inline.html, createdAt: Date()),
-                            dataJSON: data)
-                        id = try await ses.sendEmail(
+                        id = try await ses.sendTemplate(
                             call.caller, region: call.region, source: from, to: destination.toAddresses ?? [],
                             cc: destination.ccAddresses ?? [], bcc: destination.bccAddresses ?? [], replyTo: input.replyToAddresses ?? [],
-                            subject: rendered.subject, text: rendered.text, html: rendered.html, apiVersion: "2",
-                            configurationSet: input.configurationSetName)
+                            template: EmailTemplate(
+                                name: "", subject: inline.subject, text: inline.text, html: inline.html, createdAt: Date()),
+                            dataJSON: data, apiVersion: "2", configurationSet: input.configurationSetName, action: "ses:SendBulkEmail")
                     } else {
                         id = try await ses.sendTemplatedEmail(
                             call.caller, region: call.region, source: from, to: destination.toAddresses ?? [],

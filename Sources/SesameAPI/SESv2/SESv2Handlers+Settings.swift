@@ -71,15 +71,7 @@ extension SESv2Handlers {
                 call.caller, region: call.region, configurationSet: input.configurationSetName,
                 action: "ses:GetConfigurationSetEventDestinations")
             return .init(
-                eventDestinations: destinations.map { destination in
-                    SESv2.EventDestination(
-                        name: destination.name, enabled: destination.enabled,
-                        // The store keeps SES v1's names (`Bounce`); v2 writes them as `BOUNCE`, `RENDERING_FAILURE`.
-                        matchingEventTypes: destination.eventTypes.map { type in
-                            type.reduce(into: "") { out, c in out += c.isUppercase && !out.isEmpty ? "_\(c)" : c.uppercased() }
-                        },
-                        snsDestination: SESv2.SnsDestination(topicArn: destination.topicARN))
-                })
+                eventDestinations: destinations.map(v2Destination))
         }
         handlers.on(SESv2.Operations.DeleteConfigurationSetEventDestination.self) { input, call in
             try await ses.deleteEventDestination(
@@ -92,10 +84,45 @@ extension SESv2Handlers {
     static func putDestination(
         _ ses: SESBackend, _ call: AWSCall, _ set: String, _ name: String, _ destination: SESv2.EventDestinationDefinition, create: Bool
     ) async throws {
+        let target = try EventDestinationTarget.one(
+            sns: destination.snsDestination?.topicArn,
+            cloudWatch: destination.cloudWatchDestination?.dimensionConfigurations.map {
+                // v2 writes the value source in capitals (`MESSAGE_TAG`); the store keeps v1's `messageTag`.
+                CloudWatchDimension(
+                    name: $0.dimensionName, valueSource: SESv1Handlers.v1EventType($0.dimensionValueSource),
+                    defaultValue: $0.defaultDimensionValue)
+            },
+            firehose: destination.kinesisFirehoseDestination.map { ($0.deliveryStreamArn, $0.iamRoleArn) },
+            eventBridge: destination.eventBridgeDestination?.eventBusArn,
+            pinpoint: destination.pinpointDestination.map { $0.applicationArn }, v2: true)
         try await ses.putEventDestination(
             call.caller, region: call.region, configurationSet: set, name: name, enabled: destination.enabled ?? false,
-            eventTypes: destination.matchingEventTypes ?? [], topicARN: destination.snsDestination?.topicArn, create: create,
+            eventTypes: destination.matchingEventTypes ?? [], target: target, create: create,
             action: create ? "ses:CreateConfigurationSetEventDestination" : "ses:UpdateConfigurationSetEventDestination")
+    }
+
+    /// The store keeps SES v1's names (`bounce`, `messageTag`); v2 writes them as `BOUNCE`, `MESSAGE_TAG`.
+    static func v2Name(_ stored: String) -> String {
+        stored.reduce(into: "") { out, c in out += c.isUppercase && !out.isEmpty ? "_\(c)" : c.uppercased() }
+    }
+
+    static func v2Destination(_ destination: EventDestination) -> SESv2.EventDestination {
+        var out = SESv2.EventDestination(
+            name: destination.name, enabled: destination.enabled, matchingEventTypes: destination.eventTypes.map(v2Name))
+        switch destination.target {
+        case .sns(let arn): out.snsDestination = SESv2.SnsDestination(topicArn: arn)
+        case .cloudWatch(let dimensions):
+            out.cloudWatchDestination = SESv2.CloudWatchDestination(
+                dimensionConfigurations: dimensions.map {
+                    SESv2.CloudWatchDimensionConfiguration(
+                        dimensionName: $0.name, dimensionValueSource: v2Name($0.valueSource), defaultDimensionValue: $0.defaultValue)
+                })
+        case .kinesisFirehose(let stream, let role):
+            out.kinesisFirehoseDestination = SESv2.KinesisFirehoseDestination(iamRoleArn: role, deliveryStreamArn: stream)
+        case .eventBridge(let bus): out.eventBridgeDestination = SESv2.EventBridgeDestination(eventBusArn: bus)
+        case .pinpoint(let application): out.pinpointDestination = SESv2.PinpointDestination(applicationArn: application)
+        }
+        return out
     }
 
     static func addSuppression(_ ses: SESBackend, _ handlers: inout AWSHandlers) {

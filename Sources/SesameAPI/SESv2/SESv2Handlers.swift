@@ -88,20 +88,19 @@ public enum SESv2Handlers {
             guard let from else { throw SesameError(.validation, "FromEmailAddress is required for Template content.") }
             let data = template.templateData ?? "{}"
             if let inline = template.templateContent {
-                let rendered = try SESBackend.render(
-                    EmailTemplate(name: "inline", subject: inline.subject, text: inline.text, html: inline.html, createdAt: Date()),
-                    dataJSON: data)
-                return try await ses.sendEmail(
+                // An inline template has no name: a Rendering Failure event names none.
+                return try await ses.sendTemplate(
                     call.caller, region: call.region, source: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo,
-                    subject: rendered.subject, text: rendered.text, html: rendered.html, apiVersion: "2", extraHeaders: listHeaders,
-                    configurationSet: configurationSet)
+                    template: EmailTemplate(name: "", subject: inline.subject, text: inline.text, html: inline.html, createdAt: Date()),
+                    dataJSON: data, apiVersion: "2", configurationSet: configurationSet, action: "ses:SendEmail",
+                    extraHeaders: listHeaders)
             }
             guard let name = template.templateName ?? template.templateArn?.split(separator: "/").last.map(String.init) else {
                 throw SesameError(.validation, "Content.Template needs TemplateName, TemplateArn or TemplateContent.")
             }
             return try await ses.sendTemplatedEmail(
                 call.caller, region: call.region, source: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, templateName: name,
-                dataJSON: data, apiVersion: "2", configurationSet: configurationSet, action: "ses:SendEmail")
+                dataJSON: data, apiVersion: "2", configurationSet: configurationSet, action: "ses:SendEmail", extraHeaders: listHeaders)
         }
         throw SesameError(.validation, "Content must have exactly one of Simple, Raw or Template.")
     }

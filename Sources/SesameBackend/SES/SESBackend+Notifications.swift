@@ -106,16 +106,14 @@ extension SESBackend {
 
     // MARK: Configuration-set event destinations
 
-    /// Creates or replaces an SNS event destination (v1 and v2 take the same information).
+    /// Creates or replaces an event destination (v1 and v2 take the same information). Every
+    /// type is stored; only SNS destinations receive events (the others count what they miss).
     public func putEventDestination(
-        _ caller: Caller, region: String, configurationSet: String, name: String, enabled: Bool, eventTypes: [String], topicARN: String?,
-        create: Bool, action: String
+        _ caller: Caller, region: String, configurationSet: String, name: String, enabled: Bool, eventTypes: [String],
+        target: EventDestinationTarget, create: Bool, action: String
     ) async throws {
         try authorize(
             caller, action, "arn:\(Partition.of(region: region)):ses:\(region):\(caller.accountID):configuration-set/\(configurationSet)")
-        guard let topicARN else {
-            throw SesameError(.invalidParameterValue, "Sesame supports SNS event destinations only: give SNSDestination.TopicARN.")
-        }
         let types = try eventTypes.map { type throws(SesameError) -> String in
             let camel =
                 type.contains("_") || type == type.uppercased()
@@ -130,7 +128,7 @@ extension SESBackend {
             guard try await session.configurationSetExists(region: region, name: configurationSet) else {
                 throw SesameError(.configurationSetDoesNotExist, "Configuration set <\(configurationSet)> does not exist.")
             }
-            guard try await session.topic(arn: topicARN) != nil else {
+            if let topicARN = target.topicARN, try await session.topic(arn: topicARN) == nil {
                 throw SesameError(.invalidParameterValue, "Invalid SNS topic <\(topicARN)>: the topic does not exist.")
             }
             let exists = try await session.eventDestinations(region: region, configurationSet: configurationSet).contains {
@@ -142,7 +140,7 @@ extension SESBackend {
             if !create && !exists { throw SesameError(.notFound, "Event destination \(name) does not exist.") }
             try await session.putEventDestination(
                 EventDestination(
-                    region: region, configurationSet: configurationSet, name: name, enabled: enabled, eventTypes: types, topicARN: topicARN)
+                    region: region, configurationSet: configurationSet, name: name, enabled: enabled, eventTypes: types, target: target)
             )
         }
         sendingState.invalidate(region)
@@ -204,12 +202,16 @@ extension SESBackend {
                 }
             }
             if let set = message.configurationSet {
-                let typeName = event.kind.rawValue.prefix(1).lowercased() + event.kind.rawValue.dropFirst()
                 for destination in try await session.eventDestinations(region: message.region, configurationSet: set)
-                where destination.enabled && destination.eventTypes.contains(typeName) {
+                where destination.enabled && destination.eventTypes.contains(event.kind.eventTypeName) {
+                    guard let topicARN = destination.topicARN else {
+                        // CloudWatch, Firehose, EventBridge and Pinpoint do not exist here: counted, not dropped silently.
+                        try await session.countUndeliveredEvent(region: message.region, configurationSet: set, name: destination.name)
+                        continue
+                    }
                     let json = SESNotification.json(event, message: message, includeHeaders: true, format: .eventPublishing)
                     try await sns.enqueue(
-                        session, topicARN: destination.topicARN, message: json, subject: nil, messageID: UUID().uuidString.lowercased(),
+                        session, topicARN: topicARN, message: json, subject: nil, messageID: UUID().uuidString.lowercased(),
                         now: event.createdAt)
                 }
             }

@@ -21,6 +21,9 @@ extension SESBackend {
         public var identitiesToCheck: [String]
         /// The configuration set named by the request or the `X-SES-CONFIGURATION-SET` header.
         public var configurationSet: String? = nil
+        /// A templated send whose data did not fit its template: accepted as SES accepts it,
+        /// sent to nobody, and reported with a Rendering Failure event.
+        public var renderingFailure: (template: String, message: String)? = nil
     }
 
     static func parseAddress(_ text: String) throws(SesameError) -> EmailAddress {
@@ -35,7 +38,8 @@ extension SESBackend {
     public func sendEmail(
         _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
         subject: String, text: String?, html: String?, apiVersion: String = "1", extraHeaders: [(String, String)] = [],
-        action: String = "ses:SendEmail", via: MessageOrigin = .sendEmail, configurationSet: String? = nil
+        action: String = "ses:SendEmail", via: MessageOrigin = .sendEmail, configurationSet: String? = nil,
+        renderingFailure: (template: String, message: String)? = nil
     ) async throws -> String {
         let from = try Self.parseAddress(source)
         let toAddresses = try to.map(Self.parseAddress)
@@ -50,7 +54,7 @@ extension SESBackend {
             Submission(
                 region: region, source: source, recipients: (toAddresses + ccAddresses + bccAddresses).map(\.address), raw: raw,
                 subject: subject, action: action, apiVersion: apiVersion, via: via, identitiesToCheck: [source],
-                configurationSet: configurationSet),
+                configurationSet: configurationSet, renderingFailure: renderingFailure),
             messageID: id, caller: caller)
     }
 
@@ -167,12 +171,27 @@ extension SESBackend {
             throw SesameError(.throttling, "Maximum sending rate exceeded.")
         }
         message.configurationSet = configurationSet
-        Self.plan(&message, mode: configuration.deliveryMode, suppressed: state.suppressed)
         if message.configurationSet != nil && sns != nil && state.publishesEvents {
             // Published to the set's event destinations that ask for Send events.
             message.events.append(
                 DeliveryEvent(
                     id: RandomIDs.requestID(), messageID: message.id, region: region, kind: .send, recipients: recipients, createdAt: now))
+        }
+        if let failure = submission.renderingFailure {
+            message.deliveries = recipients.map {
+                QueuedRecipient(
+                    messageID: message.id, recipient: $0, region: region, state: .rejected, queuedAt: now, nextAttemptAt: now,
+                    lastReply: "Rendering failure: \(failure.message)", updatedAt: now, size: message.raw.count)
+            }
+            message.events.append(
+                DeliveryEvent(
+                    id: RandomIDs.requestID(), messageID: message.id, region: region, kind: .renderingFailure, recipients: recipients,
+                    type: failure.template, detail: failure.message, createdAt: now))
+        } else {
+            if let name = configurationSet, let types = state.tracked[name] {
+                try applyTracking(&message, types: types, options: state.configurationSets[name])
+            }
+            Self.plan(&message, mode: configuration.deliveryMode, suppressed: state.suppressed)
         }
         try await writer.write(message, dailyLimit: limit)
         return messageID

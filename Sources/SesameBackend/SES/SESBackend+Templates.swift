@@ -100,15 +100,35 @@ extension SESBackend {
     public func sendTemplatedEmail(
         _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
         templateName: String, dataJSON: String, apiVersion: String = "1", configurationSet: String? = nil,
-        action: String = "ses:SendTemplatedEmail"
+        action: String = "ses:SendTemplatedEmail", extraHeaders: [(String, String)] = []
     ) async throws -> String {
         let template = try await store.read { session in try await session.template(region: region, name: templateName) }
         guard let template else { throw Self.noSuchTemplate(templateName) }
-        let rendered = try Self.render(template, dataJSON: dataJSON)
-        return try await sendEmail(
-            caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, apiVersion: apiVersion, action: action, via: .sendTemplatedEmail,
-            configurationSet: configurationSet)
+        return try await sendTemplate(
+            caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, template: template, dataJSON: dataJSON,
+            apiVersion: apiVersion, configurationSet: configurationSet, action: action, extraHeaders: extraHeaders)
+    }
+
+    /// Sends `template` (stored or given inline) rendered with `dataJSON`. Data that is not JSON
+    /// is refused; data that lacks an attribute the template uses is accepted, as SES accepts it,
+    /// and becomes a message sent to nobody with a Rendering Failure event.
+    public func sendTemplate(
+        _ caller: Caller, region: String, source: String, to: [String], cc: [String], bcc: [String], replyTo: [String],
+        template: EmailTemplate, dataJSON: String, apiVersion: String = "1", configurationSet: String? = nil,
+        action: String = "ses:SendTemplatedEmail", extraHeaders: [(String, String)] = []
+    ) async throws -> String {
+        do {
+            let rendered = try Self.render(template, dataJSON: dataJSON)
+            return try await sendEmail(
+                caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: rendered.subject,
+                text: rendered.text, html: rendered.html, apiVersion: apiVersion, extraHeaders: extraHeaders, action: action,
+                via: .sendTemplatedEmail, configurationSet: configurationSet)
+        } catch let error as SesameError where error.code == .missingRenderingAttribute {
+            return try await sendEmail(
+                caller, region: region, source: source, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: template.subject ?? "",
+                text: template.text, html: template.html, apiVersion: apiVersion, extraHeaders: extraHeaders, action: action,
+                via: .sendTemplatedEmail, configurationSet: configurationSet, renderingFailure: (template.name, error.message))
+        }
     }
 
     // MARK: Configuration sets

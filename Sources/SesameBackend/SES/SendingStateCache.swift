@@ -22,6 +22,9 @@ final class SendingStateCache: Sendable {
         /// Whether any identity notification topic or event destination exists (else events
         /// need no fan-out).
         var publishesEvents: Bool
+        /// The event types (`open`, `click`) each configuration set's enabled destinations
+        /// track: a send through the set gets the tracking pixel or tracked links.
+        var tracked: [String: Set<String>] = [:]
         /// The reasons the account suppresses for (`PutAccountSuppressionAttributes`).
         var suppressedReasons: Set<String> = ["BOUNCE", "COMPLAINT"]
         /// Set by a write on this node: the next send reloads it (until then the old state
@@ -67,6 +70,12 @@ final class SendingStateCache: Sendable {
             let reasons = SESBackend.reasons(try await session.setting(SESBackend.suppressedReasonsKey(region)))
             let suppressed = try await session.suppressedList(region: region, reason: nil, afterAddress: nil, limit: 10_000_000)
             let publishes = try await session.hasNotificationSettings(region: region)
+            var tracked: [String: Set<String>] = [:]
+            for destination in try await session.allEventDestinations(region: region) where destination.enabled {
+                for type in destination.eventTypes where type == "open" || type == "click" {
+                    tracked[destination.configurationSet, default: []].insert(type)
+                }
+            }
             return RegionState(
                 loadedAt: now, sendingEnabled: enabled,
                 verified: Set(identities.filter { $0.status == .success }.map { $0.name.lowercased() }),
@@ -76,7 +85,7 @@ final class SendingStateCache: Sendable {
                     uniquingKeysWith: { first, _ in first }),
                 policies: Self.parsedPolicies(policies, region: region),
                 suppressed: Set(suppressed.map(\.address)),
-                publishesEvents: publishes, suppressedReasons: Set(reasons))
+                publishesEvents: publishes, tracked: tracked, suppressedReasons: Set(reasons))
         }
         states.withLock { $0[region] = loaded }
         return loaded

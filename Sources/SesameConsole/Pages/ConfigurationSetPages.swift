@@ -43,9 +43,7 @@ extension Console {
                     .init(
                         name: name, sending: set.options.sendingEnabled ? "Enabled" : "Paused", paused: !set.options.sendingEnabled,
                         options: Self.describe(set.options),
-                        destinations: destinations.map {
-                            "\($0.name)\($0.enabled ? "" : " (disabled)"): \($0.eventTypes.joined(separator: ", ")) → \($0.topicARN)"
-                        }))
+                        destinations: destinations.map(Self.describe)))
             }
             let model = ConfigurationSetsModel(
                 picker: picker("/console/configuration-sets", region: region), sets: rows, notice: notice, error: error)
@@ -55,6 +53,20 @@ extension Console {
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
+    }
+
+    /// One event destination in a line; a type Sesame cannot deliver to says so, with the count
+    /// of events that had nowhere to go.
+    static func describe(_ destination: EventDestination) -> String {
+        var line =
+            "\(destination.name)\(destination.enabled ? "" : " (disabled)"): \(destination.eventTypes.joined(separator: ", ")) → "
+            + "\(destination.target.typeName) \(destination.target.summary)"
+        if !destination.target.isDeliveredBySesame {
+            line +=
+                " — \(destination.target.typeName) does not exist in Sesame: nothing is delivered here "
+                + "(\(destination.undelivered) event\(destination.undelivered == 1 ? "" : "s") had nowhere to go)"
+        }
+        return line
     }
 
     func configurationSetAction(_ request: Request, _ context: SesameRequestContext) async throws -> Response {

@@ -5,6 +5,15 @@ public struct DeliveryEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case send = "Send", delivery = "Delivery", bounce = "Bounce", complaint = "Complaint", reject = "Reject"
         case deliveryDelay = "DeliveryDelay"
+        case open = "Open", click = "Click", renderingFailure = "Rendering Failure"
+
+        /// The name in `MatchingEventTypes` (SES v1's spelling): `delivery`, `renderingFailure`.
+        public var eventTypeName: String {
+            switch self {
+            case .renderingFailure: "renderingFailure"
+            default: rawValue.prefix(1).lowercased() + rawValue.dropFirst()
+            }
+        }
     }
 
     public var id: String
@@ -12,13 +21,17 @@ public struct DeliveryEvent: Sendable, Equatable {
     public var region: String
     public var kind: Kind
     public var recipients: [String]
-    /// Bounce: `Permanent`/`Transient`/`Undetermined`; complaint: the feedback type.
+    /// Bounce: `Permanent`/`Transient`/`Undetermined`; complaint: the feedback type; open and
+    /// click: the reader's IP address; rendering failure: the template's name.
     public var type: String?
     public var subType: String?
-    /// The remote reply or reason, as SES's `smtpResponse` / `diagnosticCode`.
+    /// The remote reply or reason, as SES's `smtpResponse` / `diagnosticCode`; click: the link;
+    /// rendering failure: the error message. (`subType` of open and click: the user agent.)
     public var detail: String?
     /// Who reported it: the remote MTA or `sesame`.
     public var reportingMTA: String?
+    /// Open and click: the link's tags (`ses:tags`); the other kinds have none.
+    public var tags: [String: [String]] = [:]
     public var createdAt: Date
 
     public init(

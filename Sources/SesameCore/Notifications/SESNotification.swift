@@ -99,6 +99,16 @@ public enum SESNotification {
             if let type = event.type { complaint["complaintFeedbackType"] = type }
             if let agent = event.subType { complaint["userAgent"] = agent }
             out["complaint"] = complaint
+        case .open:
+            out["open"] = ["ipAddress": event.type ?? "", "timestamp": time, "userAgent": event.subType ?? ""]
+        case .click:
+            out["click"] =
+                [
+                    "ipAddress": event.type ?? "", "timestamp": time, "userAgent": event.subType ?? "", "link": event.detail ?? "",
+                    "linkTags": event.tags,
+                ] as [String: Any]
+        case .renderingFailure:
+            out["failure"] = ["errorMessage": event.detail ?? "", "templateName": event.type ?? ""]
         case .deliveryDelay:
             out["deliveryDelay"] =
                 [

@@ -98,23 +98,3 @@ public struct NotificationTopicSetting: Sendable, Equatable {
         self.includeHeaders = includeHeaders
     }
 }
-
-/// A configuration set's SNS event destination: which event types it publishes, and where.
-public struct EventDestination: Sendable, Equatable {
-    public var region: String
-    public var configurationSet: String
-    public var name: String
-    public var enabled: Bool
-    /// SES's names in lowercase: send, reject, bounce, complaint, delivery, deliveryDelay, …
-    public var eventTypes: [String]
-    public var topicARN: String
-
-    public init(region: String, configurationSet: String, name: String, enabled: Bool, eventTypes: [String], topicARN: String) {
-        self.region = region
-        self.configurationSet = configurationSet
-        self.name = name
-        self.enabled = enabled
-        self.eventTypes = eventTypes
-        self.topicARN = topicARN
-    }
-}

@@ -58,5 +58,14 @@ extension Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 20, name: "SES event destinations of every type; open, click and rendering-failure event details",
+            statements: [
+                // `EventDestinationTarget` as JSON; NULL for the SNS destinations made before.
+                "ALTER TABLE ses_event_destinations ADD COLUMN target TEXT",
+                "ALTER TABLE ses_event_destinations ADD COLUMN undelivered BIGINT NOT NULL DEFAULT 0",
+                // Open and click events' link tags, as JSON.
+                "ALTER TABLE delivery_events ADD COLUMN tags TEXT",
+            ]),
     ]
 }

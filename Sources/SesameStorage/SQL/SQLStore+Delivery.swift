@@ -153,16 +153,17 @@ extension SQLStoreSession {
         let encoder = JSONEncoder()
         for chunk in stride(from: 0, to: events.count, by: 1000) {
             var query = SQLQueryString(
-                "INSERT INTO delivery_events (id, message_id, region, kind, recipients, type, sub_type, detail, reporting_mta, created_at) VALUES "
+                "INSERT INTO delivery_events (id, message_id, region, kind, recipients, type, sub_type, detail, reporting_mta, created_at, tags) VALUES "
             )
             for (index, event) in events[chunk..<min(chunk + 1000, events.count)].enumerated() {
                 if index > 0 { query += ", " }
                 let recipients = String(decoding: try encoder.encode(event.recipients), as: UTF8.self)
+                let tags = event.tags.isEmpty ? nil : String(decoding: try encoder.encode(event.tags), as: UTF8.self)
                 query +=
                     ("""
                     (\(bind: event.id), \(bind: event.messageID), \(bind: event.region), \(bind: event.kind.rawValue), \(bind: recipients),
                      \(bind: event.type), \(bind: event.subType), \(bind: event.detail), \(bind: event.reportingMTA),
-                     \(bind: Timestamp.millis(event.createdAt)))
+                     \(bind: Timestamp.millis(event.createdAt)), \(bind: tags))
                     """ as SQLQueryString)
             }
             try await db.raw(query).run()
@@ -170,7 +171,7 @@ extension SQLStoreSession {
     }
 
     func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent] {
-        let columns = "id, message_id, region, kind, recipients, type, sub_type, detail, reporting_mta, created_at"
+        let columns = "id, message_id, region, kind, recipients, type, sub_type, detail, reporting_mta, created_at, tags"
         let rows: [any SQLRow]
         if let messageID {
             rows = try await db.raw(
@@ -180,7 +181,7 @@ extension SQLStoreSession {
             rows = try await db.raw("SELECT \(unsafeRaw: columns) FROM delivery_events ORDER BY created_at, id LIMIT \(bind: limit)").all()
         }
         return try rows.map { row in
-            DeliveryEvent(
+            var event = DeliveryEvent(
                 id: try row.decode(column: "id", as: String.self),
                 messageID: try row.decode(column: "message_id", as: String.self),
                 region: try row.decode(column: "region", as: String.self),
@@ -191,6 +192,10 @@ extension SQLStoreSession {
                 detail: try row.decode(column: "detail", as: String?.self),
                 reportingMTA: try row.decode(column: "reporting_mta", as: String?.self),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            if let tags = try row.decode(column: "tags", as: String?.self) {
+                event.tags = (try? JSONDecoder().decode([String: [String]].self, from: Data(tags.utf8))) ?? [:]
+            }
+            return event
         }
     }
 }

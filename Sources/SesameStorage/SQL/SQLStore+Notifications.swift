@@ -182,13 +182,14 @@ extension SQLStoreSession {
     }
 
     func putEventDestination(_ d: EventDestination) async throws {
+        let json: String? = d.topicARN == nil ? d.target.storedJSON : nil
         try await db.raw(
             """
-            INSERT INTO ses_event_destinations (region, configuration_set, name, enabled, event_types, topic_arn)
+            INSERT INTO ses_event_destinations (region, configuration_set, name, enabled, event_types, topic_arn, target)
             VALUES (\(bind: d.region), \(bind: d.configurationSet), \(bind: d.name), \(bind: d.enabled ? 1 : 0),
-                    \(bind: d.eventTypes.joined(separator: " ")), \(bind: d.topicARN))
+                    \(bind: d.eventTypes.joined(separator: " ")), \(bind: d.topicARN ?? ""), \(bind: json))
             ON CONFLICT (region, configuration_set, name) DO UPDATE SET enabled = excluded.enabled, event_types = excluded.event_types,
-                topic_arn = excluded.topic_arn
+                topic_arn = excluded.topic_arn, target = excluded.target
             """
         ).run()
     }
@@ -196,18 +197,40 @@ extension SQLStoreSession {
     func eventDestinations(region: String, configurationSet: String) async throws -> [EventDestination] {
         try await db.raw(
             """
-            SELECT region, configuration_set, name, enabled, event_types, topic_arn FROM ses_event_destinations
+            SELECT region, configuration_set, name, enabled, event_types, topic_arn, target, undelivered FROM ses_event_destinations
             WHERE region = \(bind: region) AND configuration_set = \(bind: configurationSet) ORDER BY name
             """
-        ).all().map { row in
-            EventDestination(
-                region: try row.decode(column: "region", as: String.self),
-                configurationSet: try row.decode(column: "configuration_set", as: String.self),
-                name: try row.decode(column: "name", as: String.self),
-                enabled: try row.decode(column: "enabled", as: Int.self) != 0,
-                eventTypes: try row.decode(column: "event_types", as: String.self).split(separator: " ").map(String.init),
-                topicARN: try row.decode(column: "topic_arn", as: String.self))
-        }
+        ).all().map(Self.eventDestination)
+    }
+
+    func allEventDestinations(region: String) async throws -> [EventDestination] {
+        try await db.raw(
+            """
+            SELECT region, configuration_set, name, enabled, event_types, topic_arn, target, undelivered FROM ses_event_destinations
+            WHERE region = \(bind: region) ORDER BY configuration_set, name
+            """
+        ).all().map(Self.eventDestination)
+    }
+
+    static func eventDestination(_ row: any SQLRow) throws -> EventDestination {
+        EventDestination(
+            region: try row.decode(column: "region", as: String.self),
+            configurationSet: try row.decode(column: "configuration_set", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            enabled: try row.decode(column: "enabled", as: Int.self) != 0,
+            eventTypes: try row.decode(column: "event_types", as: String.self).split(separator: " ").map(String.init),
+            target: EventDestinationTarget.stored(
+                json: try row.decode(column: "target", as: String?.self), topicARN: try row.decode(column: "topic_arn", as: String.self)),
+            undelivered: try row.decode(column: "undelivered", as: Int.self))
+    }
+
+    func countUndeliveredEvent(region: String, configurationSet: String, name: String) async throws {
+        try await db.raw(
+            """
+            UPDATE ses_event_destinations SET undelivered = undelivered + 1
+            WHERE region = \(bind: region) AND configuration_set = \(bind: configurationSet) AND name = \(bind: name)
+            """
+        ).run()
     }
 
     func deleteEventDestination(region: String, configurationSet: String, name: String) async throws {

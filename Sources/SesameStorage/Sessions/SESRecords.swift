@@ -91,5 +91,8 @@ public protocol SESRecords: Sendable {
     func hasNotificationSettings(region: String) async throws -> Bool
     func putEventDestination(_ destination: EventDestination) async throws
     func eventDestinations(region: String, configurationSet: String) async throws -> [EventDestination]
+    func allEventDestinations(region: String) async throws -> [EventDestination]
     func deleteEventDestination(region: String, configurationSet: String, name: String) async throws
+    /// Counts one event that matched a destination Sesame cannot deliver to (not SNS).
+    func countUndeliveredEvent(region: String, configurationSet: String, name: String) async throws
 }
