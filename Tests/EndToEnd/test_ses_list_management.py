@@ -48,6 +48,14 @@ def test_one_click_unsubscribe_and_the_next_send_skips_the_contact(sesame):
     both = v2.send_email(FromEmailAddress="news@example.com", Destination={"ToAddresses": ["ann@example.net", "bob@example.net"]},
                          Content=SIMPLE, ListManagementOptions=OPTIONS)["MessageId"]
     assert sesame.captured(id=both)[0]["Destination"]["ToAddresses"] == ["bob@example.net"]
+    # A stored template's mail carries the same headers.
+    v2.create_email_template(TemplateName="digest", TemplateContent={"Subject": "Digest {{n}}", "Text": "Issue {{n}}"})
+    templated = v2.send_email(FromEmailAddress="news@example.com", Destination={"ToAddresses": ["bob@example.net"]},
+                              Content={"Template": {"TemplateName": "digest", "TemplateData": '{"n": 3}'}},
+                              ListManagementOptions=OPTIONS)["MessageId"]
+    parsed = email.message_from_string(sesame.captured(id=templated)[0]["RawData"], policy=email.policy.default)
+    assert parsed["Subject"] == "Digest 3" and parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert parsed["List-Unsubscribe"].startswith("<" + sesame.endpoint + "/_sesame/unsubscribe?t=")
     # Mail outside the list's management is not affected.
     plain = v2.send_email(FromEmailAddress="news@example.com", Destination={"ToAddresses": ["ann@example.net"]}, Content=SIMPLE)
     assert plain["MessageId"]
