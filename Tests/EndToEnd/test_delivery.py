@@ -339,6 +339,37 @@ def test_mx_delivery_follows_dns_preference_implicit_mx_null_mx_and_routes(tmpdi
         dns.stop()
 
 
+def test_tls_policy_require_sends_over_tls_or_not_at_all(tmpdir_path):
+    """A configuration set with TlsPolicy REQUIRE: mail goes to a host that offers STARTTLS
+    encrypted, and waits (deferred, never sent in clear) for one that does not; the same plain
+    host still takes mail without the set, over a session of its own."""
+    plain = Sink(free_port()).start()
+    context, _ = tls_context(tmpdir_path)
+    secure = Sink(free_port(), tls_context=context).start()
+    n = node(tmpdir_path, "--delivery", "mx", "--route", f"plain.example=127.0.0.1:{plain.port}",
+             "--route", f"secure.example=127.0.0.1:{secure.port}")
+    try:
+        v2 = n.root_client("sesv2")
+        v2.create_configuration_set(ConfigurationSetName="strict", DeliveryOptions={"TlsPolicy": "REQUIRE"})
+        def strict(to):
+            return v2.send_email(FromEmailAddress="sender@example.com", Destination={"ToAddresses": [to]}, ConfigurationSetName="strict",
+                                 Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "secret"}}}})["MessageId"]
+        held = strict("a@plain.example")
+        encrypted = strict("b@secure.example")
+        clear = send(n, ["c@plain.example"])
+        wait_until(n, encrypted, lambda s: states(s) == {"b@secure.example": "delivered"})
+        assert secure.wait_for(1)[0]["tls"]
+        wait_until(n, clear, lambda s: states(s) == {"c@plain.example": "delivered"})
+        shown = wait_until(n, held, lambda s: s["recipients"][0]["attempts"] >= 1)
+        assert states(shown) == {"a@plain.example": "queued"}
+        assert "does not offer STARTTLS, and TLS is required" in shown["recipients"][0]["lastReply"]
+        assert [m["rcpt_tos"] for m in plain.messages] == [["c@plain.example"]]
+    finally:
+        assert n.stop() == 0
+        plain.stop()
+        secure.stop()
+
+
 def test_mailbox_simulator_outcomes_in_capture_mode(tmpdir_path):
     n = node(tmpdir_path)  # capture: the default
     try:

@@ -58,11 +58,14 @@ extension SESBackend {
         sendingState.invalidate(region)
     }
 
-    /// How long a message of `configurationSet` may wait for delivery (`MaxDeliverySeconds`);
-    /// nil: the node's own limit.
-    public func maxDeliverySeconds(region: String, configurationSet: String?) async -> Int? {
-        guard let configurationSet, let state = try? await sendingState.state(region) else { return nil }
-        return state.configurationSets[configurationSet]?.maxDeliverySeconds
+    /// What a message's configuration set asks of its delivery: how long it may wait
+    /// (`MaxDeliverySeconds`; nil: the node's own limit), and whether it may travel only over TLS
+    /// (`TlsPolicy: REQUIRE`).
+    public func deliveryOptions(region: String, configurationSet: String?) async -> (maxSeconds: Int?, requireTLS: Bool) {
+        guard let configurationSet, let state = try? await sendingState.state(region),
+            let options = state.configurationSets[configurationSet]
+        else { return (nil, false) }
+        return (options.maxDeliverySeconds, options.tlsPolicy == .require)
     }
 
     /// SES's limits on the options (the model checks the enums).

@@ -6,8 +6,14 @@ import SesameCore
 import SesameSMTPProtocol
 
 /// Keeps set-up SMTP sessions per destination for reuse and bounds how many are in use at once
-/// per destination. A session is lent to one delivery at a time.
+/// per destination. A session is lent to one delivery at a time. Sessions set up under different
+/// TLS policies are kept apart: mail that requires TLS never reuses a session that did without.
 actor SMTPConnectionPool {
+    struct Key: Hashable {
+        var endpoint: SMTPEndpoint
+        var tls: SMTPClientStateMachine.TLSPolicy
+    }
+
     struct Slot {
         var idle: [SMTPClientConnection] = []
         var busy = 0
@@ -16,7 +22,7 @@ actor SMTPConnectionPool {
 
     let maxPerDestination: Int
     let idleTimeout: Duration
-    var slots: [SMTPEndpoint: Slot] = [:]
+    var slots: [Key: Slot] = [:]
 
     init(maxPerDestination: Int, idleTimeout: Duration = .seconds(30)) {
         self.maxPerDestination = max(1, maxPerDestination)
@@ -25,7 +31,7 @@ actor SMTPConnectionPool {
 
     /// Reserves a place for `endpoint` (waiting while it is at its limit) and returns an idle
     /// session if one is fit for reuse.
-    func checkout(_ endpoint: SMTPEndpoint) async -> SMTPClientConnection? {
+    func checkout(_ endpoint: Key) async -> SMTPClientConnection? {
         while slots[endpoint, default: Slot()].busy >= maxPerDestination {
             await withCheckedContinuation { slots[endpoint, default: Slot()].waiters.append($0) }
         }
@@ -39,7 +45,7 @@ actor SMTPConnectionPool {
     }
 
     /// Gives the place back, and the session too when it can carry another message.
-    func checkin(_ endpoint: SMTPEndpoint, _ connection: SMTPClientConnection?) {
+    func checkin(_ endpoint: Key, _ connection: SMTPClientConnection?) {
         slots[endpoint, default: Slot()].busy -= 1
         if let connection {
             if connection.isUsable { slots[endpoint, default: Slot()].idle.append(connection) } else { connection.close() }
@@ -68,24 +74,27 @@ struct SMTPSender: Sendable {
 
     /// Outcomes per recipient, or the reason no session could be set up with `endpoint`.
     func send(
-        to endpoint: SMTPEndpoint, from: String, recipients: [String], body: [UInt8]
+        to endpoint: SMTPEndpoint, from: String, recipients: [String], body: [UInt8], requireTLS: Bool = false
     ) async -> Result<[String: DeliveryOutcome], SMTPClientError> {
-        var connection = await pool.checkout(endpoint)
+        var client = self.client
+        if requireTLS && (client.tls == .opportunistic || client.tls == .none) { client.tls = .required }
+        let key = SMTPConnectionPool.Key(endpoint: endpoint, tls: client.tls)
+        var connection = await pool.checkout(key)
         let reused = connection != nil
         if connection == nil {
             do {
                 connection = try await SMTPClientConnection.open(
                     to: endpoint, configuration: client, tls: tls, connectTimeout: connectTimeout, timeout: replyTimeout)
             } catch {
-                await pool.checkin(endpoint, nil)
+                await pool.checkin(key, nil)
                 return .failure(SMTPClientError("\(endpoint): \(Self.describe(error))"))
             }
         }
         var outcomes = await connection!.send(from: from, to: recipients, body: body)
         if reused && !connection!.isUsable && outcomes.values.allSatisfy({ if case .transient = $0 { true } else { false } }) {
             // The server dropped an idle session: try once on a fresh one.
-            await pool.checkin(endpoint, nil)
-            connection = await pool.checkout(endpoint)
+            await pool.checkin(key, nil)
+            connection = await pool.checkout(key)
             do {
                 if connection == nil {
                     connection = try await SMTPClientConnection.open(
@@ -93,11 +102,11 @@ struct SMTPSender: Sendable {
                 }
                 outcomes = await connection!.send(from: from, to: recipients, body: body)
             } catch {
-                await pool.checkin(endpoint, nil)
+                await pool.checkin(key, nil)
                 return .failure(SMTPClientError("\(endpoint): \(Self.describe(error))"))
             }
         }
-        await pool.checkin(endpoint, connection)
+        await pool.checkin(key, connection)
         return .success(outcomes)
     }
 

@@ -169,7 +169,8 @@ public final class QueueManager: Service, Sendable {
                 let mailFrom = await ses.mailFromDomain(forSource: message.source, region: message.region)
                 let envelopeSender =
                     message.via == .feedback ? "" : (mailFrom ?? settings.bounceDomain).map { "\(message.id)@\($0)" } ?? message.source
-                outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body)
+                let requireTLS = await ses.deliveryOptions(region: message.region, configurationSet: message.configurationSet).requireTLS
+                outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body, requireTLS: requireTLS)
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))
             }
@@ -177,7 +178,7 @@ public final class QueueManager: Service, Sendable {
             // Capture mode queues nothing else; a row left from another mode stays captured.
             outcomes = .all(job.rows.map(\.recipient), .delivered(reply: "250 captured (delivery mode capture)"))
         }
-        let limit = await ses.maxDeliverySeconds(region: job.rows[0].region, configurationSet: message?.configurationSet)
+        let limit = await ses.deliveryOptions(region: job.rows[0].region, configurationSet: message?.configurationSet).maxSeconds
         var settled = record(job, outcomes, reportingMTA: reportingMTA, maxDeliverySeconds: limit)
         settled.configurationSet = message?.configurationSet
         await recorder.record(settled)

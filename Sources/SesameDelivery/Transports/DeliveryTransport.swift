@@ -8,7 +8,9 @@ public import SesameSMTPProtocol
 public protocol DeliveryTransport: Sendable {
     /// Recipients with the same key travel together (over one session).
     func destination(of recipient: String) -> String
-    func deliver(from: String, recipients: [String], body: [UInt8]) async -> [String: DeliveryOutcome]
+    /// `requireTLS` (a configuration set's `TlsPolicy: REQUIRE`): over TLS or not at all; the
+    /// recipients are deferred when the server offers no TLS.
+    func deliver(from: String, recipients: [String], body: [UInt8], requireTLS: Bool) async -> [String: DeliveryOutcome]
     func shutdown() async
 }
 
@@ -67,8 +69,8 @@ public struct RelayTransport: DeliveryTransport {
 
     public func destination(of recipient: String) -> String { "relay" }
 
-    public func deliver(from: String, recipients: [String], body: [UInt8]) async -> [String: DeliveryOutcome] {
-        switch await sender.send(to: settings.endpoint, from: from, recipients: recipients, body: body) {
+    public func deliver(from: String, recipients: [String], body: [UInt8], requireTLS: Bool) async -> [String: DeliveryOutcome] {
+        switch await sender.send(to: settings.endpoint, from: from, recipients: recipients, body: body, requireTLS: requireTLS) {
         case .success(let outcomes): return outcomes
         case .failure(let error): return .all(recipients, .transient(reason: "relay \(error.description)"))
         }
@@ -117,7 +119,7 @@ public struct MXTransport: DeliveryTransport {
         recipient.split(separator: "@").last.map { $0.lowercased() } ?? ""
     }
 
-    public func deliver(from: String, recipients: [String], body: [UInt8]) async -> [String: DeliveryOutcome] {
+    public func deliver(from: String, recipients: [String], body: [UInt8], requireTLS: Bool) async -> [String: DeliveryOutcome] {
         let domain = destination(of: recipients[0])
         var endpoints: [SMTPEndpoint] = []
         if let route = routes[domain] {
@@ -142,7 +144,7 @@ public struct MXTransport: DeliveryTransport {
         }
         var reasons: [String] = []
         for endpoint in endpoints {
-            switch await sender.send(to: endpoint, from: from, recipients: recipients, body: body) {
+            switch await sender.send(to: endpoint, from: from, recipients: recipients, body: body, requireTLS: requireTLS) {
             case .success(let outcomes): return outcomes
             case .failure(let error): reasons.append(error.description)
             }
