@@ -132,6 +132,38 @@ def test_send_raw_email_keeps_bytes_and_strips_ses_headers(sesame):
     assert entry["Source"] == "bounce@example.com" and entry["Destination"]["ToAddresses"] == ["only@example.net"]
 
 
+def test_send_bounce_sends_a_dsn_to_the_original_sender(sesame):
+    ses = sesame.root_client("ses")
+    ses.verify_domain_identity(Domain="example.com")
+    original = ses.send_email(Source="writer@example.com", Destination={"ToAddresses": ["support@example.com"]},
+                              Message={"Subject": {"Data": "Help please"}, "Body": {"Text": {"Data": "?"}}})["MessageId"]
+    bounce = dict(OriginalMessageId=original, BounceSender="mailer-daemon@example.com", Explanation="Nobody here by that name.",
+                  MessageDsn={"ReportingMta": "mx.example.com", "ExtensionFields": [{"Name": "X-Note", "Value": "n\r\nInjected: 1"}]},
+                  BouncedRecipientInfoList=[
+                      {"Recipient": "support@example.com", "BounceType": "DoesNotExist"},
+                      {"Recipient": "other@example.com", "RecipientDsnFields": {
+                          "Action": "failed", "Status": "5.2.1", "DiagnosticCode": "smtp; 550 5.2.1 disabled", "RemoteMta": "mx2.example.com"}},
+                  ])
+    bounce_id = ses.send_bounce(**bounce)["MessageId"]
+    [entry] = sesame.captured(id=bounce_id)
+    assert entry["Source"] == "mailer-daemon@example.com" and entry["Destination"]["ToAddresses"] == ["writer@example.com"]
+    dsn = email.message_from_string(entry["RawData"], policy=email.policy.default)
+    assert dsn.get_content_type() == "multipart/report" and dsn.get_param("report-type") == "delivery-status"
+    human, status, headers = dsn.get_payload()
+    assert human.get_content().strip() == "Nobody here by that name."
+    text = status.as_string()
+    assert "Reporting-MTA: dns; mx.example.com" in text and "X-Note: n  Injected: 1" in text and "\nInjected" not in text
+    assert "Final-Recipient: rfc822; support@example.com" in text and "Status: 5.1.1" in text
+    assert "Final-Recipient: rfc822; other@example.com" in text and "Status: 5.2.1" in text and "Remote-MTA: dns; mx2.example.com" in text
+    assert headers.get_content_type() == "text/rfc822-headers" and "Subject: Help please" in headers.as_string()
+
+    assert error_of(ses.send_bounce, **dict(bounce, OriginalMessageId="no-such-message"))[0] == "MessageRejected"
+    code, message, _ = error_of(ses.send_bounce, **dict(bounce, BounceSender="someone@unverified.example"))
+    assert code == "MessageRejected" and "not verified" in message
+    code, message, _ = error_of(ses.send_bounce, **dict(bounce, BouncedRecipientInfoList=[{"Recipient": "x@example.com"}]))
+    assert (code, message) == ("MessageRejected", "Recipient x@example.com needs a BounceType or RecipientDsnFields.")
+
+
 def test_send_errors(sesame):
     ses = sesame.root_client("ses")
     code, message, status = error_of(ses.send_email, Source="nobody@unverified.org",

@@ -17,6 +17,7 @@ public enum SESv1Handlers {
         addIdentitySettings(ses, &handlers)
         addConfigurationSetOptions(ses, &handlers)
         addCustomVerification(ses, &handlers)
+        addSendBounce(ses, &handlers)
         return handlers
     }
 

@@ -21,7 +21,7 @@ extension SESBackend {
                 known[event.messageID] = message
             }
             // Never feedback about feedback (or about verification mail): no loops.
-            guard let message = known[event.messageID], message.via != .feedback, message.via != .identityVerification else { continue }
+            guard let message = known[event.messageID], !message.via.isReport, message.via != .identityVerification else { continue }
             let source = message.source.lowercased()
             let domain = String(source.split(separator: "@").last ?? "")
             let identities = [source, domain]

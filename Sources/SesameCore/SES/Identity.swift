@@ -68,13 +68,17 @@ public enum MessageOrigin: String, Sendable, CaseIterable {
     case smtp = "SMTP"
     case identityVerification = "IdentityVerification"
     case feedback = "Feedback"
+    case sendBounce = "SendBounce"
+
+    /// Reports (DSNs) travel with the null envelope sender and never cause reports themselves.
+    public var isReport: Bool { self == .feedback || self == .sendBounce }
 
     /// The `ses:operation` tag SES puts on the message's events.
     public var operationTag: String {
         switch self {
         case .smtp: "SendSmtpEmail"
         case .sendEmailV2Raw: "SendEmail"
-        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback: rawValue
+        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback, .sendBounce: rawValue
         }
     }
 }

@@ -168,7 +168,7 @@ public final class QueueManager: Service, Sendable {
                 // then the node's bounce domain; reports to either find the message by its ID.
                 let mailFrom = await ses.mailFromDomain(forSource: message.source, region: message.region)
                 let envelopeSender =
-                    message.via == .feedback ? "" : (mailFrom ?? settings.bounceDomain).map { "\(message.id)@\($0)" } ?? message.source
+                    message.via.isReport ? "" : (mailFrom ?? settings.bounceDomain).map { "\(message.id)@\($0)" } ?? message.source
                 let requireTLS = await ses.deliveryOptions(region: message.region, configurationSet: message.configurationSet).requireTLS
                 outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body, requireTLS: requireTLS)
             } else {
