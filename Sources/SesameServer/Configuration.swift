@@ -52,8 +52,10 @@ public struct SesameConfiguration: Sendable {
     public var maxSendRate: Int?
     /// SES's sandbox: recipients must be verified too, and the default quota is SES's sandbox quota.
     public var sandbox = false
-    /// `immediate` (capture mode's default) or `email` (a confirmation link is mailed).
+    /// `immediate` (capture mode's default), `email` (a confirmation link is mailed) or `dns`.
     public var identityVerification: IdentityVerificationMode = .immediate
+    /// `--identity-check-interval`: the DNS checks' base interval (SES's schedule at 60 s).
+    public var identityCheckInterval: Double = 60
     /// The name SMTP greets with and the self-signed certificate is made for.
     public var hostname = "localhost"
     /// PEM files for the SMTP listeners' TLS; without them a self-signed certificate is used.
@@ -121,4 +123,7 @@ public enum IdentityVerificationMode: String, Sendable, CaseIterable {
     case immediate
     /// Email addresses by a confirmation link mailed to them; domains by the operator.
     case email
+    /// Email addresses by a confirmation link; domains when their `_amazonses` TXT record or
+    /// their DKIM records appear in DNS (and MAIL FROM domains when their MX record does).
+    case dns
 }

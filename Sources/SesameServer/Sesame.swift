@@ -111,6 +111,8 @@ public struct Sesame: Sendable {
         var sesConfiguration = SESBackend.Configuration()
         sesConfiguration.sandbox = configuration.sandbox
         sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification == .immediate
+        sesConfiguration.dnsVerification = configuration.identityVerification == .dns
+        sesConfiguration.dnsSchedule = DNSVerificationState.Schedule(interval: configuration.identityCheckInterval)
         sesConfiguration.verificationBaseURL = "http://\(configuration.httpAddress)"
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
@@ -201,17 +203,8 @@ public struct Sesame: Sendable {
                 let (domain, endpoint) = try MXTransport.parseRoute(text)
                 routes[domain] = endpoint
             }
-            let server: SocketAddress
-            if let dns = c.dnsServer {
-                server = try SocketAddress(ipAddress: dns.host, port: dns.port)
-            } else if let system = DNSResolver.systemServer() {
-                server = system
-            } else {
-                throw DataDirectory.StartupError(
-                    description: "--delivery mx needs a DNS server: /etc/resolv.conf names none, so give --dns-server HOST:PORT.")
-            }
             transport = try MXTransport(
-                resolver: DNSResolver(server: server), routes: routes, port: c.mxPort, heloName: c.hostname,
+                resolver: try resolver(for: "--delivery mx"), routes: routes, port: c.mxPort, heloName: c.hostname,
                 maxConnectionsPerDestination: c.connectionsPerDestination)
         }
         var settings = QueueManager.Settings()
@@ -221,6 +214,14 @@ public struct Sesame: Sendable {
         settings.lease = c.deliveryLease
         settings.bounceDomain = c.bounceDomain
         return QueueManager(store: store, ses: ses, transport: transport, settings: settings, logger: logger)
+    }
+
+    /// Sesame's DNS resolver, asking `--dns-server` or the system's first nameserver.
+    func resolver(for feature: String) throws -> DNSResolver {
+        if let dns = configuration.dnsServer { return DNSResolver(server: try SocketAddress(ipAddress: dns.host, port: dns.port)) }
+        if let system = DNSResolver.systemServer() { return DNSResolver(server: system) }
+        throw DataDirectory.StartupError(
+            description: "\(feature) needs a DNS server: /etc/resolv.conf names none, so give --dns-server HOST:PORT.")
     }
 
     /// Posts SNS messages (subscription confirmations, SES notifications) to their endpoints.
@@ -239,6 +240,13 @@ public struct Sesame: Sendable {
         let storeService = StoreService(store: store)
         let (iam, ses) = makeBackends()
         let smtpBound = WakeSignal()
+        var checks: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.identityVerification == .dns {
+            let checker = IdentityDNSChecker(
+                ses: ses, resolver: try resolver(for: "--identity-verification dns"), mailExchanger: configuration.hostname,
+                logger: logger)
+            checks.append(.init(service: checker))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -252,6 +260,7 @@ public struct Sesame: Sendable {
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeNotificationDispatcher(ses: ses)),
                     .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
+                ] + checks + [
                     .init(service: makeSMTPServer(ses: ses, tls: tls, bound: smtpBound)),
                     .init(service: makeHTTPApplication(iam: iam, ses: ses, smtpBound: smtpBound, onRunning: onRunning)),
                 ],

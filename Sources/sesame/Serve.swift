@@ -140,9 +140,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How new email identities are verified: immediate (at once, as in capture mode) or email (Sesame mails a confirmation link, served on the HTTP listener). Domains are then verified by the operator: sesame identities verify. [SESAME_IDENTITY_VERIFICATION] (default: immediate)",
+            "How new identities are verified: immediate (at once, as in capture mode); email (Sesame mails email addresses a confirmation link, served on the HTTP listener; the operator verifies domains: sesame identities verify); or dns (email addresses by link; domains as SES verifies them, when their _amazonses TXT record or their DKIM records appear in DNS, and custom MAIL FROM domains when their MX record names --hostname, looked up through --dns-server). [SESAME_IDENTITY_VERIFICATION] (default: immediate)",
             valueName: "mode"))
     var identityVerification: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --identity-verification dns: how often records still missing are looked for in the first hour (then every 15 intervals, giving up after 4,320: 72 hours at the default), and found records are checked again every 1,440 intervals (24 hours). [SESAME_IDENTITY_CHECK_INTERVAL] (default: 60)",
+            valueName: "seconds"))
+    var identityCheckInterval: String?
 
     @Flag(
         help: ArgumentHelp(
@@ -312,9 +318,15 @@ struct Serve: AsyncParsableCommand {
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {
-            throw ValidationError("--identity-verification must be immediate or email (got '\(verification)').")
+            throw ValidationError("--identity-verification must be immediate, email or dns (got '\(verification)').")
         }
         configuration.identityVerification = mode
+        if let text = identityCheckInterval ?? Environment.value("SESAME_IDENTITY_CHECK_INTERVAL") {
+            guard let seconds = Double(text), seconds >= 0.001, seconds <= 3600 else {
+                throw ValidationError("--identity-check-interval must be a number of seconds from 0.001 to 3600 (got '\(text)').")
+            }
+            configuration.identityCheckInterval = seconds
+        }
         configuration.masterKey = Environment.value("SESAME_MASTER_KEY")
         configuration.seed = Bootstrap.Seed(
             accountID: Environment.value("SESAME_ACCOUNT_ID"), rootEmail: Environment.value("SESAME_ROOT_EMAIL"),

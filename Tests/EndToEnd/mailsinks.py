@@ -103,7 +103,8 @@ class Sink:
 
 
 class DNS:
-    """Answers from `zone`: {name: {"MX": [(pref, host)], "A": ["127.0.0.1"]}}; unknown names get NXDOMAIN."""
+    """Answers from `zone`: {name: {"MX": [(pref, host)], "A": ["127.0.0.1"], "TXT": ["v=…"]}}; unknown names
+    get NXDOMAIN. The zone may be changed while the server runs (`dns.zone[name] = {...}`)."""
 
     def __init__(self, port, zone):
         self.port = port
@@ -127,6 +128,12 @@ class DNS:
                 elif qtype == "A":
                     for address in entry.get("A", []):
                         reply.add_answer(dnslib.RR(name, dnslib.QTYPE.A, rdata=dnslib.A(address), ttl=60))
+                elif qtype == "TXT":
+                    # A long value is split into strings of at most 255 bytes, as DNS carries it.
+                    for text in entry.get("TXT", []):
+                        data = text.encode()
+                        chunks = [data[i:i + 255] for i in range(0, len(data), 255)] or [b""]
+                        reply.add_answer(dnslib.RR(name, dnslib.QTYPE.TXT, rdata=dnslib.TXT(chunks), ttl=60))
                 return reply
 
         self.server = dnslib.server.DNSServer(Resolver(), port=port, address="127.0.0.1", logger=dnslib.server.DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data"))

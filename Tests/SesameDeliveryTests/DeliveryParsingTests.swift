@@ -45,4 +45,16 @@ struct DeliveryParsingTests {
         #expect(try DNSMessage.parse(nxdomain).rcode == 3)
         #expect(throws: DNSMessage.Malformed.self) { try DNSMessage.parse(Array(response.prefix(20))) }
     }
+
+    @Test func dnsTextRecordsJoinTheirStrings() throws {
+        let question: [UInt8] = [1] + Array("t".utf8) + [0, 0, 16, 0, 1]
+        let strings: [UInt8] = [3] + Array("v=D".utf8) + [4] + Array("KIM1".utf8) + [0]
+        var response: [UInt8] = [0, 7, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + question
+        response += [0xc0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, UInt8(strings.count)] + strings
+        #expect(try DNSMessage.parse(response).answers == [.txt("v=DKIM1")])
+        // A string whose length runs past its record is malformed, not read beyond it.
+        var overrun = response
+        overrun[overrun.count - strings.count] = 40
+        #expect(throws: DNSMessage.Malformed.self) { try DNSMessage.parse(overrun) }
+    }
 }

@@ -65,7 +65,7 @@ public enum SESv1Handlers {
                 verificationAttributes: byIdentity(found) { identity in
                     // Only domains have a token to publish; an email's token is the secret in its link.
                     SES.IdentityVerificationAttributes(
-                        verificationStatus: identity.status.rawValue,
+                        verificationStatus: identity.reportedStatus.v1,
                         verificationToken: identity.kind == .domain ? identity.verificationToken : nil)
                 })
         }

@@ -146,7 +146,7 @@ public enum SESv2Handlers {
                 emailIdentities: listed.identities.map {
                     SESv2.IdentityInfo(
                         identityType: identityType($0), identityName: $0.name, sendingEnabled: $0.status == .success,
-                        verificationStatus: $0.status == .success ? "SUCCESS" : "PENDING")
+                        verificationStatus: $0.reportedStatus.v2)
                 },
                 nextToken: listed.nextToken)
         }
@@ -159,7 +159,7 @@ public enum SESv2Handlers {
                 mailFromAttributes: mailFromAttributes(ses, identity), policies: extras.policies,
                 tags: identity.settings.tags.map { SESv2.Tag(key: $0.key, value: $0.value) },
                 configurationSetName: identity.settings.defaultConfigurationSet,
-                verificationStatus: identity.status == .success ? "SUCCESS" : (identity.status == .pending ? "PENDING" : "FAILED"),
+                verificationStatus: identity.reportedStatus.v2,
                 verificationInfo: identity.kind == .domain && identity.verificationToken != nil ? SESv2.VerificationInfo() : nil)
         }
         handlers.on(SESv2.Operations.PutEmailIdentityDkimSigningAttributes.self) { input, call in

@@ -31,6 +31,7 @@ extension SESBackend {
         let key = try await dkimKey(
             region: region, domain: identity.name, origin: origin, selector: selector, privateKey: privateKey, secrets: secrets)
         identity.dkimTokens = key.selectors
+        startDNSChecks(&identity, dkim: true)
         let updated = identity
         try await store.transaction { session in
             try await session.putIdentity(updated)
@@ -38,7 +39,7 @@ extension SESBackend {
         }
         dkimSigners.invalidate()
         sendingState.invalidate(region)
-        return (identity.status == .success ? "SUCCESS" : "PENDING", key.selectors)
+        return (identity.dns.map { $0.dkim.v2 } ?? (identity.status == .success ? "SUCCESS" : "PENDING"), key.selectors)
     }
 
     /// A domain's signing key: brought by its owner (`EXTERNAL`, BYODKIM, with a selector) or

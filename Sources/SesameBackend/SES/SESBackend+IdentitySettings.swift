@@ -31,8 +31,13 @@ extension SESBackend {
             guard var current = try await session.identity(region: region, name: identity.name) else {
                 throw Self.identityMissing(identity.name, v2: true)
             }
+            let mailFrom = current.settings.mailFromDomain
             try change(&current.settings)
             try await session.putIdentitySettings(region: region, name: identity.name, settings: current.settings)
+            if current.settings.mailFromDomain != mailFrom && self.configuration.dnsVerification {
+                self.startDNSChecks(&current, mailFrom: current.settings.mailFromDomain != nil)
+                try await session.putIdentity(current)
+            }
             return current.settings
         }
         sendingState.invalidate(region)
@@ -77,6 +82,7 @@ extension SESBackend {
     /// verification a domain set here is in use at once.
     public func mailFromStatus(_ identity: Identity) -> IdentityStatusReport? {
         guard identity.settings.mailFromDomain != nil else { return nil }
+        if let status = identity.dns?.mailFrom { return IdentityStatusReport(rawValue: status.rawValue) ?? .pending }
         return configuration.verifyIdentitiesImmediately ? .success : .pending
     }
 
@@ -90,7 +96,23 @@ extension SESBackend {
     /// FROM domain (the address's, else its domain's), so SPF and DMARC align; nil for none.
     public func mailFromDomain(forSource source: String, region: String) async -> String? {
         guard let address = EmailAddress.parse(source), let state = try? await sendingState.state(region) else { return nil }
-        return (state.identitySettings[address.address.lowercased()] ?? state.identitySettings[address.domain])?.mailFromDomain
+        guard let found = Self.mailFrom(of: address, in: state), found.usable else { return nil }
+        return found.domain
+    }
+
+    /// The custom MAIL FROM domain that applies to mail from `address` (the address's identity's,
+    /// else its domain's), whether it may be used now (not while its MX record is missing), and
+    /// what to do when it may not.
+    static func mailFrom(
+        of address: EmailAddress, in state: SendingStateCache.RegionState
+    ) -> (
+        domain: String, usable: Bool, behavior: MailFromFailureBehavior
+    )? {
+        for identity in [address.address.lowercased(), address.domain] {
+            guard let settings = state.identitySettings[identity], let domain = settings.mailFromDomain else { continue }
+            return (domain, !state.mailFromFailing.contains(identity), settings.behaviorOnMxFailure ?? .useDefaultValue)
+        }
+        return nil
     }
 
     /// Every custom MAIL FROM domain known to this node: reports sent back to them are feedback.

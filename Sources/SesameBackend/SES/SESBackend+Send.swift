@@ -145,6 +145,12 @@ extension SESBackend {
                 throw SesameError(.configurationSetSendingPaused, "Sending is paused for configuration set <\(name)>.")
             }
         }
+        if let mailFrom = Self.mailFrom(of: from, in: state), !mailFrom.usable, mailFrom.behavior == .rejectMessage {
+            throw SesameError(
+                .mailFromDomainNotVerified,
+                "The message could not be sent because Amazon SES could not read the MX record required to use the specified MAIL FROM domain (\(mailFrom.domain))."
+            )
+        }
         var failed: [String] = []
         for text in submission.identitiesToCheck {
             let address = text == submission.source ? from : try Self.parseAddress(text)

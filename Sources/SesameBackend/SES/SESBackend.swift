@@ -14,6 +14,10 @@ public struct SESBackend: Sendable {
         public var maxSendRate: Int = 14
         /// New identities are verified at once (capture mode, like the SES emulators).
         public var verifyIdentitiesImmediately = true
+        /// Domains are verified when their records appear in DNS (`--identity-verification dns`),
+        /// checked on this schedule.
+        public var dnsVerification = false
+        public var dnsSchedule = DNSVerificationState.Schedule()
         /// SES's sandbox: recipients must be verified identities too (or the mailbox simulator).
         public var sandbox = false
         /// Where confirmation links point (`--identity-verification email`), e.g. `http://127.0.0.1:8080`.
@@ -120,10 +124,12 @@ public struct SESBackend: Sendable {
     /// A new domain identity with its `_amazonses` TXT token (and Easy DKIM tokens when asked),
     /// verified at once unless identities wait for verification.
     func newDomainIdentity(region: String, name: String, dkim: Bool) -> Identity {
-        Identity(
+        var identity = Identity(
             region: region, name: name, kind: .domain, status: configuration.verifyIdentitiesImmediately ? .success : .pending,
             verificationToken: Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString(),
             createdAt: clock.now(), dkimTokens: dkim ? Self.newDkimTokens() : [])
+        startDNSChecks(&identity)
+        return identity
     }
 
     public func verifyDomainIdentity(_ caller: Caller, region: String, domain: String) async throws -> String {
@@ -132,7 +138,13 @@ public struct SESBackend: Sendable {
         let fresh = newDomainIdentity(region: region, name: name, dkim: false)
         defer { sendingState.invalidate(region) }
         return try await store.transaction { session in
-            if let existing = try await session.identity(region: region, name: name), let token = existing.verificationToken {
+            if var existing = try await session.identity(region: region, name: name), let token = existing.verificationToken {
+                // A domain whose records were never found is looked for again, as SES does.
+                if existing.status == .failed, existing.dns != nil {
+                    existing.dns = nil
+                    self.startDNSChecks(&existing)
+                    try await session.putIdentity(existing)
+                }
                 return token
             }
             try await session.putIdentity(fresh)
@@ -164,6 +176,7 @@ public struct SESBackend: Sendable {
                 if !existing.dkimTokens.isEmpty { return existing.dkimTokens }
                 identity = existing
                 identity.dkimTokens = fresh.dkimTokens
+                self.startDNSChecks(&identity, dkim: true)
             }
             try await session.putIdentity(identity)
             if let key { try await session.putDkimKey(key) }

@@ -15,6 +15,9 @@ final class SendingStateCache: Sendable {
         var configurationSets: [String: ConfigurationSetOptions]
         /// Settings of the identities that have any (lowercased name).
         var identitySettings: [String: IdentitySettings]
+        /// Identities whose custom MAIL FROM domain's MX record is not (or no longer) found in
+        /// DNS (`--identity-verification dns`): `BehaviorOnMxFailure` decides what their mail does.
+        var mailFromFailing: Set<String> = []
         /// Sending authorization policies by identity (lowercased name).
         var policies: [String: [SendingAuthorizationPolicy]]
         /// The region's suppression list (lowercased addresses).
@@ -83,6 +86,8 @@ final class SendingStateCache: Sendable {
                 identitySettings: Dictionary(
                     identities.filter { !$0.settings.isEmpty }.map { ($0.name.lowercased(), $0.settings) },
                     uniquingKeysWith: { first, _ in first }),
+                mailFromFailing: Set(
+                    identities.filter { $0.dns?.mailFrom != nil && $0.dns?.mailFrom != .success }.map { $0.name.lowercased() }),
                 policies: Self.parsedPolicies(policies, region: region),
                 suppressed: Set(suppressed.map(\.address)),
                 publishesEvents: publishes, tracked: tracked, suppressedReasons: Set(reasons))

@@ -41,7 +41,7 @@ extension Console {
                 rows.append(
                     .init(
                         name: identity.name, kind: identity.kind == .domain ? "Domain" : "Email address",
-                        status: identity.status.rawValue, token: identity.kind == .domain ? (identity.verificationToken ?? "") : "",
+                        status: identity.reportedStatus.rawValue, token: identity.kind == .domain ? (identity.verificationToken ?? "") : "",
                         dkimRecords: (key?.dnsRecords ?? []).map { .init(name: $0.name, value: $0.value) },
                         dkimSigning: key.map {
                             $0.signingEnabled

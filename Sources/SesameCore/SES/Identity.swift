@@ -20,6 +20,8 @@ public struct Identity: Sendable, Equatable {
     public var dkimKey: DkimSigningKey?
     /// MAIL FROM, default configuration set and tags.
     public var settings = IdentitySettings()
+    /// Where the DNS checks stand (`--identity-verification dns`); nil when not checked in DNS.
+    public var dns: DNSVerificationState?
 
     public init(
         region: String, name: String, kind: Kind, status: Status, verificationToken: String?, createdAt: Date, dkimTokens: [String] = []
@@ -33,9 +35,21 @@ public struct Identity: Sendable, Equatable {
         self.dkimTokens = dkimTokens
     }
 
-    /// The DKIM verification status: not started without tokens, else the identity's status.
+    /// The DKIM verification status: not started without tokens, what DNS showed when checked
+    /// there, else the identity's status.
     public var dkimStatus: DKIMStatus {
         guard !dkimTokens.isEmpty else { return .notStarted }
+        if let dns { return dns.dkim }
+        switch status {
+        case .pending: return .pending
+        case .success: return .success
+        case .failed: return .failed
+        }
+    }
+
+    /// The verification status SES reports (`Pending`, `Success`, `Failed`, `TemporaryFailure`).
+    public var reportedStatus: DKIMStatus {
+        if kind == .domain, let dns { return dns.verification }
         switch status {
         case .pending: return .pending
         case .success: return .success

@@ -4,7 +4,7 @@ import Foundation
 /// the answers, including compressed names. Pure: the resolver moves the bytes.
 public enum DNSMessage {
     public enum RecordType: UInt16, Sendable {
-        case a = 1, cname = 5, mx = 15, aaaa = 28
+        case a = 1, cname = 5, mx = 15, txt = 16, aaaa = 28
     }
 
     public enum Record: Sendable, Equatable {
@@ -12,6 +12,8 @@ public enum DNSMessage {
         case a(String)
         case aaaa(String)
         case cname(String)
+        /// A TXT record's character-strings, joined (as SPF and DKIM read them, RFC 7208 §3.3).
+        case txt(String)
     }
 
     public struct Response: Sendable, Equatable {
@@ -72,6 +74,16 @@ public enum DNSMessage {
             case .cname:
                 var at = start
                 records.append(.cname(try readName(bytes, &at)))
+            case .txt:
+                var text: [UInt8] = []
+                var at = start
+                while at < start + length {
+                    let count = Int(bytes[at])
+                    guard at + 1 + count <= start + length else { throw Malformed() }
+                    text += bytes[(at + 1)..<(at + 1 + count)]
+                    at += 1 + count
+                }
+                records.append(.txt(String(decoding: text, as: UTF8.self)))
             default:
                 break
             }

@@ -78,6 +78,15 @@ public struct DNSResolver: Sendable {
         return mx.shuffled().sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// The TXT records of `name` (each one's strings joined); none when the name does not exist.
+    public func texts(_ name: String) async throws -> [String] {
+        do {
+            return try await lookup(name, .txt).compactMap { if case .txt(let text) = $0 { text } else { nil } }
+        } catch let failure as Failure where failure.nameDoesNotExist {
+            return []
+        }
+    }
+
     /// IPv4 then IPv6 addresses of a host.
     public func addresses(_ host: String) async throws -> [String] {
         var found: [String] = []

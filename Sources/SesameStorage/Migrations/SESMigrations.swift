@@ -67,5 +67,13 @@ extension Migrations {
                 // Open and click events' link tags, as JSON.
                 "ALTER TABLE delivery_events ADD COLUMN tags TEXT",
             ]),
+        Migration(
+            version: 21, name: "SES identities verified by DNS",
+            statements: [
+                // `DNSVerificationState` as JSON; NULL when the identity is not checked in DNS.
+                "ALTER TABLE ses_identities ADD COLUMN dns_state TEXT",
+                "ALTER TABLE ses_identities ADD COLUMN dns_next_check BIGINT",
+                "CREATE INDEX ses_identities_dns_next_check ON ses_identities (dns_next_check)",
+            ]),
     ]
 }

@@ -6,6 +6,8 @@ import SesameCore
 // MARK: SES
 
 extension SQLStoreSession {
+    static let identityColumns = "region, name, kind, status, verification_token, created_at, dkim_tokens, settings, dns_state"
+
     func decodeIdentity(_ row: any SQLRow) throws -> Identity {
         var identity = Identity(
             region: try row.decode(column: "region", as: String.self),
@@ -16,12 +18,13 @@ extension SQLStoreSession {
             createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
             dkimTokens: (try row.decode(column: "dkim_tokens", as: String?.self) ?? "").split(separator: " ").map(String.init))
         identity.settings = IdentitySettings.decode(try row.decode(column: "settings", as: String?.self))
+        identity.dns = DNSVerificationState.stored(try row.decode(column: "dns_state", as: String?.self))
         return identity
     }
 
     func identity(region: String, name: String) async throws -> Identity? {
         try await db.raw(
-            "SELECT region, name, kind, status, verification_token, created_at, dkim_tokens, settings FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
+            "SELECT \(unsafeRaw: Self.identityColumns) FROM ses_identities WHERE region = \(bind: region) AND name = \(bind: name)"
         ).first().map(decodeIdentity)
     }
 
@@ -30,14 +33,14 @@ extension SQLStoreSession {
         if let kind {
             rows = try await db.raw(
                 """
-                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens, settings FROM ses_identities
+                SELECT \(unsafeRaw: Self.identityColumns) FROM ses_identities
                 WHERE region = \(bind: region) AND kind = \(bind: kind.rawValue) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
                 """
             ).all()
         } else {
             rows = try await db.raw(
                 """
-                SELECT region, name, kind, status, verification_token, created_at, dkim_tokens, settings FROM ses_identities
+                SELECT \(unsafeRaw: Self.identityColumns) FROM ses_identities
                 WHERE region = \(bind: region) AND name > \(bind: afterName ?? "") ORDER BY name LIMIT \(bind: limit)
                 """
             ).all()
@@ -48,13 +51,28 @@ extension SQLStoreSession {
     func putIdentity(_ identity: Identity) async throws {
         try await db.raw(
             """
-            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at, dkim_tokens, settings)
+            INSERT INTO ses_identities (region, name, kind, status, verification_token, created_at, dkim_tokens, settings, dns_state, dns_next_check)
             VALUES (\(bind: identity.region), \(bind: identity.name), \(bind: identity.kind.rawValue), \(bind: identity.status.rawValue), \(bind: identity.verificationToken), \(bind: Timestamp.millis(identity.createdAt)),
-            \(bind: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens.joined(separator: " ")), \(bind: identity.settings.encoded()))
+            \(bind: identity.dkimTokens.isEmpty ? nil : identity.dkimTokens.joined(separator: " ")), \(bind: identity.settings.encoded()),
+            \(bind: identity.dns?.storedJSON), \(bind: identity.dns?.nextCheckAt.map(Timestamp.millis)))
             ON CONFLICT (region, name) DO UPDATE SET status = excluded.status, verification_token = excluded.verification_token,
-            dkim_tokens = excluded.dkim_tokens
+            dkim_tokens = excluded.dkim_tokens, dns_state = excluded.dns_state, dns_next_check = excluded.dns_next_check
             """
         ).run()
+    }
+
+    func identitiesDueForDNSCheck(at now: Date, limit: Int) async throws -> [Identity] {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.identityColumns) FROM ses_identities
+            WHERE dns_next_check IS NOT NULL AND dns_next_check <= \(bind: Timestamp.millis(now)) ORDER BY dns_next_check LIMIT \(bind: limit)
+            """
+        ).all().map(decodeIdentity)
+    }
+
+    func nextDNSCheck() async throws -> Date? {
+        try await db.raw("SELECT MIN(dns_next_check) AS next FROM ses_identities").first()
+            .flatMap { try $0.decode(column: "next", as: Int64?.self) }.map(Timestamp.date(millis:))
     }
 
     func deleteIdentity(region: String, name: String) async throws {

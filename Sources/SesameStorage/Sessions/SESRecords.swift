@@ -9,6 +9,10 @@ public protocol SESRecords: Sendable {
     /// Identities of a region ordered by name, after `afterName`, at most `limit`.
     func identities(region: String, kind: Identity.Kind?, afterName: String?, limit: Int) async throws -> [Identity]
     func putIdentity(_ identity: Identity) async throws
+    /// Domains whose DNS records are due to be looked at (`--identity-verification dns`), soonest first.
+    func identitiesDueForDNSCheck(at now: Date, limit: Int) async throws -> [Identity]
+    /// When the next DNS check is due, if any is.
+    func nextDNSCheck() async throws -> Date?
     /// Deletes the identity with its DKIM key and sending authorization policies.
     func deleteIdentity(region: String, name: String) async throws
     /// Replaces an identity's settings (MAIL FROM, default configuration set, tags);
