@@ -20,6 +20,7 @@ public enum SESv2Handlers {
         addTemplates(ses, &handlers)
         addConfigurationSets(ses, &handlers)
         addSuppression(ses, &handlers)
+        addInsights(ses, &handlers)
         return handlers
     }
 

@@ -177,16 +177,4 @@ extension SESBackend {
         public var complaints: Int
         public var rejects: Int
     }
-
-    /// The last two weeks in SES's 15-minute buckets (only buckets with activity, as SES reports).
-    public func sendStatistics(_ caller: Caller, region: String) async throws -> [SendDataPoint] {
-        try authorize(caller, "ses:GetSendStatistics", "*")
-        let since = clock.now().addingTimeInterval(-14 * 24 * 3600)
-        let buckets = try await store.read { session in
-            try await session.recipientBuckets(region: region, since: since, bucketMillis: 15 * 60 * 1000)
-        }
-        return buckets.map {
-            SendDataPoint(timestamp: Timestamp.date(millis: $0.0), deliveryAttempts: $0.1, bounces: 0, complaints: 0, rejects: 0)
-        }
-    }
 }

@@ -75,5 +75,22 @@ extension Migrations {
                 "ALTER TABLE ses_identities ADD COLUMN dns_next_check BIGINT",
                 "CREATE INDEX ses_identities_dns_next_check ON ses_identities (dns_next_check)",
             ]),
+        Migration(
+            version: 22, name: "SES import and export jobs",
+            statements: [
+                // The job as a JSON document (`DataJob`); status and owner for claiming it.
+                """
+                CREATE TABLE ses_jobs (
+                    id TEXT PRIMARY KEY,
+                    region TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    owner TEXT,
+                    created_at BIGINT NOT NULL,
+                    document TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX ses_jobs_status ON ses_jobs (status, created_at)",
+            ]),
     ]
 }

@@ -23,4 +23,11 @@ public protocol QueueRecords: Sendable {
     func insertEvents(_ events: [DeliveryEvent]) async throws
     /// Events, oldest first: one message's, or all.
     func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent]
+    /// Accepted messages (as `Send` rows) and recorded events from `from` until `to`, at most
+    /// `limit` of each: what sending metrics are computed from.
+    func metricRows(region: String, from: Date, to: Date, limit: Int) async throws -> [SendingMetrics.Row]
+    /// The states the address's recipient rows have been left in (delivered, bounced, …).
+    func recipientStates(region: String, recipient: String) async throws -> Set<DeliveryState>
+    /// Whether any mail to an address in `domain` was delivered.
+    func domainDelivered(region: String, domain: String) async throws -> Bool
 }

@@ -93,6 +93,14 @@ public protocol SESRecords: Sendable {
     func notificationTopics(region: String, identities: [String]) async throws -> [NotificationTopicSetting]
     /// Whether the region has any notification topic or event destination.
     func hasNotificationSettings(region: String) async throws -> Bool
+    /// SES v2 import and export jobs.
+    func putJob(_ job: DataJob) async throws
+    func job(id: String) async throws -> DataJob?
+    /// A region's jobs of one kind, newest first, after the `before` cursor.
+    func jobs(region: String, kind: DataJob.Kind, before: (createdAt: Date, id: String)?, limit: Int) async throws -> [DataJob]
+    /// Takes the oldest job waiting to run (any region) for `owner`: nil when none is waiting or
+    /// another node took it first.
+    func claimJob(owner: String) async throws -> DataJob?
     func putEventDestination(_ destination: EventDestination) async throws
     func eventDestinations(region: String, configurationSet: String) async throws -> [EventDestination]
     func allEventDestinations(region: String) async throws -> [EventDestination]
