@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "SesameDelivery",
             dependencies: [
-                "SesameBackend", "SesameSMTPProtocol",
+                "SesameBackend", "SesameSMTPProtocol", "SesameAWSProtocol",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -145,6 +145,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         {
             _ = v2.encode(input, operation: operation, requestID: "fuzz")
         }
+        // Import job files (CSV and JSON Lines) are the caller's bytes too.
+        _ = try? DataFile.records(Array(body), format: "CSV", columns: ["emailAddress", "reason"])
+        _ = try? DataFile.records(Array(body), format: "JSON", columns: [])
         let sqs = JSONProtocolCodec(model: SQS.model)
         let names = Self.sqsOperations
         if let operation = SQS.model.operations[names[body.count % names.count]], let input = try? sqs.decode(request, operation: operation)

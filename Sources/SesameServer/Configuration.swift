@@ -86,6 +86,8 @@ public struct SesameConfiguration: Sendable {
     public var routes: [String] = []
     /// The DNS server for MX lookups (default: the first nameserver of /etc/resolv.conf).
     public var dnsServer: HostPort?
+    /// Where import and export job files live (`--s3-endpoint` or `--s3-directory`); nil: nowhere.
+    public var objectStorage: ObjectStorageLocation?
     /// The port MX hosts are contacted on (25; a test network may use another).
     public var mxPort = 25
     /// First retry after this many seconds; waits double up to an hour.
@@ -126,4 +128,10 @@ public enum IdentityVerificationMode: String, Sendable, CaseIterable {
     /// Email addresses by a confirmation link; domains when their `_amazonses` TXT record or
     /// their DKIM records appear in DNS (and MAIL FROM domains when their MX record does).
     case dns
+}
+
+/// Where SES v2 import and export jobs read and write `s3://BUCKET/KEY` files.
+public enum ObjectStorageLocation: Sendable, Equatable {
+    case s3(endpoint: String, accessKeyID: String, secretAccessKey: String, region: String)
+    case directory(String)
 }

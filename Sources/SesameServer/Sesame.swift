@@ -240,13 +240,21 @@ public struct Sesame: Sendable {
         let storeService = StoreService(store: store)
         let (iam, ses) = makeBackends()
         let smtpBound = WakeSignal()
-        var checks: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var background: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.identityVerification == .dns {
             let checker = IdentityDNSChecker(
                 ses: ses, resolver: try resolver(for: "--identity-verification dns"), mailExchanger: configuration.hostname,
                 logger: logger)
-            checks.append(.init(service: checker))
+            background.append(.init(service: checker))
         }
+        var storage: (any ObjectStorage)?
+        switch configuration.objectStorage {
+        case .s3(let endpoint, let key, let secret, let region):
+            storage = S3ObjectStorage(endpoint: endpoint, accessKeyID: key, secretAccessKey: secret, region: region)
+        case .directory(let path): storage = DirectoryObjectStorage(root: path)
+        case nil: storage = nil
+        }
+        background.append(.init(service: DataJobRunner(ses: ses, storage: storage, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -260,7 +268,7 @@ public struct Sesame: Sendable {
                         failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: makeNotificationDispatcher(ses: ses)),
                     .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
-                ] + checks + [
+                ] + background + [
                     .init(service: makeSMTPServer(ses: ses, tls: tls, bound: smtpBound)),
                     .init(service: makeHTTPApplication(iam: iam, ses: ses, smtpBound: smtpBound, onRunning: onRunning)),
                 ],

@@ -150,6 +150,8 @@ struct Serve: AsyncParsableCommand {
             valueName: "seconds"))
     var identityCheckInterval: String?
 
+    @OptionGroup(title: "Import and export job files") var files: ObjectStorageOptions
+
     @Flag(
         help: ArgumentHelp(
             "Run the account in SES's sandbox: recipients must be verified identities too (or the mailbox simulator), and the quota defaults to 200 recipients a day at 1 a second. [SESAME_SANDBOX=1]"
@@ -315,6 +317,7 @@ struct Serve: AsyncParsableCommand {
         }
         try applyDelivery(to: &configuration, positive: positive)
         try applyWebIdentity(to: &configuration)
+        try files.apply(to: &configuration)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {

@@ -21,6 +21,7 @@ public enum SESv2Handlers {
         addConfigurationSets(ses, &handlers)
         addSuppression(ses, &handlers)
         addInsights(ses, &handlers)
+        addJobs(ses, &handlers)
         return handlers
     }
 

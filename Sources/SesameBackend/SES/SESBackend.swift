@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import SesameConcurrency
+public import SesameConcurrency
 public import SesameCore
 public import SesameStorage
 
@@ -44,6 +44,8 @@ public struct SESBackend: Sendable {
     let dkimSigners = DKIMSignerCache()
     /// Where SES publishes its notifications and events; nil publishes nothing.
     public let sns: SNSBackend?
+    /// Signalled when an import or export job is created (the runner wakes at once).
+    public let jobsWaiting = WakeSignal()
 
     public init(
         store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(), secrets: SecretBox? = nil,

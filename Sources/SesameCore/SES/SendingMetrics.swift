@@ -14,11 +14,14 @@ public enum SendingMetrics {
         public var messageID: String
         public var source: String
         public var configurationSet: String?
+        /// A `Send` row's subject.
+        public var subject: String?
 
         public init(
             kind: String, type: String?, recipients: [String], createdAt: Date, messageID: String, source: String,
-            configurationSet: String?
+            configurationSet: String?, subject: String? = nil
         ) {
+            self.subject = subject
             self.kind = kind
             self.type = type
             self.recipients = recipients

@@ -11,7 +11,7 @@ extension SQLStoreSession {
         // Accepted messages (Sesame's own verification and report mail are not sends).
         let sent = try await db.raw(
             """
-            SELECT id, source, destinations, configuration_set, created_at FROM messages
+            SELECT id, source, destinations, configuration_set, created_at, subject FROM messages
             WHERE region = \(bind: region) AND created_at >= \(bind: start) AND created_at < \(bind: end)
               AND via NOT IN ('IdentityVerification', 'Feedback', 'SendBounce')
             ORDER BY created_at LIMIT \(bind: limit)
@@ -22,7 +22,8 @@ extension SQLStoreSession {
                 recipients: try decoder.decode([String].self, from: Data(try row.decode(column: "destinations", as: String.self).utf8)),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
                 messageID: try row.decode(column: "id", as: String.self), source: try row.decode(column: "source", as: String.self),
-                configurationSet: try row.decode(column: "configuration_set", as: String?.self))
+                configurationSet: try row.decode(column: "configuration_set", as: String?.self),
+                subject: try row.decode(column: "subject", as: String?.self))
         }
         let events = try await db.raw(
             """
