@@ -40,7 +40,13 @@ def test_terraform_ses(sesame, terraform_env, tmpdir_path):  # noqa: F811
     assert v1set["DeliveryOptions"] == {"TlsPolicy": "Require"}
     assert v1set["TrackingOptions"] == {"CustomRedirectDomain": "track.tf-ses.example.com"}
     assert v1set["ReputationOptions"]["ReputationMetricsEnabled"] is True
-    assert [d["Name"] for d in v1set["EventDestinations"]] == ["to-sns"]
+    assert sorted(d["Name"] for d in v1set["EventDestinations"]) == ["to-cloudwatch", "to-sns"]
+    cloudwatch = [d for d in v1set["EventDestinations"] if d["Name"] == "to-cloudwatch"][0]
+    assert cloudwatch["CloudWatchDestination"]["DimensionConfigurations"] == [
+        {"DimensionName": "campaign", "DimensionValueSource": "messageTag", "DefaultDimensionValue": "none"}]
+    bus = [d for d in v2.get_configuration_set_event_destinations(ConfigurationSetName="tf-v2-set")["EventDestinations"]
+           if d["Name"] == "v2-to-eventbridge"][0]
+    assert bus["EventBridgeDestination"]["EventBusArn"].endswith(":event-bus/default")
 
     v2set = v2.get_configuration_set(ConfigurationSetName="tf-v2-set")
     assert v2set["DeliveryOptions"] == {"TlsPolicy": "REQUIRE", "MaxDeliverySeconds": 600}

@@ -149,6 +149,31 @@ resource "aws_sesv2_configuration_set_event_destination" "sns" {
   }
 }
 
+# Destinations Sesame cannot deliver to are stored and read back all the same.
+resource "aws_ses_event_destination" "cloudwatch" {
+  name                   = "to-cloudwatch"
+  configuration_set_name = aws_ses_configuration_set.v1.name
+  enabled                = true
+  matching_types         = ["send", "open"]
+  cloudwatch_destination {
+    default_value  = "none"
+    dimension_name = "campaign"
+    value_source   = "messageTag"
+  }
+}
+
+resource "aws_sesv2_configuration_set_event_destination" "eventbridge" {
+  configuration_set_name = aws_sesv2_configuration_set.v2.configuration_set_name
+  event_destination_name = "v2-to-eventbridge"
+  event_destination {
+    enabled              = true
+    matching_event_types = ["DELIVERY", "CLICK"]
+    event_bridge_destination {
+      event_bus_arn = "arn:aws:events:us-east-1:${data.aws_caller_identity.current.account_id}:event-bus/default"
+    }
+  }
+}
+
 resource "aws_sesv2_email_identity" "easy" {
   email_identity         = "tf-v2.example.com"
   configuration_set_name = aws_sesv2_configuration_set.v2.configuration_set_name
