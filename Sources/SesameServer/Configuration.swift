@@ -88,6 +88,8 @@ public struct SesameConfiguration: Sendable {
     public var dnsServer: HostPort?
     /// Where import and export job files live (`--s3-endpoint` or `--s3-directory`); nil: nowhere.
     public var objectStorage: ObjectStorageLocation?
+    /// The host's addresses offered as dedicated IPs (`--source-address`).
+    public var sourceAddresses: [String] = []
     /// The port MX hosts are contacted on (25; a test network may use another).
     public var mxPort = 25
     /// First retry after this many seconds; waits double up to an hour.

@@ -112,6 +112,7 @@ public struct Sesame: Sendable {
         sesConfiguration.sandbox = configuration.sandbox
         sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification == .immediate
         sesConfiguration.dnsVerification = configuration.identityVerification == .dns
+        sesConfiguration.sourceAddresses = configuration.sourceAddresses
         sesConfiguration.dnsSchedule = DNSVerificationState.Schedule(interval: configuration.identityCheckInterval)
         sesConfiguration.verificationBaseURL = "http://\(configuration.httpAddress)"
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)

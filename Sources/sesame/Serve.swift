@@ -151,6 +151,7 @@ struct Serve: AsyncParsableCommand {
     var identityCheckInterval: String?
 
     @OptionGroup(title: "Import and export job files") var files: ObjectStorageOptions
+    @OptionGroup(title: "Dedicated IP addresses") var dedicated: DedicatedAddressOptions
 
     @Flag(
         help: ArgumentHelp(
@@ -318,6 +319,7 @@ struct Serve: AsyncParsableCommand {
         try applyDelivery(to: &configuration, positive: positive)
         try applyWebIdentity(to: &configuration)
         try files.apply(to: &configuration)
+        try dedicated.apply(to: &configuration)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {

@@ -89,6 +89,7 @@ class Sink:
                 "mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
                 "content": envelope.original_content, "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
                 "authenticated": bool(getattr(session, "authenticated", False)),
+                "peer": session.peer[0] if isinstance(session.peer, tuple) else str(session.peer),
             })
         return "250 2.0.0 Ok: queued"
 

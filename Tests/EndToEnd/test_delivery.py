@@ -8,6 +8,7 @@ import subprocess
 import time
 
 import pytest
+from botocore.exceptions import ClientError
 
 from conftest import SESAME_BIN, Sesame, create_database, free_port, smtp_password
 from mailsinks import DNS, Sink
@@ -368,6 +369,40 @@ def test_tls_policy_require_sends_over_tls_or_not_at_all(tmpdir_path):
         assert n.stop() == 0
         plain.stop()
         secure.stop()
+
+
+def test_dedicated_ips_are_the_source_addresses_of_their_pools_mail(tmpdir_path):
+    """--source-address offers local addresses as dedicated IPs; a configuration set's sending
+    pool decides which one mail leaves from (mx mode), others leave from the host's own."""
+    sink = Sink(free_port()).start()
+    n = node(tmpdir_path, "--delivery", "mx", "--route", f"example.net=127.0.0.1:{sink.port}",
+             "--source-address", "127.0.0.2", "--source-address", "127.0.0.3")
+    try:
+        v2 = n.root_client("sesv2")
+        listed = v2.get_dedicated_ips()["DedicatedIps"]
+        assert listed == [{"Ip": ip, "WarmupStatus": "DONE", "WarmupPercentage": 100, "PoolName": "ses-default-dedicated-pool"}
+                          for ip in ("127.0.0.2", "127.0.0.3")]
+        v2.create_dedicated_ip_pool(PoolName="transactional")
+        v2.put_dedicated_ip_in_pool(Ip="127.0.0.3", DestinationPoolName="transactional")
+        v2.put_dedicated_ip_warmup_attributes(Ip="127.0.0.3", WarmupPercentage=40)
+        assert v2.get_dedicated_ip(Ip="127.0.0.3")["DedicatedIp"] == {
+            "Ip": "127.0.0.3", "WarmupStatus": "IN_PROGRESS", "WarmupPercentage": 40, "PoolName": "transactional"}
+        assert [ip["Ip"] for ip in v2.get_dedicated_ips(PoolName="transactional")["DedicatedIps"]] == ["127.0.0.3"]
+        with pytest.raises(ClientError) as missing:
+            v2.put_dedicated_ip_in_pool(Ip="127.0.0.3", DestinationPoolName="nope")
+        assert missing.value.response["Error"]["Code"] == "NotFoundException"
+        v2.create_configuration_set(ConfigurationSetName="tx", DeliveryOptions={"SendingPoolName": "transactional"})
+        pooled = v2.send_email(FromEmailAddress="sender@example.com", Destination={"ToAddresses": ["a@example.net"]},
+                               ConfigurationSetName="tx",
+                               Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}})["MessageId"]
+        plain = send(n, ["b@example.net"])
+        for message_id in (pooled, plain):
+            wait_until(n, message_id, lambda s: set(states(s).values()) == {"delivered"})
+        peers = {m["rcpt_tos"][0]: m["peer"] for m in sink.wait_for(2)}
+        assert peers == {"a@example.net": "127.0.0.3", "b@example.net": "127.0.0.1"}
+    finally:
+        assert n.stop() == 0
+        sink.stop()
 
 
 def test_mailbox_simulator_outcomes_in_capture_mode(tmpdir_path):

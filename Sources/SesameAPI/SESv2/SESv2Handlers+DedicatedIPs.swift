@@ -4,8 +4,8 @@ import SesameAWSProtocol
 import SesameBackend
 import SesameCore
 
-/// SES v2 dedicated IP pools (stored and reported) and the dedicated IP operations, which find
-/// no addresses: Sesame sends from its host's own.
+/// SES v2 dedicated IP pools (stored and reported) and dedicated IPs (the node's
+/// `--source-address` addresses).
 extension SESv2Handlers {
     static func addDedicatedIPs(_ ses: SESBackend, _ handlers: inout AWSHandlers) {
         handlers.on(SESv2.Operations.CreateDedicatedIpPool.self) { input, call in
@@ -40,18 +40,33 @@ extension SESv2Handlers {
             return .init()
         }
         handlers.on(SESv2.Operations.GetDedicatedIps.self) { input, call in
-            if let pool = input.poolName { _ = try await ses.dedicatedIPPool(call.caller, region: call.region, name: pool) }
-            _ = try await ses.dedicatedIPPools(call.caller, region: call.region, action: "ses:GetDedicatedIps")
-            return .init(dedicatedIps: [])
+            let all = try await ses.dedicatedIPs(call.caller, region: call.region, pool: input.poolName)
+            let size = min(max(input.pageSize ?? 100, 1), 1000)
+            let start = input.nextToken.flatMap { token in all.firstIndex { $0.ip == token }.map { $0 + 1 } } ?? 0
+            let page = Array(all[min(start, all.count)...].prefix(size))
+            let more = start + page.count < all.count
+            return .init(dedicatedIps: page.map(wire), nextToken: more ? page.last?.ip : nil)
         }
         handlers.on(SESv2.Operations.GetDedicatedIp.self) { input, call in
-            try ses.dedicatedIPMissing(call.caller, ip: input.ip, action: "ses:GetDedicatedIp")
+            .init(dedicatedIp: wire(try await ses.dedicatedIP(call.caller, region: call.region, ip: input.ip)))
         }
         handlers.on(SESv2.Operations.PutDedicatedIpInPool.self) { input, call in
-            try ses.dedicatedIPMissing(call.caller, ip: input.ip, action: "ses:PutDedicatedIpInPool")
+            try await ses.changeDedicatedIP(
+                call.caller, region: call.region, ip: input.ip, pool: input.destinationPoolName, warmupPercentage: nil,
+                action: "ses:PutDedicatedIpInPool")
+            return .init()
         }
         handlers.on(SESv2.Operations.PutDedicatedIpWarmupAttributes.self) { input, call in
-            try ses.dedicatedIPMissing(call.caller, ip: input.ip, action: "ses:PutDedicatedIpWarmupAttributes")
+            try await ses.changeDedicatedIP(
+                call.caller, region: call.region, ip: input.ip, pool: nil, warmupPercentage: input.warmupPercentage,
+                action: "ses:PutDedicatedIpWarmupAttributes")
+            return .init()
         }
+    }
+
+    static func wire(_ ip: SESBackend.DedicatedIP) -> SESv2.DedicatedIp {
+        SESv2.DedicatedIp(
+            ip: ip.ip, warmupStatus: ip.warmupPercentage >= 100 ? "DONE" : "IN_PROGRESS", warmupPercentage: ip.warmupPercentage,
+            poolName: ip.pool)
     }
 }

@@ -60,12 +60,14 @@ extension SESBackend {
 
     /// What a message's configuration set asks of its delivery: how long it may wait
     /// (`MaxDeliverySeconds`; nil: the node's own limit), and whether it may travel only over TLS
-    /// (`TlsPolicy: REQUIRE`).
-    public func deliveryOptions(region: String, configurationSet: String?) async -> (maxSeconds: Int?, requireTLS: Bool) {
+    /// (`TlsPolicy: REQUIRE`), and the dedicated IP pool it leaves from (`SendingPoolName`).
+    public func deliveryOptions(
+        region: String, configurationSet: String?
+    ) async -> (maxSeconds: Int?, requireTLS: Bool, sendingPool: String?) {
         guard let configurationSet, let state = try? await sendingState.state(region),
             let options = state.configurationSets[configurationSet]
-        else { return (nil, false) }
-        return (options.maxDeliverySeconds, options.tlsPolicy == .require)
+        else { return (nil, false, nil) }
+        return (options.maxDeliverySeconds, options.tlsPolicy == .require, options.sendingPoolName)
     }
 
     /// SES's limits on the options (the model checks the enums).

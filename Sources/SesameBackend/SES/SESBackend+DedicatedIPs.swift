@@ -2,8 +2,10 @@ import Foundation
 public import SesameCore
 import SesameStorage
 
-/// SES v2 dedicated IP pools, kept per region as one small document in the settings table.
-/// Sesame has no dedicated IP addresses of its own: the address operations say so.
+/// SES v2 dedicated IP pools, kept per region as one small document in the settings table, and
+/// the node's dedicated addresses: the local addresses the operator gives with
+/// `--source-address`, each in a pool (SES's default one until put in another); in mx mode, mail
+/// of a configuration set whose `SendingPoolName` names a pool leaves from one of its addresses.
 extension SESBackend {
     static let maxDedicatedIPPools = 50
 
@@ -97,9 +99,72 @@ extension SESBackend {
         try await store.transaction { try await $0.putSetting(Self.autoWarmupKey(region), enabled ? "true" : "false") }
     }
 
-    /// Every dedicated IP operation on one address: Sesame has none.
-    public func dedicatedIPMissing(_ caller: Caller, ip: String, action: String) throws -> Never {
+    /// SES's pool for dedicated addresses not put in another.
+    public static let defaultDedicatedPool = "ses-default-dedicated-pool"
+
+    static func addressesKey(_ region: String) -> String { "ses.dedicated_ips.\(region)" }
+
+    /// One of the node's `--source-address` addresses as SES reports a dedicated IP.
+    public struct DedicatedIP: Sendable, Equatable, Codable {
+        public var ip: String
+        public var pool: String
+        public var warmupPercentage: Int
+    }
+
+    /// The node's source addresses with their stored pool and warm-up (defaults: SES's default
+    /// pool, warmed up), in the order the operator gave them.
+    func dedicatedIPs(region: String) async throws -> [DedicatedIP] {
+        let stored = try await store.read { try await $0.setting(Self.addressesKey(region)) }
+        let assigned = stored.flatMap { try? StoredDocument.decoder.decode([String: DedicatedIP].self, from: Data($0.utf8)) } ?? [:]
+        return configuration.sourceAddresses.map {
+            assigned[$0] ?? DedicatedIP(ip: $0, pool: Self.defaultDedicatedPool, warmupPercentage: 100)
+        }
+    }
+
+    public func dedicatedIPs(_ caller: Caller, region: String, pool: String?) async throws -> [DedicatedIP] {
+        try authorize(caller, "ses:GetDedicatedIps", "*")
+        if let pool, pool != Self.defaultDedicatedPool { _ = try await dedicatedIPPool(caller, region: region, name: pool) }
+        return try await dedicatedIPs(region: region).filter { pool == nil || $0.pool == pool }
+    }
+
+    public func dedicatedIP(_ caller: Caller, region: String, ip: String, action: String = "ses:GetDedicatedIp") async throws -> DedicatedIP
+    {
         try authorize(caller, action, "*")
-        throw SesameError(.notFound, "Dedicated IP \(ip) does not exist: Sesame sends from its host's own addresses.")
+        guard let found = try await dedicatedIPs(region: region).first(where: { $0.ip == ip }) else {
+            throw SesameError(
+                .notFound, "Dedicated IP \(ip) does not exist: the node's dedicated addresses are the ones given with --source-address.")
+        }
+        return found
+    }
+
+    /// `PutDedicatedIpInPool` and `PutDedicatedIpWarmupAttributes`.
+    public func changeDedicatedIP(
+        _ caller: Caller, region: String, ip: String, pool: String?, warmupPercentage: Int?, action: String
+    ) async throws {
+        var address = try await dedicatedIP(caller, region: region, ip: ip, action: action)
+        if let pool {
+            if pool != Self.defaultDedicatedPool { _ = try await dedicatedIPPool(caller, region: region, name: pool) }
+            address.pool = pool
+        }
+        if let warmupPercentage {
+            guard (0...100).contains(warmupPercentage) else {
+                throw SesameError(.invalidParameterValue, "WarmupPercentage must be from 0 to 100.")
+            }
+            address.warmupPercentage = warmupPercentage
+        }
+        let changed = address
+        try await store.transaction { session in
+            let stored = try await session.setting(Self.addressesKey(region))
+            var assigned = stored.flatMap { try? StoredDocument.decoder.decode([String: DedicatedIP].self, from: Data($0.utf8)) } ?? [:]
+            assigned[changed.ip] = changed
+            let data = try StoredDocument.encoder.encode(assigned)
+            try await session.putSetting(Self.addressesKey(region), String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The source addresses mail of `pool` may leave from (none: the host's own).
+    public func sourceAddresses(region: String, pool: String?) async -> [String] {
+        guard let pool, !configuration.sourceAddresses.isEmpty, let all = try? await dedicatedIPs(region: region) else { return [] }
+        return all.filter { $0.pool == pool }.map(\.ip)
     }
 }

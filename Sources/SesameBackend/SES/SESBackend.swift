@@ -18,6 +18,8 @@ public struct SESBackend: Sendable {
         /// checked on this schedule.
         public var dnsVerification = false
         public var dnsSchedule = DNSVerificationState.Schedule()
+        /// The node's local addresses usable as dedicated IPs (`--source-address`).
+        public var sourceAddresses: [String] = []
         /// SES's sandbox: recipients must be verified identities too (or the mailbox simulator).
         public var sandbox = false
         /// Where confirmation links point (`--identity-verification email`), e.g. `http://127.0.0.1:8080`.

@@ -95,12 +95,16 @@ public final class SMTPClientConnection: @unchecked Sendable {
     public static func open(
         to endpoint: SMTPEndpoint, configuration: SMTPClientStateMachine.Configuration, tls: NIOSSLContext,
         connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(60),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, source: String? = nil
     ) async throws -> SMTPClientConnection {
         let (stream, continuation) = AsyncThrowingStream<SMTPReply, any Error>.makeStream()
         let implicit = configuration.tls == .implicit
         let sslContext = implicit ? tls : nil
-        let channel = try await ClientBootstrap(group: group)
+        var bootstrap = ClientBootstrap(group: group)
+        // A dedicated IP: the connection leaves from that local address.
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel =
+            try await bootstrap
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

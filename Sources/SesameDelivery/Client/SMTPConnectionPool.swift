@@ -12,6 +12,8 @@ actor SMTPConnectionPool {
     struct Key: Hashable {
         var endpoint: SMTPEndpoint
         var tls: SMTPClientStateMachine.TLSPolicy
+        /// The local address sessions leave from (nil: the host's choice).
+        var source: String?
     }
 
     struct Slot {
@@ -74,17 +76,17 @@ struct SMTPSender: Sendable {
 
     /// Outcomes per recipient, or the reason no session could be set up with `endpoint`.
     func send(
-        to endpoint: SMTPEndpoint, from: String, recipients: [String], body: [UInt8], requireTLS: Bool = false
+        to endpoint: SMTPEndpoint, from: String, recipients: [String], body: [UInt8], requireTLS: Bool = false, source: String? = nil
     ) async -> Result<[String: DeliveryOutcome], SMTPClientError> {
         var client = self.client
         if requireTLS && (client.tls == .opportunistic || client.tls == .none) { client.tls = .required }
-        let key = SMTPConnectionPool.Key(endpoint: endpoint, tls: client.tls)
+        let key = SMTPConnectionPool.Key(endpoint: endpoint, tls: client.tls, source: source)
         var connection = await pool.checkout(key)
         let reused = connection != nil
         if connection == nil {
             do {
                 connection = try await SMTPClientConnection.open(
-                    to: endpoint, configuration: client, tls: tls, connectTimeout: connectTimeout, timeout: replyTimeout)
+                    to: endpoint, configuration: client, tls: tls, connectTimeout: connectTimeout, timeout: replyTimeout, source: source)
             } catch {
                 await pool.checkin(key, nil)
                 return .failure(SMTPClientError("\(endpoint): \(Self.describe(error))"))
@@ -98,7 +100,8 @@ struct SMTPSender: Sendable {
             do {
                 if connection == nil {
                     connection = try await SMTPClientConnection.open(
-                        to: endpoint, configuration: client, tls: tls, connectTimeout: connectTimeout, timeout: replyTimeout)
+                        to: endpoint, configuration: client, tls: tls, connectTimeout: connectTimeout, timeout: replyTimeout,
+                        source: source)
                 }
                 outcomes = await connection!.send(from: from, to: recipients, body: body)
             } catch {

@@ -169,8 +169,11 @@ public final class QueueManager: Service, Sendable {
                 let mailFrom = await ses.mailFromDomain(forSource: message.source, region: message.region)
                 let envelopeSender =
                     message.via.isReport ? "" : (mailFrom ?? settings.bounceDomain).map { "\(message.id)@\($0)" } ?? message.source
-                let requireTLS = await ses.deliveryOptions(region: message.region, configurationSet: message.configurationSet).requireTLS
-                outcomes = await transport.deliver(from: envelopeSender, recipients: recipients, body: body, requireTLS: requireTLS)
+                let wanted = await ses.deliveryOptions(region: message.region, configurationSet: message.configurationSet)
+                let sources = await ses.sourceAddresses(region: message.region, pool: wanted.sendingPool)
+                outcomes = await transport.deliver(
+                    from: envelopeSender, recipients: recipients, body: body,
+                    options: DeliveryOptions(requireTLS: wanted.requireTLS, sourceAddress: sources.randomElement()))
             } else {
                 outcomes = .all(recipients, .permanent(reason: "554 5.6.0 the message is no longer stored", subType: .general))
             }

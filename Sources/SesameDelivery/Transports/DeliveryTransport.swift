@@ -8,10 +8,22 @@ public import SesameSMTPProtocol
 public protocol DeliveryTransport: Sendable {
     /// Recipients with the same key travel together (over one session).
     func destination(of recipient: String) -> String
-    /// `requireTLS` (a configuration set's `TlsPolicy: REQUIRE`): over TLS or not at all; the
-    /// recipients are deferred when the server offers no TLS.
-    func deliver(from: String, recipients: [String], body: [UInt8], requireTLS: Bool) async -> [String: DeliveryOutcome]
+    func deliver(from: String, recipients: [String], body: [UInt8], options: DeliveryOptions) async -> [String: DeliveryOutcome]
     func shutdown() async
+}
+
+/// What a message's configuration set asks of one delivery.
+public struct DeliveryOptions: Sendable, Equatable {
+    /// `TlsPolicy: REQUIRE`: over TLS or not at all (recipients are deferred when the server
+    /// offers no TLS).
+    public var requireTLS = false
+    /// The local address to send from (a dedicated IP of the set's sending pool; mx mode only).
+    public var sourceAddress: String?
+
+    public init(requireTLS: Bool = false, sourceAddress: String? = nil) {
+        self.requireTLS = requireTLS
+        self.sourceAddress = sourceAddress
+    }
 }
 
 extension Dictionary where Key == String, Value == DeliveryOutcome {
@@ -69,8 +81,9 @@ public struct RelayTransport: DeliveryTransport {
 
     public func destination(of recipient: String) -> String { "relay" }
 
-    public func deliver(from: String, recipients: [String], body: [UInt8], requireTLS: Bool) async -> [String: DeliveryOutcome] {
-        switch await sender.send(to: settings.endpoint, from: from, recipients: recipients, body: body, requireTLS: requireTLS) {
+    /// The relay is reached from the host's own address: a sending pool's addresses apply to mx mode.
+    public func deliver(from: String, recipients: [String], body: [UInt8], options: DeliveryOptions) async -> [String: DeliveryOutcome] {
+        switch await sender.send(to: settings.endpoint, from: from, recipients: recipients, body: body, requireTLS: options.requireTLS) {
         case .success(let outcomes): return outcomes
         case .failure(let error): return .all(recipients, .transient(reason: "relay \(error.description)"))
         }
@@ -119,7 +132,7 @@ public struct MXTransport: DeliveryTransport {
         recipient.split(separator: "@").last.map { $0.lowercased() } ?? ""
     }
 
-    public func deliver(from: String, recipients: [String], body: [UInt8], requireTLS: Bool) async -> [String: DeliveryOutcome] {
+    public func deliver(from: String, recipients: [String], body: [UInt8], options: DeliveryOptions) async -> [String: DeliveryOutcome] {
         let domain = destination(of: recipients[0])
         var endpoints: [SMTPEndpoint] = []
         if let route = routes[domain] {
@@ -144,7 +157,9 @@ public struct MXTransport: DeliveryTransport {
         }
         var reasons: [String] = []
         for endpoint in endpoints {
-            switch await sender.send(to: endpoint, from: from, recipients: recipients, body: body, requireTLS: requireTLS) {
+            switch await sender.send(
+                to: endpoint, from: from, recipients: recipients, body: body, requireTLS: options.requireTLS, source: options.sourceAddress)
+            {
             case .success(let outcomes): return outcomes
             case .failure(let error): reasons.append(error.description)
             }
