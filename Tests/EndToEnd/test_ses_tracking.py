@@ -183,6 +183,7 @@ def test_tracked_mail_is_opened_and_clicked_in_a_browser_and_events_arrive_over_
         visit(driver, node, "/console/configuration-sets")
         table = driver.find_element(By.ID, "configuration-sets").text
         assert "Amazon CloudWatch does not exist in Sesame" in table and "(2 events had nowhere to go)" in table, table
+        assert "HTML mail is tracked: opens (a one-pixel image) and clicks (rewritten links)" in table
     finally:
         driver.quit()
         receiver.stop()

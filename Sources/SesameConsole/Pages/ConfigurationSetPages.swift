@@ -42,7 +42,7 @@ extension Console {
                 rows.append(
                     .init(
                         name: name, sending: set.options.sendingEnabled ? "Enabled" : "Paused", paused: !set.options.sendingEnabled,
-                        options: Self.describe(set.options),
+                        options: Self.describe(set.options) + Self.tracking(destinations),
                         destinations: destinations.map(Self.describe)))
             }
             let model = ConfigurationSetsModel(
@@ -53,6 +53,14 @@ extension Console {
         } catch {
             return errorPage(error, signedIn: signedIn, back: "/console")
         }
+    }
+
+    /// Whether mail through the set is tracked: its enabled destinations ask for opens or clicks.
+    static func tracking(_ destinations: [EventDestination]) -> [String] {
+        let types = Set(destinations.filter(\.enabled).flatMap(\.eventTypes))
+        let tracked = [("open", "opens (a one-pixel image)"), ("click", "clicks (rewritten links)")].filter { types.contains($0.0) }
+        guard !tracked.isEmpty else { return [] }
+        return ["HTML mail is tracked: " + tracked.map(\.1).joined(separator: " and ")]
     }
 
     /// One event destination in a line; a type Sesame cannot deliver to says so, with the count
