@@ -1,4 +1,5 @@
 import Foundation
+public import Prometheus
 public import SesameBackend
 public import SesameCore
 
@@ -90,6 +91,9 @@ public struct SesameConfiguration: Sendable {
     public var objectStorage: ObjectStorageLocation?
     /// The host's addresses offered as dedicated IPs (`--source-address`).
     public var sourceAddresses: [String] = []
+    /// Where swift-metrics' figures are collected for `GET /metrics` (the executable bootstraps
+    /// the metrics system with it); nil: no `/metrics`.
+    public var metricsRegistry: PrometheusCollectorRegistry?
     /// The port MX hosts are contacted on (25; a test network may use another).
     public var mxPort = 25
     /// First retry after this many seconds; waits double up to an hour.

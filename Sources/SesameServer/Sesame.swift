@@ -133,6 +133,7 @@ public struct Sesame: Sendable {
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
             localHostNames: [configuration.httpAddress.host, configuration.hostname],
             webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS))
+        if let registry = configuration.metricsRegistry { MetricsRoute.add(to: router, registry: registry) }
         let consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import SesameBackend
 import SesameCore
 import SesameDelivery
@@ -348,7 +350,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try makeConfiguration()
+        var configuration = try makeConfiguration()
         // Everything Sesame writes (database, keys, credentials) is for its owner only.
         umask(0o077)
         let levelText = logLevel ?? Environment.value("SESAME_LOG_LEVEL") ?? "info"
@@ -361,6 +363,10 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "sesame")
+        // One registry for the process: swift-metrics' counters land in it, /metrics reads it.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        configuration.metricsRegistry = registry
         let sesame: Sesame
         do {
             sesame = try await Sesame.build(configuration: configuration, logger: logger)

@@ -12,6 +12,7 @@ import json
 import os
 import threading
 import urllib.parse
+import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -184,6 +185,11 @@ def test_tracked_mail_is_opened_and_clicked_in_a_browser_and_events_arrive_over_
         table = driver.find_element(By.ID, "configuration-sets").text
         assert "Amazon CloudWatch does not exist in Sesame" in table and "(2 events had nowhere to go)" in table, table
         assert "HTML mail is tracked: opens (a one-pixel image) and clicks (rewritten links)" in table
+        # The same count is in the node's metrics, for Prometheus.
+        with urllib.request.urlopen(node.endpoint + "/metrics") as r:
+            lines = [l for l in r.read().decode().splitlines() if l.startswith("sesame_events_undelivered_total{")]
+        assert len(lines) == 1 and 'destination_type="cloudwatch"' in lines[0] and 'event_type="send"' in lines[0], lines
+        assert lines[0].endswith(" 2"), lines
     finally:
         driver.quit()
         receiver.stop()

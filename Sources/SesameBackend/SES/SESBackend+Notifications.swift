@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 public import SesameCore
 import SesameStorage
 
@@ -207,6 +208,10 @@ extension SESBackend {
                     guard let topicARN = destination.topicARN else {
                         // CloudWatch, Firehose, EventBridge and Pinpoint do not exist here: counted, not dropped silently.
                         try await session.countUndeliveredEvent(region: message.region, configurationSet: set, name: destination.name)
+                        Counter(
+                            label: "sesame_events_undelivered_total",
+                            dimensions: [("destination_type", destination.target.metricName), ("event_type", event.kind.eventTypeName)]
+                        ).increment()
                         continue
                     }
                     let json = SESNotification.json(event, message: message, includeHeaders: true, format: .eventPublishing)

@@ -63,6 +63,17 @@ public enum EventDestinationTarget: Sendable, Equatable, Codable {
         }
     }
 
+    /// The type as a metrics label: `sns`, `cloudwatch`, `firehose`, `eventbridge`, `pinpoint`.
+    public var metricName: String {
+        switch self {
+        case .sns: "sns"
+        case .cloudWatch: "cloudwatch"
+        case .kinesisFirehose: "firehose"
+        case .eventBridge: "eventbridge"
+        case .pinpoint: "pinpoint"
+        }
+    }
+
     public var topicARN: String? {
         if case .sns(let arn) = self { return arn }
         return nil
