@@ -11,7 +11,7 @@ public import SesameHTTP
 public enum APIRoutes {
     public static func add(
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock,
-        localHostNames: Set<String> = [], webIdentityKeys: (any WebIdentityKeySource)? = nil
+        localHostNames: Set<String> = [], webIdentityKeys: (any WebIdentityKeySource)? = nil, sqs: SQSBackend? = nil
     ) {
         router.add(middleware: UnroutedRequests())
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
@@ -30,7 +30,8 @@ public enum APIRoutes {
             QueryEndpoint(SESv1Handlers.make(ses), signingNames: ["ses", "email"]),
             QueryEndpoint(sns),
         ]
-        let json = JSONFrontDoor([AWSHandlers(SQS.self)], authenticator: authenticator, regions: regions)
+        let json = JSONFrontDoor(
+            [sqs.map(SQSHandlers.make) ?? AWSHandlers(SQS.self)], authenticator: authenticator, regions: regions)
         let door = QueryFrontDoor(endpoints: endpoints, json: json, authenticator: authenticator, regions: regions)
         router.post("/") { request, context in await door.handle(request, context: context) }
         router.get("/") { request, context in await door.handle(request, context: context) }

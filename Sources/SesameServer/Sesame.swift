@@ -132,7 +132,8 @@ public struct Sesame: Sendable {
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
             localHostNames: [configuration.httpAddress.host, configuration.hostname],
-            webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS))
+            webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS),
+            sqs: SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)"))
         if let registry = configuration.metricsRegistry { MetricsRoute.add(to: router, registry: registry) }
         let consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,

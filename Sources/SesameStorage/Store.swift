@@ -66,7 +66,7 @@ public protocol Store: Sendable {
 /// The operations available inside one transaction: every area's records. A backend that needs
 /// one area can be written (and tested) against that protocol alone.
 public protocol StoreSession: AccountRecords, IAMRecords, PolicyRecords, STSRecords, IdentityProviderRecords, SESRecords, QueueRecords,
-    SNSRecords, ConsoleRecords
+    SNSRecords, SQSRecords, ConsoleRecords
 {}
 
 /// A signed-in console session: root (`userID` nil) or an IAM user.

@@ -36,6 +36,12 @@ import Testing
         (.fromEmailAddressNotVerified, "FromEmailAddressNotVerified", 400),
         (.productionAccessNotGranted, "ProductionAccessNotGranted", 400),
         (.invalidCustomVerificationContent, "CustomVerificationEmailInvalidContent", 400),
+        (.queueDoesNotExist, "QueueDoesNotExist", 400), (.queueNameExists, "QueueNameExists", 400),
+        (.invalidAttributeName, "InvalidAttributeName", 400), (.invalidAttributeValue, "InvalidAttributeValue", 400),
+        (.receiptHandleIsInvalid, "ReceiptHandleIsInvalid", 400), (.tooManyEntriesInBatchRequest, "TooManyEntriesInBatchRequest", 400),
+        (.emptyBatchRequest, "EmptyBatchRequest", 400), (.batchEntryIdsNotDistinct, "BatchEntryIdsNotDistinct", 400),
+        (.invalidBatchEntryId, "InvalidBatchEntryId", 400), (.purgeQueueInProgress, "PurgeQueueInProgress", 403),
+        (.messageNotInflight, "MessageNotInflight", 400),
     ]
 
     @Test func everyCodeIsMapped() {

@@ -274,7 +274,9 @@ struct SMTPServerStateMachineTests {
         "configurationSetSendingPaused": 554, "mailFromDomainNotVerified": 554, "invalidPolicy": 451,
         "trackingOptionsAlreadyExists": 451, "trackingOptionsDoesNotExist": 451, "invalidTrackingOptions": 451,
         "invalidDeliveryOptions": 451, "fromEmailAddressNotVerified": 451, "productionAccessNotGranted": 451,
-        "invalidCustomVerificationContent": 451,
+        "invalidCustomVerificationContent": 451, "queueDoesNotExist": 451, "queueNameExists": 451, "invalidAttributeName": 451,
+        "invalidAttributeValue": 451, "receiptHandleIsInvalid": 451, "tooManyEntriesInBatchRequest": 451, "emptyBatchRequest": 451,
+        "batchEntryIdsNotDistinct": 451, "invalidBatchEntryId": 451, "purgeQueueInProgress": 451, "messageNotInflight": 451,
     ]
 
     @Test("every error code has its SMTP reply; internal ones are temporary and say nothing of the cause")

@@ -71,11 +71,35 @@ public enum AWSErrorMapping {
             case .fromEmailAddressNotVerified: ("FromEmailAddressNotVerified", 400)
             case .productionAccessNotGranted: ("ProductionAccessNotGranted", 400)
             case .invalidCustomVerificationContent: ("CustomVerificationEmailInvalidContent", 400)
+            case .queueDoesNotExist: ("QueueDoesNotExist", 400)
+            case .queueNameExists: ("QueueNameExists", 400)
+            case .invalidAttributeName: ("InvalidAttributeName", 400)
+            case .invalidAttributeValue: ("InvalidAttributeValue", 400)
+            case .receiptHandleIsInvalid: ("ReceiptHandleIsInvalid", 400)
+            case .tooManyEntriesInBatchRequest: ("TooManyEntriesInBatchRequest", 400)
+            case .emptyBatchRequest: ("EmptyBatchRequest", 400)
+            case .batchEntryIdsNotDistinct: ("BatchEntryIdsNotDistinct", 400)
+            case .invalidBatchEntryId: ("InvalidBatchEntryId", 400)
+            case .purgeQueueInProgress: ("PurgeQueueInProgress", 403)
+            case .messageNotInflight: ("MessageNotInflight", 400)
             default: ("InternalFailure", 500)
             }
         if code == "InternalFailure" { return .internalFailure() }
-        return AWSError(code: code, status: status, message: error.message, fault: status >= 500 ? .receiver : .sender)
+        return AWSError(
+            code: code, status: status, message: error.message, fault: status >= 500 ? .receiver : .sender,
+            queryCode: sqsQueryCodes[code])
     }
+
+    /// SQS's error codes in the Query protocol (sent as `x-amzn-query-error` beside the JSON type).
+    static let sqsQueryCodes = [
+        "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue", "QueueNameExists": "QueueAlreadyExists",
+        "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+        "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
+        "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+        "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
+        "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
+        "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
+    ]
 
     /// The same errors as SES v2 (REST-JSON) names them: exception shape names, and the JSON
     /// forms of the signature errors.

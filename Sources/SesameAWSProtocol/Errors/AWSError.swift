@@ -6,12 +6,16 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int
     public var message: String
     public var fault: Fault
+    /// A JSON service that also answers Query-protocol errors (SQS) names some errors
+    /// differently there (`AWS.SimpleQueueService.NonExistentQueue`); nil: the same code.
+    public var queryCode: String?
 
-    public init(code: String, status: Int, message: String, fault: Fault = .sender) {
+    public init(code: String, status: Int, message: String, fault: Fault = .sender, queryCode: String? = nil) {
         self.code = code
         self.status = status
         self.message = message
         self.fault = fault
+        self.queryCode = queryCode
     }
 
     public var description: String { "\(code) (\(status)): \(message)" }

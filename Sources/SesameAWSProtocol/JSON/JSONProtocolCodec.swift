@@ -34,7 +34,9 @@ public struct JSONProtocolCodec: Sendable {
     /// errors gets `x-amzn-query-error: <Code>;Sender` as well.
     public func encode(_ error: AWSError, requestID: String) -> AWSHTTPResponse {
         var headers = [("Content-Type", contentType), ("x-amzn-RequestId", requestID)]
-        if model.metadata.awsQueryCompatible { headers.append(("x-amzn-query-error", "\(error.code);\(error.fault.rawValue)")) }
+        if model.metadata.awsQueryCompatible {
+            headers.append(("x-amzn-query-error", "\(error.queryCode ?? error.code);\(error.fault.rawValue)"))
+        }
         return AWSHTTPResponse(
             status: error.status, headers: headers, body: JSONShapeCodec.object([("__type", error.code), ("message", error.message)]))
     }

@@ -48,6 +48,11 @@ public struct ShapeValidator: Sendable {
         }
     }
 
+    /// Enums the service itself does not enforce: SQS names queue attributes with
+    /// `QueueAttributeName`, yet ReceiveMessage's `AttributeNames` takes message attributes
+    /// (`ApproximateReceiveCount`, `SenderId`) and SQS checks the names itself.
+    static let unenforcedEnums: Set<String> = ["QueueAttributeName"]
+
     /// The checks of a value against its own shape, not its members': enum, length, range and
     /// pattern. The Query decoder runs these as it reads each value, so its input is checked in
     /// the one pass that reads it.
@@ -64,7 +69,7 @@ public struct ShapeValidator: Sendable {
         case .map(let entries):
             checkLength(entries.count, shape, fail)
         case .string(let text):
-            if let allowed = shape.enumValues, !allowed.contains(text) {
+            if let allowed = shape.enumValues, !allowed.contains(text), !Self.unenforcedEnums.contains(shape.name) {
                 fail("satisfy enum value set: [\(allowed.joined(separator: ", "))]")
             }
             checkLength(text.utf16.count, shape, fail)

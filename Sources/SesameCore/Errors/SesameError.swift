@@ -17,6 +17,9 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case configurationSetSendingPaused, invalidPolicy, trackingOptionsAlreadyExists, trackingOptionsDoesNotExist
             case invalidTrackingOptions, invalidDeliveryOptions, mailFromDomainNotVerified
             case fromEmailAddressNotVerified, productionAccessNotGranted, invalidCustomVerificationContent
+            case queueDoesNotExist, queueNameExists, invalidAttributeName, invalidAttributeValue, receiptHandleIsInvalid
+            case tooManyEntriesInBatchRequest, emptyBatchRequest, batchEntryIdsNotDistinct, invalidBatchEntryId
+            case purgeQueueInProgress, messageNotInflight
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -84,6 +87,21 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         /// SES: the account is in the sandbox (custom verification email needs production access).
         public static let productionAccessNotGranted = Code(base: .productionAccessNotGranted)
         public static let invalidCustomVerificationContent = Code(base: .invalidCustomVerificationContent)
+        /// SQS: the queue named (by URL or name) does not exist.
+        public static let queueDoesNotExist = Code(base: .queueDoesNotExist)
+        /// SQS: a queue of that name exists with other attributes.
+        public static let queueNameExists = Code(base: .queueNameExists)
+        public static let invalidAttributeName = Code(base: .invalidAttributeName)
+        public static let invalidAttributeValue = Code(base: .invalidAttributeValue)
+        public static let receiptHandleIsInvalid = Code(base: .receiptHandleIsInvalid)
+        public static let tooManyEntriesInBatchRequest = Code(base: .tooManyEntriesInBatchRequest)
+        public static let emptyBatchRequest = Code(base: .emptyBatchRequest)
+        public static let batchEntryIdsNotDistinct = Code(base: .batchEntryIdsNotDistinct)
+        public static let invalidBatchEntryId = Code(base: .invalidBatchEntryId)
+        /// SQS: a queue may be purged once in 60 seconds.
+        public static let purgeQueueInProgress = Code(base: .purgeQueueInProgress)
+        /// SQS: ChangeMessageVisibility on a message that is not in flight.
+        public static let messageNotInflight = Code(base: .messageNotInflight)
 
         /// Every code, derived from the cases themselves, so a code added later cannot be left
         /// out of the exhaustive mapping tests.

@@ -92,5 +92,38 @@ extension Migrations {
                 """,
                 "CREATE INDEX ses_jobs_status ON ses_jobs (status, created_at)",
             ]),
+        Migration(
+            version: 23, name: "SQS queues and messages",
+            statements: [
+                // The queue as a JSON document (`SQSQueue`); `key` is REGION/ACCOUNT/NAME.
+                """
+                CREATE TABLE sqs_queues (
+                    key TEXT PRIMARY KEY,
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    purged_at BIGINT NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE sqs_messages (
+                    id TEXT PRIMARY KEY,
+                    queue_key TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    attributes TEXT,
+                    sender_id TEXT NOT NULL,
+                    sent_at BIGINT NOT NULL,
+                    visible_at BIGINT NOT NULL,
+                    receive_count INTEGER NOT NULL,
+                    first_received_at BIGINT,
+                    receipt_handle TEXT,
+                    group_id TEXT,
+                    deduplication_id TEXT,
+                    sequence_number TEXT
+                )
+                """,
+                "CREATE INDEX sqs_messages_due ON sqs_messages (queue_key, visible_at)",
+                "CREATE INDEX sqs_messages_receipt ON sqs_messages (receipt_handle)",
+            ]),
     ]
 }

@@ -1,0 +1,24 @@
+public import Foundation
+public import SesameCore
+
+/// SQS queues and their messages, inside a transaction.
+public protocol SQSRecords: Sendable {
+    func queue(key: String) async throws -> SQSQueue?
+    /// A region's queues whose names start with `prefix`, by name, after `after`.
+    func queues(region: String, prefix: String, after: String?, limit: Int) async throws -> [SQSQueue]
+    func putQueue(_ queue: SQSQueue) async throws
+    /// Deletes the queue and its messages.
+    func deleteQueue(key: String) async throws
+    /// Deletes every message; false when the queue was purged in the last 60 seconds.
+    func purgeQueue(key: String, now: Date) async throws -> Bool
+    func insertQueueMessages(_ messages: [SQSMessage]) async throws
+    /// Takes up to `limit` visible messages until `visibleUntil` (PostgreSQL: skipping rows another
+    /// node is taking), each under a new receipt handle with its receive count raised.
+    func receiveQueueMessages(key: String, now: Date, visibleUntil: Date, limit: Int) async throws -> [SQSMessage]
+    func queueMessage(receiptHandle: String) async throws -> SQSMessage?
+    func deleteQueueMessage(id: String) async throws
+    func setQueueMessageVisibility(id: String, visibleAt: Date) async throws
+    func moveQueueMessage(id: String, to key: String, visibleAt: Date) async throws
+    func queueCounts(key: String, now: Date) async throws -> (visible: Int, inFlight: Int, delayed: Int)
+    func expireQueueMessages(key: String, sentBefore: Date) async throws
+}

@@ -1,0 +1,137 @@
+"""SQS with boto3 (AWS JSON 1.0): queues and attributes, send, receive with long polling,
+visibility timeouts, delete, batches, dead-letter queues, FIFO basics, and SQS's errors."""
+import hashlib
+import threading
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def error_of(call, **kwargs):
+    with pytest.raises(ClientError) as info:
+        call(**kwargs)
+    return info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]
+
+
+def test_queues_and_their_attributes(sesame):
+    sqs = sesame.root_client("sqs")
+    url = sqs.create_queue(QueueName="feedback", Attributes={"VisibilityTimeout": "45"}, tags={"team": "mail"})["QueueUrl"]
+    account = sesame.root_client("sts").get_caller_identity()["Account"]
+    assert url == f"{sesame.endpoint}/{account}/feedback"
+    # Creating it again with the same attributes is fine; with others, it is refused.
+    assert sqs.create_queue(QueueName="feedback", Attributes={"VisibilityTimeout": "45"})["QueueUrl"] == url
+    code, message = error_of(sqs.create_queue, QueueName="feedback", Attributes={"VisibilityTimeout": "60"})
+    assert code == "QueueAlreadyExists" and "VisibilityTimeout" in message
+    assert sqs.get_queue_url(QueueName="feedback")["QueueUrl"] == url
+    assert error_of(sqs.get_queue_url, QueueName="nope")[0] == "AWS.SimpleQueueService.NonExistentQueue"
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist if hasattr(sqs.exceptions, "QueueDoesNotExist") else ClientError):
+        sqs.get_queue_url(QueueName="nope")
+
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["VisibilityTimeout"] == "45" and attributes["MessageRetentionPeriod"] == "345600"
+    assert attributes["QueueArn"] == f"arn:aws:sqs:us-east-1:{account}:feedback"
+    assert attributes["ApproximateNumberOfMessages"] == "0"
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"ReceiveMessageWaitTimeSeconds": "1", "DelaySeconds": "0"})
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ReceiveMessageWaitTimeSeconds"])["Attributes"] == {
+        "ReceiveMessageWaitTimeSeconds": "1"}
+    code, message = error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"VisibilityTimeout": "99999"})
+    assert (code, message) == ("InvalidAttributeValue", "Invalid value for the parameter VisibilityTimeout.")
+    assert error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"QueueArn": "arn:x"})[0] == "InvalidAttributeName"
+
+    assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "mail"}
+    sqs.tag_queue(QueueUrl=url, Tags={"env": "ci"})
+    sqs.untag_queue(QueueUrl=url, TagKeys=["team"])
+    assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "ci"}
+
+    other = sqs.create_queue(QueueName="other")["QueueUrl"]
+    assert sqs.list_queues()["QueueUrls"] == [url, other]
+    assert sqs.list_queues(QueueNamePrefix="fee")["QueueUrls"] == [url]
+    first = sqs.list_queues(MaxResults=1)
+    assert first["QueueUrls"] == [url] and sqs.list_queues(MaxResults=1, NextToken=first["NextToken"])["QueueUrls"] == [other]
+    assert error_of(sqs.create_queue, QueueName="bad name!")[0] == "InvalidParameterValue"
+    sqs.delete_queue(QueueUrl=other)
+    assert sqs.list_queues()["QueueUrls"] == [url]
+
+
+def test_messages_visibility_batches_and_dead_letters(sesame):
+    sqs = sesame.root_client("sqs")
+    dlq = sqs.create_queue(QueueName="dead")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url = sqs.create_queue(QueueName="work", Attributes={
+        "VisibilityTimeout": "1", "RedrivePolicy": f'{{"deadLetterTargetArn": "{dlq_arn}", "maxReceiveCount": "2"}}'})["QueueUrl"]
+
+    sent = sqs.send_message(QueueUrl=url, MessageBody="héllo", MessageAttributes={
+        "kind": {"DataType": "String", "StringValue": "bounce"}, "n": {"DataType": "Number", "StringValue": "3"}})
+    assert sent["MD5OfMessageBody"] == hashlib.md5("héllo".encode()).hexdigest()  # boto3 checks it too
+    got = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"], AttributeNames=["All"])["Messages"]
+    assert [m["Body"] for m in got] == ["héllo"] and got[0]["MessageId"] == sent["MessageId"]
+    assert got[0]["MessageAttributes"]["kind"] == {"DataType": "String", "StringValue": "bounce"}
+    assert got[0]["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
+    assert got[0]["Attributes"]["ApproximateReceiveCount"] == "1" and int(got[0]["Attributes"]["SentTimestamp"]) > 0
+    # Hidden while in flight; back after the visibility timeout; a second receive counts.
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    assert counts == {"ApproximateNumberOfMessagesNotVisible": "1"}
+    time.sleep(1.1)
+    again = sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]
+    assert again["Attributes"]["ApproximateReceiveCount"] == "2" and again["ReceiptHandle"] != got[0]["ReceiptHandle"]
+    # Longer visibility for this one; then the third receive moves it to the dead-letter queue.
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=again["ReceiptHandle"], VisibilityTimeout=0)
+    assert "Messages" not in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+    moved = sqs.receive_message(QueueUrl=dlq)["Messages"]
+    assert [m["MessageId"] for m in moved] == [sent["MessageId"]]
+    sqs.delete_message(QueueUrl=dlq, ReceiptHandle=moved[0]["ReceiptHandle"])
+    sqs.delete_message(QueueUrl=dlq, ReceiptHandle=moved[0]["ReceiptHandle"])  # again: still fine, as in SQS
+    assert error_of(sqs.delete_message, QueueUrl=dlq, ReceiptHandle="nonsense")[0] == "ReceiptHandleIsInvalid"
+
+    # Batches: per-entry results, and SQS's batch errors.
+    result = sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": "a", "MessageBody": "one"}, {"Id": "b", "MessageBody": "two", "DelaySeconds": 1},
+        {"Id": "c", "MessageBody": "x" * 300_000}])
+    assert sorted(e["Id"] for e in result["Successful"]) == ["a", "b"]
+    assert [(f["Id"], f["Code"]) for f in result["Failed"]] == [("c", "InvalidParameterValue")]
+    assert error_of(sqs.send_message_batch, QueueUrl=url, Entries=[{"Id": "a", "MessageBody": "1"}, {"Id": "a", "MessageBody": "2"}])[0] \
+        == "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"
+    delayed = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])["Attributes"]
+    assert delayed == {"ApproximateNumberOfMessagesDelayed": "1"}
+    time.sleep(1.1)
+    batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30)["Messages"]
+    assert sorted(m["Body"] for m in batch) == ["one", "two"]
+    deleted = sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                                                             for i, m in enumerate(batch)] + [{"Id": "bad", "ReceiptHandle": "x"}])
+    assert len(deleted["Successful"]) == 2 and deleted["Failed"][0]["Id"] == "bad"
+    assert error_of(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=11)[0] == "InvalidParameterValue"
+
+    # PurgeQueue: once a minute.
+    sqs.send_message(QueueUrl=url, MessageBody="purge me")
+    sqs.purge_queue(QueueUrl=url)
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"] == {
+        "ApproximateNumberOfMessages": "0"}
+    assert error_of(sqs.purge_queue, QueueUrl=url)[0] == "AWS.SimpleQueueService.PurgeQueueInProgress"
+
+
+def test_long_polling_wakes_when_a_message_arrives(sesame):
+    sqs = sesame.root_client("sqs")
+    url = sqs.create_queue(QueueName="poll")["QueueUrl"]
+    started = time.time()
+    assert "Messages" not in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+    assert 0.9 <= time.time() - started < 3
+    threading.Timer(0.5, lambda: sesame.root_client("sqs").send_message(QueueUrl=url, MessageBody="late")).start()
+    started = time.time()
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=10)["Messages"]
+    assert [m["Body"] for m in got] == ["late"] and time.time() - started < 3
+
+
+def test_fifo_queues_need_a_group_and_deduplicate_by_content(sesame):
+    sqs = sesame.root_client("sqs")
+    url = sqs.create_queue(QueueName="orders.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+    assert error_of(sqs.send_message, QueueUrl=url, MessageBody="x")[1] == "The request must contain the parameter MessageGroupId."
+    first = sqs.send_message(QueueUrl=url, MessageBody="1", MessageGroupId="g")
+    second = sqs.send_message(QueueUrl=url, MessageBody="2", MessageGroupId="g")
+    assert first["SequenceNumber"] < second["SequenceNumber"]
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    assert [m["Body"] for m in got] == ["1", "2"] and got[0]["Attributes"]["MessageGroupId"] == "g"
+    plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
+    assert error_of(sqs.send_message, QueueUrl=plain, MessageBody="x", MessageDeduplicationId="d")[0] == "InvalidParameterValue"
+    assert error_of(sqs.create_queue, QueueName="bad", Attributes={"FifoQueue": "true"})[0] == "InvalidParameterValue"
