@@ -135,3 +135,36 @@ def test_fifo_queues_need_a_group_and_deduplicate_by_content(sesame):
     plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
     assert error_of(sqs.send_message, QueueUrl=plain, MessageBody="x", MessageDeduplicationId="d")[0] == "InvalidParameterValue"
     assert error_of(sqs.create_queue, QueueName="bad", Attributes={"FifoQueue": "true"})[0] == "InvalidParameterValue"
+
+
+def test_ses_feedback_reaches_a_worker_through_sns_and_sqs(sesame):
+    """SES's documented pipeline on one machine: a bounce and a complaint (mailbox simulator)
+    become SES notifications on an SNS topic, delivered to an SQS queue, received by a boto3
+    long poll, and deleted."""
+    ses, sns, sqs = sesame.root_client("ses"), sesame.root_client("sns"), sesame.root_client("sqs")
+    ses.verify_domain_identity(Domain="example.com")
+    topic = sns.create_topic(Name="ses-feedback")["TopicArn"]
+    url = sqs.create_queue(QueueName="feedback")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+    assert subscription.startswith(topic + ":")  # confirmed at once: same account
+    for kind in ("Bounce", "Complaint"):
+        ses.set_identity_notification_topic(Identity="example.com", NotificationType=kind, SnsTopic=topic)
+    sent = ses.send_email(Source="shop@example.com",
+                          Destination={"ToAddresses": ["bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"]},
+                          Message={"Subject": {"Data": "Order"}, "Body": {"Text": {"Data": "x"}}})["MessageId"]
+    seen = {}
+    deadline = time.time() + 20
+    while len(seen) < 2 and time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2, MaxNumberOfMessages=10).get("Messages", []):
+            envelope = __import__("json").loads(message["Body"])
+            assert envelope["Type"] == "Notification" and envelope["TopicArn"] == topic and envelope["Signature"]
+            notification = __import__("json").loads(envelope["Message"])
+            assert notification["mail"]["messageId"] == sent
+            seen[notification["notificationType"]] = notification
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert sorted(seen) == ["Bounce", "Complaint"]
+    assert seen["Bounce"]["bounce"]["bouncedRecipients"][0]["emailAddress"] == "bounce@simulator.amazonses.com"
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
+                                                                 "ApproximateNumberOfMessagesNotVisible"])["Attributes"] == {
+        "ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}

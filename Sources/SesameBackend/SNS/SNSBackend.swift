@@ -101,10 +101,13 @@ public struct SNSBackend: Sendable {
         _ caller: Caller, topicARN: String, protocolName: String, endpoint: String, rawDelivery: Bool
     ) async throws -> String {
         try authorize(caller, "sns:Subscribe", topicARN)
+        if protocolName == "sqs" {
+            return try await subscribeQueue(caller, topicARN: topicARN, queueARN: endpoint, rawDelivery: rawDelivery)
+        }
         guard protocolName == "http" || protocolName == "https" else {
             throw SesameError(
-                .invalidParameter, "Invalid parameter: Amazon SNS in Sesame delivers to http and https endpoints only (got \(protocolName))"
-            )
+                .invalidParameter,
+                "Invalid parameter: Amazon SNS in Sesame delivers to http, https and sqs endpoints only (got \(protocolName))")
         }
         guard let url = URL(string: endpoint), url.scheme?.lowercased() == protocolName, url.host != nil else {
             throw SesameError(.invalidParameter, "Invalid parameter: Endpoint must be an \(protocolName):// URL")
@@ -125,6 +128,27 @@ public struct SNSBackend: Sendable {
             try await session.insertSubscription(subscription)
             try await session.insertOutbox([confirmation])
             return "pending confirmation"
+        }
+    }
+
+    /// An SQS queue of the same account: confirmed at once, as SNS confirms it.
+    func subscribeQueue(_ caller: Caller, topicARN: String, queueARN: String, rawDelivery: Bool) async throws -> String {
+        let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[5].isEmpty else {
+            throw SesameError(.invalidParameter, "Invalid parameter: SQS endpoint ARN")
+        }
+        _ = try await existingTopic(topicARN)
+        let subscription = SNSSubscription(
+            arn: "\(topicARN):\(UUID().uuidString.lowercased())", topicARN: topicARN, protocolName: "sqs", endpoint: queueARN,
+            confirmed: true, token: RandomIDs.pick(64, from: Array("0123456789abcdef")), rawDelivery: rawDelivery, createdAt: clock.now())
+        return try await store.transaction { session in
+            if let existing = try await session.subscriptions(topicARN: topicARN).first(where: {
+                $0.endpoint == queueARN && $0.protocolName == "sqs"
+            }) {
+                return existing.arn
+            }
+            try await session.insertSubscription(subscription)
+            return subscription.arn
         }
     }
 
@@ -189,6 +213,11 @@ public struct SNSBackend: Sendable {
             ]
             if let subject { fields["Subject"] = subject }
             let body = subscription.rawDelivery ? message : try await signed(fields)
+            if subscription.protocolName == "sqs" {
+                // Straight into the queue, in the publisher's transaction: nothing to post.
+                try await deliverToQueue(session, queueARN: subscription.endpoint, body: body, topicARN: topicARN, now: now)
+                continue
+            }
             posts.append(
                 SNSOutboxItem(
                     id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint,
@@ -196,6 +225,19 @@ public struct SNSBackend: Sendable {
                     topicARN: topicARN, body: body, nextAttemptAt: now, createdAt: now))
         }
         try await session.insertOutbox(posts)
+    }
+
+    /// Adds a notification to an SQS queue (a queue that does not exist gets nothing, as with SNS).
+    func deliverToQueue(_ session: any StoreSession, queueARN: String, body: String, topicARN: String, now: Date) async throws {
+        let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, let queue = try await session.queue(key: "\(parts[3])/\(parts[4])/\(parts[5])") else { return }
+        let account = topicARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+        try await session.insertQueueMessages([
+            SQSMessage(
+                id: UUID().uuidString.lowercased(), queueKey: queue.key, body: body, attributes: [:], sentAt: now,
+                visibleAt: now.addingTimeInterval(TimeInterval(queue.delay)), senderID: account,
+                groupID: queue.isFIFO ? "sns" : nil, deduplicationID: queue.isFIFO ? UUID().uuidString : nil)
+        ])
     }
 
     func confirmationPost(_ subscription: SNSSubscription, now: Date) async throws -> SNSOutboxItem {
