@@ -168,3 +168,35 @@ def test_ses_feedback_reaches_a_worker_through_sns_and_sqs(sesame):
     assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
                                                                  "ApproximateNumberOfMessagesNotVisible"])["Attributes"] == {
         "ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
+
+
+def test_sns_topic_and_subscription_attributes_and_tags(sesame):
+    sns, sqs = sesame.root_client("sns"), sesame.root_client("sqs")
+    topic = sns.create_topic(Name="attrs")["TopicArn"]
+    account = topic.split(":")[4]
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    policy = __import__("json").loads(attributes["Policy"])
+    assert policy["Statement"][0]["Condition"] == {"StringEquals": {"AWS:SourceOwner": account}}
+    assert attributes["DisplayName"] == "" and "defaultHealthyRetryPolicy" in attributes["EffectiveDeliveryPolicy"]
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DisplayName", AttributeValue="Feedback")
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DisplayName"] == "Feedback"
+    assert error_of(sns.set_topic_attributes, TopicArn=topic, AttributeName="Colour", AttributeValue="x")[0] == "InvalidParameter"
+    sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "team", "Value": "mail"}, {"Key": "env", "Value": "ci"}])
+    sns.untag_resource(ResourceArn=topic, TagKeys=["env"])
+    assert sns.list_tags_for_resource(ResourceArn=topic)["Tags"] == [{"Key": "team", "Value": "mail"}]
+
+    url = sqs.create_queue(QueueName="attrs")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
+    got = sns.get_subscription_attributes(SubscriptionArn=subscription)["Attributes"]
+    assert (got["Protocol"], got["Endpoint"], got["RawMessageDelivery"], got["PendingConfirmation"]) == ("sqs", arn, "true", "false")
+    sns.publish(TopicArn=topic, Message="raw body")
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2)["Messages"][0]["Body"] == "raw body"  # raw: no envelope
+    sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="FilterPolicy",
+                                    AttributeValue='{"kind": ["bounce"]}')
+    got = sns.get_subscription_attributes(SubscriptionArn=subscription)["Attributes"]
+    assert got["FilterPolicy"] == '{"kind": ["bounce"]}' and got["FilterPolicyScope"] == "MessageAttributes"
+    # An http subscription waits for confirmation; ReturnSubscriptionArn gives its ARN at once.
+    pending = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x", ReturnSubscriptionArn=True)
+    assert pending["SubscriptionArn"].startswith(topic + ":")
+    assert sns.get_subscription_attributes(SubscriptionArn=pending["SubscriptionArn"])["Attributes"]["PendingConfirmation"] == "true"

@@ -58,6 +58,8 @@ class Module:
 
     def run(self, *args, check=True):
         p = subprocess.run(["terraform", *args], cwd=self.dir, env=self.env, capture_output=True, text=True, timeout=600)
+        if os.environ.get("SESAME_TERRAFORM_LOG"):
+            open(os.environ["SESAME_TERRAFORM_LOG"], "a").write(p.stdout + p.stderr)
         if check and p.returncode != 0:
             raise AssertionError(f"terraform {' '.join(args)} failed ({p.returncode}):\n{p.stdout[-4000:]}\n{p.stderr[-4000:]}")
         return p

@@ -88,6 +88,10 @@ public struct SNSBackend: Sendable {
         var attributes = topic.attributes
         attributes["TopicArn"] = arn
         attributes["Owner"] = caller.accountID
+        let account = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? caller.accountID
+        attributes["Policy"] = topic.attributes["Policy"] ?? Self.defaultPolicy(arn: arn, account: account)
+        attributes["DisplayName"] = topic.attributes["DisplayName"] ?? ""
+        attributes["EffectiveDeliveryPolicy"] = topic.attributes["DeliveryPolicy"] ?? Self.defaultDeliveryPolicy
         attributes["SubscriptionsConfirmed"] = String(subscriptions.filter(\.confirmed).count)
         attributes["SubscriptionsPending"] = String(subscriptions.filter { !$0.confirmed }.count)
         attributes["SubscriptionsDeleted"] = "0"
@@ -96,13 +100,14 @@ public struct SNSBackend: Sendable {
 
     // MARK: Subscriptions
 
-    /// Returns the subscription ARN, or `pending confirmation` until the endpoint confirms.
+    /// Returns the subscription ARN and whether it is confirmed (http and https subscriptions
+    /// wait for the endpoint to confirm; SNS then answers `pending confirmation`).
     public func subscribe(
         _ caller: Caller, topicARN: String, protocolName: String, endpoint: String, rawDelivery: Bool
-    ) async throws -> String {
+    ) async throws -> (arn: String, confirmed: Bool) {
         try authorize(caller, "sns:Subscribe", topicARN)
         if protocolName == "sqs" {
-            return try await subscribeQueue(caller, topicARN: topicARN, queueARN: endpoint, rawDelivery: rawDelivery)
+            return (try await subscribeQueue(caller, topicARN: topicARN, queueARN: endpoint, rawDelivery: rawDelivery), true)
         }
         guard protocolName == "http" || protocolName == "https" else {
             throw SesameError(
@@ -123,11 +128,11 @@ public struct SNSBackend: Sendable {
             if let existing = try await session.subscriptions(topicARN: topicARN).first(where: {
                 $0.endpoint == endpoint && $0.protocolName == protocolName
             }) {
-                return existing.confirmed ? existing.arn : "pending confirmation"
+                return (existing.arn, existing.confirmed)
             }
             try await session.insertSubscription(subscription)
             try await session.insertOutbox([confirmation])
-            return "pending confirmation"
+            return (subscription.arn, false)
         }
     }
 

@@ -7,6 +7,7 @@ public struct SNSTopic: Sendable, Equatable {
     public var name: String
     public var attributes: [String: String]
     public var createdAt: Date
+    public var tags: [String: String] = [:]
 
     public init(arn: String, region: String, name: String, attributes: [String: String], createdAt: Date) {
         self.arn = arn
@@ -28,11 +29,14 @@ public struct SNSSubscription: Sendable, Equatable {
     public var token: String
     public var rawDelivery: Bool
     public var createdAt: Date
+    /// Settable attributes as given (FilterPolicy, FilterPolicyScope, RedrivePolicy, DeliveryPolicy, …).
+    public var attributes: [String: String] = [:]
 
     public init(
         arn: String, topicARN: String, protocolName: String, endpoint: String, confirmed: Bool, token: String, rawDelivery: Bool,
-        createdAt: Date
+        createdAt: Date, attributes: [String: String] = [:]
     ) {
+        self.attributes = attributes
         self.arn = arn
         self.topicARN = topicARN
         self.protocolName = protocolName

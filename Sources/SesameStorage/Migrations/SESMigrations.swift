@@ -125,5 +125,11 @@ extension Migrations {
                 "CREATE INDEX sqs_messages_due ON sqs_messages (queue_key, visible_at)",
                 "CREATE INDEX sqs_messages_receipt ON sqs_messages (receipt_handle)",
             ]),
+        Migration(
+            version: 24, name: "SNS subscription attributes and topic tags",
+            statements: [
+                "ALTER TABLE sns_subscriptions ADD COLUMN attributes TEXT",
+                "ALTER TABLE sns_topics ADD COLUMN tags TEXT",
+            ]),
     ]
 }

@@ -16,22 +16,47 @@ extension SQLStoreSession {
     }
 
     func snsTopic(_ row: any SQLRow) throws -> SNSTopic {
-        SNSTopic(
+        var topic = SNSTopic(
             arn: try row.decode(column: "arn", as: String.self), region: try row.decode(column: "region", as: String.self),
             name: try row.decode(column: "name", as: String.self),
             attributes: try JSONDecoder().decode(
                 [String: String].self, from: Data(try row.decode(column: "attributes", as: String.self).utf8)),
             createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+        topic.tags =
+            try row.decode(column: "tags", as: String?.self).flatMap {
+                try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+            } ?? [:]
+        return topic
     }
 
     func topic(arn: String) async throws -> SNSTopic? {
-        try await db.raw("SELECT arn, region, name, attributes, created_at FROM sns_topics WHERE arn = \(bind: arn)").first().map(snsTopic)
+        try await db.raw("SELECT arn, region, name, attributes, created_at, tags FROM sns_topics WHERE arn = \(bind: arn)").first()
+            .map(snsTopic)
+    }
+
+    func putTopicTags(arn: String, tags: [String: String]) async throws {
+        let json = String(decoding: try JSONEncoder().encode(tags), as: UTF8.self)
+        try await db.raw("UPDATE sns_topics SET tags = \(bind: json) WHERE arn = \(bind: arn)").run()
     }
 
     func topics(region: String) async throws -> [SNSTopic] {
-        try await db.raw("SELECT arn, region, name, attributes, created_at FROM sns_topics WHERE region = \(bind: region) ORDER BY arn")
-            .all()
-            .map(snsTopic)
+        try await db.raw(
+            "SELECT arn, region, name, attributes, created_at, tags FROM sns_topics WHERE region = \(bind: region) ORDER BY arn"
+        )
+        .all()
+        .map(snsTopic)
+    }
+
+    func putTopicAttributes(arn: String, attributes: [String: String]) async throws {
+        let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+        try await db.raw("UPDATE sns_topics SET attributes = \(bind: json) WHERE arn = \(bind: arn)").run()
+    }
+
+    func putSubscriptionAttributes(arn: String, attributes: [String: String], rawDelivery: Bool) async throws {
+        let json = String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+        try await db.raw(
+            "UPDATE sns_subscriptions SET attributes = \(bind: json), raw_delivery = \(bind: rawDelivery ? 1 : 0) WHERE arn = \(bind: arn)"
+        ).run()
     }
 
     func deleteTopic(arn: String) async throws {
@@ -39,7 +64,7 @@ extension SQLStoreSession {
         try await db.raw("DELETE FROM sns_topics WHERE arn = \(bind: arn)").run()
     }
 
-    static let subscriptionColumns = "arn, topic_arn, protocol, endpoint, confirmed, token, raw_delivery, created_at"
+    static let subscriptionColumns = "arn, topic_arn, protocol, endpoint, confirmed, token, raw_delivery, created_at, attributes"
 
     func snsSubscription(_ row: any SQLRow) throws -> SNSSubscription {
         SNSSubscription(
@@ -48,7 +73,10 @@ extension SQLStoreSession {
             endpoint: try row.decode(column: "endpoint", as: String.self),
             confirmed: try row.decode(column: "confirmed", as: Int.self) != 0, token: try row.decode(column: "token", as: String.self),
             rawDelivery: try row.decode(column: "raw_delivery", as: Int.self) != 0,
-            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            attributes: try row.decode(column: "attributes", as: String?.self).flatMap {
+                try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+            } ?? [:])
     }
 
     func insertSubscription(_ s: SNSSubscription) async throws {
@@ -56,7 +84,8 @@ extension SQLStoreSession {
             """
             INSERT INTO sns_subscriptions (\(unsafeRaw: Self.subscriptionColumns))
             VALUES (\(bind: s.arn), \(bind: s.topicARN), \(bind: s.protocolName), \(bind: s.endpoint), \(bind: s.confirmed ? 1 : 0),
-                    \(bind: s.token), \(bind: s.rawDelivery ? 1 : 0), \(bind: Timestamp.millis(s.createdAt)))
+                    \(bind: s.token), \(bind: s.rawDelivery ? 1 : 0), \(bind: Timestamp.millis(s.createdAt)),
+                    \(bind: s.attributes.isEmpty ? nil : String(decoding: try JSONEncoder().encode(s.attributes), as: UTF8.self)))
             """
         ).run()
     }

@@ -9,7 +9,12 @@ public protocol SNSRecords: Sendable {
     func topics(region: String) async throws -> [SNSTopic]
     /// Deletes the topic and its subscriptions.
     func deleteTopic(arn: String) async throws
+    /// Replaces a topic's stored attributes.
+    func putTopicAttributes(arn: String, attributes: [String: String]) async throws
+    func putTopicTags(arn: String, tags: [String: String]) async throws
     func insertSubscription(_ subscription: SNSSubscription) async throws
+    /// A subscription's settable attributes (FilterPolicy, RedrivePolicy, …) and raw delivery.
+    func putSubscriptionAttributes(arn: String, attributes: [String: String], rawDelivery: Bool) async throws
     func subscription(arn: String) async throws -> SNSSubscription?
     func subscriptions(topicARN: String) async throws -> [SNSSubscription]
     func confirmSubscription(arn: String) async throws
