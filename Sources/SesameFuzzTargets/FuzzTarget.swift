@@ -187,6 +187,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         if let sending = try? SendingAuthorizationPolicy.parse(text(document), identityARN: fields.count > 1 ? fields[1] : nil) {
             _ = sending.evaluate(authorization, requester: TrustPolicy.Requester(accountID: "123456789012", arns: [authorization.resource]))
         }
+        // SNS filter policies, matched against the request half as a message body and an attribute.
+        for scope in ["MessageBody", "MessageAttributes"] {
+            if let filter = try? SNSFilterPolicy.parse(text(document), scope: scope) {
+                _ = filter.matches(attributes: ["kind": ("String.Array", text(request))], body: text(request))
+            }
+        }
         _ = PolicyReference(arn: text(document))
         if let token = try? WebIdentityToken.parse(text(document)) {
             _ = (token.audiences, token.number("exp"), token.string("iss"))

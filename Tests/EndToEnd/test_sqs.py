@@ -146,12 +146,15 @@ def test_ses_feedback_reaches_a_worker_through_sns_and_sqs(sesame):
     topic = sns.create_topic(Name="ses-feedback")["TopicArn"]
     url = sqs.create_queue(QueueName="feedback")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+    # The worker wants bounces and complaints only: a filter policy on the notification's body.
+    subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={
+        "FilterPolicyScope": "MessageBody", "FilterPolicy": '{"notificationType": ["Bounce", "Complaint"]}'})["SubscriptionArn"]
     assert subscription.startswith(topic + ":")  # confirmed at once: same account
-    for kind in ("Bounce", "Complaint"):
+    for kind in ("Bounce", "Complaint", "Delivery"):
         ses.set_identity_notification_topic(Identity="example.com", NotificationType=kind, SnsTopic=topic)
     sent = ses.send_email(Source="shop@example.com",
-                          Destination={"ToAddresses": ["bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com"]},
+                          Destination={"ToAddresses": ["bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com",
+                                                       "success@simulator.amazonses.com"]},
                           Message={"Subject": {"Data": "Order"}, "Body": {"Text": {"Data": "x"}}})["MessageId"]
     seen = {}
     deadline = time.time() + 20
@@ -164,6 +167,7 @@ def test_ses_feedback_reaches_a_worker_through_sns_and_sqs(sesame):
             seen[notification["notificationType"]] = notification
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert sorted(seen) == ["Bounce", "Complaint"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2)  # the Delivery notifications were filtered out
     assert seen["Bounce"]["bounce"]["bouncedRecipients"][0]["emailAddress"] == "bounce@simulator.amazonses.com"
     assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
                                                                  "ApproximateNumberOfMessagesNotVisible"])["Attributes"] == {
@@ -196,6 +200,12 @@ def test_sns_topic_and_subscription_attributes_and_tags(sesame):
                                     AttributeValue='{"kind": ["bounce"]}')
     got = sns.get_subscription_attributes(SubscriptionArn=subscription)["Attributes"]
     assert got["FilterPolicy"] == '{"kind": ["bounce"]}' and got["FilterPolicyScope"] == "MessageAttributes"
+    sns.publish(TopicArn=topic, Message="not this", MessageAttributes={"kind": {"DataType": "String", "StringValue": "delivery"}})
+    sns.publish(TopicArn=topic, Message="this", MessageAttributes={"kind": {"DataType": "String", "StringValue": "bounce"}})
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
+    assert [m["Body"] for m in got] == ["this"] and got[0]["MessageAttributes"]["kind"]["StringValue"] == "bounce"
+    assert error_of(sns.set_subscription_attributes, SubscriptionArn=subscription, AttributeName="FilterPolicy",
+                    AttributeValue='{"kind": [{"unknown-op": 1}]}')[0] == "InvalidParameter"
     # An http subscription waits for confirmation; ReturnSubscriptionArn gives its ARN at once.
     pending = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x", ReturnSubscriptionArn=True)
     assert pending["SubscriptionArn"].startswith(topic + ":")

@@ -86,7 +86,12 @@ public enum SNSHandlers {
             guard let topic = input.topicArn ?? input.targetArn else {
                 throw SesameError(.invalidParameter, "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter")
             }
-            return .init(messageId: try await sns.publish(call.caller, topicARN: topic, message: input.message, subject: input.subject))
+            let attributes = (input.messageAttributes ?? [:]).mapValues {
+                SQSAttributeValue(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue?.bytes)
+            }
+            return .init(
+                messageId: try await sns.publish(
+                    call.caller, topicARN: topic, message: input.message, subject: input.subject, attributes: attributes))
         }
         return handlers
     }

@@ -99,6 +99,14 @@ extension SNSBackend {
         if name == "FilterPolicyScope", let value, value != "MessageAttributes" && value != "MessageBody" {
             throw SesameError(.invalidParameter, "Invalid parameter: FilterPolicyScope: Invalid value [\(value)].")
         }
+        if name == "FilterPolicy", let value, !value.isEmpty {
+            do {
+                // Checked in both scopes' rules: nested keys are for MessageBody only.
+                _ = try SNSFilterPolicy.parse(value, scope: "MessageBody")
+            } catch {
+                throw SesameError(.invalidParameter, "Invalid parameter: FilterPolicy: \(error.message)")
+            }
+        }
         try await store.transaction { session in
             guard var subscription = try await session.subscription(arn: arn) else {
                 throw SesameError(.snsNotFound, "Subscription does not exist")

@@ -187,15 +187,26 @@ public struct SNSBackend: Sendable {
 
     // MARK: Publishing
 
-    public func publish(_ caller: Caller, topicARN: String, message: String, subject: String?) async throws -> String {
+    public func publish(
+        _ caller: Caller, topicARN: String, message: String, subject: String?, attributes: [String: SQSAttributeValue] = [:]
+    ) async throws -> String {
         try authorize(caller, "sns:Publish", topicARN)
         guard !message.isEmpty else { throw SesameError(.invalidParameter, "Invalid parameter: Empty message") }
         if let subject, subject.count > 100 { throw SesameError(.invalidParameter, "Invalid parameter: Subject") }
+        guard message.utf8.count + attributes.reduce(0, { $0 + $1.value.size(named: $1.key) }) <= 262_144 else {
+            throw SesameError(.invalidParameter, "Invalid parameter: Message too long")
+        }
+        do {
+            try SQSAttributeValue.validate(attributes)
+        } catch {
+            throw SesameError(.invalidParameter, "Invalid parameter: MessageAttributes: \(error.message)")
+        }
         _ = try await existingTopic(topicARN)
         let id = UUID().uuidString.lowercased()
         let now = clock.now()
         try await store.transaction { session in
-            try await self.enqueue(session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now)
+            try await self.enqueue(
+                session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now, attributes: attributes)
         }
         posted.signal()
         return id
@@ -204,23 +215,38 @@ public struct SNSBackend: Sendable {
     /// Adds a notification for every confirmed subscription of the topic to the outbox, inside
     /// the caller's transaction (SES uses this to publish its events atomically with them).
     public func enqueue(
-        _ session: any StoreSession, topicARN: String, message: String, subject: String?, messageID: String, now: Date
+        _ session: any StoreSession, topicARN: String, message: String, subject: String?, messageID: String, now: Date,
+        attributes: [String: SQSAttributeValue] = [:]
     ) async throws {
         let subscriptions = try await session.subscriptions(topicARN: topicARN).filter(\.confirmed)
         guard !subscriptions.isEmpty else { return }
         let version = try await session.topic(arn: topicARN)?.attributes["SignatureVersion"] == "2" ? "2" : "1"
         var posts: [SNSOutboxItem] = []
+        let filterable = attributes.mapValues { (type: $0.dataType, value: $0.stringValue ?? "") }
         for subscription in subscriptions {
+            // The subscription's filter policy (validated when it was set) decides what it gets.
+            if let text = subscription.attributes["FilterPolicy"],
+                let policy = try? SNSFilterPolicy.parse(text, scope: subscription.attributes["FilterPolicyScope"]),
+                !policy.matches(attributes: filterable, body: message)
+            {
+                continue
+            }
             var fields: [String: String] = [
                 "Type": "Notification", "MessageId": messageID, "TopicArn": topicARN, "Message": message,
                 "Timestamp": SESNotification.timestamp(now), "SignatureVersion": version, "SigningCertURL": certificateURL,
                 "UnsubscribeURL": "\(baseURL)/_sns/unsubscribe?SubscriptionArn=\(Self.query(subscription.arn))",
             ]
             if let subject { fields["Subject"] = subject }
-            let body = subscription.rawDelivery ? message : try await signed(fields)
+            var body = subscription.rawDelivery ? message : try await signed(fields)
+            if !subscription.rawDelivery && !attributes.isEmpty {
+                // Message attributes ride in the envelope (outside the signed fields, as in SNS).
+                body = Self.withAttributes(body, attributes)
+            }
             if subscription.protocolName == "sqs" {
                 // Straight into the queue, in the publisher's transaction: nothing to post.
-                try await deliverToQueue(session, queueARN: subscription.endpoint, body: body, topicARN: topicARN, now: now)
+                try await deliverToQueue(
+                    session, queueARN: subscription.endpoint, body: body, topicARN: topicARN, now: now,
+                    attributes: subscription.rawDelivery ? attributes : [:])
                 continue
             }
             posts.append(
@@ -233,13 +259,15 @@ public struct SNSBackend: Sendable {
     }
 
     /// Adds a notification to an SQS queue (a queue that does not exist gets nothing, as with SNS).
-    func deliverToQueue(_ session: any StoreSession, queueARN: String, body: String, topicARN: String, now: Date) async throws {
+    func deliverToQueue(
+        _ session: any StoreSession, queueARN: String, body: String, topicARN: String, now: Date, attributes: [String: SQSAttributeValue]
+    ) async throws {
         let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, let queue = try await session.queue(key: "\(parts[3])/\(parts[4])/\(parts[5])") else { return }
         let account = topicARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
         try await session.insertQueueMessages([
             SQSMessage(
-                id: UUID().uuidString.lowercased(), queueKey: queue.key, body: body, attributes: [:], sentAt: now,
+                id: UUID().uuidString.lowercased(), queueKey: queue.key, body: body, attributes: attributes, sentAt: now,
                 visibleAt: now.addingTimeInterval(TimeInterval(queue.delay)), senderID: account,
                 groupID: queue.isFIFO ? "sns" : nil, deduplicationID: queue.isFIFO ? UUID().uuidString : nil)
         ])
@@ -268,6 +296,16 @@ public struct SNSBackend: Sendable {
         out["Signature"] = Data(try await BlockingWork.run { try signing.sign(data, sha256) }).base64EncodedString()
         let json = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: json, as: UTF8.self)
+    }
+
+    /// The JSON envelope with SNS's `MessageAttributes` (`{"name": {"Type": …, "Value": …}}`).
+    static func withAttributes(_ envelope: String, _ attributes: [String: SQSAttributeValue]) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(envelope.utf8))) as? [String: Any] else { return envelope }
+        object["MessageAttributes"] = attributes.mapValues { value -> [String: String] in
+            ["Type": value.dataType, "Value": value.binaryValue.map { Data($0).base64EncodedString() } ?? value.stringValue ?? ""]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func query(_ value: String) -> String {
