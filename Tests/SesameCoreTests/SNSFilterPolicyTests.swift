@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func bodyScopeMatchesNestedFieldsAndArrays() throws {
-        let bounce = #"{"notificationType": "Bounce", "bounce": {"bounceType": "Permanent"}, "mail": {"destination": ["a@x.org", "b@y.org"]}}"#
+        let bounce =
+            #"{"notificationType": "Bounce", "bounce": {"bounceType": "Permanent"}, "mail": {"destination": ["a@x.org", "b@y.org"]}}"#
         #expect(try body(#"{"notificationType": ["Bounce", "Complaint"]}"#, bounce))
         #expect(try !body(#"{"notificationType": ["Delivery"]}"#, bounce))
         #expect(try body(#"{"bounce": {"bounceType": ["Permanent"]}}"#, bounce))
@@ -39,9 +40,10 @@ import Testing
     }
 
     @Test func invalidAndTooComplexPoliciesAreRefused() {
-        for bad in [#"not json"#, #"{"a": []}"#, #"{"a": [{"nope": 1}]}"#, #"{"a": [{"numeric": [">"]}]}"#, #"{"a": "x"}"#,
-            #"{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]}"#]
-        {
+        for bad in [
+            #"not json"#, #"{"a": []}"#, #"{"a": [{"nope": 1}]}"#, #"{"a": [{"numeric": [">"]}]}"#, #"{"a": "x"}"#,
+            #"{"a":["1"],"b":["1"],"c":["1"],"d":["1"],"e":["1"],"f":["1"]}"#,
+        ] {
             #expect(throws: SNSFilterPolicy.Invalid.self) { try SNSFilterPolicy.parse(bad, scope: nil) }
         }
         let wide = "{" + (0..<4).map { #""k\#($0)": [1,2,3,4]"# }.joined(separator: ",") + "}"  // 256 combinations

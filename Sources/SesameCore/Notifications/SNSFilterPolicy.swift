@@ -70,7 +70,9 @@ public struct SNSFilterPolicy: Sendable {
     static func condition(_ item: Any) throws(Invalid) -> Condition {
         if item is NSNull { return .null }
         if let text = item as? String { return .exact(text) }
-        if let number = item as? NSNumber { return CFBooleanLike.isBoolean(number) ? .exact(number.boolValue ? "true" : "false") : .number(number.doubleValue) }
+        if let number = item as? NSNumber {
+            return CFBooleanLike.isBoolean(number) ? .exact(number.boolValue ? "true" : "false") : .number(number.doubleValue)
+        }
         guard let object = item as? [String: Any], object.count == 1, let (operation, argument) = object.first else {
             throw Invalid(message: "Match value must be String, number, true, false, or null")
         }
@@ -94,7 +96,8 @@ public struct SNSFilterPolicy: Sendable {
             }
             var pairs: [(String, Double)] = []
             for index in stride(from: 0, to: list.count, by: 2) {
-                guard let op = list[index] as? String, ["=", "<", "<=", ">", ">="].contains(op), let value = list[index + 1] as? NSNumber else {
+                guard let op = list[index] as? String, ["=", "<", "<=", ">", ">="].contains(op), let value = list[index + 1] as? NSNumber
+                else {
                     throw Invalid(message: "Unrecognized numeric range operator")
                 }
                 pairs.append((op, value.doubleValue))
@@ -139,7 +142,9 @@ public struct SNSFilterPolicy: Sendable {
             return keys.allSatisfy { key, value in
                 if case .or = value { return matchAttributes(value, attributes) }
                 guard case .conditions(let conditions) = value else { return false }
-                guard let attribute = attributes[key] else { return conditions.contains { if case .exists(false) = $0 { true } else { false } } }
+                guard let attribute = attributes[key] else {
+                    return conditions.contains { if case .exists(false) = $0 { true } else { false } }
+                }
                 var values: [Any] = [attribute.value]
                 if attribute.type == "String.Array", let data = attribute.value.data(using: .utf8),
                     let array = try? JSONSerialization.jsonObject(with: data) as? [Any]
@@ -167,7 +172,9 @@ public struct SNSFilterPolicy: Sendable {
                     if let children = nested as? [[String: Any]] { return children.contains { matchBody(value, $0) } }
                     return false
                 case .conditions(let conditions):
-                    guard let field = object[key] else { return conditions.contains { if case .exists(false) = $0 { true } else { false } } }
+                    guard let field = object[key] else {
+                        return conditions.contains { if case .exists(false) = $0 { true } else { false } }
+                    }
                     let values: [Any] = (field as? [Any]) ?? [field]
                     return conditions.contains { condition in values.contains { test(condition, $0, present: true) } }
                 }
@@ -177,7 +184,8 @@ public struct SNSFilterPolicy: Sendable {
 
     static func test(_ condition: Condition, _ value: Any, present: Bool) -> Bool {
         let text: String? =
-            (value as? String) ?? ((value as? NSNumber).map { CFBooleanLike.isBoolean($0) ? ($0.boolValue ? "true" : "false") : nil } ?? nil)
+            (value as? String)
+            ?? ((value as? NSNumber).map { CFBooleanLike.isBoolean($0) ? ($0.boolValue ? "true" : "false") : nil } ?? nil)
         let number: Double? = (value as? NSNumber).flatMap { CFBooleanLike.isBoolean($0) ? nil : $0.doubleValue }
         switch condition {
         case .exact(let wanted): return text == wanted
