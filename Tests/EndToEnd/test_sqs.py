@@ -210,3 +210,25 @@ def test_sns_topic_and_subscription_attributes_and_tags(sesame):
     pending = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x", ReturnSubscriptionArn=True)
     assert pending["SubscriptionArn"].startswith(topic + ":")
     assert sns.get_subscription_attributes(SubscriptionArn=pending["SubscriptionArn"])["Attributes"]["PendingConfirmation"] == "true"
+
+
+def test_sns_lists_page_by_100_and_topics_belong_to_their_region(sesame):
+    sns = sesame.root_client("sns")
+    arns = [sns.create_topic(Name=f"t{i:03}")["TopicArn"] for i in range(101)]
+    first = sns.list_topics()
+    assert len(first["Topics"]) == 100 and first["NextToken"]
+    rest = sns.list_topics(NextToken=first["NextToken"])
+    assert [t["TopicArn"] for t in first["Topics"] + rest["Topics"]] == sorted(arns) and "NextToken" not in rest
+    # Another region's client does not see this region's topics.
+    creds = sesame.root_credentials()
+    other = sesame.client("sns", creds["Access key ID"], creds["Secret access key"], region="eu-west-1")
+    assert other.list_topics()["Topics"] == []
+    assert error_of(other.get_topic_attributes, TopicArn=arns[0])[0] == "NotFound"
+    # Creating a topic again: same attributes fine, others refused.
+    assert sns.create_topic(Name="t000")["TopicArn"] == arns[0]
+    assert error_of(sns.create_topic, Name="t000", Attributes={"DisplayName": "other"})[0] == "InvalidParameter"
+    url = sesame.root_client("sqs").create_queue(QueueName="lists")["QueueUrl"]
+    queue = sesame.root_client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for arn in arns[:3]:
+        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue)
+    assert [s["TopicArn"] for s in sns.list_subscriptions()["Subscriptions"]] == arns[:3]

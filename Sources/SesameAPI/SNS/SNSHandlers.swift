@@ -9,22 +9,23 @@ import SesameCore
 public enum SNSHandlers {
     public static func make(_ sns: SNSBackend) -> AWSHandlers {
         var handlers = AWSHandlers(SNS.self)
+        addLists(sns, &handlers)
         handlers.on(SNS.Operations.CreateTopic.self) { input, call in
             .init(
                 topicArn: try await sns.createTopic(call.caller, region: call.region, name: input.name, attributes: input.attributes ?? [:])
             )
         }
-        handlers.on(SNS.Operations.ListTopics.self) { _, call in
-            .init(topics: try await sns.listTopics(call.caller, region: call.region).map { SNS.Topic(topicArn: $0) })
-        }
         handlers.on(SNS.Operations.DeleteTopic.self) { input, call in
+            try inRegion(input.topicArn, call)
             try await sns.deleteTopic(call.caller, arn: input.topicArn)
             return .init()
         }
         handlers.on(SNS.Operations.GetTopicAttributes.self) { input, call in
-            .init(attributes: try await sns.topicAttributes(call.caller, arn: input.topicArn))
+            try inRegion(input.topicArn, call)
+            return .init(attributes: try await sns.topicAttributes(call.caller, arn: input.topicArn))
         }
         handlers.on(SNS.Operations.Subscribe.self) { input, call in
+            try inRegion(input.topicArn, call)
             let attributes = input.attributes ?? [:]
             for name in attributes.keys where !SNSBackend.settableSubscriptionAttributes.contains(name) {
                 throw SesameError(.invalidParameter, "Invalid parameter: Attributes Reason: Unknown attribute \(name)")
@@ -54,6 +55,7 @@ public enum SNSHandlers {
             return .init(tags: tags.keys.sorted().map { SNS.Tag(key: $0, value: tags[$0] ?? "") })
         }
         handlers.on(SNS.Operations.SetTopicAttributes.self) { input, call in
+            try inRegion(input.topicArn, call)
             try await sns.setTopicAttribute(call.caller, arn: input.topicArn, name: input.attributeName, value: input.attributeValue)
             return .init()
         }
@@ -68,16 +70,6 @@ public enum SNSHandlers {
         handlers.on(SNS.Operations.ConfirmSubscription.self) { input, _ in
             .init(subscriptionArn: try await sns.confirmSubscription(topicARN: input.topicArn, token: input.token))
         }
-        handlers.on(SNS.Operations.ListSubscriptionsByTopic.self) { input, call in
-            let subscriptions = try await sns.listSubscriptions(call.caller, topicARN: input.topicArn)
-            let owner = call.caller.accountID
-            return .init(
-                subscriptions: subscriptions.map {
-                    SNS.Subscription(
-                        subscriptionArn: $0.confirmed ? $0.arn : "PendingConfirmation", owner: owner, protocol: $0.protocolName,
-                        endpoint: $0.endpoint, topicArn: $0.topicARN)
-                })
-        }
         handlers.on(SNS.Operations.Unsubscribe.self) { input, call in
             try await sns.unsubscribe(call.caller, subscriptionARN: input.subscriptionArn)
             return .init()
@@ -86,6 +78,7 @@ public enum SNSHandlers {
             guard let topic = input.topicArn ?? input.targetArn else {
                 throw SesameError(.invalidParameter, "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter")
             }
+            try inRegion(topic, call)
             let attributes = (input.messageAttributes ?? [:]).mapValues {
                 SQSAttributeValue(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue?.bytes)
             }

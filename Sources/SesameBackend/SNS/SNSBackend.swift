@@ -59,7 +59,15 @@ public struct SNSBackend: Sendable {
         try authorize(caller, "sns:CreateTopic", arn)
         let topic = SNSTopic(arn: arn, region: region, name: name, attributes: attributes, createdAt: clock.now())
         try await store.transaction { session in
-            if try await session.topic(arn: arn) == nil { try await session.insertTopic(topic) }
+            if let existing = try await session.topic(arn: arn) {
+                // Creating an existing topic again is fine only with the same attributes, as in SNS.
+                for (key, value) in attributes where existing.attributes[key] != value {
+                    throw SesameError(
+                        .invalidParameter, "Invalid parameter: Attributes Reason: Topic already exists with different attributes")
+                }
+                return
+            }
+            try await session.insertTopic(topic)
         }
         return arn
     }
@@ -166,6 +174,13 @@ public struct SNSBackend: Sendable {
             try await session.confirmSubscription(arn: subscription.arn)
             return subscription.arn
         }
+    }
+
+    /// Every subscription in the caller's account and `region`.
+    public func allSubscriptions(_ caller: Caller, region: String) async throws -> [SNSSubscription] {
+        try authorize(caller, "sns:ListSubscriptions", "arn:\(Partition.of(region: region)):sns:\(region):\(caller.accountID):*")
+        let prefix = "arn:\(Partition.of(region: region)):sns:\(region):\(caller.accountID):"
+        return try await store.read { try await $0.subscriptions(topicPrefix: prefix) }
     }
 
     public func listSubscriptions(_ caller: Caller, topicARN: String) async throws -> [SNSSubscription] {

@@ -101,6 +101,15 @@ extension SQLStoreSession {
         ).all().map(snsSubscription)
     }
 
+    func subscriptions(topicPrefix: String) async throws -> [SNSSubscription] {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.subscriptionColumns) FROM sns_subscriptions WHERE topic_arn LIKE \(bind: topicPrefix + "%")
+            ORDER BY created_at, arn
+            """
+        ).all().map(snsSubscription)
+    }
+
     func confirmSubscription(arn: String) async throws {
         try await db.raw("UPDATE sns_subscriptions SET confirmed = 1 WHERE arn = \(bind: arn)").run()
     }

@@ -17,6 +17,8 @@ public protocol SNSRecords: Sendable {
     func putSubscriptionAttributes(arn: String, attributes: [String: String], rawDelivery: Bool) async throws
     func subscription(arn: String) async throws -> SNSSubscription?
     func subscriptions(topicARN: String) async throws -> [SNSSubscription]
+    /// Every subscription of the topics whose ARNs start with `topicPrefix` (a region and account).
+    func subscriptions(topicPrefix: String) async throws -> [SNSSubscription]
     func confirmSubscription(arn: String) async throws
     func deleteSubscription(arn: String) async throws
     func insertOutbox(_ items: [SNSOutboxItem]) async throws
