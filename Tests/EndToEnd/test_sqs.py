@@ -1,11 +1,21 @@
 """SQS with boto3 (AWS JSON 1.0): queues and attributes, send, receive with long polling,
 visibility timeouts, delete, batches, dead-letter queues, FIFO basics, and SQS's errors."""
 import hashlib
+import json
+import urllib.request
 import threading
 import time
 
 import pytest
 from botocore.exceptions import ClientError
+
+
+def allow_topic(sqs, url, queue_arn, topic_arn):
+    """The queue policy SES's documentation has one set: SNS may send for this topic only."""
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+            "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]})})
 
 
 def error_of(call, **kwargs):
@@ -150,6 +160,12 @@ def test_ses_feedback_reaches_a_worker_through_sns_and_sqs(sesame):
     subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={
         "FilterPolicyScope": "MessageBody", "FilterPolicy": '{"notificationType": ["Bounce", "Complaint"]}'})["SubscriptionArn"]
     assert subscription.startswith(topic + ":")  # confirmed at once: same account
+    # Without a queue policy that lets the topic send, SNS delivers nothing (as in AWS), and counts it.
+    sns.publish(TopicArn=topic, Message=json.dumps({"notificationType": "Bounce"}))
+    assert "Messages" not in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+    with urllib.request.urlopen(sesame.endpoint + "/metrics") as r:
+        assert "sesame_sns_deliveries_refused_total" in r.read().decode()
+    allow_topic(sqs, url, arn, topic)
     for kind in ("Bounce", "Complaint", "Delivery"):
         ses.set_identity_notification_topic(Identity="example.com", NotificationType=kind, SnsTopic=topic)
     sent = ses.send_email(Source="shop@example.com",
@@ -160,9 +176,9 @@ def test_ses_feedback_reaches_a_worker_through_sns_and_sqs(sesame):
     deadline = time.time() + 20
     while len(seen) < 2 and time.time() < deadline:
         for message in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2, MaxNumberOfMessages=10).get("Messages", []):
-            envelope = __import__("json").loads(message["Body"])
+            envelope = json.loads(message["Body"])
             assert envelope["Type"] == "Notification" and envelope["TopicArn"] == topic and envelope["Signature"]
-            notification = __import__("json").loads(envelope["Message"])
+            notification = json.loads(envelope["Message"])
             assert notification["mail"]["messageId"] == sent
             seen[notification["notificationType"]] = notification
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -179,7 +195,7 @@ def test_sns_topic_and_subscription_attributes_and_tags(sesame):
     topic = sns.create_topic(Name="attrs")["TopicArn"]
     account = topic.split(":")[4]
     attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
-    policy = __import__("json").loads(attributes["Policy"])
+    policy = json.loads(attributes["Policy"])
     assert policy["Statement"][0]["Condition"] == {"StringEquals": {"AWS:SourceOwner": account}}
     assert attributes["DisplayName"] == "" and "defaultHealthyRetryPolicy" in attributes["EffectiveDeliveryPolicy"]
     sns.set_topic_attributes(TopicArn=topic, AttributeName="DisplayName", AttributeValue="Feedback")
@@ -191,6 +207,7 @@ def test_sns_topic_and_subscription_attributes_and_tags(sesame):
 
     url = sqs.create_queue(QueueName="attrs")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    allow_topic(sqs, url, arn, topic)
     subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
     got = sns.get_subscription_attributes(SubscriptionArn=subscription)["Attributes"]
     assert (got["Protocol"], got["Endpoint"], got["RawMessageDelivery"], got["PendingConfirmation"]) == ("sqs", arn, "true", "false")
@@ -232,3 +249,24 @@ def test_sns_lists_page_by_100_and_topics_belong_to_their_region(sesame):
     for arn in arns[:3]:
         sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue)
     assert [s["TopicArn"] for s in sns.list_subscriptions()["Subscriptions"]] == arns[:3]
+
+
+def test_queue_policies_are_checked_with_the_policy_engine(sesame):
+    sqs = sesame.root_client("sqs")
+    url = sqs.create_queue(QueueName="guarded")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    code, message = error_of(sqs.set_queue_attributes, QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Resource": arn}]})})
+    assert code == "InvalidAttributeValue" and "not an SQS action" in message
+    # An IAM user with no SQS rights is refused, until the queue's policy names it.
+    iam = sesame.root_client("iam")
+    user = iam.create_user(UserName="worker")["User"]
+    key = iam.create_access_key(UserName="worker")["AccessKey"]
+    worker = sesame.client("sqs", key["AccessKeyId"], key["SecretAccessKey"])
+    assert error_of(worker.send_message, QueueUrl=url, MessageBody="x")[0] == "AccessDenied"
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": user["Arn"]},
+                                                "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"], "Resource": arn}]})})
+    worker.send_message(QueueUrl=url, MessageBody="allowed now")
+    assert worker.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "allowed now"
+    assert error_of(worker.purge_queue, QueueUrl=url)[0] == "AccessDenied"

@@ -1,4 +1,5 @@
 public import Foundation
+import Metrics
 public import SesameConcurrency
 public import SesameCore
 public import SesameStorage
@@ -280,6 +281,12 @@ public struct SNSBackend: Sendable {
         let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, let queue = try await session.queue(key: "\(parts[3])/\(parts[4])/\(parts[5])") else { return }
         let account = topicARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+        // As in AWS, SNS may send only where the queue's policy lets it (sns.amazonaws.com, for
+        // this topic: `aws:SourceArn`); otherwise the notification is not delivered (and counted).
+        guard Self.queueAccepts(queue, topicARN: topicARN, account: account) else {
+            Counter(label: "sesame_sns_deliveries_refused_total", dimensions: [("protocol", "sqs")]).increment()
+            return
+        }
         try await session.insertQueueMessages([
             SQSMessage(
                 id: UUID().uuidString.lowercased(), queueKey: queue.key, body: body, attributes: attributes, sentAt: now,
@@ -311,6 +318,17 @@ public struct SNSBackend: Sendable {
         out["Signature"] = Data(try await BlockingWork.run { try signing.sign(data, sha256) }).base64EncodedString()
         let json = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: json, as: UTF8.self)
+    }
+
+    static func queueAccepts(_ queue: SQSQueue, topicARN: String, account: String) -> Bool {
+        guard let text = queue.attributes["Policy"], !text.isEmpty,
+            let policy = try? SendingAuthorizationPolicy.parse(
+                text, resourceARN: nil, actionPrefix: "sqs:", service: "an SQS", invalid: { SesameError(.invalidAttributeValue, $0) })
+        else { return false }
+        var request = AuthorizationRequest(action: "sqs:SendMessage", resource: queue.arn)
+        request.context = ["aws:sourcearn": [topicARN], "aws:sourceaccount": [account], "aws:sourceowner": [account]]
+        return policy.evaluate(request, requester: TrustPolicy.Requester(accountID: account, arns: [], service: "sns.amazonaws.com"))
+            == .allowed
     }
 
     /// The JSON envelope with SNS's `MessageAttributes` (`{"name": {"Type": …, "Value": …}}`).

@@ -80,7 +80,7 @@ extension SQSBackend {
         let now = clock.now()
         let results = try await store.transaction { session -> [Result<SQSMessage, SesameError>] in
             let queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, "sqs:SendMessage", queue.arn)
+            try self.authorize(caller, "sqs:SendMessage", queue)
             var results: [Result<SQSMessage, SesameError>] = []
             var accepted: [SQSMessage] = []
             for entry in outgoing {
@@ -118,7 +118,7 @@ extension SQSBackend {
                 "Value \(waitSeconds) for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.")
         }
         let queue = try await store.read { session in try await self.queue(url, region: region, session: session) }
-        try authorize(caller, "sqs:ReceiveMessage", queue.arn)
+        try authorize(caller, "sqs:ReceiveMessage", queue)
         let deadline = ContinuousClock.now + .seconds(waitSeconds ?? queue.waitTime)
         while true {
             let found = try await receiveOnce(queue: queue, count: count, visibility: visibilityTimeout ?? queue.visibilityTimeout)
@@ -175,7 +175,7 @@ extension SQSBackend {
     public func delete(_ caller: Caller, region: String, url: String, handles: [String]) async throws -> [SesameError?] {
         try await store.transaction { session in
             let queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, "sqs:DeleteMessage", queue.arn)
+            try self.authorize(caller, "sqs:DeleteMessage", queue)
             var out: [SesameError?] = []
             for handle in handles {
                 if let message = try await session.queueMessage(receiptHandle: handle), message.queueKey == queue.key {
@@ -199,7 +199,7 @@ extension SQSBackend {
         let now = clock.now()
         return try await store.transaction { session in
             let queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, "sqs:ChangeMessageVisibility", queue.arn)
+            try self.authorize(caller, "sqs:ChangeMessageVisibility", queue)
             var out: [SesameError?] = []
             for change in changes {
                 guard (0...43_200).contains(change.timeout) else {

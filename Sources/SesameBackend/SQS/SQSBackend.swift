@@ -27,6 +27,20 @@ public struct SQSBackend: Sendable {
         try Authorizer.authorize(caller, action: action, resource: resource)
     }
 
+    /// The caller's IAM policies and the queue's own policy, as IAM combines them in one account.
+    func authorize(_ caller: Caller, _ action: String, _ queue: SQSQueue) throws(SesameError) {
+        let policies = (try? Self.queuePolicy(queue)).flatMap { $0 }.map { [($0, queue.arn)] } ?? []
+        try Authorizer.authorize(caller, action: action, resource: queue.arn, resourcePolicies: policies)
+    }
+
+    /// The queue's `Policy`, parsed with the policy engine's rules for resource policies.
+    public static func queuePolicy(_ queue: SQSQueue) throws(SesameError) -> SendingAuthorizationPolicy? {
+        guard let text = queue.attributes["Policy"], !text.isEmpty else { return nil }
+        return try SendingAuthorizationPolicy.parse(
+            text, resourceARN: queue.arn, actionPrefix: "sqs:", service: "an SQS",
+            invalid: { SesameError(.invalidAttributeValue, "Invalid value for the parameter Policy. Reason: \($0)") })
+    }
+
     public func url(of queue: SQSQueue) -> String { "\(baseURL)/\(queue.accountID)/\(queue.name)" }
 
     static func missing() -> SesameError { SesameError(.queueDoesNotExist, "The specified queue does not exist.") }
@@ -56,6 +70,7 @@ public struct SQSBackend: Sendable {
         let valid = try SQSQueue.validate(attributes, fifo: fifo)
         let queue = SQSQueue(region: region, accountID: caller.accountID, name: name, attributes: valid, tags: tags, createdAt: clock.now())
         try authorize(caller, "sqs:CreateQueue", queue.arn)
+        _ = try Self.queuePolicy(queue)
         return try await store.transaction { session in
             if let existing = try await session.queue(key: queue.key) {
                 // Creating an existing queue is fine when every attribute given matches.
@@ -73,7 +88,7 @@ public struct SQSBackend: Sendable {
     public func queueURL(_ caller: Caller, region: String, name: String, owner: String?) async throws -> String {
         let key = "\(region)/\(owner ?? caller.accountID)/\(name)"
         guard let queue = try await store.read({ try await $0.queue(key: key) }) else { throw Self.missing() }
-        try authorize(caller, "sqs:GetQueueUrl", queue.arn)
+        try authorize(caller, "sqs:GetQueueUrl", queue)
         return url(of: queue)
     }
 
@@ -95,7 +110,7 @@ public struct SQSBackend: Sendable {
     public func deleteQueue(_ caller: Caller, region: String, url: String) async throws {
         try await store.transaction { session in
             let queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, "sqs:DeleteQueue", queue.arn)
+            try self.authorize(caller, "sqs:DeleteQueue", queue)
             try await session.deleteQueue(key: queue.key)
         }
     }
@@ -104,7 +119,7 @@ public struct SQSBackend: Sendable {
         let now = clock.now()
         try await store.transaction { session in
             let queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, "sqs:PurgeQueue", queue.arn)
+            try self.authorize(caller, "sqs:PurgeQueue", queue)
             guard try await session.purgeQueue(key: queue.key, now: now) else {
                 throw SesameError(
                     .purgeQueueInProgress,
@@ -120,7 +135,7 @@ public struct SQSBackend: Sendable {
             let queue = try await self.queue(url, region: region, session: session)
             return (queue, try await session.queueCounts(key: queue.key, now: now))
         }
-        try authorize(caller, "sqs:GetQueueAttributes", queue.arn)
+        try authorize(caller, "sqs:GetQueueAttributes", queue)
         var all: [String: String] = [
             "QueueArn": queue.arn, "ApproximateNumberOfMessages": "\(counts.visible)",
             "ApproximateNumberOfMessagesNotVisible": "\(counts.inFlight)", "ApproximateNumberOfMessagesDelayed": "\(counts.delayed)",
@@ -149,7 +164,7 @@ public struct SQSBackend: Sendable {
         let now = clock.now()
         try await store.transaction { session in
             var queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, "sqs:SetQueueAttributes", queue.arn)
+            try self.authorize(caller, "sqs:SetQueueAttributes", queue)
             var given = attributes
             if given["FifoQueue"] != nil && given["FifoQueue"] != (queue.isFIFO ? "true" : "false") {
                 throw SesameError(.invalidAttributeValue, "Invalid value for the parameter FifoQueue.")
@@ -159,6 +174,7 @@ public struct SQSBackend: Sendable {
                 queue.attributes[name] = value.isEmpty && (name == "RedrivePolicy" || name == "Policy") ? nil : value
             }
             queue.modifiedAt = now
+            _ = try Self.queuePolicy(queue)
             try await session.putQueue(queue)
         }
     }
@@ -166,7 +182,7 @@ public struct SQSBackend: Sendable {
     public func tagQueue(_ caller: Caller, region: String, url: String, add: [String: String], remove: [String]) async throws {
         try await store.transaction { session in
             var queue = try await self.queue(url, region: region, session: session)
-            try self.authorize(caller, add.isEmpty ? "sqs:UntagQueue" : "sqs:TagQueue", queue.arn)
+            try self.authorize(caller, add.isEmpty ? "sqs:UntagQueue" : "sqs:TagQueue", queue)
             for (key, value) in add { queue.tags[key] = value }
             for key in remove { queue.tags[key] = nil }
             guard queue.tags.count <= 50 else { throw SesameError(.invalidParameterValue, "Too many tags: a queue has at most 50.") }
@@ -176,7 +192,7 @@ public struct SQSBackend: Sendable {
 
     public func queueTags(_ caller: Caller, region: String, url: String) async throws -> [String: String] {
         let queue = try await store.read { session in try await self.queue(url, region: region, session: session) }
-        try authorize(caller, "sqs:ListQueueTags", queue.arn)
+        try authorize(caller, "sqs:ListQueueTags", queue)
         return queue.tags
     }
 }

@@ -19,6 +19,15 @@ public struct SendingAuthorizationPolicy: Sendable {
     /// Parses and checks `text` as a policy on the identity whose ARN is `identityARN` (nil:
     /// a stored policy, checked when it was stored). The errors are SES's `InvalidPolicy`.
     public static func parse(_ text: String, identityARN: String?) throws(SesameError) -> SendingAuthorizationPolicy {
+        try parse(text, resourceARN: identityARN, actionPrefix: "ses:", service: "an SES", invalid: invalid)
+    }
+
+    /// The same rules for another service's resource policy (an SQS queue policy: `sqs:` actions
+    /// on the queue's ARN), its errors made by `invalid`.
+    public static func parse(
+        _ text: String, resourceARN identityARN: String?, actionPrefix: String, service: String,
+        invalid: (String) -> SesameError
+    ) throws(SesameError) -> SendingAuthorizationPolicy {
         let root: [JSONValue]
         do {
             root = try PolicyDocument.envelope(text).statements
@@ -42,12 +51,12 @@ public struct SendingAuthorizationPolicy: Sendable {
             } catch {
                 throw invalid(error.message)
             }
-            for action in statement.actions.patterns where action != "*" && !action.lowercased().hasPrefix("ses:") {
-                throw invalid("Policy contains an action that is not an SES action: \(action).")
+            for action in statement.actions.patterns where action != "*" && !action.lowercased().hasPrefix(actionPrefix) {
+                throw invalid("Policy contains an action that is not \(service) action: \(action).")
             }
             for resource in statement.resources.patterns
             where identityARN.map({ !Glob(resource, caseInsensitive: false).matches($0) }) ?? false {
-                throw invalid("Policy has a resource (\(resource)) that does not match the identity \(identityARN ?? "").")
+                throw invalid("Policy has a resource (\(resource)) that does not match \(identityARN ?? "").")
             }
             statements.append(
                 Statement(

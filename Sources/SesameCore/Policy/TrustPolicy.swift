@@ -101,11 +101,14 @@ extension TrustPolicy {
         public var arns: [String]
         /// For web identity: the ARN of the IAM identity provider that issued the token.
         public var federated: String?
+        /// An AWS service acting on its own (`sns.amazonaws.com` delivering to a queue).
+        public var service: String?
 
-        public init(accountID: String, arns: [String], federated: String? = nil) {
+        public init(accountID: String, arns: [String], federated: String? = nil, service: String? = nil) {
             self.accountID = accountID
             self.arns = arns
             self.federated = federated
+            self.service = service
         }
     }
 
@@ -148,6 +151,10 @@ extension TrustPolicy {
     /// false if only through its account.
     static func match(_ principals: [String: [String]], _ requester: Requester) -> Bool? {
         if principals["*"] != nil { return true }
+        if let service = requester.service {
+            if (principals["Service"] ?? []).contains(service) { return true }
+            return (principals["AWS"] ?? []).contains("*") ? true : nil
+        }
         if let federated = requester.federated {
             return (principals["Federated"] ?? []).contains(federated) ? true : nil
         }
