@@ -177,6 +177,8 @@ let package = Package(
                 .embedInCode("Templates/change-password.mustache"),
                 .embedInCode("Templates/configuration-sets.mustache"),
                 .embedInCode("Templates/contact-lists.mustache"),
+                .embedInCode("Templates/messaging.mustache"),
+                .embedInCode("Templates/queue-messages.mustache"),
                 .embedInCode("Templates/entity-delete.mustache"),
                 .embedInCode("Templates/group.mustache"),
                 .embedInCode("Templates/groups.mustache"),

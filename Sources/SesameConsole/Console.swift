@@ -31,6 +31,7 @@ public struct Console: Sendable {
     static let signInCookieName = "sesame_signin"
     let iam: IAMBackend
     let ses: SESBackend
+    let sqs: SQSBackend?
     let mail: CapturedMail
     let queue: QueueAdministration
     let sessions: ConsoleSessions
@@ -38,9 +39,12 @@ public struct Console: Sendable {
     let clock: any WallClock
     let renderer: PageRenderer
 
-    public init(iam: IAMBackend, ses: SESBackend, sessions: ConsoleSessions, settings: Settings, clock: any WallClock) throws {
+    public init(
+        iam: IAMBackend, ses: SESBackend, sqs: SQSBackend? = nil, sessions: ConsoleSessions, settings: Settings, clock: any WallClock
+    ) throws {
         self.iam = iam
         self.ses = ses
+        self.sqs = sqs
         self.mail = ses.capturedMail
         self.queue = ses.queueAdministration
         self.sessions = sessions

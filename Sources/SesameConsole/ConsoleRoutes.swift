@@ -30,6 +30,7 @@ extension Console {
         addDeliveryRoutes(to: router)
         addConfigurationSetRoutes(to: router)
         addContactListRoutes(to: router)
+        addMessagingRoutes(to: router)
     }
 
     /// The form of a POST, after checking its CSRF token against the session's.

@@ -129,18 +129,20 @@ public struct Sesame: Sendable {
         iam: IAMBackend, ses: SESBackend, smtpBound: WakeSignal, onRunning: @escaping OnRunning
     ) -> some ApplicationProtocol {
         let router = Router(context: SesameRequestContext.self)
+        let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
             localHostNames: [configuration.httpAddress.host, configuration.hostname],
             webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS),
-            sqs: SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)"))
+            sqs: sqs)
         if let registry = configuration.metricsRegistry { MetricsRoute.add(to: router, registry: registry) }
         let consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
         do {
             let console = try Console(
-                iam: iam, ses: ses, sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost),
+                iam: iam, ses: ses, sqs: sqs,
+                sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost),
                 settings: consoleSettings,
                 clock: ses.clock)
             console.addRoutes(to: router)

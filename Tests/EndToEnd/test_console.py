@@ -385,7 +385,7 @@ def test_identities_sending_and_captured_mail_pages(console):
 
     # Nothing on any page is loaded from outside Sesame.
     for path in ("/console", "/console/identities", "/console/sending", "/console/mail", f"/console/mail/{message_id}",
-                 "/console/configuration-sets", "/console/contact-lists",
+                 "/console/configuration-sets", "/console/contact-lists", "/console/messaging",
                  "/console/iam/users", "/console/iam/create-user", "/console/smtp", "/console/smtp/create"):
         visit(driver, node, path)
         for element in driver.find_elements(By.CSS_SELECTOR, "[src], link[href], script"):
@@ -496,3 +496,28 @@ def test_queue_and_suppression_pages(tmpdir_path):
         if sink:
             sink.stop()
 
+
+
+def test_topics_queues_and_a_queue_s_messages(console):
+    node, driver = console
+    sns, sqs = node.root_client("sns"), node.root_client("sqs")
+    topic = sns.create_topic(Name="console-feedback")["TopicArn"]
+    url = sqs.create_queue(QueueName="console-queue")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    import json as _json
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": _json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]})})
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sns.publish(TopicArn=topic, Message="<hello from SNS>")
+    sign_in_root(driver, node)
+    wait_for(driver, "Signed in as root")
+    visit(driver, node, "/console/messaging")
+    assert topic in driver.find_element(By.ID, "topics").text and f"sqs {arn} raw" in driver.find_element(By.ID, "topics").text
+    row = driver.find_element(By.ID, "queues").text
+    assert "console-queue 1 0 0" in row, row
+    driver.find_element(By.LINK_TEXT, "console-queue").click()
+    wait_for(driver, "The oldest messages")
+    assert "<hello from SNS>" in driver.find_element(By.ID, "queue-messages").text
+    # Looking did not receive it.
+    assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "<hello from SNS>"

@@ -99,6 +99,20 @@ import Testing
                 ["customers", "Ours", "News (news, default in)", "ann@example.net", "news: out", "add-contact"]
             ),
             (
+                "messaging",
+                MessagingModel(
+                    picker: "", topics: [.init(arn: "arn:aws:sns:us-east-1:1:t", subscriptions: ["sqs arn:aws:sqs:us-east-1:1:q"])],
+                    queues: [.init(name: "q", region: "us-east-1", visible: 3, inFlight: 1, delayed: 0, deadLetter: "")]),
+                ["arn:aws:sns:us-east-1:1:t", "sqs arn:aws:sqs:us-east-1:1:q", "name=q"]
+            ),
+            (
+                "queue-messages",
+                QueueMessagesModel(
+                    name: "q", region: "us-east-1",
+                    messages: [.init(id: "m1", sent: "2026", receives: 2, state: "in flight", body: "<b>x</b>")]),
+                ["m1", "in flight", "&lt;b&gt;x&lt;/b&gt;"]
+            ),
+            (
                 "sending", SendingModel(picker: "", max24: "200", rate: "1", sent: "3", sandbox: true, chart: "<svg id=c></svg>"),
                 ["200", "<svg id=c>"]
             ),

@@ -195,4 +195,35 @@ public struct SQSBackend: Sendable {
         try authorize(caller, "sqs:ListQueueTags", queue)
         return queue.tags
     }
+
+    // MARK: For the console
+
+    /// The region's queues with their (visible, in flight, delayed) counts.
+    public func queueSummaries(
+        _ caller: Caller, region: String
+    ) async throws -> [(queue: SQSQueue, visible: Int, inFlight: Int, delayed: Int)] {
+        try authorize(caller, "sqs:ListQueues", "arn:\(Partition.of(region: region)):sqs:\(region):\(caller.accountID):*")
+        let now = clock.now()
+        return try await store.read { session in
+            var out: [(SQSQueue, Int, Int, Int)] = []
+            for queue in try await session.queues(region: region, prefix: "", after: nil, limit: 1000)
+            where queue.accountID == caller.accountID {
+                let counts = try await session.queueCounts(key: queue.key, now: now)
+                out.append((queue, counts.visible, counts.inFlight, counts.delayed))
+            }
+            return out
+        }
+    }
+
+    /// The oldest messages of a queue, looked at without receiving them (`sqs:ReceiveMessage`).
+    public func peek(_ caller: Caller, region: String, name: String, limit: Int = 50) async throws -> (SQSQueue, [SQSMessage]) {
+        let key = "\(region)/\(caller.accountID)/\(name)"
+        let found = try await store.read { session -> (SQSQueue, [SQSMessage])? in
+            guard let queue = try await session.queue(key: key) else { return nil }
+            return (queue, try await session.peekQueueMessages(key: key, limit: limit))
+        }
+        guard let found else { throw Self.missing() }
+        try authorize(caller, "sqs:ReceiveMessage", found.0)
+        return found
+    }
 }

@@ -20,5 +20,7 @@ enum Templates {
         "password-policy": PackageResources.password_policy_mustache,
         "configuration-sets": PackageResources.configuration_sets_mustache,
         "contact-lists": PackageResources.contact_lists_mustache,
+        "messaging": PackageResources.messaging_mustache,
+        "queue-messages": PackageResources.queue_messages_mustache,
     ]
 }

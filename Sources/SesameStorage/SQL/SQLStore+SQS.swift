@@ -115,6 +115,15 @@ extension SQLStoreSession {
         return out
     }
 
+    func peekQueueMessages(key: String, limit: Int) async throws -> [SQSMessage] {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: Self.queueMessageColumns) FROM sqs_messages WHERE queue_key = \(bind: key)
+            ORDER BY sent_at, id LIMIT \(bind: limit)
+            """
+        ).all().map(queueMessage)
+    }
+
     func queueMessage(receiptHandle: String) async throws -> SQSMessage? {
         try await db.raw("SELECT \(unsafeRaw: Self.queueMessageColumns) FROM sqs_messages WHERE receipt_handle = \(bind: receiptHandle)")
             .first().map(queueMessage)

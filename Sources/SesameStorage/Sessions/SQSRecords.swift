@@ -15,6 +15,8 @@ public protocol SQSRecords: Sendable {
     /// Takes up to `limit` visible messages until `visibleUntil` (PostgreSQL: skipping rows another
     /// node is taking), each under a new receipt handle with its receive count raised.
     func receiveQueueMessages(key: String, now: Date, visibleUntil: Date, limit: Int) async throws -> [SQSMessage]
+    /// The oldest messages, in flight or not, without receiving them (for the console).
+    func peekQueueMessages(key: String, limit: Int) async throws -> [SQSMessage]
     func queueMessage(receiptHandle: String) async throws -> SQSMessage?
     func deleteQueueMessage(id: String) async throws
     func setQueueMessageVisibility(id: String, visibleAt: Date) async throws
