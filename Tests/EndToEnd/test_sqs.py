@@ -140,8 +140,19 @@ def test_fifo_queues_need_a_group_and_deduplicate_by_content(sesame):
     first = sqs.send_message(QueueUrl=url, MessageBody="1", MessageGroupId="g")
     second = sqs.send_message(QueueUrl=url, MessageBody="2", MessageGroupId="g")
     assert first["SequenceNumber"] < second["SequenceNumber"]
+    # The same content again within 5 minutes: accepted, the first message's ID, not stored twice.
+    again = sqs.send_message(QueueUrl=url, MessageBody="1", MessageGroupId="g")
+    assert again["MessageId"] == first["MessageId"]
+    explicit = sqs.send_message(QueueUrl=url, MessageBody="3", MessageGroupId="g", MessageDeduplicationId="d-3")
+    assert sqs.send_message(QueueUrl=url, MessageBody="3 again", MessageGroupId="g", MessageDeduplicationId="d-3")["MessageId"] \
+        == explicit["MessageId"]
     got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
-    assert [m["Body"] for m in got] == ["1", "2"] and got[0]["Attributes"]["MessageGroupId"] == "g"
+    assert [m["Body"] for m in got] == ["1", "2", "3"] and got[0]["Attributes"]["MessageGroupId"] == "g"
+    for message in got:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    # Deleted, and still within the window: still not sent again.
+    assert sqs.send_message(QueueUrl=url, MessageBody="1", MessageGroupId="g")["MessageId"] == first["MessageId"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
     plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
     assert error_of(sqs.send_message, QueueUrl=plain, MessageBody="x", MessageDeduplicationId="d")[0] == "InvalidParameterValue"
     assert error_of(sqs.create_queue, QueueName="bad", Attributes={"FifoQueue": "true"})[0] == "InvalidParameterValue"

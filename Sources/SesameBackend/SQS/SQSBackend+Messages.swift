@@ -84,15 +84,35 @@ extension SQSBackend {
             var results: [Result<SQSMessage, SesameError>] = []
             var accepted: [SQSMessage] = []
             for entry in outgoing {
+                let message: SQSMessage
                 do throws(SesameError) {
-                    let message = try self.prepare(entry, queue: queue, senderID: Self.senderID(caller.principal), now: now)
-                    accepted.append(message)
-                    results.append(.success(message))
+                    message = try self.prepare(entry, queue: queue, senderID: Self.senderID(caller.principal), now: now)
                 } catch {
                     results.append(.failure(error))
+                    continue
                 }
+                // FIFO: a deduplication ID seen in the last 5 minutes is accepted again and not stored twice.
+                var earlier: (String, String?)?
+                if let dedup = message.deduplicationID {
+                    earlier = accepted.first(where: { $0.deduplicationID == dedup }).map { ($0.id, $0.sequenceNumber) }
+                    if earlier == nil {
+                        earlier = try await session.deduplicated(
+                            key: queue.key, deduplicationID: dedup, since: now.addingTimeInterval(-300)
+                        ).map { ($0.messageID, $0.sequence) }
+                    }
+                }
+                if let earlier {
+                    var repeated = message
+                    repeated.id = earlier.0
+                    repeated.sequenceNumber = earlier.1
+                    results.append(.success(repeated))
+                    continue
+                }
+                accepted.append(message)
+                results.append(.success(message))
             }
             try await session.insertQueueMessages(accepted)
+            for message in accepted where message.deduplicationID != nil { try await session.rememberDeduplication(message) }
             return results
         }
         arrived.signal()

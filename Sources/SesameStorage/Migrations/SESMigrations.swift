@@ -131,5 +131,19 @@ extension Migrations {
                 "ALTER TABLE sns_subscriptions ADD COLUMN attributes TEXT",
                 "ALTER TABLE sns_topics ADD COLUMN tags TEXT",
             ]),
+        Migration(
+            version: 25, name: "SQS FIFO deduplication window",
+            statements: [
+                """
+                CREATE TABLE sqs_deduplication (
+                    queue_key TEXT NOT NULL,
+                    deduplication_id TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    sequence_number TEXT,
+                    sent_at BIGINT NOT NULL,
+                    PRIMARY KEY (queue_key, deduplication_id)
+                )
+                """
+            ]),
     ]
 }

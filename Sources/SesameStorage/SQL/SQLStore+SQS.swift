@@ -65,6 +65,31 @@ extension SQLStoreSession {
         }
     }
 
+    func deduplicated(key: String, deduplicationID: String, since: Date) async throws -> (messageID: String, sequence: String?)? {
+        try await db.raw(
+            """
+            SELECT message_id, sequence_number FROM sqs_deduplication
+            WHERE queue_key = \(bind: key) AND deduplication_id = \(bind: deduplicationID) AND sent_at >= \(bind: Timestamp.millis(since))
+            """
+        ).first().map { (try $0.decode(column: "message_id", as: String.self), try $0.decode(column: "sequence_number", as: String?.self)) }
+    }
+
+    func rememberDeduplication(_ message: SQSMessage) async throws {
+        guard let id = message.deduplicationID else { return }
+        try await db.raw(
+            """
+            INSERT INTO sqs_deduplication (queue_key, deduplication_id, message_id, sequence_number, sent_at)
+            VALUES (\(bind: message.queueKey), \(bind: id), \(bind: message.id), \(bind: message.sequenceNumber), \(bind: Timestamp.millis(message.sentAt)))
+            ON CONFLICT (queue_key, deduplication_id) DO UPDATE SET message_id = excluded.message_id,
+                sequence_number = excluded.sequence_number, sent_at = excluded.sent_at
+            """
+        ).run()
+        // Entries older than the window are of no more use.
+        try await db.raw(
+            "DELETE FROM sqs_deduplication WHERE queue_key = \(bind: message.queueKey) AND sent_at < \(bind: Timestamp.millis(message.sentAt) - 300_000)"
+        ).run()
+    }
+
     static let queueMessageColumns = """
         id, queue_key, body, attributes, sender_id, sent_at, visible_at, receive_count, first_received_at, receipt_handle, group_id,
         deduplication_id, sequence_number

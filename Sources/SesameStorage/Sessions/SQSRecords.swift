@@ -12,6 +12,9 @@ public protocol SQSRecords: Sendable {
     /// Deletes every message; false when the queue was purged in the last 60 seconds.
     func purgeQueue(key: String, now: Date) async throws -> Bool
     func insertQueueMessages(_ messages: [SQSMessage]) async throws
+    /// A FIFO message sent with this deduplication ID since `since` (SQS's 5-minute window).
+    func deduplicated(key: String, deduplicationID: String, since: Date) async throws -> (messageID: String, sequence: String?)?
+    func rememberDeduplication(_ message: SQSMessage) async throws
     /// Takes up to `limit` visible messages until `visibleUntil` (PostgreSQL: skipping rows another
     /// node is taking), each under a new receipt handle with its receive count raised.
     func receiveQueueMessages(key: String, now: Date, visibleUntil: Date, limit: Int) async throws -> [SQSMessage]
