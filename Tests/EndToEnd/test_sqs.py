@@ -281,3 +281,28 @@ def test_queue_policies_are_checked_with_the_policy_engine(sesame):
     worker.send_message(QueueUrl=url, MessageBody="allowed now")
     assert worker.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "allowed now"
     assert error_of(worker.purge_queue, QueueUrl=url)[0] == "AccessDenied"
+
+
+def test_permissions_and_dead_letter_sources(sesame):
+    sqs, sns = sesame.root_client("sqs"), sesame.root_client("sns")
+    dlq = sqs.create_queue(QueueName="perm-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url = sqs.create_queue(QueueName="perm", Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})})["QueueUrl"]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [url]
+    sqs.add_permission(QueueUrl=url, Label="partner", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"])
+    assert policy["Statement"][0]["Sid"] == "partner" and policy["Statement"][0]["Action"] == ["SQS:SendMessage"]
+    assert error_of(sqs.add_permission, QueueUrl=url, Label="partner", AWSAccountIds=["111122223333"], Actions=["*"])[0] \
+        == "InvalidParameterValue"
+    sqs.remove_permission(QueueUrl=url, Label="partner")
+    assert "Policy" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {})
+    assert error_of(sqs.remove_permission, QueueUrl=url, Label="partner")[0] == "InvalidParameterValue"
+
+    topic = sns.create_topic(Name="perm-topic")["TopicArn"]
+    sns.add_permission(TopicArn=topic, Label="partner", AWSAccountId=["111122223333"], ActionName=["Publish"])
+    statements = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["__default_statement_ID", "partner"]
+    sns.remove_permission(TopicArn=topic, Label="partner")
+    statements = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["__default_statement_ID"]

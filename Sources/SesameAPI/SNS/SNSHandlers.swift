@@ -54,6 +54,17 @@ public enum SNSHandlers {
             let tags = try await sns.topicTags(call.caller, arn: input.resourceArn)
             return .init(tags: tags.keys.sorted().map { SNS.Tag(key: $0, value: tags[$0] ?? "") })
         }
+        handlers.on(SNS.Operations.AddPermission.self) { input, call in
+            try inRegion(input.topicArn, call)
+            try await sns.changePermission(
+                call.caller, arn: input.topicArn, label: input.label, add: (input.awsAccountId, input.actionName))
+            return .init()
+        }
+        handlers.on(SNS.Operations.RemovePermission.self) { input, call in
+            try inRegion(input.topicArn, call)
+            try await sns.changePermission(call.caller, arn: input.topicArn, label: input.label, add: nil)
+            return .init()
+        }
         handlers.on(SNS.Operations.SetTopicAttributes.self) { input, call in
             try inRegion(input.topicArn, call)
             try await sns.setTopicAttribute(call.caller, arn: input.topicArn, name: input.attributeName, value: input.attributeValue)

@@ -104,3 +104,25 @@ extension SQSHandlers {
         return picked.isEmpty ? nil : picked
     }
 }
+
+extension SQSHandlers {
+    static func addPermissions(_ sqs: SQSBackend, _ handlers: inout AWSHandlers) {
+        handlers.on(SQS.Operations.AddPermission.self) { input, call in
+            try await sqs.changePermission(
+                call.caller, region: call.region, url: input.queueUrl, label: input.label, add: (input.awsAccountIds, input.actions))
+            return .init()
+        }
+        handlers.on(SQS.Operations.RemovePermission.self) { input, call in
+            try await sqs.changePermission(call.caller, region: call.region, url: input.queueUrl, label: input.label, add: nil)
+            return .init()
+        }
+        handlers.on(SQS.Operations.ListDeadLetterSourceQueues.self) { input, call in
+            let all = try await sqs.deadLetterSources(call.caller, region: call.region, url: input.queueUrl)
+            let size = min(max(input.maxResults ?? 1000, 1), 1000)
+            let start = input.nextToken.flatMap(Int.init) ?? 0
+            let page = Array(all.dropFirst(start).prefix(size))
+            let more = input.maxResults != nil && start + page.count < all.count
+            return .init(queueUrls: page, nextToken: more ? String(start + page.count) : nil)
+        }
+    }
+}

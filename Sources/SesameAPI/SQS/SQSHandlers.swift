@@ -11,6 +11,7 @@ enum SQSHandlers {
         var handlers = AWSHandlers(SQS.self)
         addQueues(sqs, &handlers)
         addMessages(sqs, &handlers)
+        addPermissions(sqs, &handlers)
         return handlers
     }
 

@@ -145,4 +145,27 @@ extension SNSBackend {
         }
         return topic.tags
     }
+
+    // MARK: Permissions
+
+    public func changePermission(_ caller: Caller, arn: String, label: String, add: (accounts: [String], actions: [String])?) async throws {
+        try authorize(caller, add == nil ? "sns:RemovePermission" : "sns:AddPermission", arn)
+        try await store.transaction { session in
+            guard var topic = try await session.topic(arn: arn) else { throw SesameError(.snsNotFound, "Topic does not exist") }
+            let account = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+            let current = topic.attributes["Policy"] ?? Self.defaultPolicy(arn: arn, account: account)
+            do {
+                if let add {
+                    topic.attributes["Policy"] = try PermissionStatements.add(
+                        to: current, label: label, accounts: add.accounts, actions: add.actions, servicePrefix: "SNS", resource: arn,
+                        policyID: "__default_policy_ID")
+                } else {
+                    topic.attributes["Policy"] = try PermissionStatements.remove(from: current, label: label)
+                }
+            } catch let error as SesameError {
+                throw SesameError(.invalidParameter, "Invalid parameter: \(error.message)")
+            }
+            try await session.putTopicAttributes(arn: arn, attributes: topic.attributes)
+        }
+    }
 }

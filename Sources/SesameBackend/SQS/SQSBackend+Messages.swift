@@ -246,3 +246,35 @@ extension SQSBackend {
         }
     }
 }
+
+/// Queue permissions and dead-letter sources.
+extension SQSBackend {
+    public func changePermission(
+        _ caller: Caller, region: String, url: String, label: String, add: (accounts: [String], actions: [String])?
+    ) async throws {
+        let now = clock.now()
+        try await store.transaction { session in
+            var queue = try await self.queue(url, region: region, session: session)
+            try self.authorize(caller, add == nil ? "sqs:RemovePermission" : "sqs:AddPermission", queue)
+            if let add {
+                queue.attributes["Policy"] = try PermissionStatements.add(
+                    to: queue.attributes["Policy"], label: label, accounts: add.accounts, actions: add.actions, servicePrefix: "SQS",
+                    resource: queue.arn, policyID: "\(queue.arn)/SQSDefaultPolicy")
+            } else {
+                queue.attributes["Policy"] = try PermissionStatements.remove(from: queue.attributes["Policy"], label: label)
+            }
+            queue.modifiedAt = now
+            try await session.putQueue(queue)
+        }
+    }
+
+    /// The queues whose redrive policy names this queue as their dead-letter queue.
+    public func deadLetterSources(_ caller: Caller, region: String, url: String) async throws -> [String] {
+        let (target, all) = try await store.read { session in
+            let target = try await self.queue(url, region: region, session: session)
+            return (target, try await session.queues(region: region, prefix: "", after: nil, limit: 10_000))
+        }
+        try authorize(caller, "sqs:ListDeadLetterSourceQueues", target)
+        return all.filter { $0.redrive?.targetARN == target.arn }.map(self.url(of:))
+    }
+}
