@@ -147,10 +147,7 @@ public struct SNSBackend: Sendable {
 
     /// An SQS queue of the same account: confirmed at once, as SNS confirms it.
     func subscribeQueue(_ caller: Caller, topicARN: String, queueARN: String, rawDelivery: Bool) async throws -> String {
-        let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[5].isEmpty else {
-            throw SesameError(.invalidParameter, "Invalid parameter: SQS endpoint ARN")
-        }
+        guard SQSQueue.key(arn: queueARN) != nil else { throw SesameError(.invalidParameter, "Invalid parameter: SQS endpoint ARN") }
         _ = try await existingTopic(topicARN)
         let subscription = SNSSubscription(
             arn: "\(topicARN):\(UUID().uuidString.lowercased())", topicARN: topicARN, protocolName: "sqs", endpoint: queueARN,
@@ -278,8 +275,7 @@ public struct SNSBackend: Sendable {
     func deliverToQueue(
         _ session: any StoreSession, queueARN: String, body: String, topicARN: String, now: Date, attributes: [String: SQSAttributeValue]
     ) async throws {
-        let parts = queueARN.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, let queue = try await session.queue(key: "\(parts[3])/\(parts[4])/\(parts[5])") else { return }
+        guard let key = SQSQueue.key(arn: queueARN), let queue = try await session.queue(key: key) else { return }
         let account = topicARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
         // As in AWS, SNS may send only where the queue's policy lets it (sns.amazonaws.com, for
         // this topic: `aws:SourceArn`); otherwise the notification is not delivered (and counted).

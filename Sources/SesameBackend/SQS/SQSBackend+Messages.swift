@@ -155,7 +155,7 @@ extension SQSBackend {
             try await session.expireQueueMessages(key: queue.key, sentBefore: now.addingTimeInterval(-TimeInterval(queue.retention)))
             let taken = try await session.receiveQueueMessages(
                 key: queue.key, now: now, visibleUntil: now.addingTimeInterval(TimeInterval(visibility)), limit: count)
-            guard let redrive, let target = Self.queueKey(arn: redrive.targetARN) else { return taken }
+            guard let redrive, let target = SQSQueue.key(arn: redrive.targetARN) else { return taken }
             var kept: [SQSMessage] = []
             for message in taken {
                 if message.receiveCount > redrive.maxReceiveCount, try await session.queue(key: target) != nil {
@@ -177,13 +177,6 @@ extension SQSBackend {
         case .federatedUser(let account, let name): "\(account):\(name)"
         case .anonymous: "anonymous"
         }
-    }
-
-    /// `arn:aws:sqs:REGION:ACCOUNT:NAME` → the queue's key.
-    static func queueKey(arn: String) -> String? {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[2] == "sqs" else { return nil }
-        return "\(parts[3])/\(parts[4])/\(parts[5])"
     }
 
     static func invalidHandle(_ handle: String) -> SesameError {

@@ -64,34 +64,3 @@ extension Console {
         }
     }
 }
-
-struct MessagingModel: Sendable {
-    struct Topic: Sendable {
-        var arn: String
-        var subscriptions: [String]
-    }
-    struct Queue: Sendable {
-        var name: String
-        var region: String
-        var visible: Int
-        var inFlight: Int
-        var delayed: Int
-        var deadLetter: String
-    }
-    var picker: String
-    var topics: [Topic]
-    var queues: [Queue]
-}
-
-struct QueueMessagesModel: Sendable {
-    struct Message: Sendable {
-        var id: String
-        var sent: String
-        var receives: Int
-        var state: String
-        var body: String
-    }
-    var name: String
-    var region: String
-    var messages: [Message]
-}

@@ -26,6 +26,13 @@ public struct SQSQueue: Sendable, Equatable, Codable {
     /// The key rows of this queue are stored under.
     public var key: String { "\(region)/\(accountID)/\(name)" }
 
+    /// The key of the queue an ARN names (`arn:aws:sqs:REGION:ACCOUNT:NAME`), or nil.
+    public static func key(arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", !parts[5].isEmpty else { return nil }
+        return "\(parts[3])/\(parts[4])/\(parts[5])"
+    }
+
     /// What the caller may set, with SQS's defaults and ranges.
     public static let settable: [String: (default: String?, range: ClosedRange<Int>?)] = [
         "VisibilityTimeout": ("30", 0...43_200), "MessageRetentionPeriod": ("345600", 60...1_209_600), "DelaySeconds": ("0", 0...900),
