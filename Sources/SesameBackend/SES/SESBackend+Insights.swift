@@ -92,8 +92,23 @@ extension SESBackend {
         }
         guard let (message, events) = found else { throw SesameError(.notFound, "Message \(messageID) does not exist.") }
         var byRecipient: [String: [DeliveryEvent]] = [:]
+        // Events recorded in the same millisecond (the mailbox simulator's delivery and its
+        // complaint) are shown in the order they happen to mail.
+        func rank(_ kind: DeliveryEvent.Kind) -> Int {
+            switch kind {
+            case .send, .renderingFailure, .reject: 0
+            case .deliveryDelay: 1
+            case .delivery, .bounce: 2
+            case .complaint: 3
+            case .open: 4
+            case .click: 5
+            }
+        }
+        let ordered = events.enumerated().sorted {
+            ($0.element.createdAt, rank($0.element.kind), $0.offset) < ($1.element.createdAt, rank($1.element.kind), $1.offset)
+        }.map(\.element)
         for recipient in message.destinations {
-            var own = events.filter { $0.recipients.contains(recipient) }
+            var own = ordered.filter { $0.recipients.contains(recipient) }
             if !own.contains(where: { $0.kind == .send }) {
                 // Every accepted message was sent to each recipient, with or without a Send event.
                 own.insert(
