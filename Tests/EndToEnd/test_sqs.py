@@ -35,7 +35,8 @@ def test_queues_and_their_attributes(sesame):
     assert code == "QueueAlreadyExists" and "VisibilityTimeout" in message
     assert sqs.get_queue_url(QueueName="feedback")["QueueUrl"] == url
     assert error_of(sqs.get_queue_url, QueueName="nope")[0] == "AWS.SimpleQueueService.NonExistentQueue"
-    with pytest.raises(sqs.exceptions.QueueDoesNotExist if hasattr(sqs.exceptions, "QueueDoesNotExist") else ClientError):
+    # boto3 maps the Query code to its modelled exception, so `except QueueDoesNotExist` works as with AWS.
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist):
         sqs.get_queue_url(QueueName="nope")
 
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
