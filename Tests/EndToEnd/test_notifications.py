@@ -139,7 +139,7 @@ def test_sns_publish_signature_retries_and_unsubscribe(tmpdir_path):
         with pytest.raises(sns.exceptions.NotFoundException):
             sns.publish(TopicArn=topic.replace("plain-topic", "missing"), Message="x")
         with pytest.raises(sns.exceptions.InvalidParameterException):
-            sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="a@example.com")
+            sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint="arn:aws:lambda:us-east-1:123456789012:function:f")
         assert topic in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
         sns.delete_topic(TopicArn=topic)
         assert topic not in [t["TopicArn"] for t in sns.list_topics()["Topics"]]

@@ -80,6 +80,7 @@ public enum AWSErrorMapping {
             case .emptyBatchRequest: ("EmptyBatchRequest", 400)
             case .batchEntryIdsNotDistinct: ("BatchEntryIdsNotDistinct", 400)
             case .invalidBatchEntryId: ("InvalidBatchEntryId", 400)
+            case .batchRequestTooLong: ("BatchRequestTooLong", 400)
             case .purgeQueueInProgress: ("PurgeQueueInProgress", 403)
             case .messageNotInflight: ("MessageNotInflight", 400)
             default: ("InternalFailure", 500)
@@ -97,6 +98,7 @@ public enum AWSErrorMapping {
         "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
         "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
         "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
+        "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
         "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
         "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
     ]

@@ -10,6 +10,7 @@ public enum SNSHandlers {
     public static func make(_ sns: SNSBackend) -> AWSHandlers {
         var handlers = AWSHandlers(SNS.self)
         addLists(sns, &handlers)
+        addPublishing(sns, &handlers)
         handlers.on(SNS.Operations.CreateTopic.self) { input, call in
             .init(
                 topicArn: try await sns.createTopic(call.caller, region: call.region, name: input.name, attributes: input.attributes ?? [:])
@@ -84,18 +85,6 @@ public enum SNSHandlers {
         handlers.on(SNS.Operations.Unsubscribe.self) { input, call in
             try await sns.unsubscribe(call.caller, subscriptionARN: input.subscriptionArn)
             return .init()
-        }
-        handlers.on(SNS.Operations.Publish.self) { input, call in
-            guard let topic = input.topicArn ?? input.targetArn else {
-                throw SesameError(.invalidParameter, "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter")
-            }
-            try inRegion(topic, call)
-            let attributes = (input.messageAttributes ?? [:]).mapValues {
-                SQSAttributeValue(dataType: $0.dataType, stringValue: $0.stringValue, binaryValue: $0.binaryValue?.bytes)
-            }
-            return .init(
-                messageId: try await sns.publish(
-                    call.caller, topicARN: topic, message: input.message, subject: input.subject, attributes: attributes))
         }
         return handlers
     }

@@ -21,8 +21,7 @@ public final class MessageWriter: Service, Sendable {
     /// in the same transaction.
     public typealias Publisher = @Sendable (any StoreSession, [StoredMessage]) async throws -> Void
 
-    public init(store: any Store, maxBatch: Int = 512, publisher: Publisher? = nil) {
-        let queued = WakeSignal()
+    public init(store: any Store, maxBatch: Int = 512, publisher: Publisher? = nil, queued: WakeSignal = WakeSignal()) {
         let batches = MessageBatches(store: store, publisher: publisher, queued: queued)
         self.queued = queued
         self.batches = batches

@@ -57,6 +57,14 @@ public struct SESBackend: Sendable {
         self.clock = clock
         self.configuration = configuration
         self.secrets = secrets
+        // SNS's email subscriptions are mailed through this backend's queue, in its delivery mode.
+        let queued = WakeSignal()
+        let sns = sns.map { backend in
+            var backend = backend
+            backend.mailSettings.deliveryMode = configuration.deliveryMode
+            backend.mailSettings.queued = queued
+            return backend
+        }
         self.sns = sns
         // Events written with accepted messages (suppressed recipients' bounces, Send, Reject)
         // are followed in the same transaction: notifications and feedback mail.
@@ -69,7 +77,7 @@ public struct SESBackend: Sendable {
                 events, messages: messages, sns: publishing ? sns : nil, configuration: configuration, session: session)
             sns?.posted.signal()
         }
-        self.writer = MessageWriter(store: store, publisher: publisher)
+        self.writer = MessageWriter(store: store, publisher: publisher, queued: queued)
         self.sendingState = SendingStateCache(store: store)
     }
 

@@ -51,8 +51,17 @@ extension SNSBackend {
         if name == "SignatureVersion", let value, value != "1" && value != "2" {
             throw SesameError(.invalidParameter, "Invalid parameter: SignatureVersion")
         }
+        if name == "DeliveryPolicy", let value, !value.isEmpty { try SNSDeliveryPolicy.validate(value, topic: true) }
+        if name == "ContentBasedDeduplication", let value, value != "true" && value != "false" {
+            throw SesameError(
+                .invalidParameter, "Invalid parameter: ContentBasedDeduplication: Invalid value [\(value)]. Must be true or false.")
+        }
         try await store.transaction { session in
             guard var topic = try await session.topic(arn: arn) else { throw SesameError(.snsNotFound, "Topic does not exist") }
+            if name == "ContentBasedDeduplication" && !topic.isFIFO {
+                throw SesameError(
+                    .invalidParameter, "Invalid parameter: Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics")
+            }
             topic.attributes[name] = value.flatMap { $0.isEmpty ? nil : $0 }
             try await session.putTopicAttributes(arn: arn, attributes: topic.attributes)
         }
@@ -78,7 +87,9 @@ extension SNSBackend {
         out["PendingConfirmation"] = subscription.confirmed ? "false" : "true"
         out["ConfirmationWasAuthenticated"] = subscription.confirmed ? "true" : "false"
         out["RawMessageDelivery"] = subscription.rawDelivery ? "true" : "false"
-        if subscription.protocolName.hasPrefix("http") { out["EffectiveDeliveryPolicy"] = Self.defaultDeliveryPolicy }
+        if subscription.protocolName.hasPrefix("http") {
+            out["EffectiveDeliveryPolicy"] = subscription.attributes["DeliveryPolicy"] ?? Self.defaultDeliveryPolicy
+        }
         if out["FilterPolicy"] != nil, out["FilterPolicyScope"] == nil { out["FilterPolicyScope"] = "MessageAttributes" }
         return out
     }
@@ -96,6 +107,14 @@ extension SNSBackend {
         {
             throw SesameError(.invalidParameter, "Invalid parameter: \(name): failed to parse JSON")
         }
+        if name == "DeliveryPolicy", let value, !value.isEmpty { try SNSDeliveryPolicy.validate(value, topic: false) }
+        if name == "RedrivePolicy", let value, !value.isEmpty {
+            let object = (try? JSONSerialization.jsonObject(with: Data(value.utf8))) as? [String: Any]
+            guard let target = object?["deadLetterTargetArn"] as? String, SQSQueue.key(arn: target) != nil else {
+                throw SesameError(
+                    .invalidParameter, "Invalid parameter: RedrivePolicy: deadLetterTargetArn must be the ARN of an SQS queue")
+            }
+        }
         if name == "FilterPolicyScope", let value, value != "MessageAttributes" && value != "MessageBody" {
             throw SesameError(.invalidParameter, "Invalid parameter: FilterPolicyScope: Invalid value [\(value)].")
         }
@@ -110,6 +129,9 @@ extension SNSBackend {
         try await store.transaction { session in
             guard var subscription = try await session.subscription(arn: arn) else {
                 throw SesameError(.snsNotFound, "Subscription does not exist")
+            }
+            if name == "DeliveryPolicy" && !subscription.protocolName.hasPrefix("http") {
+                throw SesameError(.invalidParameter, "Invalid parameter: DeliveryPolicy: only HTTP(S) subscriptions have a delivery policy")
             }
             if name == "RawMessageDelivery" {
                 subscription.rawDelivery = value == "true"

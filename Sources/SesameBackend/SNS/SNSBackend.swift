@@ -29,6 +29,9 @@ public struct SNSBackend: Sendable {
     /// Signalled after a commit that added posts to the outbox.
     public let posted = WakeSignal()
 
+    /// How `email` and `email-json` subscriptions are mailed (set up by SES, which owns sending).
+    public var mailSettings = MailSettings()
+
     public init(store: any Store, clock: any WallClock, signing: SNSSigningIdentity, baseURL: String) {
         self.store = store
         self.clock = clock
@@ -50,12 +53,27 @@ public struct SNSBackend: Sendable {
     // MARK: Topics
 
     public func createTopic(_ caller: Caller, region: String, name: String, attributes: [String: String]) async throws -> String {
-        guard (1...256).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        let fifo = attributes["FifoTopic"] == "true"
+        let base = fifo && name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        guard (1...(fifo ? 251 : 256)).contains(base.count),
+            base.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else {
+            throw SesameError(.invalidParameter, "Invalid parameter: Topic Name")
+        }
+        if fifo && !name.hasSuffix(".fifo") {
             throw SesameError(
                 .invalidParameter,
-                "Invalid parameter: Topic Name" + (name.hasSuffix(".fifo") ? " (FIFO topics are not supported by Sesame)" : ""))
+                "Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long."
+            )
         }
+        if let value = attributes["FifoTopic"], value != "true" && value != "false" {
+            throw SesameError(.invalidParameter, "Invalid parameter: FifoTopic Reason: Invalid value [\(value)]. Must be true or false.")
+        }
+        if !fifo && attributes["ContentBasedDeduplication"] == "true" {
+            throw SesameError(
+                .invalidParameter, "Invalid parameter: Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics")
+        }
+        for (key, value) in attributes where key == "DeliveryPolicy" { try SNSDeliveryPolicy.validate(value, topic: true) }
         let arn = Self.topicARN(region: region, account: caller.accountID, name: name)
         try authorize(caller, "sns:CreateTopic", arn)
         let topic = SNSTopic(arn: arn, region: region, name: name, attributes: attributes, createdAt: clock.now())
@@ -115,18 +133,33 @@ public struct SNSBackend: Sendable {
         _ caller: Caller, topicARN: String, protocolName: String, endpoint: String, rawDelivery: Bool
     ) async throws -> (arn: String, confirmed: Bool) {
         try authorize(caller, "sns:Subscribe", topicARN)
-        if protocolName == "sqs" {
+        let topic = try await existingTopic(topicARN)
+        switch protocolName {
+        case "sqs":
+            // SNS sends to FIFO queues only from FIFO topics.
+            if !topic.isFIFO, endpoint.hasSuffix(".fifo") {
+                throw SesameError(
+                    .invalidParameter,
+                    "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+            }
             return (try await subscribeQueue(caller, topicARN: topicARN, queueARN: endpoint, rawDelivery: rawDelivery), true)
-        }
-        guard protocolName == "http" || protocolName == "https" else {
+        case _ where topic.isFIFO:
+            throw SesameError(.invalidParameter, "Invalid parameter: Invalid protocol type: \(protocolName)")
+        case "email", "email-json":
+            return try await subscribeEmail(caller, topic: topic, protocolName: protocolName, endpoint: endpoint)
+        case "http", "https":
+            break
+        case "lambda", "application", "sms", "firehose":
             throw SesameError(
                 .invalidParameter,
-                "Invalid parameter: Amazon SNS in Sesame delivers to http, https and sqs endpoints only (got \(protocolName))")
+                "Invalid parameter: Protocol Reason: Sesame has no \(protocolName) endpoints; it delivers to http, https, email, email-json and sqs"
+            )
+        default:
+            throw SesameError(.invalidParameter, "Invalid parameter: Amazon SNS does not support this protocol string: \(protocolName)")
         }
         guard let url = URL(string: endpoint), url.scheme?.lowercased() == protocolName, url.host != nil else {
             throw SesameError(.invalidParameter, "Invalid parameter: Endpoint must be an \(protocolName):// URL")
         }
-        _ = try await existingTopic(topicARN)
         let now = clock.now()
         let subscription = SNSSubscription(
             arn: "\(topicARN):\(UUID().uuidString.lowercased())", topicARN: topicARN, protocolName: protocolName, endpoint: endpoint,
@@ -198,99 +231,6 @@ public struct SNSBackend: Sendable {
         }
     }
 
-    // MARK: Publishing
-
-    public func publish(
-        _ caller: Caller, topicARN: String, message: String, subject: String?, attributes: [String: SQSAttributeValue] = [:]
-    ) async throws -> String {
-        try authorize(caller, "sns:Publish", topicARN)
-        guard !message.isEmpty else { throw SesameError(.invalidParameter, "Invalid parameter: Empty message") }
-        if let subject, subject.count > 100 { throw SesameError(.invalidParameter, "Invalid parameter: Subject") }
-        guard message.utf8.count + attributes.reduce(0, { $0 + $1.value.size(named: $1.key) }) <= 262_144 else {
-            throw SesameError(.invalidParameter, "Invalid parameter: Message too long")
-        }
-        do {
-            try SQSAttributeValue.validate(attributes)
-        } catch {
-            throw SesameError(.invalidParameter, "Invalid parameter: MessageAttributes: \(error.message)")
-        }
-        _ = try await existingTopic(topicARN)
-        let id = UUID().uuidString.lowercased()
-        let now = clock.now()
-        try await store.transaction { session in
-            try await self.enqueue(
-                session, topicARN: topicARN, message: message, subject: subject, messageID: id, now: now, attributes: attributes)
-        }
-        posted.signal()
-        return id
-    }
-
-    /// Adds a notification for every confirmed subscription of the topic to the outbox, inside
-    /// the caller's transaction (SES uses this to publish its events atomically with them).
-    public func enqueue(
-        _ session: any StoreSession, topicARN: String, message: String, subject: String?, messageID: String, now: Date,
-        attributes: [String: SQSAttributeValue] = [:]
-    ) async throws {
-        let subscriptions = try await session.subscriptions(topicARN: topicARN).filter(\.confirmed)
-        guard !subscriptions.isEmpty else { return }
-        let version = try await session.topic(arn: topicARN)?.attributes["SignatureVersion"] == "2" ? "2" : "1"
-        var posts: [SNSOutboxItem] = []
-        let filterable = attributes.mapValues { (type: $0.dataType, value: $0.stringValue ?? "") }
-        for subscription in subscriptions {
-            // The subscription's filter policy (validated when it was set) decides what it gets.
-            if let text = subscription.attributes["FilterPolicy"],
-                let policy = try? SNSFilterPolicy.parse(text, scope: subscription.attributes["FilterPolicyScope"]),
-                !policy.matches(attributes: filterable, body: message)
-            {
-                continue
-            }
-            var fields: [String: String] = [
-                "Type": "Notification", "MessageId": messageID, "TopicArn": topicARN, "Message": message,
-                "Timestamp": SESNotification.timestamp(now), "SignatureVersion": version, "SigningCertURL": certificateURL,
-                "UnsubscribeURL": "\(baseURL)/_sns/unsubscribe?SubscriptionArn=\(Self.query(subscription.arn))",
-            ]
-            if let subject { fields["Subject"] = subject }
-            var body = subscription.rawDelivery ? message : try await signed(fields)
-            if !subscription.rawDelivery && !attributes.isEmpty {
-                // Message attributes ride in the envelope (outside the signed fields, as in SNS).
-                body = Self.withAttributes(body, attributes)
-            }
-            if subscription.protocolName == "sqs" {
-                // Straight into the queue, in the publisher's transaction: nothing to post.
-                try await deliverToQueue(
-                    session, queueARN: subscription.endpoint, body: body, topicARN: topicARN, now: now,
-                    attributes: subscription.rawDelivery ? attributes : [:])
-                continue
-            }
-            posts.append(
-                SNSOutboxItem(
-                    id: RandomIDs.requestID(), subscriptionARN: subscription.arn, endpoint: subscription.endpoint,
-                    messageType: "Notification",
-                    topicARN: topicARN, body: body, nextAttemptAt: now, createdAt: now))
-        }
-        try await session.insertOutbox(posts)
-    }
-
-    /// Adds a notification to an SQS queue (a queue that does not exist gets nothing, as with SNS).
-    func deliverToQueue(
-        _ session: any StoreSession, queueARN: String, body: String, topicARN: String, now: Date, attributes: [String: SQSAttributeValue]
-    ) async throws {
-        guard let key = SQSQueue.key(arn: queueARN), let queue = try await session.queue(key: key) else { return }
-        let account = topicARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
-        // As in AWS, SNS may send only where the queue's policy lets it (sns.amazonaws.com, for
-        // this topic: `aws:SourceArn`); otherwise the notification is not delivered (and counted).
-        guard Self.queueAccepts(queue, topicARN: topicARN, account: account) else {
-            Counter(label: "sesame_sns_deliveries_refused_total", dimensions: [("protocol", "sqs")]).increment()
-            return
-        }
-        try await session.insertQueueMessages([
-            SQSMessage(
-                id: UUID().uuidString.lowercased(), queueKey: queue.key, body: body, attributes: attributes, sentAt: now,
-                visibleAt: now.addingTimeInterval(TimeInterval(queue.delay)), senderID: account,
-                groupID: queue.isFIFO ? "sns" : nil, deduplicationID: queue.isFIFO ? UUID().uuidString : nil)
-        ])
-    }
-
     func confirmationPost(_ subscription: SNSSubscription, now: Date) async throws -> SNSOutboxItem {
         let fields: [String: String] = [
             "Type": "SubscriptionConfirmation", "MessageId": UUID().uuidString.lowercased(), "Token": subscription.token,
@@ -314,27 +254,6 @@ public struct SNSBackend: Sendable {
         out["Signature"] = Data(try await BlockingWork.run { try signing.sign(data, sha256) }).base64EncodedString()
         let json = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: json, as: UTF8.self)
-    }
-
-    static func queueAccepts(_ queue: SQSQueue, topicARN: String, account: String) -> Bool {
-        guard let text = queue.attributes["Policy"], !text.isEmpty,
-            let policy = try? SendingAuthorizationPolicy.parse(
-                text, resourceARN: nil, actionPrefix: "sqs:", service: "an SQS", invalid: { SesameError(.invalidAttributeValue, $0) })
-        else { return false }
-        var request = AuthorizationRequest(action: "sqs:SendMessage", resource: queue.arn)
-        request.context = ["aws:sourcearn": [topicARN], "aws:sourceaccount": [account], "aws:sourceowner": [account]]
-        return policy.evaluate(request, requester: TrustPolicy.Requester(accountID: account, arns: [], service: "sns.amazonaws.com"))
-            == .allowed
-    }
-
-    /// The JSON envelope with SNS's `MessageAttributes` (`{"name": {"Type": …, "Value": …}}`).
-    static func withAttributes(_ envelope: String, _ attributes: [String: SQSAttributeValue]) -> String {
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(envelope.utf8))) as? [String: Any] else { return envelope }
-        object["MessageAttributes"] = attributes.mapValues { value -> [String: String] in
-            ["Type": value.dataType, "Value": value.binaryValue.map { Data($0).base64EncodedString() } ?? value.stringValue ?? ""]
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func query(_ value: String) -> String {

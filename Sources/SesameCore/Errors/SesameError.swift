@@ -19,7 +19,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case fromEmailAddressNotVerified, productionAccessNotGranted, invalidCustomVerificationContent
             case queueDoesNotExist, queueNameExists, invalidAttributeName, invalidAttributeValue, receiptHandleIsInvalid
             case tooManyEntriesInBatchRequest, emptyBatchRequest, batchEntryIdsNotDistinct, invalidBatchEntryId
-            case purgeQueueInProgress, messageNotInflight
+            case purgeQueueInProgress, messageNotInflight, batchRequestTooLong
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -98,6 +98,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let emptyBatchRequest = Code(base: .emptyBatchRequest)
         public static let batchEntryIdsNotDistinct = Code(base: .batchEntryIdsNotDistinct)
         public static let invalidBatchEntryId = Code(base: .invalidBatchEntryId)
+        public static let batchRequestTooLong = Code(base: .batchRequestTooLong)
         /// SQS: a queue may be purged once in 60 seconds.
         public static let purgeQueueInProgress = Code(base: .purgeQueueInProgress)
         /// SQS: ChangeMessageVisibility on a message that is not in flight.

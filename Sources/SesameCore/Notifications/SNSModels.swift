@@ -8,6 +8,8 @@ public struct SNSTopic: Sendable, Equatable {
     public var attributes: [String: String]
     public var createdAt: Date
     public var tags: [String: String] = [:]
+    /// FIFO topics (`.fifo` names, created with `FifoTopic=true`).
+    public var isFIFO: Bool { attributes["FifoTopic"] == "true" }
 
     public init(arn: String, region: String, name: String, attributes: [String: String], createdAt: Date) {
         self.arn = arn

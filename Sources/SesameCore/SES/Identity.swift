@@ -83,6 +83,8 @@ public enum MessageOrigin: String, Sendable, CaseIterable {
     case identityVerification = "IdentityVerification"
     case feedback = "Feedback"
     case sendBounce = "SendBounce"
+    /// SNS's email and email-json subscriptions (confirmations and notifications).
+    case snsNotification = "SNS"
 
     /// Reports (DSNs) travel with the null envelope sender and never cause reports themselves.
     public var isReport: Bool { self == .feedback || self == .sendBounce }
@@ -92,7 +94,7 @@ public enum MessageOrigin: String, Sendable, CaseIterable {
         switch self {
         case .smtp: "SendSmtpEmail"
         case .sendEmailV2Raw: "SendEmail"
-        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback, .sendBounce: rawValue
+        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback, .sendBounce, .snsNotification: rawValue
         }
     }
 }

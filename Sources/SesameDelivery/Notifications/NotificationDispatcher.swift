@@ -93,22 +93,42 @@ public final class NotificationDispatcher: Service, Sendable {
         } catch {
             done.lastError = "\(error)"
         }
+        let now = clock.now()
+        var subscription: SNSSubscription?
         if done.state != .delivered {
-            let now = clock.now()
-            if let next = settings.retry.nextAttempt(
+            if item.messageType == "Notification" {
+                // Notifications are retried as the topic's or subscription's DeliveryPolicy says.
+                let found = try? await store.read { session in
+                    (try await session.subscription(arn: item.subscriptionARN), try await session.topic(arn: item.topicARN))
+                }
+                subscription = found?.0
+                let policy = SNSDeliveryPolicy.effective(
+                    topic: found?.1?.attributes["DeliveryPolicy"], subscription: found?.0?.attributes["DeliveryPolicy"])
+                if let delay = policy.delay(beforeRetry: item.attempts) {
+                    done.nextAttemptAt = now.addingTimeInterval(delay)
+                } else {
+                    done.state = .failed
+                }
+            } else if let next = settings.retry.nextAttempt(
                 attempts: item.attempts, queuedAt: item.createdAt, now: now, jitter: Double.random(in: 0..<1))
             {
                 done.nextAttemptAt = next
             } else {
                 done.state = .failed
+            }
+            if done.state == .failed {
                 logger.warning(
                     "gave up posting an SNS \(item.messageType) to \(item.endpoint) after \(item.attempts) attempts: \(done.lastError ?? "")"
                 )
             }
         }
-        let finished = done, owner = settings.owner
+        let finished = done, owner = settings.owner, deadLetter = done.state == .failed ? subscription : nil
         do {
-            try await store.transaction { try await $0.completeOutbox(finished, owner: owner) }
+            try await store.transaction { session in
+                try await session.completeOutbox(finished, owner: owner)
+                // What could not be delivered goes to the subscription's dead-letter queue, if it has one.
+                if let deadLetter { try await SNSBackend.deadLetter(session, subscription: deadLetter, body: finished.body, now: now) }
+            }
         } catch {
             logger.error("could not record an SNS post's outcome (it will be retried): \(error)")
         }
