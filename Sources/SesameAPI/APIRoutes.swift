@@ -5,8 +5,8 @@ public import SesameBackend
 public import SesameCore
 public import SesameHTTP
 
-/// Installs the AWS API routes on a router: the Query APIs (IAM, STS, SES v1, SNS) and AWS JSON
-/// 1.0 (SQS) at `/`, SES v2 (REST-JSON) under `/v2/`, captured mail and the public SNS and
+/// Installs the AWS API routes on a router: the Query APIs (IAM, STS, SES v1, SNS, and SQS for
+/// older SDKs, also at a queue's URL) and AWS JSON 1.0 (SQS) at `/`, SES v2 (REST-JSON) under `/v2/`, captured mail and the public SNS and
 /// verification links.
 public enum APIRoutes {
     public static func add(
@@ -16,6 +16,7 @@ public enum APIRoutes {
         router.add(middleware: UnroutedRequests())
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
         var sns = AWSHandlers(SNS.self)
+        let sqsHandlers = sqs.map(SQSHandlers.make) ?? AWSHandlers(SQS.self)
         if let backend = ses.sns {
             sns = SNSHandlers.make(backend)
             SNSPublicRoutes.addPublicRoutes(to: router, sns: backend)
@@ -29,12 +30,17 @@ public enum APIRoutes {
                 acceptsGlobalRegion: true),
             QueryEndpoint(SESv1Handlers.make(ses), signingNames: ["ses", "email"]),
             QueryEndpoint(sns),
+            QueryEndpoint(sqsHandlers, model: SQS.queryModel),
         ]
-        let json = JSONFrontDoor(
-            [sqs.map(SQSHandlers.make) ?? AWSHandlers(SQS.self)], authenticator: authenticator, regions: regions)
+        let json = JSONFrontDoor([sqsHandlers], authenticator: authenticator, regions: regions)
         let door = QueryFrontDoor(endpoints: endpoints, json: json, authenticator: authenticator, regions: regions)
         router.post("/") { request, context in await door.handle(request, context: context) }
         router.get("/") { request, context in await door.handle(request, context: context) }
+        // Older SDKs post SQS Query requests to the queue's URL (`/ACCOUNT/NAME`).
+        router.post("/{account}/{queue}") { request, context in
+            let host = request.head.authority ?? "localhost"
+            return await door.handle(request, context: context, queueURL: "http://\(host)\(request.uri.path)")
+        }
         CapturedMailRoutes(ses: ses, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
         IdentityVerificationRoutes(ses: ses).add(to: router)
         UnsubscribeRoutes(ses: ses).add(to: router)

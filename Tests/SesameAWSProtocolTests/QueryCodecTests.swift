@@ -56,6 +56,27 @@ import Testing
         #expect(send.message.subject.data == "Hi" && send.message.body.text?.data == "Hello" && send.message.body.html == nil)
     }
 
+    /// SQS's Query variant: flattened lists and maps under their item names (`Tag.1.Key`,
+    /// `Attribute.1.Name`, `AttributeName.1`), named by the member or by the map shape itself.
+    @Test func sqsFlattenedNamesInAndOut() throws {
+        let tag = try SQS.TagQueueRequest(
+            awsValue: try decode(SQS.queryModel, "Action=TagQueue&QueueUrl=u&Tag.1.Key=env&Tag.1.Value=ci&Tag.2.Key=team&Tag.2.Value=mail"))
+        #expect(tag.tags == ["env": "ci", "team": "mail"])
+        let create = try SQS.CreateQueueRequest(
+            awsValue: try decode(SQS.queryModel, "Action=CreateQueue&QueueName=q&Attribute.1.Name=DelaySeconds&Attribute.1.Value=5"))
+        #expect(create.attributes == ["DelaySeconds": "5"])
+        let get = try SQS.GetQueueAttributesRequest(
+            awsValue: try decode(SQS.queryModel, "Action=GetQueueAttributes&QueueUrl=u&AttributeName.1=All&AttributeName.2=QueueArn"))
+        #expect(get.attributeNames == ["All", "QueueArn"])
+        let output = SQS.GetQueueAttributesResult(attributes: ["DelaySeconds": "5"]).awsValue
+        let xml = QueryOutputEncoder(model: SQS.queryModel).response(
+            SQS.queryModel.operations["GetQueueAttributes"]!, output: output, requestID: "r")
+        #expect(xml.contains(#"<GetQueueAttributesResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">"#))
+        #expect(
+            xml.contains(
+                "<GetQueueAttributesResult><Attribute><Name>DelaySeconds</Name><Value>5</Value></Attribute></GetQueueAttributesResult>"))
+    }
+
     @Test func scalarsReadAsTheirTypes() throws {
         let list = try IAM.ListPoliciesRequest(awsValue: try decode(IAM.model, "Action=ListPolicies&OnlyAttached=TRUE&MaxItems=5"))
         #expect(list.onlyAttached == true && list.maxItems == 5)

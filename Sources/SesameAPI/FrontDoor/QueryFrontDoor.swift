@@ -8,8 +8,8 @@ import SesameBackend
 import SesameCore
 public import SesameHTTP
 
-/// One Query-protocol API (IAM, STS, SES v1, SNS) as the front door serves it: the generated
-/// model, the typed handlers, and which signing names and regions reach it.
+/// One Query-protocol API (IAM, STS, SES v1, SNS, and SQS for older SDKs) as the front door
+/// serves it: the generated model, the typed handlers, and which signing names and regions reach it.
 public struct QueryEndpoint: Sendable {
     let handlers: AWSHandlers
     let signingNames: Set<String>
@@ -19,15 +19,19 @@ public struct QueryEndpoint: Sendable {
     /// The HTTP status the model gives each error code (IAM's `NoSuchEntity` is 404).
     let statuses: [String: Int]
 
-    public init(_ handlers: AWSHandlers, signingNames: Set<String>? = nil, acceptsGlobalRegion: Bool = false) {
-        self.handlers = handlers
-        self.signingNames = signingNames ?? [handlers.model.metadata.signingName]
-        self.acceptsGlobalRegion = acceptsGlobalRegion
-        self.codec = QueryCodec(model: handlers.model)
-        self.statuses = handlers.model.errorsByCode.compactMapValues(\.httpStatus)
-    }
+    let model: ServiceModel
 
-    var model: ServiceModel { handlers.model }
+    /// `model` replaces the handlers' own when the API's current model is of another protocol
+    /// (SQS: AWS JSON, with a Query variant of the same shapes).
+    public init(_ handlers: AWSHandlers, model: ServiceModel? = nil, signingNames: Set<String>? = nil, acceptsGlobalRegion: Bool = false) {
+        let model = model ?? handlers.model
+        self.handlers = handlers
+        self.model = model
+        self.signingNames = signingNames ?? [model.metadata.signingName]
+        self.acceptsGlobalRegion = acceptsGlobalRegion
+        self.codec = QueryCodec(model: model)
+        self.statuses = model.errorsByCode.compactMapValues(\.httpStatus)
+    }
 }
 
 /// Serves `POST /` and `GET /`: verifies the signature, picks the API from the signing scope,
@@ -54,7 +58,9 @@ public struct QueryFrontDoor: Sendable {
         endpoints.first { $0.model.metadata.apiVersion == version } ?? endpoints[0]
     }
 
-    public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
+    /// `queueURL`: the request was posted to an SQS queue's URL (as some SDKs do), which stands
+    /// for the `QueueUrl` parameter.
+    public func handle(_ request: Request, context: SesameRequestContext, queueURL: String? = nil) async -> Response {
         if request.headers[JSONFrontDoor.targetHeader] != nil { return await json.handle(request, context: context) }
         let requestID = RandomIDs.requestID()
         var endpoint = endpoints[0]
@@ -94,7 +100,10 @@ public struct QueryFrontDoor: Sendable {
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
-            let parameters = QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)
+            var parameters = QueryParameters(formBody: Array(body.readableBytesView), rawQuery: signed.rawQuery)
+            if let queueURL, parameters["QueueUrl"] == nil {
+                parameters = QueryParameters(pairs: parameters.pairs + [("QueueUrl", queueURL)])
+            }
             endpoint = self.endpoint(forVersion: parameters["Version"])
             guard let named = self.endpoint(signedFor: parsed.scope.service) else {
                 throw AWSError.signatureDoesNotMatch(
@@ -117,6 +126,8 @@ public struct QueryFrontDoor: Sendable {
             return endpoint.codec.encode(output, operation: operation, requestID: requestID).response()
         } catch {
             var mapped = AWSErrorMapping.awsError(for: error, logger: context.logger)
+            // SQS's Query errors have their own codes (`AWS.SimpleQueueService.NonExistentQueue`).
+            if let queryCode = mapped.queryCode { mapped.code = queryCode }
             if let status = endpoint.statuses[mapped.code] { mapped.status = status }
             // Refused before its body was read: the connection closes rather than drain it.
             return endpoint.codec.encode(mapped, requestID: requestID).response(close: !bodyRead)

@@ -96,9 +96,9 @@ public struct MemberRef: Sendable {
     public var flattened: Bool
     public var timestampFormat: String?
     public var idempotencyToken: Bool
-    /// The name a structure member has in Query parameters: its `locationName` or model name,
-    /// except that a flattened list is written under its item's name when it has one
-    /// (`Prefix.Name.N`). Worked out once when the model loads.
+    /// The name a structure member has in Query parameters and XML: its `locationName`, its
+    /// shape's, or its model name, except that a flattened list is written under its item's name
+    /// when it has one (`Prefix.Name.N`). Worked out once when the model loads.
     public var queryName: String?
     /// The position of `shape` in the model's shape list (see `ServiceModel.shape(_:)`).
     public internal(set) var target: Int = 0
@@ -240,7 +240,8 @@ enum ModelReader {
         {
             return item
         }
-        return ref.locationName ?? name
+        // A member without a name of its own takes its shape's (SQS's flattened maps: `Tag.N.Key`).
+        return ref.locationName ?? target["locationName"] as? String ?? name
     }
 
     static func memberRef(_ raw: [String: Any], in shape: String) throws -> MemberRef {

@@ -32,7 +32,7 @@ public struct QueryOutputEncoder {
         guard case .structure(let members) = value else { return }
         for (name, ref) in shape.members {
             guard let member = members[name] else { continue }
-            write(&xml, member, ref, elementName: ref.locationName ?? name)
+            write(&xml, member, ref, elementName: ref.queryName ?? ref.locationName ?? name)
         }
     }
 
