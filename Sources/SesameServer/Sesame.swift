@@ -126,10 +126,9 @@ public struct Sesame: Sendable {
 
     /// The HTTP application serving the AWS APIs.
     func makeHTTPApplication(
-        iam: IAMBackend, ses: SESBackend, smtpBound: WakeSignal, onRunning: @escaping OnRunning
+        iam: IAMBackend, ses: SESBackend, sqs: SQSBackend, smtpBound: WakeSignal, onRunning: @escaping OnRunning
     ) -> some ApplicationProtocol {
         let router = Router(context: SesameRequestContext.self)
-        let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
             localHostNames: [configuration.httpAddress.host, configuration.hostname],
@@ -260,6 +259,8 @@ public struct Sesame: Sendable {
         case nil: storage = nil
         }
         background.append(.init(service: DataJobRunner(ses: ses, storage: storage, logger: logger)))
+        let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
+        background.append(.init(service: MessageMoveRunner(sqs: sqs, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -275,7 +276,7 @@ public struct Sesame: Sendable {
                     .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
                 ] + background + [
                     .init(service: makeSMTPServer(ses: ses, tls: tls, bound: smtpBound)),
-                    .init(service: makeHTTPApplication(iam: iam, ses: ses, smtpBound: smtpBound, onRunning: onRunning)),
+                    .init(service: makeHTTPApplication(iam: iam, ses: ses, sqs: sqs, smtpBound: smtpBound, onRunning: onRunning)),
                 ],
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger))

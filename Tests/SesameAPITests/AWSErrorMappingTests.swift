@@ -40,7 +40,8 @@ import Testing
         (.invalidAttributeName, "InvalidAttributeName", 400), (.invalidAttributeValue, "InvalidAttributeValue", 400),
         (.receiptHandleIsInvalid, "ReceiptHandleIsInvalid", 400), (.tooManyEntriesInBatchRequest, "TooManyEntriesInBatchRequest", 400),
         (.emptyBatchRequest, "EmptyBatchRequest", 400), (.batchEntryIdsNotDistinct, "BatchEntryIdsNotDistinct", 400),
-        (.batchRequestTooLong, "BatchRequestTooLong", 400),
+        (.batchRequestTooLong, "BatchRequestTooLong", 400), (.resourceNotFound, "ResourceNotFoundException", 404),
+        (.unsupportedOperation, "UnsupportedOperation", 400),
         (.invalidBatchEntryId, "InvalidBatchEntryId", 400), (.purgeQueueInProgress, "PurgeQueueInProgress", 403),
         (.messageNotInflight, "MessageNotInflight", 400),
     ]

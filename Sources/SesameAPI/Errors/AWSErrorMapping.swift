@@ -81,6 +81,8 @@ public enum AWSErrorMapping {
             case .batchEntryIdsNotDistinct: ("BatchEntryIdsNotDistinct", 400)
             case .invalidBatchEntryId: ("InvalidBatchEntryId", 400)
             case .batchRequestTooLong: ("BatchRequestTooLong", 400)
+            case .resourceNotFound: ("ResourceNotFoundException", 404)
+            case .unsupportedOperation: ("UnsupportedOperation", 400)
             case .purgeQueueInProgress: ("PurgeQueueInProgress", 403)
             case .messageNotInflight: ("MessageNotInflight", 400)
             default: ("InternalFailure", 500)
@@ -99,6 +101,7 @@ public enum AWSErrorMapping {
         "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
         "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
         "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
+        "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
         "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
         "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
     ]

@@ -12,6 +12,7 @@ enum SQSHandlers {
         addQueues(sqs, &handlers)
         addMessages(sqs, &handlers)
         addPermissions(sqs, &handlers)
+        addMoveTasks(sqs, &handlers)
         return handlers
     }
 

@@ -19,7 +19,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case fromEmailAddressNotVerified, productionAccessNotGranted, invalidCustomVerificationContent
             case queueDoesNotExist, queueNameExists, invalidAttributeName, invalidAttributeValue, receiptHandleIsInvalid
             case tooManyEntriesInBatchRequest, emptyBatchRequest, batchEntryIdsNotDistinct, invalidBatchEntryId
-            case purgeQueueInProgress, messageNotInflight, batchRequestTooLong
+            case purgeQueueInProgress, messageNotInflight, batchRequestTooLong, resourceNotFound, unsupportedOperation
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -99,6 +99,10 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let batchEntryIdsNotDistinct = Code(base: .batchEntryIdsNotDistinct)
         public static let invalidBatchEntryId = Code(base: .invalidBatchEntryId)
         public static let batchRequestTooLong = Code(base: .batchRequestTooLong)
+        /// SQS's `ResourceNotFoundException` (a move task or its source queue).
+        public static let resourceNotFound = Code(base: .resourceNotFound)
+        /// SQS's `UnsupportedOperation`.
+        public static let unsupportedOperation = Code(base: .unsupportedOperation)
         /// SQS: a queue may be purged once in 60 seconds.
         public static let purgeQueueInProgress = Code(base: .purgeQueueInProgress)
         /// SQS: ChangeMessageVisibility on a message that is not in flight.

@@ -145,5 +145,25 @@ extension Migrations {
                 )
                 """
             ]),
+        Migration(
+            version: 26, name: "SQS message move tasks and where a dead-lettered message came from",
+            statements: [
+                """
+                CREATE TABLE sqs_move_tasks (
+                    handle TEXT PRIMARY KEY,
+                    source_key TEXT NOT NULL,
+                    source_arn TEXT NOT NULL,
+                    destination_arn TEXT,
+                    max_per_second INTEGER,
+                    status TEXT NOT NULL,
+                    moved INTEGER NOT NULL,
+                    to_move INTEGER NOT NULL,
+                    failure_reason TEXT,
+                    started_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sqs_move_tasks_source ON sqs_move_tasks (source_key, started_at)",
+                "ALTER TABLE sqs_messages ADD COLUMN origin_key TEXT",
+            ]),
     ]
 }

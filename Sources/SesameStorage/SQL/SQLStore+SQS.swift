@@ -165,7 +165,10 @@ extension SQLStoreSession {
     /// Moves a message to another queue (a dead-letter queue), keeping its ID and receive count.
     func moveQueueMessage(id: String, to key: String, visibleAt: Date) async throws {
         try await db.raw(
-            "UPDATE sqs_messages SET queue_key = \(bind: key), visible_at = \(bind: Timestamp.millis(visibleAt)), receipt_handle = NULL WHERE id = \(bind: id)"
+            """
+            UPDATE sqs_messages SET origin_key = queue_key, queue_key = \(bind: key), visible_at = \(bind: Timestamp.millis(visibleAt)),
+                receipt_handle = NULL WHERE id = \(bind: id)
+            """
         ).run()
     }
 

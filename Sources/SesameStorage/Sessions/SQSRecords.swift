@@ -23,7 +23,20 @@ public protocol SQSRecords: Sendable {
     func queueMessage(receiptHandle: String) async throws -> SQSMessage?
     func deleteQueueMessage(id: String) async throws
     func setQueueMessageVisibility(id: String, visibleAt: Date) async throws
+    /// Moves a message to its dead-letter queue, remembering the queue it came from.
     func moveQueueMessage(id: String, to key: String, visibleAt: Date) async throws
+    /// Up to `limit` visible messages of a queue, oldest first, with the queue each was
+    /// dead-lettered from (PostgreSQL: skipping rows another node holds).
+    func movableQueueMessages(key: String, now: Date, limit: Int) async throws -> [(message: SQSMessage, origin: String?)]
+    /// Moves a message on (a move task): visible at once, received never, its origin forgotten.
+    func redriveQueueMessage(id: String, to key: String, now: Date) async throws
+    func insertMoveTask(_ task: SQSMoveTask, sourceKey: String) async throws
+    func updateMoveTask(_ task: SQSMoveTask) async throws
+    func moveTask(handle: String) async throws -> SQSMoveTask?
+    /// A source queue's tasks, newest first.
+    func moveTasks(sourceKey: String, limit: Int) async throws -> [SQSMoveTask]
+    /// Tasks still running or cancelling (PostgreSQL: skipping those another node is advancing).
+    func activeMoveTasks(limit: Int) async throws -> [SQSMoveTask]
     func queueCounts(key: String, now: Date) async throws -> (visible: Int, inFlight: Int, delayed: Int)
     func expireQueueMessages(key: String, sentBefore: Date) async throws
 }
