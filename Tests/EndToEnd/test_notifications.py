@@ -19,9 +19,10 @@ from test_delivery import node, send, show, states, wait_until
 
 
 class Receiver:
-    """An SNS HTTP endpoint: records posts, confirms subscriptions, fails the first N posts."""
+    """An SNS HTTP endpoint: records posts, fails the first N posts, and (auto_confirm) confirms
+    subscriptions by visiting their SubscribeURL."""
 
-    def __init__(self, fail_first=0):
+    def __init__(self, fail_first=0, auto_confirm=False):
         self.posts = []
         self.failures_left = fail_first
         self.lock = threading.Lock()
@@ -40,6 +41,10 @@ class Receiver:
                     outer.posts.append(("ok", dict(self.headers), body))
                 self.send_response(200)
                 self.end_headers()
+                message = json.loads(body)
+                if auto_confirm and message.get("Type") == "SubscriptionConfirmation":
+                    # As a handler does: visit SubscribeURL once the post is answered.
+                    threading.Thread(target=lambda: urllib.request.urlopen(message["SubscribeURL"]).read(), daemon=True).start()
 
             def log_message(self, *args):
                 pass
