@@ -40,6 +40,8 @@ SEEDS = {
         b"&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=abc" + NUL + b"20150830T123600Z",
     ],
     "query": [
+        b"Action=SendMessage&Version=2012-11-05&QueueUrl=http%3A%2F%2Fh%2F1%2Fq&MessageBody=hi&MessageAttribute.1.Name=a"
+        b"&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v&Tag.1.Key=k&AttributeName.1=All" + NUL,
         b"Action=SendEmail&Version=2010-12-01&Source=a%40example.com&Destination.ToAddresses.member.1=b%40example.net"
         b"&Message.Subject.Data=Hi&Message.Body.Text.Data=x+y" + NUL + b"Action=SendEmail",
         b"Action=TagUser&UserName=ann&Tags.member.1.Key=k&Tags.member.1.Value=v&Tags.member.2.Key=%ZZ" + NUL,
@@ -57,6 +59,9 @@ SEEDS = {
         b"Feedback-Type: abuse\r\nOriginal-Rcpt-To: b@example.net\r\n--f\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <x@y>\r\n\r\nbody\r\n--f--\r\n",
     ],
     "policy": [
+        b'{"http":{"defaultHealthyRetryPolicy":{"numRetries":5,"numNoDelayRetries":1,"minDelayTarget":1,"maxDelayTarget":60,'
+        b'"backoffFunction":"exponential"},"disableSubscriptionOverrides":false},"healthyRetryPolicy":{"numRetries":2},'
+        b'"default":"d","sqs":"q"}' + NUL + b"sns:Publish\narn:aws:sns:us-east-1:123456789012:t\n1",
         b'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:Send*","Resource":"*",'
         b'"Condition":{"StringLike":{"ses:FromAddress":"*@example.com"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","::1/128"]}}}]}'
         + NUL + b"ses:SendRawEmail\narn:aws:ses:us-east-1:123456789012:identity/example.com\n10.1.2.3",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on 127.0.0.1 for the tests: `scripts/postgres.sh start DIR`
 # prints the admin URL; `scripts/postgres.sh stop DIR` stops it and removes DIR.
-# PostgreSQL refuses to run as root, so when we are root it runs as the `postgres` user.
+# PostgreSQL refuses to run as root, so when we are root it runs as the `postgres` user. Tests run it
+# with fsync off; benchmarks set SESAME_PG_FSYNC=on so that commits are as durable as SQLite's.
 set -euo pipefail
 
 cmd=${1:?usage: postgres.sh start|stop DIR}
@@ -31,7 +32,7 @@ start)
     as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >"$dir/initdb.log" 2>&1
     port=$(free_port)
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${SESAME_PG_FSYNC:-off} -c max_connections=200" start >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres?tlsmode=disable"
     ;;
 stop)

@@ -108,11 +108,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// Query parameters through the model-driven decoder, validator and XML encoder of the
-    /// operation the `Action` names (IAM's, SES's or SNS's; CreateUser when none).
+    /// operation the `Action` names (IAM's, SES's, SNS's or SQS's Query variant; CreateUser when none).
     static func query(_ bytes: [UInt8]) {
         let (body, query) = halves(bytes)
         let parameters = QueryParameters(formBody: Array(body), rawQuery: text(query))
-        let models = [IAM.model, SES.model, SNS.model]
+        let models = [IAM.model, SES.model, SNS.model, SQS.queryModel]
         let action = parameters.action ?? "CreateUser"
         let model = models.first { $0.operations[action] != nil } ?? IAM.model
         guard let operation = model.operations[action] ?? model.operations["CreateUser"] else { return }
@@ -192,6 +192,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             if let filter = try? SNSFilterPolicy.parse(text(document), scope: scope) {
                 _ = filter.matches(attributes: ["kind": ("String.Array", text(request))], body: text(request))
             }
+        }
+        // SNS delivery policies (a topic's and a subscription's) and MessageStructure=json messages.
+        _ = try? SNSDeliveryPolicy.validate(text(document), topic: true)
+        _ = try? SNSDeliveryPolicy.validate(text(document), topic: false)
+        let delivery = SNSDeliveryPolicy.effective(topic: text(document), subscription: text(document))
+        _ = (0...min(delivery.numRetries + 1, 120)).map { delivery.delay(beforeRetry: $0) }
+        if let publication = try? SNSPublication(message: text(document), subject: text(request), structure: "json") {
+            _ = publication.message(for: "sqs")
         }
         _ = PolicyReference(arn: text(document))
         if let token = try? WebIdentityToken.parse(text(document)) {
