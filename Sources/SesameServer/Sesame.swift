@@ -113,6 +113,7 @@ public struct Sesame: Sendable {
         sesConfiguration.verifyIdentitiesImmediately = configuration.identityVerification == .immediate
         sesConfiguration.dnsVerification = configuration.identityVerification == .dns
         sesConfiguration.sourceAddresses = configuration.sourceAddresses
+        sesConfiguration.objectStorageConfigured = configuration.objectStorage != nil
         sesConfiguration.dnsSchedule = DNSVerificationState.Schedule(interval: configuration.identityCheckInterval)
         sesConfiguration.verificationBaseURL = "http://\(configuration.httpAddress)"
         sesConfiguration.max24HourSend = configuration.max24HourSend ?? (configuration.sandbox ? 200 : 50_000)

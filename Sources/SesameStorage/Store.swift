@@ -65,7 +65,8 @@ public protocol Store: Sendable {
 
 /// The operations available inside one transaction: every area's records. A backend that needs
 /// one area can be written (and tested) against that protocol alone.
-public protocol StoreSession: AccountRecords, IAMRecords, PolicyRecords, STSRecords, IdentityProviderRecords, SESRecords, QueueRecords,
+public protocol StoreSession: AccountRecords, IAMRecords, PolicyRecords, STSRecords, IdentityProviderRecords, SESRecords, ReceivingRecords,
+    QueueRecords,
     SNSRecords, SQSRecords, ConsoleRecords
 {}
 

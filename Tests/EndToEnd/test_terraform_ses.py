@@ -1,7 +1,8 @@
 """Terraform's AWS provider (5.100.0, from the machine's filesystem mirror) managing SES: domain
 and email identities, Easy DKIM and BYODKIM, custom MAIL FROM (v1 and v2 resources), a sending
 authorization policy, a template, a notification topic, configuration sets with every option
-and their SNS event destinations. Applied, planned again (no changes) and destroyed; what
+and their SNS event destinations, and receiving (a receipt rule set with rules, made active, and
+a receipt filter). Applied, planned again (no changes) and destroyed; what
 Terraform wrote is read back with boto3."""
 import base64
 import json
@@ -63,7 +64,18 @@ def test_terraform_ses(sesame, terraform_env, tmpdir_path):  # noqa: F811
 
     assert v2.get_contact_list(ContactListName="tf-customers")["Topics"][0]["TopicName"] == "news"
 
+    active = ses.describe_active_receipt_rule_set()
+    assert active["Metadata"]["Name"] == "tf-inbound" and [r["Name"] for r in active["Rules"]] == ["support", "catchall"]
+    support = active["Rules"][0]
+    assert support["TlsPolicy"] == "Require" and support["Recipients"] == ["support@tf-ses.example.com"]
+    assert [list(a)[0] for a in support["Actions"]] == ["AddHeaderAction", "SNSAction", "StopAction"]
+    assert support["Actions"][1]["SNSAction"] == {"TopicArn": topic, "Encoding": "Base64"}
+    assert active["Rules"][1]["Actions"][0]["BounceAction"]["SmtpReplyCode"] == "550"
+    assert ses.list_receipt_filters()["Filters"] == [{"Name": "tf-block", "IpFilter": {"Policy": "Block", "Cidr": "203.0.113.0/24"}}]
+
     module.destroy()
+    assert ses.list_receipt_rule_sets().get("RuleSets", []) == [] and ses.list_receipt_filters()["Filters"] == []
+    assert ses.describe_active_receipt_rule_set().get("Metadata") is None
     assert v2.list_contact_lists()["ContactLists"] == []
     assert v2.list_dedicated_ip_pools()["DedicatedIpPools"] == []
     assert ses.list_identities()["Identities"] == []

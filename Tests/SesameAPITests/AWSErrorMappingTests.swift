@@ -41,7 +41,10 @@ import Testing
         (.receiptHandleIsInvalid, "ReceiptHandleIsInvalid", 400), (.tooManyEntriesInBatchRequest, "TooManyEntriesInBatchRequest", 400),
         (.emptyBatchRequest, "EmptyBatchRequest", 400), (.batchEntryIdsNotDistinct, "BatchEntryIdsNotDistinct", 400),
         (.batchRequestTooLong, "BatchRequestTooLong", 400), (.resourceNotFound, "ResourceNotFoundException", 404),
-        (.unsupportedOperation, "UnsupportedOperation", 400),
+        (.unsupportedOperation, "UnsupportedOperation", 400), (.ruleDoesNotExist, "RuleDoesNotExist", 400),
+        (.ruleSetDoesNotExist, "RuleSetDoesNotExist", 400), (.cannotDelete, "CannotDelete", 400),
+        (.invalidSnsTopic, "InvalidSnsTopic", 400),
+        (.invalidS3Configuration, "InvalidS3Configuration", 400), (.invalidLambdaFunction, "InvalidLambdaFunction", 400),
         (.invalidBatchEntryId, "InvalidBatchEntryId", 400), (.purgeQueueInProgress, "PurgeQueueInProgress", 403),
         (.messageNotInflight, "MessageNotInflight", 400),
     ]

@@ -276,7 +276,9 @@ struct SMTPServerStateMachineTests {
         "invalidDeliveryOptions": 451, "fromEmailAddressNotVerified": 451, "productionAccessNotGranted": 451,
         "invalidCustomVerificationContent": 451, "queueDoesNotExist": 451, "queueNameExists": 451, "invalidAttributeName": 451,
         "invalidAttributeValue": 451, "receiptHandleIsInvalid": 451, "tooManyEntriesInBatchRequest": 451, "emptyBatchRequest": 451,
-        "batchRequestTooLong": 451, "resourceNotFound": 451, "unsupportedOperation": 451,
+        "batchRequestTooLong": 451, "resourceNotFound": 451, "unsupportedOperation": 451, "ruleDoesNotExist": 451,
+        "ruleSetDoesNotExist": 451, "cannotDelete": 451,
+        "invalidSnsTopic": 451, "invalidS3Configuration": 451, "invalidLambdaFunction": 451,
         "batchEntryIdsNotDistinct": 451, "invalidBatchEntryId": 451, "purgeQueueInProgress": 451, "messageNotInflight": 451,
     ]
 

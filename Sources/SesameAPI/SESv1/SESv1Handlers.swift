@@ -18,6 +18,7 @@ public enum SESv1Handlers {
         addConfigurationSetOptions(ses, &handlers)
         addCustomVerification(ses, &handlers)
         addSendBounce(ses, &handlers)
+        addReceiving(ses, &handlers)
         return handlers
     }
 

@@ -29,6 +29,9 @@ public struct SESBackend: Sendable {
         public var deliveryMode: DeliveryMode = .capture
         /// Where SES's email feedback (bounce and complaint reports to senders) comes from.
         public var feedbackSender = "MAILER-DAEMON@localhost"
+        /// Whether the node has an S3-compatible endpoint or a directory for files (`--s3-endpoint`,
+        /// `--s3-directory`): receipt rules' S3 actions need one.
+        public var objectStorageConfigured = false
         public static let maxRecipients = 50
 
         public init() {}

@@ -20,6 +20,7 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
             case queueDoesNotExist, queueNameExists, invalidAttributeName, invalidAttributeValue, receiptHandleIsInvalid
             case tooManyEntriesInBatchRequest, emptyBatchRequest, batchEntryIdsNotDistinct, invalidBatchEntryId
             case purgeQueueInProgress, messageNotInflight, batchRequestTooLong, resourceNotFound, unsupportedOperation
+            case ruleDoesNotExist, ruleSetDoesNotExist, cannotDelete, invalidSnsTopic, invalidS3Configuration, invalidLambdaFunction
         }
         fileprivate let base: Base
         public var description: String { base.rawValue }
@@ -103,6 +104,15 @@ public struct SesameError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let resourceNotFound = Code(base: .resourceNotFound)
         /// SQS's `UnsupportedOperation`.
         public static let unsupportedOperation = Code(base: .unsupportedOperation)
+        /// SES receiving: a receipt rule or rule set that does not exist.
+        public static let ruleDoesNotExist = Code(base: .ruleDoesNotExist)
+        public static let ruleSetDoesNotExist = Code(base: .ruleSetDoesNotExist)
+        /// SES receiving: the active rule set cannot be deleted.
+        public static let cannotDelete = Code(base: .cannotDelete)
+        /// SES receiving: an action's target that does not exist (or, for Lambda, cannot exist here).
+        public static let invalidSnsTopic = Code(base: .invalidSnsTopic)
+        public static let invalidS3Configuration = Code(base: .invalidS3Configuration)
+        public static let invalidLambdaFunction = Code(base: .invalidLambdaFunction)
         /// SQS: a queue may be purged once in 60 seconds.
         public static let purgeQueueInProgress = Code(base: .purgeQueueInProgress)
         /// SQS: ChangeMessageVisibility on a message that is not in flight.

@@ -165,5 +165,27 @@ extension Migrations {
                 "CREATE INDEX sqs_move_tasks_source ON sqs_move_tasks (source_key, started_at)",
                 "ALTER TABLE sqs_messages ADD COLUMN origin_key TEXT",
             ]),
+        Migration(
+            version: 27, name: "SES receiving: receipt rule sets (their rules inside), the active set per region, receipt filters",
+            statements: [
+                """
+                CREATE TABLE ses_receipt_rule_sets (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """,
+                "CREATE TABLE ses_receipt_active (region TEXT PRIMARY KEY, name TEXT NOT NULL)",
+                """
+                CREATE TABLE ses_receipt_filters (
+                    region TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (region, name)
+                )
+                """,
+            ]),
     ]
 }

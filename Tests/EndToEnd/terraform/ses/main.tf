@@ -215,3 +215,60 @@ resource "aws_sesv2_contact_list" "customers" {
 output "domain_arn" { value = aws_ses_domain_identity.main.arn }
 output "dkim_tokens" { value = aws_ses_domain_dkim.main.dkim_tokens }
 output "easy_dkim_tokens" { value = aws_sesv2_email_identity.easy.dkim_signing_attributes[0].tokens }
+
+# Receiving: a rule set with two rules (SNS with a header and a stop; a bounce for everything
+# else), made active, and an IP filter.
+resource "aws_ses_receipt_rule_set" "inbound" {
+  rule_set_name = "tf-inbound"
+}
+
+resource "aws_ses_receipt_rule" "support" {
+  name          = "support"
+  rule_set_name = aws_ses_receipt_rule_set.inbound.rule_set_name
+  recipients    = ["support@tf-ses.example.com"]
+  enabled       = true
+  scan_enabled  = true
+  tls_policy    = "Require"
+
+  add_header_action {
+    header_name  = "X-Route"
+    header_value = "support"
+    position     = 1
+  }
+  sns_action {
+    topic_arn = var.topic_arn
+    encoding  = "Base64"
+    position  = 2
+  }
+  stop_action {
+    scope    = "RuleSet"
+    position = 3
+  }
+}
+
+resource "aws_ses_receipt_rule" "catchall" {
+  name          = "catchall"
+  rule_set_name = aws_ses_receipt_rule_set.inbound.rule_set_name
+  after         = aws_ses_receipt_rule.support.name
+  recipients    = ["tf-ses.example.com"]
+  enabled       = true
+
+  bounce_action {
+    message         = "Mailbox does not exist"
+    sender          = "postmaster@${aws_ses_domain_identity.main.domain}"
+    smtp_reply_code = "550"
+    status_code     = "5.1.1"
+    position        = 1
+  }
+}
+
+resource "aws_ses_active_receipt_rule_set" "inbound" {
+  rule_set_name = aws_ses_receipt_rule_set.inbound.rule_set_name
+  depends_on    = [aws_ses_receipt_rule.support, aws_ses_receipt_rule.catchall]
+}
+
+resource "aws_ses_receipt_filter" "block" {
+  name   = "tf-block"
+  cidr   = "203.0.113.0/24"
+  policy = "Block"
+}

@@ -1,0 +1,17 @@
+public import Foundation
+public import SesameCore
+
+/// SES receiving: receipt rule sets (each with its rules, in order), the active set of each
+/// region, and receipt filters, inside a transaction.
+public protocol ReceivingRecords: Sendable {
+    func receiptRuleSets(region: String) async throws -> [ReceiptRuleSet]
+    func receiptRuleSet(region: String, name: String) async throws -> ReceiptRuleSet?
+    func putReceiptRuleSet(_ set: ReceiptRuleSet) async throws
+    func deleteReceiptRuleSet(region: String, name: String) async throws
+    func activeReceiptRuleSetName(region: String) async throws -> String?
+    /// Nil deactivates the region's active set.
+    func setActiveReceiptRuleSet(region: String, name: String?) async throws
+    func receiptFilters(region: String) async throws -> [ReceiptFilter]
+    func putReceiptFilter(_ filter: ReceiptFilter) async throws
+    func deleteReceiptFilter(region: String, name: String) async throws
+}
