@@ -41,6 +41,8 @@ public struct SesameConfiguration: Sendable {
     public var httpAddress = HostPort(host: "127.0.0.1", port: 8080)
     public var smtpAddresses = [HostPort(host: "127.0.0.1", port: 2587)]
     public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
+    /// Inbound (MX) listeners for SES receiving (`--inbound-address`); none unless given.
+    public var inboundAddresses: [HostPort] = []
     public var regions = ["us-east-1"]
     /// Base64 of 32 bytes (`SESAME_MASTER_KEY`); nil reads or creates `DATA/master.key`.
     public var masterKey: String?

@@ -9,6 +9,7 @@ enum ListenerPreflight {
         var listeners: [(HostPort, String, String)] = [(configuration.httpAddress, "HTTP (AWS APIs and console)", "--http-address")]
         listeners += configuration.smtpAddresses.map { ($0, "SMTP (STARTTLS)", "--smtp-address") }
         listeners += configuration.smtpsAddresses.map { ($0, "SMTP (implicit TLS)", "--smtps-address") }
+        listeners += configuration.inboundAddresses.map { ($0, "inbound SMTP (receipt rules)", "--inbound-address") }
         for (address, what, option) in listeners where address.port != 0 {
             do {
                 let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

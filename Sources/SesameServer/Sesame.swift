@@ -176,11 +176,13 @@ public struct Sesame: Sendable {
             sessionTimeout: .seconds(Int64(configuration.smtpSessionTimeout)), tls: tls.context)
         settings.feedbackDomain = configuration.bounceDomain
         settings.mailFromDomains = { ses.mailFromDomains }
+        settings.inboundPolicy = { ses.inbound.policy }
         settings.maxConnectionsPerAddress = configuration.smtpMaxConnectionsPerAddress
         return SMTPServer(
             settings: settings,
             startTLSAddresses: configuration.smtpAddresses.map { .init(host: $0.host, port: $0.port) },
             implicitTLSAddresses: configuration.smtpsAddresses.map { .init(host: $0.host, port: $0.port) },
+            inboundAddresses: configuration.inboundAddresses.map { .init(host: $0.host, port: $0.port) },
             services: SESSMTPServices(checker: checker, resolver: credentials, ses: ses, logger: logger),
             logger: logger, onBound: { _ in bound.signal() })
     }
@@ -262,6 +264,7 @@ public struct Sesame: Sendable {
         background.append(.init(service: DataJobRunner(ses: ses, storage: storage, logger: logger)))
         let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         background.append(.init(service: MessageMoveRunner(sqs: sqs, logger: logger)))
+        if !configuration.inboundAddresses.isEmpty { background.append(.init(service: InboundPolicyRefresher(cache: ses.inbound))) }
         let group = ServiceGroup(
             configuration: .init(
                 services: [

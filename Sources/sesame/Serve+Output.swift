@@ -52,6 +52,11 @@ enum Banner {
             }
             lines.append("  Root access key ID: \(created.accessKeyID)")
         }
+        if !c.inboundAddresses.isEmpty {
+            lines.insert(
+                "  Inbound SMTP: \(c.inboundAddresses.map(\.description).joined(separator: ", ")) (SES receiving: the active receipt rule sets decide)",
+                at: 6)
+        }
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -154,6 +154,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup(title: "Import and export job files") var files: ObjectStorageOptions
     @OptionGroup(title: "Dedicated IP addresses") var dedicated: DedicatedAddressOptions
+    @OptionGroup(title: "Receiving email") var inbound: InboundOptions
 
     @Flag(
         help: ArgumentHelp(
@@ -322,6 +323,7 @@ struct Serve: AsyncParsableCommand {
         try applyWebIdentity(to: &configuration)
         try files.apply(to: &configuration)
         try dedicated.apply(to: &configuration)
+        try inbound.apply(to: &configuration)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {

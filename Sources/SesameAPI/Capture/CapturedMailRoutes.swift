@@ -124,8 +124,29 @@ public struct CapturedMailRoutes: Sendable {
         }
     }
 
+    /// `GET /_aws/ses/inbound?region=`: mail the inbound listeners took for that region's rule set,
+    /// newest first (`?limit`, default 100), with its envelope, state and raw MIME.
+    func inbound(_ request: Request, context: SesameRequestContext) async throws -> Response {
+        try await admit(request, body: ByteBuffer(), context: context)
+        let region = request.uri.queryParameters.get("region") ?? "us-east-1"
+        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
+        let messages = try await ses.receivedMessages(region: region, limit: limit).map { message -> [String: Any] in
+            [
+                "id": message.id, "region": message.region, "ruleSet": message.ruleSet, "mailFrom": message.mailFrom,
+                "recipients": message.recipients, "remoteAddress": message.remoteAddress, "tls": message.tls,
+                "receivedAt": AWSTimestamp.iso8601(message.receivedAt), "state": message.state.rawValue,
+                "raw": String(decoding: message.raw, as: UTF8.self),
+            ]
+        }
+        let json = try JSONSerialization.data(withJSONObject: ["messages": messages], options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
     public func add(to router: Router<SesameRequestContext>) {
         router.get("/_aws/ses") { request, context in await respond({ try await list(request, context: context) }, context: context) }
+        router.get("/_aws/ses/inbound") { request, context in
+            await respond({ try await inbound(request, context: context) }, context: context)
+        }
         router.get("/_aws/ses/dkim") { request, context in
             await respond({ try await dkimRecords(request, context: context) }, context: context)
         }

@@ -16,6 +16,11 @@ extension SESBackend {
         return set
     }
 
+    /// Inbound sessions on this node see a change at once (other nodes within a second).
+    func receivingChanged() async {
+        try? await inbound.refresh()
+    }
+
     // MARK: Rule sets
 
     public func createReceiptRuleSet(_ caller: Caller, region: String, name: String, cloning original: String? = nil) async throws {
@@ -33,6 +38,7 @@ extension SESBackend {
             if let original { set.rules = try await self.existingRuleSet(session, region, original).rules }
             try await session.putReceiptRuleSet(set)
         }
+        await receivingChanged()
     }
 
     public func deleteReceiptRuleSet(_ caller: Caller, region: String, name: String) async throws {
@@ -43,6 +49,7 @@ extension SESBackend {
             }
             try await session.deleteReceiptRuleSet(region: region, name: name)
         }
+        await receivingChanged()
     }
 
     public func receiptRuleSet(_ caller: Caller, region: String, name: String) async throws -> ReceiptRuleSet {
@@ -71,6 +78,7 @@ extension SESBackend {
             if let name { _ = try await self.existingRuleSet(session, region, name) }
             try await session.setActiveReceiptRuleSet(region: region, name: name)
         }
+        await receivingChanged()
     }
 
     public func reorderReceiptRuleSet(_ caller: Caller, region: String, name: String, ruleNames: [String]) async throws {
@@ -86,6 +94,7 @@ extension SESBackend {
             set.rules = ruleNames.compactMap { name in set.rules.first { $0.name == name } }
             try await session.putReceiptRuleSet(set)
         }
+        await receivingChanged()
     }
 
     // MARK: Rules
@@ -104,6 +113,7 @@ extension SESBackend {
             set.rules.insert(rule, at: try set.insertionIndex(after: after))
             try await session.putReceiptRuleSet(set)
         }
+        await receivingChanged()
     }
 
     /// Replaces a rule, keeping its position.
@@ -117,6 +127,7 @@ extension SESBackend {
             set.rules[index] = rule
             try await session.putReceiptRuleSet(set)
         }
+        await receivingChanged()
     }
 
     /// Deleting a rule that is not there succeeds, as in SES.
@@ -127,6 +138,7 @@ extension SESBackend {
             set.rules.removeAll { $0.name == name }
             try await session.putReceiptRuleSet(set)
         }
+        await receivingChanged()
     }
 
     public func receiptRule(_ caller: Caller, region: String, ruleSet: String, name: String) async throws -> ReceiptRule {
@@ -148,6 +160,7 @@ extension SESBackend {
             set.rules.insert(rule, at: try set.insertionIndex(after: after))
             try await session.putReceiptRuleSet(set)
         }
+        await receivingChanged()
     }
 
     /// The targets an action names must exist: SNS topics in the store, a verified bounce sender,
@@ -192,6 +205,7 @@ extension SESBackend {
             guard existing.count < 100 else { throw SesameError(.limitExceeded, "Maximum number of receipt filters exceeded.") }
             try await session.putReceiptFilter(filter)
         }
+        await receivingChanged()
     }
 
     public func deleteReceiptFilter(_ caller: Caller, region: String, name: String) async throws {
@@ -199,6 +213,7 @@ extension SESBackend {
             caller, "ses:DeleteReceiptFilter",
             "arn:\(Partition.of(region: region)):ses:\(region):\(caller.accountID):receipt-filter/\(name)")
         try await store.transaction { try await $0.deleteReceiptFilter(region: region, name: name) }
+        await receivingChanged()
     }
 
     public func receiptFilters(_ caller: Caller, region: String) async throws -> [ReceiptFilter] {

@@ -51,6 +51,10 @@ public struct SESBackend: Sendable {
     public let sns: SNSBackend?
     /// Signalled when an import or export job is created (the runner wakes at once).
     public let jobsWaiting = WakeSignal()
+    /// The receiving rules inbound sessions check (see `InboundPolicyCache`).
+    public let inbound: InboundPolicyCache
+    /// Signalled when an inbound listener stored a message.
+    public let inboundArrived = WakeSignal()
 
     public init(
         store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(), secrets: SecretBox? = nil,
@@ -81,7 +85,9 @@ public struct SESBackend: Sendable {
             sns?.posted.signal()
         }
         self.writer = MessageWriter(store: store, publisher: publisher, queued: queued)
-        self.sendingState = SendingStateCache(store: store)
+        let sendingState = SendingStateCache(store: store)
+        self.sendingState = sendingState
+        self.inbound = InboundPolicyCache(store: store, sendingState: sendingState)
     }
 
     /// SES list tokens are the base64 of the last item's sort key.

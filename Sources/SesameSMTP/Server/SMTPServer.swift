@@ -6,6 +6,7 @@ public import NIOSSL
 public import ServiceLifecycle
 import SesameBackend
 import SesameConcurrency
+public import SesameCore
 import SesameSMTPProtocol
 
 /// Settings shared by every SMTP listener of a node.
@@ -30,6 +31,10 @@ public struct SMTPServerSettings: Sendable {
     public var minDataRate = 500
     public var sessionTimeout: TimeAmount
     public var tls: NIOSSLContext
+    /// Inbound listeners (`--inbound-address`): the receiving rules and filters, read when a
+    /// session starts, and SES receiving's 40 MB message limit.
+    public var inboundPolicy: @Sendable () -> InboundPolicy = { InboundPolicy() }
+    public var inboundMaxMessageSize = 40 * 1024 * 1024
 
     public init(
         hostname: String, maxMessageSize: Int, maxConnections: Int, idleTimeout: TimeAmount, sessionTimeout: TimeAmount,
@@ -44,11 +49,13 @@ public struct SMTPServerSettings: Sendable {
     }
 }
 
-/// One listening address: STARTTLS offered (`implicitTLS == false`) or TLS from the first byte.
+/// One listening address: STARTTLS offered (`implicitTLS == false`) or TLS from the first byte;
+/// `inbound`: an MX listener for SES receiving (no AUTH, recipients as the receipt rules say).
 public struct SMTPListenerSettings: Sendable {
     public var host: String
     public var port: Int
     public var implicitTLS: Bool
+    public var inbound = false
     public var server: SMTPServerSettings
 }
 
@@ -103,19 +110,21 @@ public struct SMTPServer: Service {
     let settings: SMTPServerSettings
     let startTLSAddresses: [Address]
     let implicitTLSAddresses: [Address]
+    let inboundAddresses: [Address]
     let services: any SMTPSessionServices
     let logger: Logger
     let registry: SMTPConnectionRegistry
     let onBound: @Sendable ([(address: Address, implicitTLS: Bool, port: Int)]) async -> Void
 
     public init(
-        settings: SMTPServerSettings, startTLSAddresses: [Address], implicitTLSAddresses: [Address],
+        settings: SMTPServerSettings, startTLSAddresses: [Address], implicitTLSAddresses: [Address], inboundAddresses: [Address] = [],
         services: any SMTPSessionServices, logger: Logger,
         onBound: @escaping @Sendable ([(address: Address, implicitTLS: Bool, port: Int)]) async -> Void = { _ in }
     ) {
         self.settings = settings
         self.startTLSAddresses = startTLSAddresses
         self.implicitTLSAddresses = implicitTLSAddresses
+        self.inboundAddresses = inboundAddresses
         self.services = services
         self.logger = logger
         self.registry = SMTPConnectionRegistry(limit: settings.maxConnections, perAddressLimit: settings.maxConnectionsPerAddress)
@@ -134,6 +143,12 @@ public struct SMTPServer: Service {
                 logger.info(
                     "SMTP listening",
                     metadata: ["address": "\(address.host):\(address.port)", "tls": "\(implicitTLS ? "implicit" : "STARTTLS")"])
+            }
+            for address in inboundAddresses {
+                var listener = SMTPListenerSettings(host: address.host, port: address.port, implicitTLS: false, server: settings)
+                listener.inbound = true
+                channels.append(try await bind(listener))
+                logger.info("SMTP listening for inbound mail (receipt rules)", metadata: ["address": "\(address.host):\(address.port)"])
             }
         } catch {
             for channel in channels { try? await channel.close() }
@@ -175,7 +190,8 @@ public struct SMTPServer: Service {
         } catch {
             throw SMTPListenError(
                 description: "Could not listen for SMTP\(listener.implicitTLS ? "S" : "") on \(listener.host):\(listener.port): \(error). "
-                    + "Is another program using that port? Choose another with --\(listener.implicitTLS ? "smtps" : "smtp")-address.")
+                    + "Is another program using that port? Choose another with --\(listener.inbound ? "inbound" : listener.implicitTLS ? "smtps" : "smtp")-address."
+            )
         }
     }
 }

@@ -27,6 +27,8 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var machine: SMTPServerStateMachine
     var framer: SMTPFramer
     var identity: SMTPSessionIdentity?
+    /// Inbound listeners: the receiving rules and filters for this session.
+    var inboundPolicy: InboundPolicy?
     var remoteAddress = "unknown"
     /// Who the services are told they serve; TLS state is the machine's.
     var client: SMTPClientInfo { SMTPClientInfo(remoteAddress: remoteAddress, tlsActive: machine.tlsActive) }
@@ -49,13 +51,21 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.registry = registry
         self.logger = logger
         let settings = listener.server
+        let maxSize = listener.inbound ? settings.inboundMaxMessageSize : settings.maxMessageSize
         var configuration = SMTPServerStateMachine.Configuration(
-            hostname: settings.hostname, maxMessageSize: settings.maxMessageSize, startTLSAvailable: !listener.implicitTLS)
+            hostname: settings.hostname, maxMessageSize: maxSize, startTLSAvailable: !listener.implicitTLS)
         configuration.maxRecipients = settings.maxRecipients
-        configuration.feedbackDomain = settings.feedbackDomain
-        configuration.mailFromDomains = settings.mailFromDomains()
+        if listener.inbound {
+            // The receiving rules as they stand when the session starts.
+            let policy = settings.inboundPolicy()
+            self.inboundPolicy = policy
+            configuration.inbound = { policy.route($0) != nil }
+        } else {
+            configuration.feedbackDomain = settings.feedbackDomain
+            configuration.mailFromDomains = settings.mailFromDomains()
+        }
         self.machine = SMTPServerStateMachine(configuration: configuration, tlsActive: listener.implicitTLS)
-        self.framer = SMTPFramer(maxMessageSize: settings.maxMessageSize)
+        self.framer = SMTPFramer(maxMessageSize: maxSize)
     }
 
     // MARK: Lifecycle
@@ -76,6 +86,13 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         registered = true
+        if let inboundPolicy, inboundPolicy.refuses(client: remoteAddress) {
+            // A receipt filter blocks this client: refused before anything else.
+            closing = true
+            write(SMTPReplies.clientBlocked, context: context)
+            flushThenClose(context: context)
+            return
+        }
         write(
             SMTPReplies.greeting(hostname: listener.server.hostname, sessionID: RandomIDs.pick(20, from: Self.idAlphabet)), context: context
         )
@@ -194,10 +211,11 @@ final class SMTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .submit(let envelope, let body):
             flush(context: context)
-            let services = self.services, client = self.client, identity = self.identity
+            let services = self.services, client = self.client, identity = self.identity, inbound = listener.inbound
             let promise = context.eventLoop.makePromise(of: Result<String, SMTPRefusal>.self)
             Task(executorPreference: executor(context)) {
                 // Without a login the machine only lets mail for the bounce domain through: feedback.
+                if inbound { return promise.succeed(await services.receiveInbound(envelope, body: body, client: client)) }
                 guard let identity else { return promise.succeed(await services.receiveFeedback(envelope, body: body, client: client)) }
                 promise.succeed(await services.submit(envelope, body: body, identity: identity, client: client))
             }

@@ -39,6 +39,8 @@ public protocol SMTPSessionServices: Sendable {
         -> Result<String, SMTPRefusal>
     /// Takes a bounce or complaint report sent to the bounce domain (no login).
     func receiveFeedback(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal>
+    /// Takes mail on an inbound (MX) listener: stored durably, for the receipt rules, before its 250.
+    func receiveInbound(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal>
 }
 
 /// The services backed by the SES backend: SES SMTP credentials, SES's checks, the message store.
@@ -89,6 +91,18 @@ public struct SESSMTPServices: SMTPSessionServices {
             return .success(id)
         } catch {
             if SMTPErrorMapping.isInternal(error) { logger.error("SMTP message could not be stored: \(error)") }
+            return .failure(SMTPRefusal(SMTPErrorMapping.reply(for: error)))
+        }
+    }
+
+    public func receiveInbound(_ envelope: SMTPEnvelope, body: [UInt8], client: SMTPClientInfo) async -> Result<String, SMTPRefusal> {
+        do {
+            return .success(
+                try await ses.receiveInbound(
+                    mailFrom: envelope.mailFrom, recipients: envelope.recipients, raw: body, remoteAddress: client.remoteAddress,
+                    tls: client.tlsActive))
+        } catch {
+            if SMTPErrorMapping.isInternal(error) { logger.error("received mail could not be stored: \(error)") }
             return .failure(SMTPRefusal(SMTPErrorMapping.reply(for: error)))
         }
     }

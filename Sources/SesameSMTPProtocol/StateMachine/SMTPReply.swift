@@ -77,6 +77,10 @@ public enum SMTPReplies {
     public static let bareLineEnding = SMTPReply(500, "Bare CR or LF in a command line; lines must end with CRLF")
     public static func syntax(_ usage: String) -> SMTPReply { SMTPReply(501, "Syntax: \(usage)") }
     public static let notImplemented = SMTPReply(502, "Command not implemented")
+    /// Inbound: a recipient no receipt rule takes (SES's reply).
+    public static let mailboxUnavailable = SMTPReply(550, "Requested action not taken: mailbox unavailable")
+    /// Inbound: a client a receipt filter blocks.
+    public static let clientBlocked = SMTPReply(554, "Transaction failed: the receiving rules of this domain refuse mail from your address")
     public static let cannotVerify = SMTPReply(252, "Cannot VRFY user, but will accept message and attempt delivery")
     public static let helloFirst = SMTPReply(503, "Send HELO/EHLO first")
     public static let needMail = SMTPReply(503, "Need MAIL command")

@@ -35,6 +35,10 @@ public struct SMTPServerStateMachine: Sendable {
         /// without AUTH too.
         public var mailFromDomains: Set<String> = []
 
+        /// An inbound (MX) listener: no AUTH, any sender, and only the recipients this says yes to
+        /// (SES receiving: a verified identity with a matching receipt rule).
+        public var inbound: (@Sendable (String) -> Bool)?
+
         /// Whether mail to `domain` is feedback, taken without AUTH.
         func takesFeedback(for domain: String) -> Bool {
             domain == feedbackDomain?.lowercased() || mailFromDomains.contains(domain)
@@ -194,7 +198,7 @@ public struct SMTPServerStateMachine: Sendable {
         guard extended else { return .reply(SMTPReplies.helo(configuration.hostname)) }
         var lines = [configuration.hostname, "8BITMIME", "SIZE \(configuration.maxMessageSize)", "PIPELINING"]
         if !tlsActive && configuration.startTLSAvailable { lines.append("STARTTLS") }
-        if tlsActive { lines.append("AUTH PLAIN LOGIN") }
+        if tlsActive && configuration.inbound == nil { lines.append("AUTH PLAIN LOGIN") }
         lines.append("Ok")
         return .reply(SMTPReply(code: 250, lines: lines))
     }
@@ -216,6 +220,7 @@ public struct SMTPServerStateMachine: Sendable {
     }
 
     mutating func auth(_ argument: String) -> Action {
+        guard configuration.inbound == nil else { return error(SMTPReplies.notImplemented) }
         guard tlsActive else { return error(SMTPReplies.startTLSFirst) }
         if isAuthenticated { return error(SMTPReplies.alreadyAuthenticated) }
         switch state {
@@ -288,7 +293,8 @@ public struct SMTPServerStateMachine: Sendable {
         case .mail, .data: return error(SMTPReplies.nestedMail)
         default: break
         }
-        guard isAuthenticated || configuration.feedbackDomain != nil || !configuration.mailFromDomains.isEmpty else {
+        let open = configuration.inbound != nil || configuration.feedbackDomain != nil || !configuration.mailFromDomains.isEmpty
+        guard isAuthenticated || open else {
             return error(SMTPReplies.authenticationRequired)
         }
         guard let (address, parameters) = Self.path(argument, keyword: "FROM:") else {
@@ -326,7 +332,9 @@ public struct SMTPServerStateMachine: Sendable {
         }
         guard parameters.isEmpty else { return error(SMTPReplies.unknownParameter) }
         guard EmailAddress.isValidAddress(address) else { return error(SMTPReplies.invalidRecipient(address)) }
-        if !isAuthenticated {
+        if let accepts = configuration.inbound {
+            guard accepts(address) else { return error(SMTPReplies.mailboxUnavailable) }
+        } else if !isAuthenticated {
             let domain = address.split(separator: "@").last.map { $0.lowercased() } ?? ""
             guard configuration.takesFeedback(for: domain) else { return error(SMTPReplies.authenticationRequired) }
         }
@@ -364,48 +372,6 @@ public struct SMTPServerStateMachine: Sendable {
     public mutating func timedOut(idle: Bool) -> Action {
         state = .closed
         return .replyThenClose(idle ? SMTPReplies.timeout : SMTPReplies.sessionTooLong)
-    }
-
-    // MARK: Parsing helpers
-
-    /// `FROM:<a@b> PARAM=V …` → ("a@b", ["PARAM=V"]): `keyword` (upper case, as `FROM:`) in any
-    /// case, spaces, then `<address>` or a bare address, then space-separated parameters. Read on
-    /// UTF-8: every delimiter is ASCII.
-    static func path(_ argument: String, keyword: String) -> (String, [String])? {
-        let bytes = argument.utf8
-        var index = bytes.startIndex
-        for expected in keyword.utf8 {
-            guard index < bytes.endIndex else { return nil }
-            let byte = bytes[index]
-            guard (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected else { return nil }
-            index = bytes.index(after: index)
-        }
-        while index < bytes.endIndex, bytes[index] == 0x20 { index = bytes.index(after: index) }
-        let address: Substring
-        let rest: String.Index
-        if index < bytes.endIndex, bytes[index] == 0x3C {
-            let open = bytes.index(after: index)
-            guard let close = bytes[open...].firstIndex(of: 0x3E) else { return nil }
-            address = argument[open..<close]
-            rest = bytes.index(after: close)
-        } else {
-            let end = bytes[index...].firstIndex(of: 0x20) ?? bytes.endIndex
-            address = argument[index..<end]
-            rest = end
-        }
-        let parameters = rest == bytes.endIndex ? [] : argument[rest...].split(separator: " ").map(String.init)
-        return (String(address), parameters)
-    }
-
-    static func decodeBase64(_ text: String) -> [UInt8]? {
-        let trimmed = text.trimmingSpaces
-        if trimmed == "=" { return [] }
-        guard let data = Data(base64Encoded: trimmed) else { return nil }
-        return Array(data)
-    }
-
-    static func decodeBase64Text(_ text: String) -> String? {
-        decodeBase64(text).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

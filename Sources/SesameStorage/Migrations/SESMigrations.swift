@@ -187,5 +187,25 @@ extension Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 28, name: "SES receiving: messages accepted by inbound listeners",
+            statements: [
+                """
+                CREATE TABLE inbound_messages (
+                    id TEXT PRIMARY KEY,
+                    region TEXT NOT NULL,
+                    rule_set TEXT NOT NULL,
+                    mail_from TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    raw_base64 TEXT NOT NULL,
+                    remote_address TEXT NOT NULL,
+                    tls INTEGER NOT NULL,
+                    received_at BIGINT NOT NULL,
+                    state TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX inbound_messages_received ON inbound_messages (region, received_at)",
+                "CREATE INDEX inbound_messages_state ON inbound_messages (state, received_at)",
+            ]),
     ]
 }

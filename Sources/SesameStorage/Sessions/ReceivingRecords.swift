@@ -14,4 +14,9 @@ public protocol ReceivingRecords: Sendable {
     func receiptFilters(region: String) async throws -> [ReceiptFilter]
     func putReceiptFilter(_ filter: ReceiptFilter) async throws
     func deleteReceiptFilter(region: String, name: String) async throws
+    /// Every region's active rule set.
+    func activeReceiptRuleSets() async throws -> [ReceiptRuleSet]
+    func insertReceivedMessages(_ messages: [ReceivedMessage]) async throws
+    /// A region's received messages, newest first.
+    func receivedMessages(region: String, limit: Int) async throws -> [ReceivedMessage]
 }

@@ -1,0 +1,41 @@
+import Foundation
+import SesameConcurrency
+public import SesameCore
+import SesameStorage
+
+/// Mail taken by an inbound (MX) listener: each recipient goes to the region whose active rule
+/// set takes it, and the message is stored, once per region, before the client's 250.
+extension SESBackend {
+    /// Returns the message ID the client is told (the first region's).
+    public func receiveInbound(
+        mailFrom: String, recipients: [String], raw: [UInt8], remoteAddress: String, tls: Bool
+    ) async throws -> String {
+        let policy = inbound.policy
+        var routed: [(region: String, ruleSet: String, recipients: [String])] = []
+        for recipient in recipients {
+            guard let route = policy.route(recipient) else { continue }
+            if let index = routed.firstIndex(where: { $0.region == route.region }) {
+                routed[index].recipients.append(recipient)
+            } else {
+                routed.append((route.region, route.ruleSet.name, [recipient]))
+            }
+        }
+        // The rules changed while the client was sending: nobody left to take it.
+        guard !routed.isEmpty else { throw SesameError(.messageRejected, "Requested action not taken: mailbox unavailable") }
+        let now = clock.now()
+        let messages = routed.map {
+            ReceivedMessage(
+                id: ReceivedMessage.makeID(), region: $0.region, ruleSet: $0.ruleSet, mailFrom: mailFrom, recipients: $0.recipients,
+                raw: raw,
+                remoteAddress: remoteAddress, tls: tls, receivedAt: now)
+        }
+        try await store.transaction { try await $0.insertReceivedMessages(messages) }
+        inboundArrived.signal()
+        return messages[0].id
+    }
+
+    /// A region's received messages, newest first (for inspection and the console).
+    public func receivedMessages(region: String, limit: Int) async throws -> [ReceivedMessage] {
+        try await store.read { try await $0.receivedMessages(region: region, limit: limit) }
+    }
+}
