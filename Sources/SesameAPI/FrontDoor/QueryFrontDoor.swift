@@ -20,10 +20,13 @@ public struct QueryEndpoint: Sendable {
     let statuses: [String: Int]
 
     let model: ServiceModel
+    /// Errors are written with their Query-protocol codes (`AWSError.queryCode`): SQS's.
+    let queryErrorCodes: Bool
 
     /// `model` replaces the handlers' own when the API's current model is of another protocol
-    /// (SQS: AWS JSON, with a Query variant of the same shapes).
+    /// (SQS: AWS JSON, with a Query variant of the same shapes, whose errors keep their old codes).
     public init(_ handlers: AWSHandlers, model: ServiceModel? = nil, signingNames: Set<String>? = nil, acceptsGlobalRegion: Bool = false) {
+        self.queryErrorCodes = model != nil
         let model = model ?? handlers.model
         self.handlers = handlers
         self.model = model
@@ -127,7 +130,7 @@ public struct QueryFrontDoor: Sendable {
         } catch {
             var mapped = AWSErrorMapping.awsError(for: error, logger: context.logger)
             // SQS's Query errors have their own codes (`AWS.SimpleQueueService.NonExistentQueue`).
-            if let queryCode = mapped.queryCode { mapped.code = queryCode }
+            if endpoint.queryErrorCodes, let queryCode = mapped.queryCode { mapped.code = queryCode }
             if let status = endpoint.statuses[mapped.code] { mapped.status = status }
             // Refused before its body was read: the connection closes rather than drain it.
             return endpoint.codec.encode(mapped, requestID: requestID).response(close: !bodyRead)
