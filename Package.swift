@@ -265,7 +265,9 @@ let package = Package(
             name: "SesameConsoleTests", dependencies: ["SesameConsole", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SesameConcurrencyTests", dependencies: ["SesameConcurrency"], swiftSettings: swiftSettings),
-        .testTarget(name: "SesameCoreTests", dependencies: ["SesameCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameCoreTests", dependencies: ["SesameCore", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameAWSProtocolTests",
             dependencies: ["SesameAWSProtocol", "SesameAWSModels", .product(name: "Crypto", package: "swift-crypto")],
