@@ -48,6 +48,8 @@ SEEDS = {
         b"Action=SetTopicAttributes&Attributes.entry.1.key=Policy&Attributes.entry.1.value=%7B%7D&MaxItems=10&Enabled=true" + NUL + b"a=%&b==&&=",
     ],
     "mime": [
+        b"DKIM-Signature: v=1; a=rsa-sha256; c=simple/relaxed; d=example.org; s=sel; l=10; x=1; h=from : to;\r\n bh=AAAA; b=BBBB\r\n"
+        b"From: a@example.org\r\nTo: b@example.net\r\n\r\nbody\r\nv=DKIM1; k=rsa; p=MIGf",
         b"From: =?UTF-8?B?w6k=?= <a@example.com>\r\nTo: \"B, C\" <b@example.net>, d@example.net\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n"
         b"Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n"
         b"Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b1\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n"
@@ -59,6 +61,8 @@ SEEDS = {
         b"Feedback-Type: abuse\r\nOriginal-Rcpt-To: b@example.net\r\n--f\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <x@y>\r\n\r\nbody\r\n--f--\r\n",
     ],
     "policy": [
+        b"v=spf1 ip4:192.0.2.0/24 a:%{d} mx/24 include:_spf.%{o} exists:%{i}.x ~all redirect=other.test" + NUL + b"x",
+        b"v=DMARC1; p=reject; sp=quarantine; adkim=s; aspf=r" + NUL + b"x",
         b'{"http":{"defaultHealthyRetryPolicy":{"numRetries":5,"numNoDelayRetries":1,"minDelayTarget":1,"maxDelayTarget":60,'
         b'"backoffFunction":"exponential"},"disableSubscriptionOverrides":false},"healthyRetryPolicy":{"numRetries":2},'
         b'"default":"d","sqs":"q"}' + NUL + b"sns:Publish\narn:aws:sns:us-east-1:123456789012:t\n1",

@@ -25,7 +25,36 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// bodies decoded and validated by shape, outputs written back; SQS (JSON 1.0) bodies.
     case json
 
+    /// From a plain thread (libFuzzer's): the parsers that need DNS answers run to completion here.
     public func run(_ bytes: [UInt8]) {
+        runSync(bytes)
+        if let work = asyncWork(bytes) { Self.blocking(work) }
+    }
+
+    /// From async code (the corpus replay tests, where blocking a pool thread could starve it).
+    public func runAsync(_ bytes: [UInt8]) async {
+        runSync(bytes)
+        await asyncWork(bytes)?()
+    }
+
+    /// The parsers that look things up: received mail's DKIM signatures (a key record the input
+    /// also supplies), and SPF and DMARC records (what a sending domain publishes).
+    func asyncWork(_ bytes: [UInt8]) -> (@Sendable () async -> Void)? {
+        switch self {
+        case .mime:
+            let keys = Self.FuzzDNS(text: Self.text(bytes.suffix(300)))
+            return { _ = await DKIMVerifier(lookup: keys, verify: { _, _, _, _ in true }).verifyAll(bytes, now: Date()) }
+        case .policy:
+            let records = Self.FuzzDNS(text: Self.text(Self.halves(bytes).0))
+            return {
+                let spf = await SPFEvaluator.check(ip: "192.0.2.1", domain: "fuzz.test", sender: "a@fuzz.test", helo: "h", lookup: records)
+                _ = await DMARCEvaluator.evaluate(fromDomain: "fuzz.test", spf: spf, spfDomain: "fuzz.test", dkim: [], lookup: records)
+            }
+        case .smtp, .sigv4, .query, .template, .json: return nil
+        }
+    }
+
+    func runSync(_ bytes: [UInt8]) {
         switch self {
         case .smtp: Self.smtp(bytes)
         case .sigv4: Self.sigv4(bytes)
@@ -170,6 +199,25 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // Open and click tracking rewrites the HTML parts of messages senders give.
         _ = MIME.rewritingHTML(bytes) { HTMLTracking.rewrite($0, pixelURL: "p") { "t" + $0.url } }
         _ = HTMLTracking.rewrite(text(bytes), pixelURL: nil) { $0.url + "x" }
+    }
+
+    /// DNS answers chosen by the input: every TXT query answers the same text, every host the
+    /// same address, every domain the same exchanger.
+    struct FuzzDNS: SPFLookup, DKIMKeyLookup {
+        var text: String
+        func texts(_ name: String) async throws -> [String] { [text] }
+        func addresses(_ host: String) async throws -> [String] { ["192.0.2.1", "2001:db8::1"] }
+        func mailExchangers(_ domain: String) async throws -> [String] { ["mx." + domain] }
+    }
+
+    /// Runs async parsing to completion from the synchronous fuzz entry point.
+    static func blocking(_ work: @escaping @Sendable () async -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await work()
+            done.signal()
+        }
+        done.wait()
     }
 
     /// Identity policies (alone and as a boundary), role trust policies and their evaluation,

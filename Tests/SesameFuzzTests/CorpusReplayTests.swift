@@ -16,11 +16,11 @@ import Testing
     }
 
     @Test(arguments: FuzzTarget.allCases)
-    func corpusAndCrashesReplay(_ target: FuzzTarget) throws {
+    func corpusAndCrashesReplay(_ target: FuzzTarget) async throws {
         let corpus = Self.inputs(target, "corpus")
         #expect(!corpus.isEmpty, "Fuzz/corpus/\(target.rawValue) has no seeds")
         for file in corpus + Self.inputs(target, "crashes") {
-            target.run(Array(try Data(contentsOf: file)))
+            await target.runAsync(Array(try Data(contentsOf: file)))
         }
     }
 }
