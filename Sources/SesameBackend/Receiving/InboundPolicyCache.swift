@@ -46,9 +46,10 @@ public struct InboundPolicyRefresher: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        let cache = self.cache, interval = self.interval
+        await BackgroundLoop.run(wake: WakeSignal()) {
             try? await cache.refresh()
-            try? await Task.sleep(for: interval)
+            return interval
         }
     }
 }

@@ -25,27 +25,20 @@ public final class IdentityDNSChecker: Service, Sendable {
 
     public func run() async throws {
         let interval = ses.configuration.dnsSchedule.interval
-        let stopping = Locked(false)
-        let wake = WakeSignal()
-        await withGracefulShutdownHandler {
-            while !stopping.withLock({ $0 }) {
-                do {
-                    for check in try await ses.dnsChecksDue() {
-                        try await ses.recordDNSCheck(check, findings: await findings(check))
-                    }
-                } catch {
-                    logger.warning("DNS verification checks failed: \(error)")
+        await BackgroundLoop.run(wake: WakeSignal()) {
+            do {
+                for check in try await self.ses.dnsChecksDue() {
+                    try await self.ses.recordDNSCheck(check, findings: await self.findings(check))
                 }
-                // Sleep until the next check is due, but at most one interval (new domains).
-                var wait = interval
-                if let next = try? await ses.nextDNSCheck() {
-                    wait = max(0.01, min(interval, next.timeIntervalSince(ses.clock.now())))
-                }
-                await wake.wait(timeout: .milliseconds(Int64(wait * 1000)))
+            } catch {
+                self.logger.warning("DNS verification checks failed: \(error)")
             }
-        } onGracefulShutdown: {
-            stopping.withLock { $0 = true }
-            wake.signal()
+            // Sleep until the next check is due, but at most one interval (new domains).
+            var wait = interval
+            if let next = try? await self.ses.nextDNSCheck() {
+                wait = max(0.01, min(interval, next.timeIntervalSince(self.ses.clock.now())))
+            }
+            return .milliseconds(Int64(wait * 1000))
         }
     }
 

@@ -22,22 +22,17 @@ public final class DataJobRunner: Service, Sendable {
     }
 
     public func run() async throws {
-        let stopping = Locked(false)
-        await withGracefulShutdownHandler {
-            while !stopping.withLock({ $0 }) {
-                do {
-                    if let job = try await ses.claimDataJob(owner: owner) {
-                        await ses.runDataJob(job, storage: storage ?? Unconfigured())
-                        continue
-                    }
-                } catch {
-                    logger.warning("import/export jobs: \(error)")
+        let ses = self.ses, owner = self.owner, storage = self.storage, logger = self.logger
+        await BackgroundLoop.run(wake: ses.jobsWaiting) {
+            do {
+                if let job = try await ses.claimDataJob(owner: owner) {
+                    await ses.runDataJob(job, storage: storage ?? Unconfigured())
+                    return nil
                 }
-                await ses.jobsWaiting.wait(timeout: .seconds(2))
+            } catch {
+                logger.warning("import/export jobs: \(error)")
             }
-        } onGracefulShutdown: {
-            stopping.withLock { $0 = true }
-            self.ses.jobsWaiting.signal()
+            return .seconds(2)
         }
         if let s3 = storage as? S3ObjectStorage { await s3.shutdown() }
     }

@@ -16,19 +16,14 @@ public final class MessageMoveRunner: Service, Sendable {
     }
 
     public func run() async throws {
-        let stopping = Locked(false)
-        await withGracefulShutdownHandler {
-            while !stopping.withLock({ $0 }) {
-                do {
-                    try await sqs.advanceMoveTasks()
-                } catch {
-                    logger.warning("SQS message move tasks: \(error)")
-                }
-                await wake.wait(timeout: .seconds(1))
+        let sqs = self.sqs, logger = self.logger
+        await BackgroundLoop.run(wake: wake) {
+            do {
+                try await sqs.advanceMoveTasks()
+            } catch {
+                logger.warning("SQS message move tasks: \(error)")
             }
-        } onGracefulShutdown: {
-            stopping.withLock { $0 = true }
-            self.wake.signal()
+            return .seconds(1)
         }
     }
 }

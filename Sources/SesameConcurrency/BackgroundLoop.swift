@@ -1,0 +1,19 @@
+public import ServiceLifecycle
+
+/// The loop of a background service: take a step, then wait on `wake` for as long as the step
+/// says (nil: go on at once), until graceful shutdown, which wakes the wait and ends the loop
+/// after the step under way.
+public enum BackgroundLoop {
+    public static func run(wake: WakeSignal, _ step: @escaping @Sendable () async -> Duration?) async {
+        let stopping = Locked(false)
+        await withGracefulShutdownHandler {
+            while !stopping.withLock({ $0 }) {
+                guard let wait = await step() else { continue }
+                await wake.wait(timeout: wait)
+            }
+        } onGracefulShutdown: {
+            stopping.withLock { $0 = true }
+            wake.signal()
+        }
+    }
+}
