@@ -1,8 +1,9 @@
-"""SQS beyond one consumer: message move tasks that redrive a dead-letter queue (back to the
+"""SQS beyond one consumer: messages surviving a SIGKILL; message move tasks that redrive a dead-letter queue (back to the
 source queues, or to a destination, at a rate, cancellable), and two nodes on one PostgreSQL
 whose consumers never receive a message another consumer holds."""
 import collections
 import os
+import signal
 import threading
 import time
 
@@ -120,3 +121,20 @@ def test_two_nodes_on_one_postgres_never_hand_out_a_message_twice(tmpdir_path):
     finally:
         assert first.stop() == 0
         assert second.stop() == 0
+
+
+def test_messages_survive_a_sigkill_and_come_back_after_their_visibility_timeout(sesame):
+    """A message acknowledged by SendMessage is never lost, and one received but not deleted
+    reappears after its visibility timeout, even when the node is killed in between."""
+    sqs = sesame.root_client("sqs")
+    url = sqs.create_queue(QueueName="durable")["QueueUrl"]
+    sent = [sqs.send_message(QueueUrl=url, MessageBody=f"job {i}")["MessageId"] for i in range(3)]
+    [held] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=3)["Messages"]
+    sesame.proc.send_signal(signal.SIGKILL)
+    sesame.proc.wait()
+    sesame.start()
+    sqs = sesame.root_client("sqs")
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30)["Messages"]
+    assert sorted(m["MessageId"] for m in first) == sorted(set(sent) - {held["MessageId"]})  # the held one is still hidden
+    [again] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=10)["Messages"]
+    assert again["MessageId"] == held["MessageId"] and again["Body"] == held["Body"]
