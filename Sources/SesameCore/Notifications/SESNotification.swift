@@ -29,15 +29,7 @@ public enum SESNotification {
     /// The `mail` object: the message the event is about.
     public static func mail(_ message: StoredMessage, includeHeaders: Bool, format: Format) -> [String: Any] {
         let headers = MIME.headers(of: message.raw)
-        func values(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name }.map(\.value) }
-        var common: [String: Any] = [:]
-        for (key, name) in [("from", "from"), ("to", "to"), ("cc", "cc"), ("bcc", "bcc"), ("replyTo", "reply-to")] {
-            let list = values(name).flatMap { MIME.addressList($0) }.map(\.description)
-            if !list.isEmpty { common[key] = list }
-        }
-        if let subject = values("subject").first { common["subject"] = MIME.decodeHeaderText(subject) }
-        if let date = values("date").first { common["date"] = date }
-        if let id = values("message-id").first { common["messageId"] = id }
+        let common = commonHeaders(headers)
         let account = accountID(message.principalARN)
         var mail: [String: Any] = [
             "timestamp": timestamp(message.createdAt), "messageId": message.id, "source": message.source,
@@ -56,6 +48,20 @@ public enum SESNotification {
             mail["headers"] = headers.map { ["name": $0.name, "value": $0.value] }
         }
         return mail
+    }
+
+    /// SES's `commonHeaders`: the address fields as lists, the subject decoded, date and message ID.
+    static func commonHeaders(_ headers: [(name: String, value: String)]) -> [String: Any] {
+        func values(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name }.map(\.value) }
+        var common: [String: Any] = [:]
+        for (key, name) in [("from", "from"), ("to", "to"), ("cc", "cc"), ("bcc", "bcc"), ("replyTo", "reply-to")] {
+            let list = values(name).flatMap { MIME.addressList($0) }.map(\.description)
+            if !list.isEmpty { common[key] = list }
+        }
+        if let subject = values("subject").first { common["subject"] = MIME.decodeHeaderText(subject) }
+        if let date = values("date").first { common["date"] = date }
+        if let id = values("message-id").first { common["messageId"] = id }
+        return common
     }
 
     /// The whole notification for `event` about `message`, as a JSON string.
