@@ -136,6 +136,8 @@ public struct Sesame: Sendable {
             webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS),
             sqs: sqs)
         if let registry = configuration.metricsRegistry { MetricsRoute.add(to: router, registry: registry) }
+        let listening = Locked(false)
+        HealthRoutes(store: store, listening: listening).add(to: router)
         let consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
@@ -159,6 +161,7 @@ public struct Sesame: Sendable {
             // "Running" means every listener is up: the SMTP listeners bind in their own service.
             onServerRunning: { channel in
                 await smtpBound.wait(timeout: .seconds(30))
+                listening.withLock { $0 = true }
                 await onRunning(channel.localAddress?.port ?? address.port)
             },
             logger: logger)
