@@ -91,7 +91,7 @@ enum SQSHandlers {
         }
         guard Set(ids).count == ids.count else { throw SesameError(.batchEntryIdsNotDistinct, "Id \(ids.first ?? "") repeated.") }
         for id in ids
-        where id.isEmpty || id.count > 80 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+        where !BatchEntryID.isValid(id) {
             throw SesameError(
                 .invalidBatchEntryId,
                 "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")

@@ -174,7 +174,7 @@ extension SNSBackend {
         try authorize(caller, add == nil ? "sns:RemovePermission" : "sns:AddPermission", arn)
         try await store.transaction { session in
             guard var topic = try await session.topic(arn: arn) else { throw SesameError(.snsNotFound, "Topic does not exist") }
-            let account = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+            let account = Self.account(of: arn)
             let current = topic.attributes["Policy"] ?? Self.defaultPolicy(arn: arn, account: account)
             do {
                 if let add {

@@ -97,6 +97,6 @@ extension SNSBackend {
     }
 
     static func account(of arn: String) -> String {
-        arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+        ARN.account(of: arn) ?? ""
     }
 }

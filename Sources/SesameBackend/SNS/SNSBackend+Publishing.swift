@@ -30,7 +30,7 @@ extension SNSBackend {
             throw SesameError(.batchEntryIdsNotDistinct, "Two or more batch entries in the request have the same Id.")
         }
         for id in ids
-        where id.isEmpty || id.count > 80 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+        where !BatchEntryID.isValid(id) {
             throw SesameError(.invalidBatchEntryId, "The Id of a batch entry in a batch request doesn't abide by the specification.")
         }
         guard totalSize <= SNSPublication.maximumSize else {
@@ -197,7 +197,7 @@ extension SNSBackend {
         groupID: String? = nil, deduplicationID: String? = nil
     ) async throws -> Bool {
         guard let key = SQSQueue.key(arn: queueARN), let queue = try await session.queue(key: key) else { return false }
-        let account = topicARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? ""
+        let account = Self.account(of: topicARN)
         // As in AWS, SNS may send only where the queue's policy lets it (sns.amazonaws.com, for
         // this topic: `aws:SourceArn`); otherwise the notification is not delivered (and counted).
         guard Self.queueAccepts(queue, topicARN: topicARN, account: account) else {

@@ -115,7 +115,7 @@ public struct SNSBackend: Sendable {
         var attributes = topic.attributes
         attributes["TopicArn"] = arn
         attributes["Owner"] = caller.accountID
-        let account = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? caller.accountID
+        let account = ARN.account(of: arn) ?? caller.accountID
         attributes["Policy"] = topic.attributes["Policy"] ?? Self.defaultPolicy(arn: arn, account: account)
         attributes["DisplayName"] = topic.attributes["DisplayName"] ?? ""
         attributes["EffectiveDeliveryPolicy"] = topic.attributes["DeliveryPolicy"] ?? Self.defaultDeliveryPolicy

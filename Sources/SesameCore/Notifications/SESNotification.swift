@@ -21,10 +21,7 @@ public enum SESNotification {
         return permanent ? "5.0.0" : "4.0.0"
     }
 
-    static func accountID(_ principalARN: String) -> String {
-        let parts = principalARN.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count > 4 ? String(parts[4]) : ""
-    }
+    static func accountID(_ principalARN: String) -> String { ARN.account(of: principalARN) ?? "" }
 
     /// The `mail` object: the message the event is about.
     public static func mail(_ message: StoredMessage, includeHeaders: Bool, format: Format) -> [String: Any] {

@@ -53,6 +53,8 @@ public struct DKIMVerifier: Sendable {
         return "FAIL"
     }
 
+    /// A `name=value; name=value` tag list (DKIM signatures and key records, DMARC records):
+    /// names lowercased, whitespace removed from values, the first of a repeated name kept.
     static func tags(_ value: String) -> [String: String] {
         var out: [String: String] = [:]
         for part in value.split(separator: ";") {

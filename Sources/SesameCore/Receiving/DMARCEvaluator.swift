@@ -19,12 +19,7 @@ public enum DMARCEvaluator {
     }
 
     public static func parse(_ text: String) -> Record? {
-        var tags: [String: String] = [:]
-        for part in text.split(separator: ";") {
-            guard let equals = part.firstIndex(of: "=") else { continue }
-            tags[part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] =
-                part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces).lowercased()
-        }
+        let tags = DKIMVerifier.tags(text).mapValues { $0.lowercased() }
         guard tags["v"] == "dmarc1", let policy = tags["p"], ["none", "quarantine", "reject"].contains(policy) else { return nil }
         let subdomain = tags["sp"].flatMap { ["none", "quarantine", "reject"].contains($0) ? $0 : nil }
         return Record(policy: policy, subdomainPolicy: subdomain, strictDKIM: tags["adkim"] == "s", strictSPF: tags["aspf"] == "s")

@@ -1,5 +1,11 @@
 /// Builders for the ARNs Sesame names resources with.
 public enum ARN {
+    /// The account field of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`), nil when it has none.
+    public static func account(of arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 4 ? String(parts[4]) : nil
+    }
+
     public static func user(account: String, path: String, name: String) -> String {
         "arn:\(Partition.current):iam::\(account):user\(path)\(name)"
     }
