@@ -24,6 +24,7 @@ SEEDS = {
         b"POST /v2/email/templates/t1/render" + NUL + b'{"TemplateData":"{}","x":[1,2,{"y":null}],"n":1e400}',
     ],
     "smtp": [
+        b"\x04EHLO remote.test\r\nAUTH PLAIN AGEAYg==\r\nMAIL FROM:<>\r\nRCPT TO:<x@elsewhere.test>\r\nRCPT TO:<a@fuzz.test>\r\nDATA\r\nx\r\n.\r\nQUIT\r\n",
         b"\x01EHLO client.example\r\nSTARTTLS\r\nEHLO client.example\r\nAUTH PLAIN " + plain(b"AKIAEXAMPLE", b"pw") + b"\r\n"
         b"MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME\r\nRCPT TO:<b@example.net>\r\nDATA\r\n"
         b"Subject: hi\r\n\r\n..dot\r\nbody\r\n.\r\nQUIT\r\n",

@@ -78,6 +78,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         var configuration = SMTPServerStateMachine.Configuration(hostname: "fuzz.test", maxMessageSize: 4096, startTLSAvailable: true)
         configuration.feedbackDomain = "bounces.fuzz.test"
         configuration.maxErrors = 1000
+        // Bit 2 of the first byte makes it an inbound (MX) session: no AUTH, recipients as the receipt rules say.
+        if bytes.first.map({ $0 & 4 == 4 }) == true { configuration.inbound = { $0.hasSuffix("@fuzz.test") } }
         // The first byte picks the login outcomes, so every branch after AUTH is reachable.
         let authenticates = bytes.first.map { $0 & 1 == 1 } ?? false
         var machine = SMTPServerStateMachine(configuration: configuration, tlsActive: bytes.first.map { $0 & 2 == 2 } ?? false)
