@@ -43,6 +43,10 @@ public struct SesameConfiguration: Sendable {
     public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
     /// Inbound (MX) listeners for SES receiving (`--inbound-address`); none unless given.
     public var inboundAddresses: [HostPort] = []
+    /// Sesame's spam score at which received mail's `spamVerdict` is FAIL (GRAY from half of it).
+    public var inboundSpamThreshold = 5
+    /// Leases and retries of the receipt rule actions.
+    public var receipt = SESBackend.ReceiptSettings()
     public var regions = ["us-east-1"]
     /// Base64 of 32 bytes (`SESAME_MASTER_KEY`); nil reads or creates `DATA/master.key`.
     public var masterKey: String?

@@ -268,6 +268,11 @@ public struct Sesame: Sendable {
         let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         background.append(.init(service: MessageMoveRunner(sqs: sqs, logger: logger)))
         if !configuration.inboundAddresses.isEmpty { background.append(.init(service: InboundPolicyRefresher(cache: ses.inbound))) }
+        // Every node runs received mail's actions, whichever node's listener took it.
+        let checks = DNSReceiptChecks(resolver: try? resolver(for: "receiving"), spamThreshold: configuration.inboundSpamThreshold)
+        background.append(
+            .init(
+                service: ReceiptProcessor(ses: ses, checks: checks, storage: storage, settings: configuration.receipt, logger: logger)))
         let group = ServiceGroup(
             configuration: .init(
                 services: [

@@ -14,6 +14,7 @@ import smtplib
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -207,3 +208,38 @@ def sqlite_sesame(tmpdir_path):
     node.start()
     yield node
     assert node.stop() == 0, node.read_log()
+
+
+@pytest.fixture
+def moto_s3(tmpdir_path):
+    """moto's server with signature checks on after three unsigned calls, which make the IAM user
+    whose key Sesame signs with."""
+    port = free_port()
+    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
+    log = open(os.path.join(tmpdir_path, "moto.log"), "w")
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/").read()
+                break
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+        iam.create_user(UserName="sesame")
+        iam.put_user_policy(UserName="sesame", PolicyName="s3", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="sesame")["AccessKey"]
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                          aws_secret_access_key=key["SecretAccessKey"])
+        s3.create_bucket(Bucket="ses-jobs")
+        yield endpoint, key, s3
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()

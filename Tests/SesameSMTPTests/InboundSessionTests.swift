@@ -34,7 +34,8 @@ struct InboundSessionTests {
         #expect(
             m.received(.message(Array("Subject: hi\r\n\r\nx\r\n".utf8)))
                 == .submit(
-                    SMTPEnvelope(mailFrom: "", recipients: ["Support@Example.com"]), Array("Subject: hi\r\n\r\nx\r\n".utf8)))
+                    SMTPEnvelope(mailFrom: "", recipients: ["Support@Example.com"], heloName: "remote.example.net"),
+                    Array("Subject: hi\r\n\r\nx\r\n".utf8)))
         #expect(m.submitted(.success("id")) == .reply(SMTPReplies.accepted("id")))
     }
 

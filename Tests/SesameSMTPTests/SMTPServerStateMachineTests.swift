@@ -141,7 +141,9 @@ struct SMTPServerStateMachineTests {
         #expect(
             m.received(.message(body))
                 == .submit(
-                    SMTPEnvelope(mailFrom: "sender@example.com", recipients: ["a@example.net", "b@example.net"], declaredSize: 100), body))
+                    SMTPEnvelope(
+                        mailFrom: "sender@example.com", recipients: ["a@example.net", "b@example.net"], declaredSize: 100,
+                        heloName: "client"), body))
         #expect(m.isWaiting)
         #expect(reply(m.submitted(.success("0100-id"))) == SMTPReply(250, "Ok 0100-id"))
         // The session goes on: a second transaction, then a refused one.
@@ -189,7 +191,10 @@ struct SMTPServerStateMachineTests {
         let body = Array("Subject: x\r\n\r\nhi\r\n".utf8)
         #expect(
             m.received(.message(body))
-                == .submit(SMTPEnvelope(mailFrom: "s@example.com", recipients: ["a@example.net", "ü@exämple.net"], declaredSize: 10), body))
+                == .submit(
+                    SMTPEnvelope(
+                        mailFrom: "s@example.com", recipients: ["a@example.net", "ü@exämple.net"], declaredSize: 10, heloName: "client"),
+                    body))
         _ = m.submitted(.success("id"))
         // Not the keyword, an unclosed bracket, nothing after the colon: syntax errors.
         for line in ["MAIL FRO:<s@example.com>", "MAIL FROM:<s@example.com", "MAIL", "MAIL FROMX", "MAIL ÜROM:<s@example.com>"] {
@@ -307,7 +312,8 @@ struct SMTPServerStateMachineTests {
         #expect(m.received(.command("DATA")) == .replyThenReadData(SMTPReplies.startData))
         #expect(
             m.received(.message(Array("x".utf8)))
-                == .submit(SMTPEnvelope(mailFrom: "", recipients: ["0100abc-000000@bounces.example.com"]), Array("x".utf8)))
+                == .submit(
+                    SMTPEnvelope(mailFrom: "", recipients: ["0100abc-000000@bounces.example.com"], heloName: "mx.remote"), Array("x".utf8)))
         // Without a bounce domain nothing changes: MAIL needs AUTH.
         var plain = machine()
         _ = plain.received(.command("EHLO mx.remote"))

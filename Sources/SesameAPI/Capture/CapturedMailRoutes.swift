@@ -125,18 +125,29 @@ public struct CapturedMailRoutes: Sendable {
     }
 
     /// `GET /_aws/ses/inbound?region=`: mail the inbound listeners took for that region's rule set,
-    /// newest first (`?limit`, default 100), with its envelope, state and raw MIME.
+    /// newest first (`?limit`, default 100), with its envelope, state, verdicts, what each action
+    /// did, and raw MIME.
     func inbound(_ request: Request, context: SesameRequestContext) async throws -> Response {
         try await admit(request, body: ByteBuffer(), context: context)
         let region = request.uri.queryParameters.get("region") ?? "us-east-1"
         let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
         let messages = try await ses.receivedMessages(region: region, limit: limit).map { message -> [String: Any] in
-            [
+            var out: [String: Any] = [
                 "id": message.id, "region": message.region, "ruleSet": message.ruleSet, "mailFrom": message.mailFrom,
-                "recipients": message.recipients, "remoteAddress": message.remoteAddress, "tls": message.tls,
+                "recipients": message.recipients, "remoteAddress": message.remoteAddress, "tls": message.tls, "helo": message.helo,
                 "receivedAt": AWSTimestamp.iso8601(message.receivedAt), "state": message.state.rawValue,
                 "raw": String(decoding: message.raw, as: UTF8.self),
+                "actions": message.outcomes.map { ["rule": $0.rule, "type": $0.action, "status": $0.status, "detail": $0.detail] },
             ]
+            if let verdicts = message.verdicts {
+                var shown: [String: String] = [
+                    "spam": verdicts.spam, "virus": verdicts.virus, "spf": verdicts.spf, "dkim": verdicts.dkim, "dmarc": verdicts.dmarc,
+                ]
+                if let policy = verdicts.dmarcPolicy { shown["dmarcPolicy"] = policy }
+                if let result = verdicts.spfResult { shown["spfResult"] = result }
+                out["verdicts"] = shown
+            }
+            return out
         }
         let json = try JSONSerialization.data(withJSONObject: ["messages": messages], options: [.sortedKeys, .withoutEscapingSlashes])
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import SesameCore
 @preconcurrency import _CryptoExtras
@@ -11,6 +12,16 @@ public enum DKIMKeys {
         /// The public key as DNS publishes it: base64 of the DER SubjectPublicKeyInfo.
         public var publicKey: String
         public var bits: Int
+    }
+
+    /// The RSA check `DKIMVerifier` needs for received mail: PKCS#1 v1.5 over SHA-256 (or the
+    /// old SHA-1). DKIM keys are often 1024 bits, below what the checked initializer accepts.
+    public static let verifySignature: DKIMVerifier.Verify = { der, data, signature, sha256 in
+        guard let key = try? _RSA.Signing.PublicKey(unsafeDERRepresentation: der) else { return false }
+        let rsa = _RSA.Signing.RSASignature(rawRepresentation: signature)
+        return sha256
+            ? key.isValidSignature(rsa, for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5)
+            : key.isValidSignature(rsa, for: Insecure.SHA1.hash(data: data), padding: .insecurePKCS1v1_5)
     }
 
     public static func generate() throws -> Made {

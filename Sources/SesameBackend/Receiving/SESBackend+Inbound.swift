@@ -8,7 +8,7 @@ import SesameStorage
 extension SESBackend {
     /// Returns the message ID the client is told (the first region's).
     public func receiveInbound(
-        mailFrom: String, recipients: [String], raw: [UInt8], remoteAddress: String, tls: Bool
+        mailFrom: String, recipients: [String], raw: [UInt8], remoteAddress: String, tls: Bool, helo: String = ""
     ) async throws -> String {
         let policy = inbound.policy
         var routed: [(region: String, ruleSet: String, recipients: [String])] = []
@@ -24,10 +24,11 @@ extension SESBackend {
         guard !routed.isEmpty else { throw SesameError(.messageRejected, "Requested action not taken: mailbox unavailable") }
         let now = clock.now()
         let messages = routed.map {
-            ReceivedMessage(
+            var message = ReceivedMessage(
                 id: ReceivedMessage.makeID(), region: $0.region, ruleSet: $0.ruleSet, mailFrom: mailFrom, recipients: $0.recipients,
-                raw: raw,
-                remoteAddress: remoteAddress, tls: tls, receivedAt: now)
+                raw: raw, remoteAddress: remoteAddress, tls: tls, receivedAt: now)
+            message.helo = helo
+            return message
         }
         try await store.transaction { try await $0.insertReceivedMessages(messages) }
         inboundArrived.signal()

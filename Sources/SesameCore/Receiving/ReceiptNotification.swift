@@ -1,7 +1,7 @@
 public import Foundation
 
 /// What SES's checks found about a received message (`spfVerdict`, `dkimVerdict`, …).
-public struct ReceiptVerdicts: Sendable, Equatable {
+public struct ReceiptVerdicts: Codable, Sendable, Equatable {
     public var spam: String
     public var virus: String
     public var spf: String
@@ -9,6 +9,9 @@ public struct ReceiptVerdicts: Sendable, Equatable {
     public var dmarc: String
     /// `none`, `quarantine` or `reject`, when DMARC failed.
     public var dmarcPolicy: String?
+    /// SPF's own result word (RFC 7208: `softfail`, `neutral`, …), which SES's verdict folds into
+    /// GRAY; shown by Sesame's inspection, not in notifications.
+    public var spfResult: String?
 
     public init(spam: String, virus: String, spf: String, dkim: String, dmarc: String, dmarcPolicy: String? = nil) {
         self.spam = spam
@@ -17,6 +20,20 @@ public struct ReceiptVerdicts: Sendable, Equatable {
         self.dkim = dkim
         self.dmarc = dmarc
         self.dmarcPolicy = dmarcPolicy
+    }
+
+    /// Before anything could be checked.
+    public static let unknown = ReceiptVerdicts(
+        spam: "PROCESSING_FAILED", virus: "PROCESSING_FAILED", spf: "PROCESSING_FAILED", dkim: "PROCESSING_FAILED",
+        dmarc: "PROCESSING_FAILED")
+
+    /// The verdicts a rule's notification shows: spam and virus only when the rule scans.
+    public func shown(scanEnabled: Bool) -> ReceiptVerdicts {
+        guard !scanEnabled else { return self }
+        var out = self
+        out.spam = "DISABLED"
+        out.virus = "DISABLED"
+        return out
     }
 }
 
@@ -47,10 +64,10 @@ public enum ReceiptNotification {
     }
 
     /// The whole notification as JSON. `content` (the message, as the SNS action's encoding
-    /// says) is given for SNS actions only, as in SES.
+    /// says) is given for SNS actions only, as in SES; `recipients` are those the rule took.
     public static func json(
         _ message: ReceivedMessage, raw: [UInt8], verdicts: ReceiptVerdicts, action: [String: Any], processedAt: Date,
-        content: String? = nil
+        content: String? = nil, recipients: [String]? = nil
     ) -> String {
         let headers = MIME.headers(of: raw)
         var common = SESNotification.commonHeaders(headers)
@@ -63,7 +80,7 @@ public enum ReceiptNotification {
         var receipt: [String: Any] = [
             "timestamp": SESNotification.timestamp(message.receivedAt),
             "processingTimeMillis": max(0, Int(processedAt.timeIntervalSince(message.receivedAt) * 1000)),
-            "recipients": message.recipients,
+            "recipients": recipients ?? message.recipients,
             "spamVerdict": ["status": verdicts.spam], "virusVerdict": ["status": verdicts.virus],
             "spfVerdict": ["status": verdicts.spf], "dkimVerdict": ["status": verdicts.dkim], "dmarcVerdict": ["status": verdicts.dmarc],
             "action": action,

@@ -77,6 +77,8 @@ public struct ReceiptRule: Codable, Sendable, Equatable {
             switch action {
             case .sns(_, let encoding) where encoding != "UTF-8" && encoding != "Base64":
                 throw SesameError(.invalidParameterValue, "Invalid SNS encoding: \(encoding)")
+            case .addHeader(let name, let value):
+                try ReceiptPlan.validateHeader(name: name, value: value)
             case .stop(let scope, _) where scope != "RuleSet":
                 throw SesameError(.invalidParameterValue, "Invalid stop scope: \(scope)")
             case .bounce(let code, _, _, _, _)

@@ -17,6 +17,17 @@ public struct ReceivedMessage: Sendable, Equatable {
     public var tls: Bool
     public var receivedAt: Date
     public var state: State = .pending
+    /// The name the client gave in HELO/EHLO (SPF checks it for the null sender).
+    public var helo: String = ""
+    /// Computed once, before the first action runs.
+    public var verdicts: ReceiptVerdicts?
+    /// What the rule set does with the message, planned once (rules changed later do not change it).
+    public var steps: [ReceiptStep]?
+    /// How many of the rule set's steps are done (each runs once).
+    public var nextStep = 0
+    public var outcomes: [ReceiptOutcome] = []
+    /// Failed attempts at the current step.
+    public var attempts = 0
 
     public init(
         id: String, region: String, ruleSet: String, mailFrom: String, recipients: [String], raw: [UInt8], remoteAddress: String, tls: Bool,
@@ -35,4 +46,22 @@ public struct ReceivedMessage: Sendable, Equatable {
 
     /// SES's inbound message IDs: 40 lowercase letters and digits.
     public static func makeID() -> String { RandomIDs.pick(40, from: Array("abcdefghijklmnopqrstuvwxyz0123456789")) }
+}
+
+/// What one step of a received message's processing did, for the console and inspection.
+public struct ReceiptOutcome: Codable, Sendable, Equatable {
+    public var rule: String
+    /// SES's action type: `S3`, `SNS`, `Bounce`, `AddHeader`, `Stop`.
+    public var action: String
+    /// `done`, `failed` (given up after retries) or `skipped` (with the reason in `detail`).
+    public var status: String
+    /// The S3 key written, the bounce's message ID, the notification's message ID, or why it failed.
+    public var detail: String
+
+    public init(rule: String, action: String, status: String, detail: String) {
+        self.rule = rule
+        self.action = action
+        self.status = status
+        self.detail = detail
+    }
 }

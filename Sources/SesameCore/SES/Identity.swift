@@ -83,18 +83,22 @@ public enum MessageOrigin: String, Sendable, CaseIterable {
     case identityVerification = "IdentityVerification"
     case feedback = "Feedback"
     case sendBounce = "SendBounce"
+    /// A receipt rule's Bounce action (or a bounce of received mail Sesame decided on).
+    case receiptBounce = "ReceiptRule"
     /// SNS's email and email-json subscriptions (confirmations and notifications).
     case snsNotification = "SNS"
 
     /// Reports (DSNs) travel with the null envelope sender and never cause reports themselves.
-    public var isReport: Bool { self == .feedback || self == .sendBounce }
+    public var isReport: Bool { self == .feedback || self == .sendBounce || self == .receiptBounce }
 
     /// The `ses:operation` tag SES puts on the message's events.
     public var operationTag: String {
         switch self {
         case .smtp: "SendSmtpEmail"
         case .sendEmailV2Raw: "SendEmail"
-        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback, .sendBounce, .snsNotification: rawValue
+        case .sendEmail, .sendRawEmail, .sendTemplatedEmail, .identityVerification, .feedback, .sendBounce, .receiptBounce,
+            .snsNotification:
+            rawValue
         }
     }
 }

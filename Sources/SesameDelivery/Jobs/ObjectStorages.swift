@@ -80,7 +80,11 @@ public struct S3ObjectStorage: ObjectStorage {
     public func put(bucket: String, key: String, bytes: [UInt8], contentType: String) async throws {
         let (status, body) = try await request(.PUT, bucket: bucket, key: key, body: bytes, contentType: contentType)
         guard (200..<300).contains(status) else {
-            throw SesameError(.invalidParameterValue, "Writing s3://\(bucket)/\(key) failed: HTTP \(status) \(Self.errorCode(body))")
+            // A busy or failing endpoint may take the file later; a refusal will not change.
+            let temporary = status >= 500 || status == 429
+            throw SesameError(
+                temporary ? .temporarilyUnavailable : .invalidParameterValue,
+                "Writing s3://\(bucket)/\(key) failed: HTTP \(status) \(Self.errorCode(body))")
         }
     }
 

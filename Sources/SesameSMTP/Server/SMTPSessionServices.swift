@@ -100,7 +100,7 @@ public struct SESSMTPServices: SMTPSessionServices {
             return .success(
                 try await ses.receiveInbound(
                     mailFrom: envelope.mailFrom, recipients: envelope.recipients, raw: body, remoteAddress: client.remoteAddress,
-                    tls: client.tlsActive))
+                    tls: client.tlsActive, helo: envelope.heloName))
         } catch {
             if SMTPErrorMapping.isInternal(error) { logger.error("received mail could not be stored: \(error)") }
             return .failure(SMTPRefusal(SMTPErrorMapping.reply(for: error)))

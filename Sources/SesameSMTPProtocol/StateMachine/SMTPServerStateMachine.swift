@@ -6,11 +6,14 @@ public struct SMTPEnvelope: Equatable, Sendable {
     public var mailFrom: String
     public var recipients: [String]
     public var declaredSize: Int?
+    /// The name the client gave in HELO/EHLO.
+    public var heloName: String
 
-    public init(mailFrom: String, recipients: [String] = [], declaredSize: Int? = nil) {
+    public init(mailFrom: String, recipients: [String] = [], declaredSize: Int? = nil, heloName: String = "") {
         self.mailFrom = mailFrom
         self.recipients = recipients
         self.declaredSize = declaredSize
+        self.heloName = heloName
     }
 }
 
@@ -319,7 +322,7 @@ public struct SMTPServerStateMachine: Sendable {
             return error(SMTPReplies.invalidSender(address))
         }
         if let size, size > configuration.maxMessageSize { return .reply(SMTPReplies.messageTooLong) }
-        state = .mail(SMTPEnvelope(mailFrom: address, declaredSize: size))
+        state = .mail(SMTPEnvelope(mailFrom: address, declaredSize: size, heloName: clientName ?? ""))
         return .reply(SMTPReplies.ok)
     }
 

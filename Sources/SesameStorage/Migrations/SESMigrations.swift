@@ -207,5 +207,20 @@ extension Migrations {
                 "CREATE INDEX inbound_messages_received ON inbound_messages (region, received_at)",
                 "CREATE INDEX inbound_messages_state ON inbound_messages (state, received_at)",
             ]),
+        Migration(
+            version: 29,
+            name: "SES receiving: processing state of received messages (verdicts, the rule set's steps, steps done, retries, lease)",
+            statements: [
+                "ALTER TABLE inbound_messages ADD COLUMN helo TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE inbound_messages ADD COLUMN verdicts TEXT",
+                "ALTER TABLE inbound_messages ADD COLUMN steps TEXT",
+                "ALTER TABLE inbound_messages ADD COLUMN next_step INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE inbound_messages ADD COLUMN outcomes TEXT NOT NULL DEFAULT '[]'",
+                "ALTER TABLE inbound_messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE inbound_messages ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE inbound_messages ADD COLUMN lease_owner TEXT",
+                "ALTER TABLE inbound_messages ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0",
+                "CREATE INDEX inbound_messages_due ON inbound_messages (state, next_attempt_at)",
+            ]),
     ]
 }

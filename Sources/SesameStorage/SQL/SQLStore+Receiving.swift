@@ -80,40 +80,4 @@ extension SQLStoreSession {
             try StoredDocument.decoder.decode(ReceiptRuleSet.self, from: Data(try $0.decode(column: "document", as: String.self).utf8))
         }
     }
-
-    func insertReceivedMessages(_ messages: [ReceivedMessage]) async throws {
-        for message in messages {
-            let recipients = String(decoding: try StoredDocument.encoder.encode(message.recipients), as: UTF8.self)
-            try await db.raw(
-                """
-                INSERT INTO inbound_messages (id, region, rule_set, mail_from, recipients, raw_base64, remote_address, tls, received_at, state)
-                VALUES (\(bind: message.id), \(bind: message.region), \(bind: message.ruleSet), \(bind: message.mailFrom), \(bind: recipients),
-                    \(bind: Data(message.raw).base64EncodedString()), \(bind: message.remoteAddress), \(bind: message.tls ? 1 : 0),
-                    \(bind: Timestamp.millis(message.receivedAt)), \(bind: message.state.rawValue))
-                """
-            ).run()
-        }
-    }
-
-    func receivedMessages(region: String, limit: Int) async throws -> [ReceivedMessage] {
-        try await db.raw(
-            """
-            SELECT id, region, rule_set, mail_from, recipients, raw_base64, remote_address, tls, received_at, state FROM inbound_messages
-            WHERE region = \(bind: region) ORDER BY received_at DESC, id LIMIT \(bind: limit)
-            """
-        ).all().map { row in
-            var message = ReceivedMessage(
-                id: try row.decode(column: "id", as: String.self), region: try row.decode(column: "region", as: String.self),
-                ruleSet: try row.decode(column: "rule_set", as: String.self),
-                mailFrom: try row.decode(column: "mail_from", as: String.self),
-                recipients: (try? StoredDocument.decoder.decode(
-                    [String].self, from: Data(try row.decode(column: "recipients", as: String.self).utf8))) ?? [],
-                raw: Array(Data(base64Encoded: try row.decode(column: "raw_base64", as: String.self)) ?? Data()),
-                remoteAddress: try row.decode(column: "remote_address", as: String.self),
-                tls: try row.decode(column: "tls", as: Int.self) != 0,
-                receivedAt: Timestamp.date(millis: try row.decode(column: "received_at", as: Int64.self)))
-            message.state = ReceivedMessage.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .pending
-            return message
-        }
-    }
 }

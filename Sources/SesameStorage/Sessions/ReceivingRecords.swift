@@ -19,4 +19,13 @@ public protocol ReceivingRecords: Sendable {
     func insertReceivedMessages(_ messages: [ReceivedMessage]) async throws
     /// A region's received messages, newest first.
     func receivedMessages(region: String, limit: Int) async throws -> [ReceivedMessage]
+    func receivedMessage(id: String) async throws -> ReceivedMessage?
+    /// Takes the oldest pending message that is due and not held by another node, holding it
+    /// for `owner` until `leaseUntil`.
+    func claimReceivedMessage(owner: String, now: Date, leaseUntil: Date) async throws -> ReceivedMessage?
+    /// The owner holding the message (locked for the rest of the transaction on PostgreSQL).
+    func receivedMessageLease(id: String) async throws -> (owner: String?, nextStep: Int)?
+    /// Writes the processing state (verdicts, steps done, outcomes, attempts, state); the lease
+    /// is kept until `leaseUntil` (released with a past date).
+    func saveReceivedProcessing(_ message: ReceivedMessage, nextAttemptAt: Date, leaseUntil: Date) async throws
 }
