@@ -179,6 +179,7 @@ let package = Package(
                 .embedInCode("Templates/contact-lists.mustache"),
                 .embedInCode("Templates/messaging.mustache"),
                 .embedInCode("Templates/queue-messages.mustache"),
+                .embedInCode("Templates/receiving.mustache"),
                 .embedInCode("Templates/entity-delete.mustache"),
                 .embedInCode("Templates/group.mustache"),
                 .embedInCode("Templates/groups.mustache"),

@@ -31,6 +31,7 @@ extension Console {
         addConfigurationSetRoutes(to: router)
         addContactListRoutes(to: router)
         addMessagingRoutes(to: router)
+        addReceivingRoutes(to: router)
     }
 
     /// The form of a POST, after checking its CSRF token against the session's.

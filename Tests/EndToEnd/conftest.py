@@ -54,6 +54,22 @@ def create_database():
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
 
 
+_quiet_dns = None
+
+
+def quiet_dns_address():
+    """A DNS server on 127.0.0.1 that knows no names, started once: every node uses it unless a
+    test gives --dns-server, so nothing a node looks up (received mail's SPF, DKIM and DMARC)
+    ever leaves the machine."""
+    global _quiet_dns
+    if _quiet_dns is None:
+        import atexit
+        from mailsinks import DNS
+        _quiet_dns = DNS(free_port(), {}).start()
+        atexit.register(_quiet_dns.stop)
+    return f"127.0.0.1:{_quiet_dns.port}"
+
+
 class Sesame:
     """One running `sesame serve` process with its own data directory and ports."""
 
@@ -72,6 +88,7 @@ class Sesame:
 
     def start(self, wait=True):
         env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_") and not k.startswith("AWS_")}
+        env["SESAME_DNS_SERVER"] = quiet_dns_address()
         env.update(self.extra_env)
         args = [SESAME_BIN, "serve", "--data-dir", self.data_dir, "--http-address", f"127.0.0.1:{self.port}",
                 "--smtp-address", f"127.0.0.1:{self.smtp_port}", "--smtps-address", f"127.0.0.1:{self.smtps_port}"]

@@ -17,7 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from conftest import Sesame, smtp_password
+from conftest import Sesame, free_port, smtp_password
 
 ROOT_PASSWORD = "console-root-Passw0rd"
 
@@ -521,3 +521,48 @@ def test_topics_queues_and_a_queue_s_messages(console):
     assert "<hello from SNS>" in driver.find_element(By.ID, "queue-messages").text
     # Looking did not receive it.
     assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "<hello from SNS>"
+
+
+def test_received_mail_page_shows_rules_verdicts_and_actions(tmpdir_path):
+    port = free_port()
+    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD},
+                  args=["--inbound-address", f"127.0.0.1:{port}"]).start()
+    driver = chrome(tmpdir_path)
+    try:
+        ses = node.root_client("ses")
+        ses.verify_domain_identity(Domain="example.com")
+        ses.verify_email_identity(EmailAddress="postmaster@example.com")
+        ses.create_receipt_rule_set(RuleSetName="inbound")
+        ses.create_receipt_rule(RuleSetName="inbound", Rule={
+            "Name": "support", "Enabled": True, "Recipients": ["support@example.com"], "Actions": [
+                {"AddHeaderAction": {"HeaderName": "X-Route", "HeaderValue": "support"}},
+                {"BounceAction": {"SmtpReplyCode": "550", "Message": "Gone fishing", "Sender": "postmaster@example.com"}}]})
+        ses.create_receipt_rule_set(RuleSetName="spare")
+        ses.set_active_receipt_rule_set(RuleSetName="inbound")
+        ses.create_receipt_filter(Filter={"Name": "block-doc", "IpFilter": {"Policy": "Block", "Cidr": "203.0.113.0/24"}})
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+            smtp.ehlo("mail.remote.test")
+            smtp.sendmail("alice@remote.test", ["support@example.com"], b"From: alice@remote.test\r\nSubject: hi\r\n\r\nhello\r\n")
+        sign_in_root(driver, node)
+        wait_for(driver, "Signed in as root")
+        deadline = time.time() + 20
+        while True:
+            visit(driver, node, "/console/receiving")
+            received = driver.find_element(By.ID, "received").text
+            if "processed" in received or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        text = driver.find_element(By.TAG_NAME, "main").text
+        assert "inbound (active)" in text and "spare" in text and "(active)" not in text.split("spare")[1].split("\n")[0]
+        assert "AddHeader X-Route: support → Bounce 550 Gone fishing" in text
+        assert "block-doc Block 203.0.113.0/24" in driver.find_element(By.ID, "filters").text
+        assert "alice@remote.test" in received and "support@example.com" in received and "processed" in received, received
+        assert "SPF GRAY" in received and "virus PASS" in received, received  # the node's DNS knows no remote.test
+        assert "support: AddHeader done" in received and "support: Bounce done" in received, received
+        # One rule set's mail only.
+        driver.find_element(By.LINK_TEXT, "spare").click()
+        wait_for(driver, "by rule set spare")
+        assert "No mail received yet." in driver.find_element(By.ID, "received").text
+    finally:
+        driver.quit()
+        assert node.stop() == 0, node.read_log()

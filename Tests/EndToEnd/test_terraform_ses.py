@@ -9,11 +9,23 @@ import json
 import os
 import subprocess
 
+import pytest
+
+from conftest import Sesame, create_database
 from test_terraform_iam import Module, terraform_env  # noqa: F401  (the fixture is shared)
 
 
-def test_terraform_ses(sesame, terraform_env, tmpdir_path):  # noqa: F811
-    node = sesame
+@pytest.fixture(params=["sqlite", "postgres"])
+def node(request, tmpdir_path):
+    """A node with a place for S3 actions' files (a local directory), on each engine."""
+    database_url = create_database() if request.param == "postgres" else None
+    started = Sesame(os.path.join(tmpdir_path, "data"), database_url=database_url,
+                     args=["--s3-directory", os.path.join(tmpdir_path, "s3")]).start()
+    yield started
+    assert started.stop() == 0, started.read_log()
+
+
+def test_terraform_ses(node, terraform_env, tmpdir_path):  # noqa: F811
     work, env = terraform_env
     root = node.root_credentials()
     pem = os.path.join(tmpdir_path, "byo.pem")
@@ -68,8 +80,9 @@ def test_terraform_ses(sesame, terraform_env, tmpdir_path):  # noqa: F811
     assert active["Metadata"]["Name"] == "tf-inbound" and [r["Name"] for r in active["Rules"]] == ["support", "catchall"]
     support = active["Rules"][0]
     assert support["TlsPolicy"] == "Require" and support["Recipients"] == ["support@tf-ses.example.com"]
-    assert [list(a)[0] for a in support["Actions"]] == ["AddHeaderAction", "SNSAction", "StopAction"]
-    assert support["Actions"][1]["SNSAction"] == {"TopicArn": topic, "Encoding": "Base64"}
+    assert [list(a)[0] for a in support["Actions"]] == ["AddHeaderAction", "S3Action", "SNSAction", "StopAction"]
+    assert support["Actions"][1]["S3Action"] == {"BucketName": "tf-inbound-mail", "ObjectKeyPrefix": "support/", "TopicArn": topic}
+    assert support["Actions"][2]["SNSAction"] == {"TopicArn": topic, "Encoding": "Base64"}
     assert active["Rules"][1]["Actions"][0]["BounceAction"]["SmtpReplyCode"] == "550"
     assert ses.list_receipt_filters()["Filters"] == [{"Name": "tf-block", "IpFilter": {"Policy": "Block", "Cidr": "203.0.113.0/24"}}]
 

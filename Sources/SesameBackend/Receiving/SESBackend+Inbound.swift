@@ -39,4 +39,11 @@ extension SESBackend {
     public func receivedMessages(region: String, limit: Int) async throws -> [ReceivedMessage] {
         try await store.read { try await $0.receivedMessages(region: region, limit: limit) }
     }
+
+    /// The same for a signed-in console user: whoever may describe the region's rule sets sees
+    /// the mail they took.
+    public func receivedMessages(_ caller: Caller, region: String, limit: Int) async throws -> [ReceivedMessage] {
+        try authorize(caller, "ses:ListReceiptRuleSets", "*")
+        return try await receivedMessages(region: region, limit: limit)
+    }
 }

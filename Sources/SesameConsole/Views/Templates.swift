@@ -22,5 +22,6 @@ enum Templates {
         "contact-lists": PackageResources.contact_lists_mustache,
         "messaging": PackageResources.messaging_mustache,
         "queue-messages": PackageResources.queue_messages_mustache,
+        "receiving": PackageResources.receiving_mustache,
     ]
 }

@@ -235,14 +235,20 @@ resource "aws_ses_receipt_rule" "support" {
     header_value = "support"
     position     = 1
   }
+  s3_action {
+    bucket_name       = "tf-inbound-mail"
+    object_key_prefix = "support/"
+    topic_arn         = var.topic_arn
+    position          = 2
+  }
   sns_action {
     topic_arn = var.topic_arn
     encoding  = "Base64"
-    position  = 2
+    position  = 3
   }
   stop_action {
     scope    = "RuleSet"
-    position = 3
+    position = 4
   }
 }
 
