@@ -27,6 +27,8 @@ struct SMTPBench: AsyncParsableCommand {
     @Option(help: "Recipient.") var to = "sink@example.net"
     @Option(help: "Open this many sessions, leave them idle, and report the server's memory instead.") var idleSessions: Int?
     @Option(help: "The server's process ID, for its resident memory (read from /proc).") var serverPid: Int?
+    @Option(help: "Send this file as each message (CRLF line ends, e.g. a DKIM-signed message) instead of a generated one.")
+    var messageFile: String?
     @Option(help: "Label printed with the results.") var label = "SMTP"
     @Flag(inversion: .prefixedNo, help: "Send MAIL FROM, RCPT TO and DATA in one write (PIPELINING), or each after the previous reply.")
     var pipelining = true
@@ -53,7 +55,13 @@ struct SMTPBench: AsyncParsableCommand {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         tlsConfiguration.certificateVerification = .none  // a benchmark of throughput, not of trust
         let sslContext = try NIOSSLContext(configuration: tlsConfiguration)
-        let body = Self.message(from: from, to: to, size: size)
+        var body = Self.message(from: from, to: to, size: size)
+        if let messageFile {
+            guard let data = FileManager.default.contents(atPath: messageFile) else {
+                throw ValidationError("--message-file: cannot read \(messageFile)")
+            }
+            body = Array(data)
+        }
         let plan = SMTPClientPlan(
             tls: tls, auth: user.map { u in Data("\0\(u)\0\(password!)".utf8).base64EncodedString() }, from: from, to: to,
             body: body, messages: idleSessions == nil ? messages : 0, holdOpen: idleSessions != nil, pipelining: pipelining)
@@ -106,7 +114,7 @@ struct SMTPBench: AsyncParsableCommand {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000
         }
         print(
-            "\(label): \(sessions) sessions x \(messages) messages of \(size) bytes, TLS \(tls.rawValue), AUTH \(user == nil ? "no" : "PLAIN"), \(pipelining ? "pipelined" : "one command at a time")"
+            "\(label): \(sessions) sessions x \(messages) messages of \(plan.body.count) bytes, TLS \(tls.rawValue), AUTH \(user == nil ? "no" : "PLAIN"), \(pipelining ? "pipelined" : "one command at a time")"
         )
         print(
             String(

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import SesameConcurrency
 public import SesameCore
 import SesameStorage
@@ -31,6 +32,7 @@ extension SESBackend {
             return message
         }
         try await store.transaction { try await $0.insertReceivedMessages(messages) }
+        Counter(label: "sesame_received_messages_total", dimensions: [("state", "accepted")]).increment(by: messages.count)
         inboundArrived.signal()
         return messages[0].id
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import Metrics
 import SesameConcurrency
 public import SesameCore
 import SesameStorage
@@ -22,6 +23,8 @@ extension SESBackend {
         public var retryInitial: TimeInterval = 5
         /// After this long since receipt, a step that still fails is given up.
         public var maximumAge: TimeInterval = 3600
+        /// Messages a node processes at once.
+        public var concurrency = 8
 
         public init() {}
     }
@@ -30,10 +33,11 @@ extension SESBackend {
 
     struct LeaseLost: Error {}
 
-    public func claimReceivedMessage(owner: String, lease: TimeInterval) async throws -> ReceivedMessage? {
+    /// Up to `limit` due messages, held for this node (one commit for all of them).
+    public func claimReceivedMessages(owner: String, lease: TimeInterval, limit: Int) async throws -> [ReceivedMessage] {
         let now = clock.now()
         return try await store.transaction { session in
-            try await session.claimReceivedMessage(owner: owner, now: now, leaseUntil: now.addingTimeInterval(lease))
+            try await session.claimReceivedMessages(owner: owner, now: now, leaseUntil: now.addingTimeInterval(lease), limit: limit)
         }
     }
 
@@ -53,7 +57,8 @@ extension SESBackend {
                         ReceiptPlan.steps(
                             recipients: message.recipients, tls: message.tls, ruleSet: $0, bounceSender: configuration.feedbackSender)
                     } ?? []
-                try await save(message, owner: owner, expecting: message.nextStep, settings: settings)
+                // Kept with the first step's commit (or the retry's): a crash before it only
+                // means the checks run again.
             }
             let steps = message.steps ?? []
             while message.nextStep < steps.count {
@@ -86,14 +91,16 @@ extension SESBackend {
                 message.attempts = 0
                 message.nextStep = index + 1
                 if message.nextStep == steps.count { message.state = .processed }
-                message.outcomes.append(
-                    try await runStep(
-                        step, raw: raw, outcome: outcome, message: message, owner: owner, expecting: index, settings: settings))
+                let ran = try await runStep(
+                    step, raw: raw, outcome: outcome, message: message, owner: owner, expecting: index, settings: settings)
+                message.outcomes.append(ran)
+                Counter(label: "sesame_receipt_actions_total", dimensions: [("action", ran.action), ("status", ran.status)]).increment()
             }
             if message.state != .processed {
                 message.state = .processed
                 try await save(message, owner: owner, expecting: message.nextStep, settings: settings)
             }
+            Counter(label: "sesame_received_messages_total", dimensions: [("state", "processed")]).increment()
         } catch is LeaseLost {
             return
         }

@@ -1,4 +1,5 @@
 public import SesameBackend
+import SesameConcurrency
 public import SesameCore
 
 /// The verdicts of received mail, computed here: SPF for the client address and the envelope
@@ -41,21 +42,47 @@ public struct DNSReceiptChecks: ReceiptChecks {
 }
 
 /// Sesame's resolver as SPF, DKIM and DMARC ask it: a name that does not exist answers nothing,
-/// and MX lookups have no implicit MX (SPF's `mx` term matches listed exchangers only).
+/// and MX lookups have no implicit MX (SPF's `mx` term matches listed exchangers only). Answers
+/// are kept for a minute, as a caching resolver would (mail from one sender asks the same
+/// questions again and again); failures are not kept, and the cache is bounded.
 struct ReceiptDNS: SPFLookup, DKIMKeyLookup {
     let resolver: DNSResolver
+    let cache = AnswerCache()
 
-    func texts(_ name: String) async throws -> [String] { try await resolver.texts(name) }
+    func texts(_ name: String) async throws -> [String] {
+        try await cache.answer("TXT \(name)") { try await resolver.texts(name) }
+    }
 
-    func addresses(_ host: String) async throws -> [String] { try await resolver.addresses(host) }
+    func addresses(_ host: String) async throws -> [String] {
+        try await cache.answer("A \(host)") { try await resolver.addresses(host) }
+    }
 
     func mailExchangers(_ domain: String) async throws -> [String] {
-        do {
-            return try await resolver.lookup(domain, .mx).compactMap {
-                if case .mx(_, let exchange) = $0, !exchange.isEmpty, exchange != "." { exchange } else { nil }
+        try await cache.answer("MX \(domain)") {
+            do {
+                return try await resolver.lookup(domain, .mx).compactMap {
+                    if case .mx(_, let exchange) = $0, !exchange.isEmpty, exchange != "." { exchange } else { nil }
+                }
+            } catch let failure as DNSResolver.Failure where failure.nameDoesNotExist {
+                return []
             }
-        } catch let failure as DNSResolver.Failure where failure.nameDoesNotExist {
-            return []
+        }
+    }
+
+    final class AnswerCache: Sendable {
+        static let lifetime: Duration = .seconds(60)
+        static let capacity = 4096
+        let entries = Locked([String: (expires: ContinuousClock.Instant, answer: [String])]())
+
+        func answer(_ question: String, _ ask: () async throws -> [String]) async throws -> [String] {
+            let now = ContinuousClock.now
+            if let kept = entries.withLock({ $0[question] }), kept.expires > now { return kept.answer }
+            let answer = try await ask()
+            entries.withLock { entries in
+                if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+                entries[question] = (now + Self.lifetime, answer)
+            }
+            return answer
         }
     }
 }

@@ -5,9 +5,9 @@ public import SesameBackend
 import SesameConcurrency
 import SesameCore
 
-/// Runs the receipt rules of received mail in the background: it claims a stored message (one
-/// node at a time holds it), and the backend computes its verdicts and works through its
-/// actions. It wakes when a listener stores mail, and every second for retries that fall due.
+/// Runs the receipt rules of received mail in the background: it claims stored messages (one
+/// node at a time holds each), and the backend computes their verdicts and works through their
+/// actions, several messages at once. It wakes when a listener stores mail, and every second for retries that fall due.
 public final class ReceiptProcessor: Service, Sendable {
     let ses: SESBackend
     let checks: any ReceiptChecks
@@ -31,15 +31,26 @@ public final class ReceiptProcessor: Service, Sendable {
         let ses = self.ses, owner = self.owner, checks = self.checks, storage = self.storage, settings = self.settings
         let logger = self.logger
         await BackgroundLoop.run(wake: ses.inboundArrived) {
+            // Up to `concurrency` messages at a time: their DNS lookups and S3 writes overlap.
+            var claimed: [ReceivedMessage] = []
             do {
-                if let message = try await ses.claimReceivedMessage(owner: owner, lease: settings.lease) {
-                    try await ses.processReceived(message, owner: owner, checks: checks, storage: storage, settings: settings)
-                    return nil
-                }
+                claimed = try await ses.claimReceivedMessages(owner: owner, lease: settings.lease, limit: settings.concurrency)
             } catch {
                 logger.warning("receiving: \(error)")
             }
-            return .seconds(1)
+            guard !claimed.isEmpty else { return .seconds(1) }
+            await withTaskGroup(of: Void.self) { group in
+                for message in claimed {
+                    group.addTask {
+                        do {
+                            try await ses.processReceived(message, owner: owner, checks: checks, storage: storage, settings: settings)
+                        } catch {
+                            logger.warning("receiving \(message.id): \(error)")
+                        }
+                    }
+                }
+            }
+            return nil
         }
     }
 }

@@ -13,7 +13,7 @@ extension SQLStoreSession {
             """
             SELECT id, source, destinations, configuration_set, created_at, subject FROM messages
             WHERE region = \(bind: region) AND created_at >= \(bind: start) AND created_at < \(bind: end)
-              AND via NOT IN ('IdentityVerification', 'Feedback', 'SendBounce')
+              AND via NOT IN ('IdentityVerification', 'Feedback', 'SendBounce', 'ReceiptRule')
             ORDER BY created_at LIMIT \(bind: limit)
             """
         ).all().map { row in

@@ -40,26 +40,28 @@ extension SQLStoreSession {
             receivedMessage)
     }
 
-    func claimReceivedMessage(owner: String, now: Date, leaseUntil: Date) async throws -> ReceivedMessage? {
+    func claimReceivedMessages(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [ReceivedMessage] {
         let locking = source.engine == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
         let millis = Timestamp.millis(now)
-        guard
-            let id = try await db.raw(
-                """
-                SELECT id FROM inbound_messages
-                WHERE state = 'pending' AND next_attempt_at <= \(bind: millis) AND lease_until < \(bind: millis)
-                ORDER BY next_attempt_at, id LIMIT 1\(unsafeRaw: locking)
-                """
-            ).first().map({ try $0.decode(column: "id", as: String.self) })
-        else { return nil }
-        try await db.raw(
+        let ids = try await db.raw(
             """
-            UPDATE inbound_messages SET lease_owner = \(bind: owner), lease_until = \(bind: Timestamp.millis(leaseUntil))
-            WHERE id = \(bind: id) AND lease_until < \(bind: millis)
+            SELECT id FROM inbound_messages
+            WHERE state = 'pending' AND next_attempt_at <= \(bind: millis) AND lease_until < \(bind: millis)
+            ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: locking)
             """
-        ).run()
-        guard let lease = try await receivedMessageLease(id: id), lease.owner == owner else { return nil }
-        return try await receivedMessage(id: id)
+        ).all().map { try $0.decode(column: "id", as: String.self) }
+        guard !ids.isEmpty else { return [] }
+        var update = SQLQueryString(
+            "UPDATE inbound_messages SET lease_owner = \(bind: owner), lease_until = \(bind: Timestamp.millis(leaseUntil)) WHERE id IN (")
+        var select = SQLQueryString("SELECT \(unsafeRaw: Self.receivedColumns) FROM inbound_messages WHERE id IN (")
+        for (index, id) in ids.enumerated() {
+            update += index == 0 ? "\(bind: id)" : ", \(bind: id)"
+            select += index == 0 ? "\(bind: id)" : ", \(bind: id)"
+        }
+        update += ") AND lease_until < \(bind: millis)"
+        select += ") AND lease_owner = \(bind: owner) AND lease_until = \(bind: Timestamp.millis(leaseUntil)) ORDER BY next_attempt_at, id"
+        try await db.raw(update).run()
+        return try await db.raw(select).all().map(receivedMessage)
     }
 
     func receivedMessageLease(id: String) async throws -> (owner: String?, nextStep: Int)? {

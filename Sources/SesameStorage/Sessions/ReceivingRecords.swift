@@ -20,9 +20,9 @@ public protocol ReceivingRecords: Sendable {
     /// A region's received messages, newest first.
     func receivedMessages(region: String, limit: Int) async throws -> [ReceivedMessage]
     func receivedMessage(id: String) async throws -> ReceivedMessage?
-    /// Takes the oldest pending message that is due and not held by another node, holding it
-    /// for `owner` until `leaseUntil`.
-    func claimReceivedMessage(owner: String, now: Date, leaseUntil: Date) async throws -> ReceivedMessage?
+    /// Takes up to `limit` of the oldest pending messages that are due and not held by another
+    /// node, holding them for `owner` until `leaseUntil`.
+    func claimReceivedMessages(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [ReceivedMessage]
     /// The owner holding the message (locked for the rest of the transaction on PostgreSQL).
     func receivedMessageLease(id: String) async throws -> (owner: String?, nextStep: Int)?
     /// Writes the processing state (verdicts, steps done, outcomes, attempts, state); the lease
