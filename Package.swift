@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "SesameAWSProtocol", "SesameAWSModels", "SesameBackend", "SesameHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -140,6 +141,7 @@ let package = Package(
             name: "SesameSMTP",
             dependencies: [
                 "SesameSMTPProtocol", "SesameBackend", "SesameConcurrency",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -154,6 +156,7 @@ let package = Package(
             name: "SesameDelivery",
             dependencies: [
                 "SesameBackend", "SesameSMTPProtocol", "SesameAWSProtocol",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -135,7 +135,9 @@ public struct Sesame: Sendable {
             localHostNames: [configuration.httpAddress.host, configuration.hostname],
             webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS),
             sqs: sqs)
-        if let registry = configuration.metricsRegistry { MetricsRoute.add(to: router, registry: registry) }
+        if let registry = configuration.metricsRegistry {
+            MetricsRoute.add(to: router, registry: registry, allowed: configuration.metricsAllowed)
+        }
         let listening = Locked(false)
         HealthRoutes(store: store, listening: listening).add(to: router)
         let consoleSettings = Console.Settings(
@@ -267,6 +269,10 @@ public struct Sesame: Sendable {
         background.append(.init(service: DataJobRunner(ses: ses, storage: storage, logger: logger)))
         let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         background.append(.init(service: MessageMoveRunner(sqs: sqs, logger: logger)))
+        if configuration.metricsRegistry != nil {
+            background.append(
+                .init(service: MetricsSampler(operations: StoreOperations(store: store), interval: .seconds(5), logger: logger)))
+        }
         if !configuration.inboundAddresses.isEmpty { background.append(.init(service: InboundPolicyRefresher(cache: ses.inbound))) }
         // Every node runs received mail's actions, whichever node's listener took it.
         let checks = DNSReceiptChecks(resolver: try? resolver(for: "receiving"), spamThreshold: configuration.inboundSpamThreshold)

@@ -155,6 +155,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Import and export job files") var files: ObjectStorageOptions
     @OptionGroup(title: "Dedicated IP addresses") var dedicated: DedicatedAddressOptions
     @OptionGroup(title: "Receiving email") var inbound: InboundOptions
+    @OptionGroup(title: "Metrics and logs") var operations: OperationsOptions
 
     @Flag(
         help: ArgumentHelp(
@@ -324,6 +325,7 @@ struct Serve: AsyncParsableCommand {
         try files.apply(to: &configuration)
         try dedicated.apply(to: &configuration)
         try inbound.apply(to: &configuration)
+        try operations.apply(to: &configuration)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {
@@ -359,11 +361,7 @@ struct Serve: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error (got '\(levelText)').")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        try operations.bootstrapLogging(level: level)
         let logger = Logger(label: "sesame")
         // One registry for the process: swift-metrics' counters land in it, /metrics reads it.
         let registry = PrometheusCollectorRegistry()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SesameCore
 import Testing
 
 @testable import SesameConsole
@@ -104,6 +105,37 @@ import Testing
                     picker: "", topics: [.init(arn: "arn:aws:sns:us-east-1:1:t", subscriptions: ["sqs arn:aws:sqs:us-east-1:1:q"])],
                     queues: [.init(name: "q", region: "us-east-1", visible: 3, inFlight: 1, delayed: 0, deadLetter: "")]),
                 ["arn:aws:sns:us-east-1:1:t", "sqs arn:aws:sqs:us-east-1:1:q", "name=q"]
+            ),
+            (
+                "receiving",
+                ReceivingModel(
+                    picker: "", region: "us-east-1", shownRuleSet: nil,
+                    ruleSets: [
+                        .init(
+                            name: "inbound", active: true,
+                            rules: [
+                                .init(
+                                    ReceiptRule(
+                                        name: "support", enabled: true, recipients: ["support@example.com"],
+                                        actions: [.stop(scope: "RuleSet", topicARN: nil)]))
+                            ])
+                    ],
+                    filters: [.init(name: "block", policy: "Block", cidr: "203.0.113.0/24")],
+                    messages: [
+                        .init(
+                            {
+                                var message = ReceivedMessage(
+                                    id: "r1", region: "us-east-1", ruleSet: "inbound", mailFrom: "<script>@x",
+                                    recipients: ["support@example.com"],
+                                    raw: [], remoteAddress: "192.0.2.1", tls: true, receivedAt: Date(timeIntervalSince1970: 0))
+                                message.outcomes = [ReceiptOutcome(rule: "support", action: "Stop", status: "done", detail: "")]
+                                return message
+                            }())
+                    ]),
+                [
+                    "inbound</a> (active)", "support@example.com", "Stop", "block", "192.0.2.1 (TLS)", "&lt;script&gt;@x",
+                    "support: Stop done", "not checked yet",
+                ]
             ),
             (
                 "queue-messages",

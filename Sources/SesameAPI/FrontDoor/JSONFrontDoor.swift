@@ -22,7 +22,18 @@ public struct JSONFrontDoor: Sendable {
     }
 
     public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
+        let started = ContinuousClock.now
         let requestID = RandomIDs.requestID()
+        var observed = APIMetrics.Observed(service: services[0].handlers.model.metadata.endpointPrefix)
+        let response = await respond(request, context: context, requestID: requestID, observed: &observed)
+        APIMetrics.record(observed, status: Int(response.status.code), since: started)
+        APIMetrics.log(observed, requestID: requestID, status: Int(response.status.code), logger: context.logger)
+        return response
+    }
+
+    func respond(
+        _ request: Request, context: SesameRequestContext, requestID: String, observed: inout APIMetrics.Observed
+    ) async -> Response {
         let target = request.headers[Self.targetHeader] ?? ""
         let found = services.lazy.compactMap { service in service.codec.operationName(target: target).map { (service, $0) } }.first
         let codec = found?.0.codec ?? services[0].codec
@@ -32,12 +43,14 @@ public struct JSONFrontDoor: Sendable {
                 throw AWSError(
                     code: "UnknownOperationException", status: 400, message: "Sesame knows no operation named by X-Amz-Target '\(target)'.")
             }
+            observed = APIMetrics.Observed(service: service.handlers.model.metadata.endpointPrefix, operation: operation.name)
             let parsed = try await authenticator.precheck(request)
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             let caller = try await authenticator.verify(
                 parsed, signed, request, context: context, signingNames: [service.handlers.model.metadata.signingName], regions: regions)
+            observed.principal = caller.principal.arn
             guard let handler = service.handlers.handlers[operation.name] else {
                 throw AWSError.notImplemented(operation.name, service: service.handlers.model)
             }

@@ -65,7 +65,18 @@ public struct QueryFrontDoor: Sendable {
     /// for the `QueueUrl` parameter.
     public func handle(_ request: Request, context: SesameRequestContext, queueURL: String? = nil) async -> Response {
         if request.headers[JSONFrontDoor.targetHeader] != nil { return await json.handle(request, context: context) }
+        let started = ContinuousClock.now
         let requestID = RandomIDs.requestID()
+        var observed = APIMetrics.Observed(service: "unknown")
+        let response = await respond(request, context: context, queueURL: queueURL, requestID: requestID, observed: &observed)
+        APIMetrics.record(observed, status: Int(response.status.code), since: started)
+        APIMetrics.log(observed, requestID: requestID, status: Int(response.status.code), logger: context.logger)
+        return response
+    }
+
+    func respond(
+        _ request: Request, context: SesameRequestContext, queueURL: String?, requestID: String, observed: inout APIMetrics.Observed
+    ) async -> Response {
         var endpoint = endpoints[0]
         var bodyRead = false
         do {
@@ -85,6 +96,7 @@ public struct QueryFrontDoor: Sendable {
                     // AssumeRoleWithWebIdentity) runs unsigned, for nobody; one Sesame does not
                     // implement yet says so rather than asking for a signature.
                     if let action = parameters.action, let operation = endpoint.model.operations[action], operation.anonymous {
+                        observed = APIMetrics.Observed(service: endpoint.model.metadata.endpointPrefix, operation: operation.name)
                         guard let handler = endpoint.handlers.handlers[action] else {
                             throw AWSError.notImplemented(action, service: endpoint.model)
                         }
@@ -113,14 +125,17 @@ public struct QueryFrontDoor: Sendable {
                     "Credential should be scoped to correct service: '\(endpoint.signingNames.sorted().first ?? "")'. ")
             }
             endpoint = named
+            observed.service = named.model.metadata.endpointPrefix
             let region = parsed.scope.region
             let caller = try await authenticator.verify(
                 parsed, signed, request, context: context, signingNames: named.signingNames, regions: regions,
                 acceptsGlobalRegion: named.acceptsGlobalRegion)
+            observed.principal = caller.principal.arn
             guard let actionName = parameters.action else { throw AWSError.missingAction() }
             guard let operation = endpoint.model.operations[actionName] else {
                 throw AWSError.invalidAction(actionName, service: endpoint.model.metadata.apiVersion)
             }
+            observed.operation = operation.name
             guard let handler = endpoint.handlers.handlers[actionName] else {
                 throw AWSError.notImplemented(actionName, service: endpoint.model)
             }

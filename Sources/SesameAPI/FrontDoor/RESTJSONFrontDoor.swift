@@ -26,7 +26,18 @@ public struct RESTJSONFrontDoor: Sendable {
     }
 
     public func handle(_ request: Request, context: SesameRequestContext) async -> Response {
+        let started = ContinuousClock.now
         let requestID = RandomIDs.requestID()
+        var observed = APIMetrics.Observed(service: handlers.model.metadata.endpointPrefix)
+        let response = await respond(request, context: context, requestID: requestID, observed: &observed)
+        APIMetrics.record(observed, status: Int(response.status.code), since: started)
+        APIMetrics.log(observed, requestID: requestID, status: Int(response.status.code), logger: context.logger)
+        return response
+    }
+
+    func respond(
+        _ request: Request, context: SesameRequestContext, requestID: String, observed: inout APIMetrics.Observed
+    ) async -> Response {
         var bodyRead = false
         do {
             let target = request.head.path ?? "/"
@@ -36,12 +47,14 @@ public struct RESTJSONFrontDoor: Sendable {
                     code: "UnknownOperationException", status: 404,
                     message: UnroutedRequests.message(method: request.method.rawValue, path: path))
             }
+            observed.operation = operation.name
             let parsed = try await authenticator.precheck(request)
             let body = try await SigV4Authenticator.collectBody(request, maxSize: context.maxUploadSize)
             bodyRead = true
             let signed = SigV4Authenticator.httpRequest(request, body: body)
             let caller = try await authenticator.verify(
                 parsed, signed, request, context: context, signingNames: signingNames, regions: regions)
+            observed.principal = caller.principal.arn
             guard let handler = handlers.handlers[operation.name] else {
                 throw AWSError.notImplemented(operation.name, service: handlers.model)
             }

@@ -12,6 +12,11 @@ public struct StoreOperations: Sendable {
     public var capturedMail: CapturedMail { CapturedMail(store: store) }
     public var queueAdministration: QueueAdministration { QueueAdministration(store: store) }
 
+    /// The store's backlogs now (queue, SNS outbox, SQS, received mail), for the metrics.
+    public func backlog(now: Date) async throws -> Backlog {
+        try await store.read { try await $0.backlog(now: now) }
+    }
+
     /// Marks an identity verified, creating it if needed.
     public func markVerified(region: String, name: String, kind: Identity.Kind, at date: Date) async throws {
         try await SESBackend.markVerified(store: store, region: region, name: name, kind: kind, at: date)

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 public import ServiceLifecycle
 public import SesameConcurrency
 public import SesameCore
@@ -64,8 +65,18 @@ final class MessageBatches: Sendable {
         self.queued = queued
     }
 
+    /// `sesame_store_commit_duration_seconds` and `sesame_store_commit_batch_size`: each commit
+    /// of accepted messages, how long it took and how many messages it carried.
+    let commitTimer = Metrics.Timer(label: "sesame_store_commit_duration_seconds", preferredDisplayUnit: .seconds)
+    let batchSize = Recorder(label: "sesame_store_commit_batch_size", aggregate: true)
+
     /// Writes a batch; one outcome per message (nil: stored).
     func commit(_ batch: [Pending]) async -> [(any Error)?] {
+        let started = ContinuousClock.now
+        defer {
+            commitTimer.record(duration: ContinuousClock.now - started)
+            batchSize.record(batch.count)
+        }
         do {
             let outcomes: [SesameError?]
             if canAppend(batch) {

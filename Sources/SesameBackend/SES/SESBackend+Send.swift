@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 public import SesameCore
 import SesameStorage
 
@@ -95,8 +96,21 @@ extension SESBackend {
     }
 
     /// The one path into the store for every message: authorize, check identities, recipients
-    /// and quota, then commit. The message ID is returned only after the commit.
+    /// and quota, then commit. The message ID is returned only after the commit. Counted in
+    /// `sesame_messages_total` by interface (`api`, `smtp`), outcome and, for refusals, reason.
     public func submit(_ submission: Submission, messageID: String, caller: Caller) async throws -> String {
+        let interface = submission.via == .smtp ? "smtp" : "api"
+        do {
+            let id = try await accept(submission, messageID: messageID, caller: caller)
+            MessageMetrics.accepted(interface: interface)
+            return id
+        } catch {
+            MessageMetrics.refused(interface: interface, reason: (error as? SesameError)?.code.description ?? "internalFailure")
+            throw error
+        }
+    }
+
+    func accept(_ submission: Submission, messageID: String, caller: Caller) async throws -> String {
         let from = try Self.parseAddress(submission.source)
         // Each distinct recipient gets the message once, as on SES: To and Cc naming the same
         // person is ordinary mail, not an error.
@@ -246,6 +260,7 @@ extension SESBackend {
             }
         }
         if !bounced.isEmpty {
+            Counter(label: "sesame_recipients_total", dimensions: [("outcome", "suppressed")]).increment(by: bounced.count)
             message.events.append(
                 DeliveryEvent(
                     id: RandomIDs.requestID(), messageID: message.id, region: message.region, kind: .bounce, recipients: bounced,

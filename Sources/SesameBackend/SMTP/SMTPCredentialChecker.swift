@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import Logging
+import Metrics
 import SesameConcurrency
 public import SesameCore
 public import SesameStorage
@@ -118,6 +119,7 @@ public final class SMTPCredentialChecker: Sendable {
         } catch {
             logger.warning("could not record an SMTP login failure: \(error)")
         }
+        Counter(label: "sesame_smtp_auth_failures_total", dimensions: [("diagnosis", failure.diagnosis.rawValue)]).increment()
         logger.info(
             "SMTP login failed",
             metadata: ["source": "\(sourceAddress)", "diagnosis": "\(failure.diagnosis.rawValue)", "key": "\(failure.accessKeyID ?? "-")"])

@@ -151,6 +151,8 @@ public final class QueueManager: Service, Sendable {
     }
 
     func perform(_ job: Job, message: StoredMessage?, loadFailed: Bool) async {
+        let started = ContinuousClock.now
+        let kind = job.simulated ? "simulator" : transport?.kind ?? "capture"
         let outcomes: [String: DeliveryOutcome]
         var reportingMTA = Self.localMTA
         if job.simulated {
@@ -181,8 +183,10 @@ public final class QueueManager: Service, Sendable {
             // Capture mode queues nothing else; a row left from another mode stays captured.
             outcomes = .all(job.rows.map(\.recipient), .delivered(reply: "250 captured (delivery mode capture)"))
         }
+        DeliveryMetrics.attempt(kind: kind, took: ContinuousClock.now - started)
         let limit = await ses.deliveryOptions(region: job.rows[0].region, configurationSet: message?.configurationSet).maxSeconds
         var settled = record(job, outcomes, reportingMTA: reportingMTA, maxDeliverySeconds: limit)
+        DeliveryMetrics.settled(settled.rows, outcomes: outcomes, simulated: job.simulated)
         settled.configurationSet = message?.configurationSet
         await recorder.record(settled)
     }

@@ -8,6 +8,8 @@ public import SesameSMTPProtocol
 public protocol DeliveryTransport: Sendable {
     /// Recipients with the same key travel together (over one session).
     func destination(of recipient: String) -> String
+    /// `relay` or `mx`: the destination kind metrics name.
+    var kind: String { get }
     func deliver(from: String, recipients: [String], body: [UInt8], options: DeliveryOptions) async -> [String: DeliveryOutcome]
     func shutdown() async
 }
@@ -35,6 +37,7 @@ extension Dictionary where Key == String, Value == DeliveryOutcome {
 /// `--relay-url smtp[s]://user:password@host:port`: every message goes to one smarthost.
 /// `smtp://` uses STARTTLS (required when credentials are given, else when offered); `smtps://` is TLS from the start.
 public struct RelayTransport: DeliveryTransport {
+    public var kind: String { "relay" }
     public struct Settings: Sendable {
         public var endpoint: SMTPEndpoint
         public var tls: SMTPClientStateMachine.TLSPolicy
@@ -96,6 +99,7 @@ public struct RelayTransport: DeliveryTransport {
 /// preference, the domain's own address when it has no MX, opportunistic STARTTLS.
 /// `--route DOMAIN=HOST:PORT` entries override DNS.
 public struct MXTransport: DeliveryTransport {
+    public var kind: String { "mx" }
     let resolver: DNSResolver
     let routes: [String: SMTPEndpoint]
     let port: Int

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Metrics
 public import NIOCore
 import NIOPosix
 public import NIOSSL
@@ -67,6 +68,8 @@ final class SMTPConnectionRegistry: Sendable {
     let limit: Int
     let perAddressLimit: Int
     let state = Locked<(channels: [ObjectIdentifier: any Channel], perAddress: [String: Int])>(([:], [:]))
+    /// `sesame_smtp_sessions_open`: sessions on every listener of this node.
+    let open = Meter(label: "sesame_smtp_sessions_open")
 
     init(limit: Int, perAddressLimit: Int) {
         self.limit = limit
@@ -79,6 +82,7 @@ final class SMTPConnectionRegistry: Sendable {
             guard state.perAddress[address, default: 0] < perAddressLimit else { return .tooManyFromAddress }
             state.channels[ObjectIdentifier(channel)] = channel
             state.perAddress[address, default: 0] += 1
+            open.increment()
             return .registered
         }
     }
@@ -86,6 +90,7 @@ final class SMTPConnectionRegistry: Sendable {
     func unregister(_ channel: any Channel, address: String) {
         state.withLock { state in
             guard state.channels.removeValue(forKey: ObjectIdentifier(channel)) != nil else { return }
+            open.decrement()
             let left = state.perAddress[address, default: 1] - 1
             state.perAddress[address] = left > 0 ? left : nil
         }

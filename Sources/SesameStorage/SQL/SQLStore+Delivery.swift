@@ -148,6 +148,24 @@ extension SQLStoreSession {
         return counts
     }
 
+    func backlog(now: Date) async throws -> Backlog {
+        var out = Backlog()
+        let millis = Timestamp.millis(now)
+        if let row = try await db.raw(
+            "SELECT COUNT(*) AS n, MIN(next_attempt_at) AS due FROM delivery_queue WHERE state = 'queued'"
+        ).first() {
+            out.queued = try row.decode(column: "n", as: Int.self)
+            if let due = try row.decode(column: "due", as: Int64?.self), due <= millis { out.oldestDueAge = Double(millis - due) / 1000 }
+        }
+        func count(_ sql: SQLQueryString) async throws -> Int {
+            try await db.raw(sql).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        out.snsOutbox = try await count("SELECT COUNT(*) AS n FROM sns_outbox")
+        out.sqsMessages = try await count("SELECT COUNT(*) AS n FROM sqs_messages")
+        out.receivedPending = try await count("SELECT COUNT(*) AS n FROM inbound_messages WHERE state = 'pending'")
+        return out
+    }
+
     func insertEvents(_ events: [DeliveryEvent]) async throws {
         guard !events.isEmpty else { return }
         let encoder = JSONEncoder()

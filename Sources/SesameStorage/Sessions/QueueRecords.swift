@@ -20,6 +20,8 @@ public protocol QueueRecords: Sendable {
     func deleteDeliveries(messageID: String) async throws -> Int
     /// Counts of rows per state.
     func queueCounts() async throws -> [DeliveryState: Int]
+    /// What the metrics sampler shows: backlog sizes across the store.
+    func backlog(now: Date) async throws -> Backlog
     func insertEvents(_ events: [DeliveryEvent]) async throws
     /// Events, oldest first: one message's, or all.
     func events(messageID: String?, limit: Int) async throws -> [DeliveryEvent]
@@ -30,4 +32,18 @@ public protocol QueueRecords: Sendable {
     func recipientStates(region: String, recipient: String) async throws -> Set<DeliveryState>
     /// Whether any mail to an address in `domain` was delivered.
     func domainDelivered(region: String, domain: String) async throws -> Bool
+}
+
+/// The store's backlogs at one moment (for the `/metrics` gauges).
+public struct Backlog: Sendable, Equatable {
+    /// Recipients waiting for delivery (queued, due or not).
+    public var queued = 0
+    /// How long the oldest recipient that is due has waited past its time, in seconds (0: none due).
+    public var oldestDueAge: Double = 0
+    public var snsOutbox = 0
+    public var sqsMessages = 0
+    /// Received mail whose receipt rules have not all run.
+    public var receivedPending = 0
+
+    public init() {}
 }
