@@ -266,7 +266,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SesameConsoleTests", dependencies: ["SesameConsole", .product(name: "Hummingbird", package: "hummingbird")],
+            name: "SesameConsoleTests", dependencies: ["SesameConsole", "SesameCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings),
         .testTarget(name: "SesameConcurrencyTests", dependencies: ["SesameConcurrency"], swiftSettings: swiftSettings),
         .testTarget(

@@ -13,6 +13,14 @@ struct OperationsOptions: ParsableArguments {
             valueName: "cidr"))
     var metricsAllow: [String] = []
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Keep metrics and serve GET /metrics (the default); --no-metrics turns both off, as benchmarks do to measure what metrics cost. [SESAME_METRICS=0 turns them off]"
+    )
+    var metrics = true
+
+    var metricsOn: Bool { metrics && Environment.value("SESAME_METRICS") != "0" }
+
     @Option(
         help: ArgumentHelp(
             "text (readable lines, the default) or json (one JSON object per line with time, level, message and fields such as request id, operation, principal and message id). [SESAME_LOG_FORMAT]",

@@ -364,9 +364,11 @@ struct Serve: AsyncParsableCommand {
         try operations.bootstrapLogging(level: level)
         let logger = Logger(label: "sesame")
         // One registry for the process: swift-metrics' counters land in it, /metrics reads it.
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        configuration.metricsRegistry = registry
+        if operations.metricsOn {
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            configuration.metricsRegistry = registry
+        }
         let sesame: Sesame
         do {
             sesame = try await Sesame.build(configuration: configuration, logger: logger)
