@@ -43,6 +43,8 @@ public struct SesameConfiguration: Sendable {
     public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
     /// Inbound (MX) listeners for SES receiving (`--inbound-address`); none unless given.
     public var inboundAddresses: [HostPort] = []
+    /// How long messages and events are kept (`--retain-messages`, `--retain-events`).
+    public var retention = RetentionSettings()
     /// Who may scrape `/metrics` besides loopback (`--metrics-allow`).
     public var metricsAllowed = try! AddressAllowList([], option: "--metrics-allow")
     /// Sesame's spam score at which received mail's `spamVerdict` is FAIL (GRAY from half of it).

@@ -51,6 +51,14 @@ enum DataDirectory {
         if let existing = FileManager.default.contents(atPath: path) {
             return (try decode(String(decoding: existing, as: UTF8.self), from: path), path)
         }
+        if configuration.databaseURL == nil && FileManager.default.fileExists(atPath: configuration.sqlitePath) {
+            // A store without its key (a restored backup, a copied directory): a new key could not
+            // read its secrets, so none is made.
+            throw StartupError(
+                description:
+                    "\(configuration.sqlitePath) exists but \(path) does not. The store's secrets are sealed with the master key it was made with: put that key at \(path) (or set SESAME_MASTER_KEY). Sesame will not make a new one for an existing store."
+            )
+        }
         let key = SecretBox.generateMasterKey()
         try writePrivate(path, Data(key).base64EncodedString() + "\n")
         return (key, path)

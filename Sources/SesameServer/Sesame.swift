@@ -269,6 +269,12 @@ public struct Sesame: Sendable {
         background.append(.init(service: DataJobRunner(ses: ses, storage: storage, logger: logger)))
         let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         background.append(.init(service: MessageMoveRunner(sqs: sqs, logger: logger)))
+        if !configuration.retention.keepsEverything {
+            background.append(
+                .init(
+                    service: RetentionPruner(operations: StoreOperations(store: store), retention: configuration.retention, logger: logger))
+            )
+        }
         if configuration.metricsRegistry != nil {
             background.append(
                 .init(service: MetricsSampler(operations: StoreOperations(store: store), interval: .seconds(5), logger: logger)))

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Foundation
 import Logging
+import SesameBackend
 import SesameCore
 import SesameServer
 
-/// Running Sesame as a service: who may scrape metrics, and the log format.
+/// Running Sesame as a service: who may scrape metrics, the log format, and how long the store keeps things.
 struct OperationsOptions: ParsableArguments {
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -15,7 +17,8 @@ struct OperationsOptions: ParsableArguments {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Keep metrics and serve GET /metrics (the default); --no-metrics turns both off, as benchmarks do to measure what metrics cost. [SESAME_METRICS=0 turns them off]"
+        help:
+            "Keep metrics and serve GET /metrics (the default); --no-metrics turns both off, as benchmarks do to measure what metrics cost. [SESAME_METRICS=0 turns them off]"
     )
     var metrics = true
 
@@ -27,7 +30,36 @@ struct OperationsOptions: ParsableArguments {
             valueName: "format"))
     var logFormat: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Days to keep messages (their content included) once every recipient is done: delivered, bounced, or captured; received mail whose actions have run goes with them. Fractions allowed. [SESAME_RETAIN_MESSAGES] (default: keep)",
+            valueName: "days"))
+    var retainMessages: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "Days to keep delivery events (what message details, insights and event history show). The suppression list is never pruned: as in SES, an address stays until removed. [SESAME_RETAIN_EVENTS] (default: keep)",
+            valueName: "days"))
+    var retainEvents: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "How often a node prunes by the retention settings, in small batches. [SESAME_RETENTION_INTERVAL] (default: 600)",
+            valueName: "seconds"))
+    var retentionInterval: Double?
+
     func apply(to configuration: inout SesameConfiguration) throws {
+        func days(_ value: Double?, _ variable: String, _ option: String) throws -> TimeInterval? {
+            guard let given = value ?? Environment.value(variable).flatMap({ Double($0) }) else { return nil }
+            guard given >= 0 else { throw ValidationError("\(option) must be 0 or more days (got \(given)).") }
+            return given * 86_400
+        }
+        configuration.retention.messages = try days(retainMessages, "SESAME_RETAIN_MESSAGES", "--retain-messages")
+        configuration.retention.events = try days(retainEvents, "SESAME_RETAIN_EVENTS", "--retain-events")
+        if let seconds = retentionInterval ?? Environment.value("SESAME_RETENTION_INTERVAL").flatMap({ Double($0) }) {
+            guard seconds >= 0.1 else { throw ValidationError("--retention-interval must be at least 0.1 seconds (got \(seconds)).") }
+            configuration.retention.interval = .milliseconds(Int(seconds * 1000))
+        }
         let ranges = metricsAllow.isEmpty ? Environment.list("SESAME_METRICS_ALLOW") ?? [] : metricsAllow
         do {
             configuration.metricsAllowed = try AddressAllowList(ranges, option: "--metrics-allow")

@@ -155,7 +155,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Import and export job files") var files: ObjectStorageOptions
     @OptionGroup(title: "Dedicated IP addresses") var dedicated: DedicatedAddressOptions
     @OptionGroup(title: "Receiving email") var inbound: InboundOptions
-    @OptionGroup(title: "Metrics and logs") var operations: OperationsOptions
+    @OptionGroup(title: "Metrics, logs and retention") var operations: OperationsOptions
 
     @Flag(
         help: ArgumentHelp(

@@ -17,7 +17,10 @@ struct SesameCommand: AsyncParsableCommand {
             Start with `sesame serve`; `sesame serve --help` explains every option.
             """,
         version: SesameVersion.current,
-        subcommands: [Serve.self, SMTPPasswordCommand.self, AuthFailuresCommand.self, IdentitiesCommand.self, QueueCommand.self],
+        subcommands: [
+            Serve.self, SMTPPasswordCommand.self, AuthFailuresCommand.self, IdentitiesCommand.self, QueueCommand.self, StoreCommand.self,
+            BackupCommand.self, RestoreCommand.self,
+        ],
         defaultSubcommand: nil)
 
     static func main() async {

@@ -222,5 +222,11 @@ extension Migrations {
                 "ALTER TABLE inbound_messages ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0",
                 "CREATE INDEX inbound_messages_due ON inbound_messages (state, next_attempt_at)",
             ]),
+        Migration(
+            version: 30, name: "Retention: messages and events by age, across regions",
+            statements: [
+                "CREATE INDEX messages_created ON messages (created_at)",
+                "CREATE INDEX delivery_events_created ON delivery_events (created_at)",
+            ]),
     ]
 }

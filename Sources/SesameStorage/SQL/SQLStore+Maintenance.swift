@@ -1,0 +1,70 @@
+import Foundation
+import SQLKit
+import SesameCore
+
+// MARK: Retention and statistics
+
+extension SQLStoreSession {
+    /// The tables `storeStats` reports, in the order shown.
+    static let reportedTables = [
+        "messages", "delivery_queue", "delivery_events", "ses_suppressed", "inbound_messages", "sqs_messages", "sns_outbox",
+        "smtp_auth_failures", "iam_users", "access_keys", "ses_identities",
+    ]
+
+    func pruneMessages(before cutoff: Date, limit: Int) async throws -> Int {
+        let ids = try await db.raw(
+            """
+            SELECT id FROM messages m
+            WHERE m.created_at < \(bind: Timestamp.millis(cutoff))
+              AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.message_id = m.id AND q.state = 'queued')
+            ORDER BY m.created_at LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decode(column: "id", as: String.self) }
+        guard !ids.isEmpty else { return 0 }
+        try await db.raw(Self.inList("DELETE FROM delivery_queue WHERE message_id IN (", ids)).run()
+        try await db.raw(Self.inList("DELETE FROM messages WHERE id IN (", ids)).run()
+        return ids.count
+    }
+
+    func pruneEvents(before cutoff: Date, limit: Int) async throws -> Int {
+        let ids = try await db.raw(
+            "SELECT id FROM delivery_events WHERE created_at < \(bind: Timestamp.millis(cutoff)) ORDER BY created_at LIMIT \(bind: limit)"
+        ).all().map { try $0.decode(column: "id", as: String.self) }
+        guard !ids.isEmpty else { return 0 }
+        try await db.raw(Self.inList("DELETE FROM delivery_events WHERE id IN (", ids)).run()
+        return ids.count
+    }
+
+    func pruneReceived(before cutoff: Date, limit: Int) async throws -> Int {
+        let ids = try await db.raw(
+            """
+            SELECT id FROM inbound_messages WHERE state <> 'pending' AND received_at < \(bind: Timestamp.millis(cutoff))
+            ORDER BY received_at LIMIT \(bind: limit)
+            """
+        ).all().map { try $0.decode(column: "id", as: String.self) }
+        guard !ids.isEmpty else { return 0 }
+        try await db.raw(Self.inList("DELETE FROM inbound_messages WHERE id IN (", ids)).run()
+        return ids.count
+    }
+
+    func storeStats() async throws -> [StoreTableStats] {
+        var out: [StoreTableStats] = []
+        for table in Self.reportedTables {
+            let rows = try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+            var bytes: Int?
+            if source.engine == .postgresql {
+                bytes = try await db.raw("SELECT pg_total_relation_size(\(bind: table)) AS n").first()?.decode(column: "n", as: Int.self)
+            }
+            out.append(StoreTableStats(table: table, rows: rows, bytes: bytes))
+        }
+        return out
+    }
+
+    /// `prefix` followed by the bound values, comma-separated, and `)`.
+    static func inList(_ prefix: String, _ values: [String]) -> SQLQueryString {
+        var query = SQLQueryString(stringLiteral: prefix)
+        for (index, value) in values.enumerated() { query += index == 0 ? "\(bind: value)" : ", \(bind: value)" }
+        query += ")"
+        return query
+    }
+}
