@@ -17,6 +17,8 @@ public struct Console: Sendable {
         public var tlsPorts: [Int]
         /// Set the cookie's `Secure` flag (when the console is served over TLS).
         public var secureCookies = false
+        /// This node's name (`--node-name`), shown on every page.
+        public var nodeName = ""
 
         public init(hostname: String, regions: [String], startTLSPorts: [Int], tlsPorts: [Int]) {
             self.hostname = hostname
@@ -50,7 +52,9 @@ public struct Console: Sendable {
         self.sessions = sessions
         self.settings = settings
         self.clock = clock
-        self.renderer = try PageRenderer()
+        var renderer = try PageRenderer()
+        renderer.node = settings.nodeName
+        self.renderer = renderer
     }
 
     // MARK: Rendering

@@ -43,6 +43,8 @@ public struct SesameConfiguration: Sendable {
     public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
     /// Inbound (MX) listeners for SES receiving (`--inbound-address`); none unless given.
     public var inboundAddresses: [HostPort] = []
+    /// This node's name in metrics, logs, the console and `sesame nodes` (`--node-name`).
+    public var nodeName = ProcessInfo.processInfo.hostName
     /// How long messages and events are kept (`--retain-messages`, `--retain-events`).
     public var retention = RetentionSettings()
     /// Who may scrape `/metrics` besides loopback (`--metrics-allow`).

@@ -140,9 +140,10 @@ public struct Sesame: Sendable {
         }
         let listening = Locked(false)
         HealthRoutes(store: store, listening: listening).add(to: router)
-        let consoleSettings = Console.Settings(
+        var consoleSettings = Console.Settings(
             hostname: configuration.hostname, regions: configuration.regions,
             startTLSPorts: configuration.smtpAddresses.map(\.port), tlsPorts: configuration.smtpsAddresses.map(\.port))
+        consoleSettings.nodeName = configuration.nodeName
         do {
             let console = try Console(
                 iam: iam, ses: ses, sqs: sqs,
@@ -269,6 +270,16 @@ public struct Sesame: Sendable {
         background.append(.init(service: DataJobRunner(ses: ses, storage: storage, logger: logger)))
         let sqs = SQSBackend(store: store, clock: ses.clock, baseURL: "http://\(configuration.httpAddress)")
         background.append(.init(service: MessageMoveRunner(sqs: sqs, logger: logger)))
+        let c = configuration
+        let doing =
+            "HTTP \(c.httpAddress); SMTP \((c.smtpAddresses + c.smtpsAddresses).map(\.description).joined(separator: ", "))"
+            + (c.inboundAddresses.isEmpty ? "" : "; inbound \(c.inboundAddresses.map(\.description).joined(separator: ", "))")
+            + "; delivery \(c.delivery.rawValue)"
+        background.append(
+            .init(
+                service: NodeHeartbeat(
+                    operations: StoreOperations(store: store), node: c.nodeName, version: SesameVersion.current, doing: { doing },
+                    interval: .seconds(5), logger: logger)))
         if !configuration.retention.keepsEverything {
             background.append(
                 .init(

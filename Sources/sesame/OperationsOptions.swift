@@ -15,6 +15,12 @@ struct OperationsOptions: ParsableArguments {
             valueName: "cidr"))
     var metricsAllow: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "This node's name in metrics (sesame_node_info), log lines (node), the console and `sesame nodes`; unique among the nodes of one store. [SESAME_NODE_NAME] (default: the host name)",
+            valueName: "name"))
+    var nodeName: String?
+
     @Flag(
         inversion: .prefixedNo,
         help:
@@ -49,6 +55,12 @@ struct OperationsOptions: ParsableArguments {
     var retentionInterval: Double?
 
     func apply(to configuration: inout SesameConfiguration) throws {
+        if let name = nodeName ?? Environment.value("SESAME_NODE_NAME") {
+            guard !name.isEmpty, name.count <= 100, name.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                throw ValidationError("--node-name must be 1 to 100 printable ASCII characters without spaces (got '\(name)').")
+            }
+            configuration.nodeName = name
+        }
         func days(_ value: Double?, _ variable: String, _ option: String) throws -> TimeInterval? {
             guard let given = value ?? Environment.value(variable).flatMap({ Double($0) }) else { return nil }
             guard given >= 0 else { throw ValidationError("\(option) must be 0 or more days (got \(given)).") }
@@ -77,17 +89,22 @@ struct OperationsOptions: ParsableArguments {
         return format
     }
 
-    /// Sends every logger's lines to standard error in the chosen format.
-    func bootstrapLogging(level: Logger.Level) throws {
+    /// Sends every logger's lines to standard error in the chosen format, each with the node's name.
+    func bootstrapLogging(level: Logger.Level, node: String) throws {
         let format = try format()
-        LoggingSystem.bootstrap { label in
-            switch format {
-            case .json: return JSONLogHandler(label: label, level: level)
-            case .text:
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-        }
+        let provider = Logger.MetadataProvider { ["node": .string(node)] }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                switch format {
+                case .json:
+                    var handler = JSONLogHandler(label: label, level: level)
+                    handler.metadataProvider = provider
+                    return handler
+                case .text:
+                    var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                }
+            }, metadataProvider: provider)
     }
 }

@@ -361,7 +361,7 @@ struct Serve: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error (got '\(levelText)').")
         }
-        try operations.bootstrapLogging(level: level)
+        try operations.bootstrapLogging(level: level, node: configuration.nodeName)
         let logger = Logger(label: "sesame")
         // One registry for the process: swift-metrics' counters land in it, /metrics reads it.
         if operations.metricsOn {

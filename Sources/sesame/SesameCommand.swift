@@ -19,7 +19,7 @@ struct SesameCommand: AsyncParsableCommand {
         version: SesameVersion.current,
         subcommands: [
             Serve.self, SMTPPasswordCommand.self, AuthFailuresCommand.self, IdentitiesCommand.self, QueueCommand.self, StoreCommand.self,
-            BackupCommand.self, RestoreCommand.self,
+            BackupCommand.self, RestoreCommand.self, NodesCommand.self,
         ],
         defaultSubcommand: nil)
 

@@ -109,3 +109,38 @@ def test_bad_metrics_ranges_and_log_formats_are_refused_at_start():
     assert out.returncode != 0 and "--metrics-allow takes an address or a CIDR range" in out.stderr
     out = subprocess.run([binary, "serve", "--log-format", "xml"], capture_output=True, text=True)
     assert out.returncode != 0 and "--log-format must be text or json" in out.stderr
+
+
+def test_two_named_nodes_on_one_postgres_are_listed_with_what_they_do(tmpdir_path):
+    from conftest import create_database, free_port
+    import subprocess
+    database_url = create_database()
+    inbound = free_port()
+    env = {"SESAME_MASTER_KEY": "q2+1NtVXcJt9d2X4n7QfKcH1aA9cR3Ww0e5yZbL6mUo="}  # one store, one key
+    first = Sesame(os.path.join(tmpdir_path, "a"), database_url=database_url, env=env,
+                   args=["--node-name", "mail-a", "--log-format", "json"]).start()
+    second = Sesame(os.path.join(tmpdir_path, "b"), database_url=database_url, env=env,
+                    args=["--node-name", "mail-b", "--inbound-address", f"127.0.0.1:{inbound}"]).start()
+    try:
+        binary = os.environ.get("SESAME_BIN", os.path.join(ROOT, ".build", "debug", "sesame"))
+        deadline = time.time() + 20
+        while True:
+            out = subprocess.run([binary, "nodes", "--json", "--database-url", database_url], capture_output=True, text=True)
+            assert out.returncode == 0, out.stderr
+            nodes = {n["name"]: n for n in json.loads(out.stdout)["nodes"]}
+            if {"mail-a", "mail-b"} <= set(nodes):
+                break
+            assert time.time() < deadline, nodes
+            time.sleep(0.5)
+        assert nodes["mail-a"]["running"] and nodes["mail-b"]["running"]
+        assert f"inbound 127.0.0.1:{inbound}" in nodes["mail-b"]["doing"] and "inbound" not in nodes["mail-a"]["doing"]
+        assert "delivery capture" in nodes["mail-a"]["doing"]
+        text = subprocess.run([binary, "nodes", "--database-url", database_url], capture_output=True, text=True).stdout
+        assert "mail-a" in text and "running" in text
+        assert value(scrape(first), "sesame_node_info", node="mail-a") == 1
+        assert value(scrape(second), "sesame_node_info", node="mail-b") == 1
+    finally:
+        assert first.stop() == 0, first.read_log()
+        assert second.stop() == 0, second.read_log()
+    records = [json.loads(line) for line in first.read_log().splitlines() if line.startswith("{")]
+    assert records and all(r["node"] == "mail-a" for r in records)

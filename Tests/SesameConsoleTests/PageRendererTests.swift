@@ -243,6 +243,14 @@ import Testing
         }
     }
 
+    @Test func theLayoutNamesTheNode() throws {
+        var renderer = try PageRenderer()
+        renderer.node = "mail-a"
+        let viewer = PageRenderer.Viewer(csrf: "c", displayName: "root", accountID: "123456789012")
+        let page = try #require(renderer.document("home", title: "Home", NoValues(), viewer: viewer, region: "us-east-1"))
+        #expect(page.contains("account 123456789012 · node mail-a"))
+    }
+
     @Test func aMissingTemplateIsAnError() async throws {
         let (status, body) = try await html("no-such-page", NoValues())
         #expect(status == 500)

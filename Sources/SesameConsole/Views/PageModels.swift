@@ -19,6 +19,8 @@ struct LayoutModel: Sendable {
     var displayName: String?
     var accountID: String?
     var region: String
+    /// The node serving the page (`--node-name`).
+    var node: String
 }
 
 /// A page that shows nothing of its own.

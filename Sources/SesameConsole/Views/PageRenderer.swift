@@ -15,6 +15,8 @@ struct PageRenderer: Sendable {
     }
 
     let library: MustacheLibrary
+    /// The node's name, shown in every page's header.
+    var node = ""
 
     /// Compiles every embedded template; a template that does not compile fails here, at start-up.
     init() throws {
@@ -42,7 +44,7 @@ struct PageRenderer: Sendable {
         guard let body = library.render(context, withTemplate: template) else { return nil }
         let layout = LayoutModel(
             title: title, body: body, signedIn: viewer != nil, csrf: viewer?.csrf, displayName: viewer?.displayName,
-            accountID: viewer?.accountID, region: region)
+            accountID: viewer?.accountID, region: region, node: node)
         return library.render(layout, withTemplate: "layout")
     }
 

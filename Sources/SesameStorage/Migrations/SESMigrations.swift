@@ -228,5 +228,18 @@ extension Migrations {
                 "CREATE INDEX messages_created ON messages (created_at)",
                 "CREATE INDEX delivery_events_created ON delivery_events (created_at)",
             ]),
+        Migration(
+            version: 31, name: "Nodes: which nodes run on this store, seen when, doing what",
+            statements: [
+                """
+                CREATE TABLE nodes (
+                    name TEXT PRIMARY KEY,
+                    version TEXT NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    last_seen BIGINT NOT NULL,
+                    doing TEXT NOT NULL
+                )
+                """
+            ]),
     ]
 }

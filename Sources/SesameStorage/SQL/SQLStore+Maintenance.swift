@@ -60,6 +60,33 @@ extension SQLStoreSession {
         return out
     }
 
+    func putNode(_ node: NodeRecord) async throws {
+        try await db.raw(
+            """
+            INSERT INTO nodes (name, version, started_at, last_seen, doing)
+            VALUES (\(bind: node.name), \(bind: node.version), \(bind: Timestamp.millis(node.startedAt)), \(bind: Timestamp.millis(node.lastSeen)),
+                \(bind: node.doing))
+            ON CONFLICT (name) DO UPDATE SET version = excluded.version, started_at = excluded.started_at,
+                last_seen = excluded.last_seen, doing = excluded.doing
+            """
+        ).run()
+    }
+
+    func nodes(seenSince since: Date) async throws -> [NodeRecord] {
+        try await db.raw(
+            """
+            SELECT name, version, started_at, last_seen, doing FROM nodes WHERE last_seen >= \(bind: Timestamp.millis(since))
+            ORDER BY last_seen DESC, name
+            """
+        ).all().map { row in
+            NodeRecord(
+                name: try row.decode(column: "name", as: String.self), version: try row.decode(column: "version", as: String.self),
+                startedAt: Timestamp.date(millis: try row.decode(column: "started_at", as: Int64.self)),
+                lastSeen: Timestamp.date(millis: try row.decode(column: "last_seen", as: Int64.self)),
+                doing: try row.decode(column: "doing", as: String.self))
+        }
+    }
+
     /// `prefix` followed by the bound values, comma-separated, and `)`.
     static func inList(_ prefix: String, _ values: [String]) -> SQLQueryString {
         var query = SQLQueryString(stringLiteral: prefix)

@@ -11,6 +11,27 @@ public protocol MaintenanceRecords: Sendable {
     func pruneReceived(before cutoff: Date, limit: Int) async throws -> Int
     /// Rows per table, and bytes where the engine says.
     func storeStats() async throws -> [StoreTableStats]
+    /// A node's heartbeat: inserted, or its row updated.
+    func putNode(_ node: NodeRecord) async throws
+    /// Nodes seen since `since`, most recently seen first.
+    func nodes(seenSince since: Date) async throws -> [NodeRecord]
+}
+
+/// A node running on the store, as its last heartbeat described it.
+public struct NodeRecord: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var startedAt: Date
+    public var lastSeen: Date
+    public var doing: String
+
+    public init(name: String, version: String, startedAt: Date, lastSeen: Date, doing: String) {
+        self.name = name
+        self.version = version
+        self.startedAt = startedAt
+        self.lastSeen = lastSeen
+        self.doing = doing
+    }
 }
 
 public struct StoreTableStats: Sendable, Equatable, Codable {

@@ -1,0 +1,26 @@
+public import Foundation
+import SesameStorage
+
+/// A node on the store as `sesame nodes` shows it.
+public struct NodeStatus: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var startedAt: Date
+    public var lastSeen: Date
+    public var doing: String
+}
+
+extension StoreOperations {
+    /// This node is alive and doing `doing` (its listeners, its delivery mode, its work in hand).
+    public func heartbeat(node: String, version: String, startedAt: Date, doing: String, now: Date) async throws {
+        let record = NodeRecord(name: node, version: version, startedAt: startedAt, lastSeen: now, doing: doing)
+        try await store.transaction { try await $0.putNode(record) }
+    }
+
+    /// Nodes seen since `since`, most recently seen first.
+    public func nodes(seenSince since: Date) async throws -> [NodeStatus] {
+        try await store.read { try await $0.nodes(seenSince: since) }.map {
+            NodeStatus(name: $0.name, version: $0.version, startedAt: $0.startedAt, lastSeen: $0.lastSeen, doing: $0.doing)
+        }
+    }
+}
