@@ -278,7 +278,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameAPITests",
-            dependencies: ["SesameAPI", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SesameAPI", "SesameHTTP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameStorageTests",

@@ -77,7 +77,7 @@ extension Console {
         else {
             return await signInForm(request, error: "The sign-in form expired. Sign in again.", status: .forbidden)
         }
-        let source = context.remoteAddress?.ipAddress ?? "unknown"
+        let source = context.clientAddress ?? "unknown"
         let result: (token: String, ConsoleSessions.SignedIn)?
         do {
             if form["kind"] == "iam" {

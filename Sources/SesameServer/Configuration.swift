@@ -47,6 +47,8 @@ public struct SesameConfiguration: Sendable {
     public var nodeName = ProcessInfo.processInfo.hostName
     /// How long messages and events are kept (`--retain-messages`, `--retain-events`).
     public var retention = RetentionSettings()
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); nil: none.
+    public var trustedProxies: AddressAllowList?
     /// Who may scrape `/metrics` besides loopback (`--metrics-allow`).
     public var metricsAllowed = try! AddressAllowList([], option: "--metrics-allow")
     /// Sesame's spam score at which received mail's `spamVerdict` is FAIL (GRAY from half of it).

@@ -10,7 +10,7 @@ import SesameHTTP
 enum MetricsRoute {
     static func add(to router: Router<SesameRequestContext>, registry: PrometheusCollectorRegistry, allowed: AddressAllowList) {
         router.get("/metrics") { _, context -> Response in
-            guard let ip = context.remoteAddress?.ipAddress, allowed.allows(ip) else {
+            guard let ip = context.clientAddress, allowed.allows(ip) else {
                 return Response(
                     status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
                     body: .init(

@@ -130,6 +130,9 @@ public struct Sesame: Sendable {
         iam: IAMBackend, ses: SESBackend, sqs: SQSBackend, smtpBound: WakeSignal, onRunning: @escaping OnRunning
     ) -> some ApplicationProtocol {
         let router = Router(context: SesameRequestContext.self)
+        if let proxies = configuration.trustedProxies {
+            router.add(middleware: ClientAddressMiddleware(trusted: { proxies.allows($0) }))
+        }
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
             localHostNames: [configuration.httpAddress.host, configuration.hostname],

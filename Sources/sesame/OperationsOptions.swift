@@ -17,6 +17,12 @@ struct OperationsOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "A reverse proxy (an address or CIDR range) in front of the HTTP listener whose X-Forwarded-For header names the client, for policies' aws:SourceIp, console sign-in throttling, link tracking, captured mail's loopback rule and --metrics-allow; repeatable. From any other peer the header is ignored. [SESAME_TRUSTED_PROXY, comma-separated] (default: none)",
+            valueName: "cidr"))
+    var trustedProxy: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
             "This node's name in metrics (sesame_node_info), log lines (node), the console and `sesame nodes`; unique among the nodes of one store. [SESAME_NODE_NAME] (default: the host name)",
             valueName: "name"))
     var nodeName: String?
@@ -73,8 +79,10 @@ struct OperationsOptions: ParsableArguments {
             configuration.retention.interval = .milliseconds(Int(seconds * 1000))
         }
         let ranges = metricsAllow.isEmpty ? Environment.list("SESAME_METRICS_ALLOW") ?? [] : metricsAllow
+        let proxies = trustedProxy.isEmpty ? Environment.list("SESAME_TRUSTED_PROXY") ?? [] : trustedProxy
         do {
             configuration.metricsAllowed = try AddressAllowList(ranges, option: "--metrics-allow")
+            if !proxies.isEmpty { configuration.trustedProxies = try AddressAllowList(proxies, option: "--trusted-proxy", loopback: false) }
         } catch {
             throw ValidationError(error.message)
         }

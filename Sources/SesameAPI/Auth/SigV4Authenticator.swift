@@ -116,7 +116,7 @@ public struct SigV4Authenticator: Sendable {
         }
         var caller = try await authenticate(parsed, signed)
         caller.addRequestContext(
-            now: Date(), sourceIP: context.remoteAddress?.ipAddress, secureTransport: false, userAgent: request.headers[.userAgent],
+            now: Date(), sourceIP: context.clientAddress, secureTransport: false, userAgent: request.headers[.userAgent],
             region: region)
         return caller
     }

@@ -30,10 +30,7 @@ public struct CapturedMailRoutes: Sendable {
         self.localHostNames = Set(["127.0.0.1", "localhost", "[::1]", "::1"].map { $0 } + localHostNames.map { $0.lowercased() })
     }
 
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
-    }
+    static func isLoopback(_ ip: String?) -> Bool { ip.map(AddressAllowList.isLoopback) ?? false }
 
     /// The host a request names (its `Host` header or authority), lower case, without the port.
     static func hostName(_ authority: String?) -> String? {
@@ -48,7 +45,8 @@ public struct CapturedMailRoutes: Sendable {
 
     /// Loopback callers that name this listener pass; anyone else must present a valid root signature.
     func admit(_ request: Request, body: ByteBuffer, context: SesameRequestContext) async throws {
-        if Self.isLoopback(context.remoteAddress), let host = Self.hostName(request.head.authority), localHostNames.contains(host) {
+        // The client, not a trusted proxy on this host: mail is not opened to the proxy's clients.
+        if Self.isLoopback(context.clientAddress), let host = Self.hostName(request.head.authority), localHostNames.contains(host) {
             return
         }
         let signed = SigV4Authenticator.httpRequest(request, body: body)

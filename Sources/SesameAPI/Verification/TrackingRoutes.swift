@@ -47,7 +47,7 @@ public struct TrackingRoutes: Sendable {
     func record(_ ses: SESBackend, _ target: SESBackend.TrackingTarget, _ request: Request, _ context: SesameRequestContext) async {
         do {
             try await ses.recordEngagement(
-                target, ipAddress: context.remoteAddress?.ipAddress ?? "", userAgent: request.headers[.userAgent] ?? "")
+                target, ipAddress: context.clientAddress ?? "", userAgent: request.headers[.userAgent] ?? "")
         } catch {
             context.logger.error("tracking event not recorded: \(error)")
         }

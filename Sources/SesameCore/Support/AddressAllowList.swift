@@ -2,9 +2,12 @@
 /// and each given range. An IPv4 address written IPv6-mapped (`::ffff:192.0.2.1`) counts as IPv4.
 public struct AddressAllowList: Sendable {
     let ranges: [CIDR]
+    let loopback: Bool
 
-    /// Refuses a range that does not parse, naming it and the option.
-    public init(_ cidrs: [String], option: String) throws(SesameError) {
+    /// Refuses a range that does not parse, naming it and the option. `loopback: false` allows
+    /// the given ranges only (trusted proxies: a local client is not a proxy unless named).
+    public init(_ cidrs: [String], option: String, loopback: Bool = true) throws(SesameError) {
+        self.loopback = loopback
         var ranges: [CIDR] = []
         for text in cidrs {
             guard let range = CIDR(text) else {
@@ -18,7 +21,7 @@ public struct AddressAllowList: Sendable {
 
     public func allows(_ address: String) -> Bool {
         let plain = Self.unmapped(address)
-        if Self.isLoopback(plain) { return true }
+        if loopback && Self.isLoopback(plain) { return true }
         guard let ip = IPAddressBytes(plain) else { return false }
         return ranges.contains { $0.contains(ip) }
     }
