@@ -17,6 +17,14 @@ extension StoreOperations {
         try await store.transaction { try await $0.putNode(record) }
     }
 
+    /// Holds the lease on a background job (pruning, DNS checks) for `owner` for `duration`:
+    /// exactly one node runs such a job at a time; when it stops renewing, another takes over.
+    public func holdLease(job: String, owner: String, for duration: TimeInterval, now: Date = Date()) async throws -> Bool {
+        try await store.transaction {
+            try await $0.holdLease(job: job, owner: owner, now: now, until: now.addingTimeInterval(duration))
+        }
+    }
+
     /// Nodes seen since `since`, most recently seen first.
     public func nodes(seenSince since: Date) async throws -> [NodeStatus] {
         try await store.read { try await $0.nodes(seenSince: since) }.map {

@@ -187,7 +187,7 @@ extension SESBackend {
             )
         }
         // Only messages that pass every check count against the rate.
-        if !rateLimiter.admit(region: region, count: recipients.count, perSecond: configuration.maxSendRate) {
+        if !(try await admitRate(region: region, count: recipients.count)) {
             throw SesameError(.throttling, "Maximum sending rate exceeded.")
         }
         message.configurationSet = configurationSet

@@ -25,7 +25,10 @@ public final class IdentityDNSChecker: Service, Sendable {
 
     public func run() async throws {
         let interval = ses.configuration.dnsSchedule.interval
+        let lease = JobLease(operations: StoreOperations(store: ses.store), job: "identity-dns-checks", duration: max(3 * interval, 30))
         await BackgroundLoop.run(wake: WakeSignal()) {
+            // One node checks at a time; the others wait to take over.
+            guard await lease.held() else { return .milliseconds(Int64(interval * 1000)) }
             do {
                 for check in try await self.ses.dnsChecksDue() {
                     try await self.ses.recordDNSCheck(check, findings: await self.findings(check))

@@ -4,8 +4,8 @@ public import ServiceLifecycle
 public import SesameBackend
 import SesameConcurrency
 
-/// Prunes the store as the retention settings say, every `interval`, in small batches. Several
-/// nodes may prune at once: each batch removes rows the others then do not find.
+/// Prunes the store as the retention settings say, every `interval`, in small batches, on one
+/// node at a time (`JobLease`).
 public struct RetentionPruner: Service {
     let operations: StoreOperations
     let retention: RetentionSettings
@@ -19,7 +19,11 @@ public struct RetentionPruner: Service {
 
     public func run() async throws {
         let operations = self.operations, retention = self.retention, logger = self.logger
+        let interval = Double(retention.interval.components.seconds) + Double(retention.interval.components.attoseconds) / 1e18
+        let lease = JobLease(operations: operations, job: "retention", duration: max(3 * interval, 1))
         await BackgroundLoop.run(wake: WakeSignal()) {
+            // One node prunes at a time.
+            guard await lease.held() else { return retention.interval }
             do {
                 let report = try await operations.prune(retention, now: Date())
                 if report != PruneReport() {

@@ -241,5 +241,11 @@ extension Migrations {
                 )
                 """
             ]),
+        Migration(
+            version: 32, name: "Several nodes: one sending-rate bucket per region, and leases for background work",
+            statements: [
+                "CREATE TABLE send_rate_buckets (region TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, updated_at BIGINT NOT NULL)",
+                "CREATE TABLE background_leases (job TEXT PRIMARY KEY, owner TEXT NOT NULL, until_at BIGINT NOT NULL)",
+            ]),
     ]
 }

@@ -60,6 +60,47 @@ extension SQLStoreSession {
         return out
     }
 
+    func takeSendTokens(region: String, count: Int, perSecond: Int, now: Date) async throws -> Bool {
+        let millis = Timestamp.millis(now)
+        try await db.raw(
+            """
+            INSERT INTO send_rate_buckets (region, tokens, updated_at) VALUES (\(bind: region), \(bind: Double(perSecond)), \(bind: millis))
+            ON CONFLICT (region) DO NOTHING
+            """
+        ).run()
+        let locking = source.engine == .postgresql ? " FOR UPDATE" : ""
+        guard
+            let row = try await db.raw(
+                "SELECT tokens, updated_at FROM send_rate_buckets WHERE region = \(bind: region)\(unsafeRaw: locking)"
+            ).first()
+        else { return false }
+        let updated = try row.decode(column: "updated_at", as: Int64.self)
+        // Nodes' clocks differ a little: time never runs backwards for the bucket.
+        let elapsed = Double(max(0, millis - updated)) / 1000
+        var tokens = min(Double(max(perSecond, count)), try row.decode(column: "tokens", as: Double.self) + elapsed * Double(perSecond))
+        let admitted = tokens >= Double(count)
+        if admitted { tokens -= Double(count) }
+        try await db.raw(
+            """
+            UPDATE send_rate_buckets SET tokens = \(bind: tokens), updated_at = \(bind: max(millis, updated)) WHERE region = \(bind: region)
+            """
+        ).run()
+        return admitted
+    }
+
+    func holdLease(job: String, owner: String, now: Date, until: Date) async throws -> Bool {
+        try await db.raw(
+            """
+            INSERT INTO background_leases (job, owner, until_at) VALUES (\(bind: job), \(bind: owner), \(bind: Timestamp.millis(until)))
+            ON CONFLICT (job) DO UPDATE SET owner = excluded.owner, until_at = excluded.until_at
+            WHERE background_leases.owner = excluded.owner OR background_leases.until_at < \(bind: Timestamp.millis(now))
+            """
+        ).run()
+        let holder = try await db.raw("SELECT owner FROM background_leases WHERE job = \(bind: job)").first()?.decode(
+            column: "owner", as: String.self)
+        return holder == owner
+    }
+
     func putNode(_ node: NodeRecord) async throws {
         try await db.raw(
             """

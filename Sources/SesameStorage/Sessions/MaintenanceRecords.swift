@@ -11,6 +11,12 @@ public protocol MaintenanceRecords: Sendable {
     func pruneReceived(before cutoff: Date, limit: Int) async throws -> Int
     /// Rows per table, and bytes where the engine says.
     func storeStats() async throws -> [StoreTableStats]
+    /// Takes `count` tokens from the region's shared bucket (`perSecond` a second, one second of
+    /// burst), locking its row for the transaction; false when there are not enough.
+    func takeSendTokens(region: String, count: Int, perSecond: Int, now: Date) async throws -> Bool
+    /// Holds (or renews) the lease on a background job for `owner` until `until`; false while
+    /// another owner's lease runs.
+    func holdLease(job: String, owner: String, now: Date, until: Date) async throws -> Bool
     /// A node's heartbeat: inserted, or its row updated.
     func putNode(_ node: NodeRecord) async throws
     /// Nodes seen since `since`, most recently seen first.
