@@ -1,5 +1,6 @@
 """The `sesame` command itself: help, version, first start, restarts, files, shutdown, several nodes."""
 import csv
+import base64
 import os
 import stat
 import subprocess
@@ -90,6 +91,15 @@ def test_wrong_master_key_is_refused(tmpdir_path):
     node = Sesame(data).start()
     assert node.stop() == 0
     os.remove(os.path.join(data, "master.key"))
+    p = subprocess.run([SESAME_BIN, "serve", "--data-dir", data, "--http-address", "127.0.0.1:0"],
+                       capture_output=True, text=True, timeout=60)
+    # No key beside an existing store: none is made, and the message says what to do.
+    assert p.returncode != 0
+    assert "master.key does not" in p.stderr and "put that key at" in p.stderr
+    assert not os.path.exists(os.path.join(data, "master.key"))
+    # Another key: refused too.
+    with open(os.path.join(data, "master.key"), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
     p = subprocess.run([SESAME_BIN, "serve", "--data-dir", data, "--http-address", "127.0.0.1:0"],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode != 0
