@@ -56,6 +56,12 @@ struct OperationsOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Days to keep suppression-list entries after they were last added or changed. By default they are kept until removed, as in SES. [SESAME_RETAIN_SUPPRESSION] (default: keep)",
+            valueName: "days"))
+    var retainSuppression: Double?
+
+    @Option(
+        help: ArgumentHelp(
             "How often a node prunes by the retention settings, in small batches. [SESAME_RETENTION_INTERVAL] (default: 600)",
             valueName: "seconds"))
     var retentionInterval: Double?
@@ -74,6 +80,7 @@ struct OperationsOptions: ParsableArguments {
         }
         configuration.retention.messages = try days(retainMessages, "SESAME_RETAIN_MESSAGES", "--retain-messages")
         configuration.retention.events = try days(retainEvents, "SESAME_RETAIN_EVENTS", "--retain-events")
+        configuration.retention.suppression = try days(retainSuppression, "SESAME_RETAIN_SUPPRESSION", "--retain-suppression")
         if let seconds = retentionInterval ?? Environment.value("SESAME_RETENTION_INTERVAL").flatMap({ Double($0) }) {
             guard seconds >= 0.1 else { throw ValidationError("--retention-interval must be at least 0.1 seconds (got \(seconds)).") }
             configuration.retention.interval = .milliseconds(Int(seconds * 1000))

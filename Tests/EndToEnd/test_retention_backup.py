@@ -168,3 +168,16 @@ def pg_url(url):
     """The store URL as libpq takes it (Sesame's `tlsmode` parameter is PostgresNIO's)."""
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def test_suppression_entries_go_only_when_asked(tmpdir_path):
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--retain-suppression", "0.00002", "--retention-interval", "0.5"]).start()
+    try:
+        v2 = node.root_client("sesv2")
+        v2.put_suppressed_destination(EmailAddress="gone@example.net", Reason="BOUNCE")
+        deadline = time.time() + 20
+        while v2.list_suppressed_destinations()["SuppressedDestinationSummaries"]:
+            assert time.time() < deadline
+            time.sleep(0.3)
+    finally:
+        assert node.stop() == 0, node.read_log()

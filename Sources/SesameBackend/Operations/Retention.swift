@@ -1,14 +1,17 @@
 public import Foundation
 public import SesameStorage
 
-/// How long the store keeps what piles up (`--retain-messages`, `--retain-events`); nil keeps it.
-/// The suppression list is never pruned: as in SES, an address stays until it is removed.
+/// How long the store keeps what piles up (`--retain-messages`, `--retain-events`,
+/// `--retain-suppression`); nil keeps it. By default the suppression list is never pruned: as in
+/// SES, an address stays until it is removed.
 public struct RetentionSettings: Sendable, Equatable {
     /// Messages (content included) whose recipients are all done: delivered, bounced, captured.
     /// Received mail whose actions have all run goes with them.
     public var messages: TimeInterval?
     /// Delivery events (what insights, message details and event history show).
     public var events: TimeInterval?
+    /// Suppression-list entries, by when they were last added or changed.
+    public var suppression: TimeInterval?
     /// How often a node prunes.
     public var interval: Duration = .seconds(600)
 
@@ -17,7 +20,7 @@ public struct RetentionSettings: Sendable, Equatable {
         self.events = events
     }
 
-    public var keepsEverything: Bool { messages == nil && events == nil }
+    public var keepsEverything: Bool { messages == nil && events == nil && suppression == nil }
 }
 
 /// What one pruning pass removed.
@@ -25,6 +28,7 @@ public struct PruneReport: Sendable, Equatable {
     public var messages = 0
     public var events = 0
     public var received = 0
+    public var suppressed = 0
 
     public init() {}
 }
@@ -42,6 +46,10 @@ extension StoreOperations {
         if let age = retention.events {
             let cutoff = now.addingTimeInterval(-age)
             report.events = try await drain(batch) { session, limit in try await session.pruneEvents(before: cutoff, limit: limit) }
+        }
+        if let age = retention.suppression {
+            let cutoff = now.addingTimeInterval(-age)
+            report.suppressed = try await drain(batch) { session, limit in try await session.pruneSuppressed(before: cutoff, limit: limit) }
         }
         return report
     }

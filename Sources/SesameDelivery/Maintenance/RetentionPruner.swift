@@ -29,7 +29,10 @@ public struct RetentionPruner: Service {
                 if report != PruneReport() {
                     logger.info(
                         "pruned the store",
-                        metadata: ["messages": "\(report.messages)", "events": "\(report.events)", "received": "\(report.received)"])
+                        metadata: [
+                            "messages": "\(report.messages)", "events": "\(report.events)", "received": "\(report.received)",
+                            "suppressed": "\(report.suppressed)",
+                        ])
                 }
             } catch {
                 logger.warning("pruning the store failed (tried again later): \(error)")

@@ -47,6 +47,19 @@ extension SQLStoreSession {
         return ids.count
     }
 
+    func pruneSuppressed(before cutoff: Date, limit: Int) async throws -> Int {
+        let rows = try await db.raw(
+            """
+            SELECT region, address FROM ses_suppressed WHERE updated_at < \(bind: Timestamp.millis(cutoff)) ORDER BY updated_at
+            LIMIT \(bind: limit)
+            """
+        ).all().map { (try $0.decode(column: "region", as: String.self), try $0.decode(column: "address", as: String.self)) }
+        for (region, address) in rows {
+            try await db.raw("DELETE FROM ses_suppressed WHERE region = \(bind: region) AND address = \(bind: address)").run()
+        }
+        return rows.count
+    }
+
     func storeStats() async throws -> [StoreTableStats] {
         var out: [StoreTableStats] = []
         for table in Self.reportedTables {

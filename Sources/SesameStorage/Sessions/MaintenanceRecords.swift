@@ -9,6 +9,8 @@ public protocol MaintenanceRecords: Sendable {
     func pruneEvents(before cutoff: Date, limit: Int) async throws -> Int
     /// Received mail taken before `cutoff` whose actions have all run.
     func pruneReceived(before cutoff: Date, limit: Int) async throws -> Int
+    /// Suppression-list entries last changed before `cutoff` (only when the operator asks).
+    func pruneSuppressed(before cutoff: Date, limit: Int) async throws -> Int
     /// Rows per table, and bytes where the engine says.
     func storeStats() async throws -> [StoreTableStats]
     /// Takes `count` tokens from the region's shared bucket (`perSecond` a second, one second of
