@@ -20,31 +20,22 @@ enum APIMetrics {
 
     /// The metric objects, made once per label set (making one per request costs more than
     /// counting).
-    static let counters = Locked([Key: Counter]())
-    static let timers = Locked([Key: Metrics.Timer]())
+    static let counters = MadeOnce<Key, Counter>()
+    static let timers = MadeOnce<Key, Metrics.Timer>()
 
     static func record(_ observed: Observed, status: Int, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
         let key = Key(service: observed.service, operation: observed.operation, status: status)
-        let counter = counters.withLock { counters in
-            if let known = counters[key] { return known }
-            let made = Counter(
+        counters.value(for: key) {
+            Counter(
                 label: "sesame_http_requests_total",
                 dimensions: [("service", key.service), ("operation", key.operation), ("status", String(status))])
-            counters[key] = made
-            return made
-        }
-        counter.increment()
-        let timerKey = Key(service: key.service, operation: key.operation, status: 0)
-        let timer = timers.withLock { timers in
-            if let known = timers[timerKey] { return known }
-            let made = Metrics.Timer(
+        }.increment()
+        timers.value(for: Key(service: key.service, operation: key.operation, status: 0)) {
+            Metrics.Timer(
                 label: "sesame_http_request_duration_seconds", dimensions: [("service", key.service), ("operation", key.operation)],
                 preferredDisplayUnit: .seconds)
-            timers[timerKey] = made
-            return made
-        }
-        timer.record(duration: elapsed)
+        }.record(duration: elapsed)
     }
 
     /// One line per request at `debug` (`--log-level debug`): who called what, and the outcome.

@@ -8,16 +8,12 @@ import SesameCore
 /// to be retried) and `suppressed` (the mailbox simulator's suppression-list address, and
 /// permanent bounces put on the suppression list).
 enum DeliveryMetrics {
-    static let timers = Locked([String: Metrics.Timer]())
-    static let counters = Locked([String: Counter]())
+    static let timers = MadeOnce<String, Metrics.Timer>()
+    static let counters = MadeOnce<String, Counter>()
 
     static func attempt(kind: String, took: Duration) {
-        timers.withLock { timers in
-            if let known = timers[kind] { return known }
-            let made = Metrics.Timer(
-                label: "sesame_delivery_attempt_duration_seconds", dimensions: [("kind", kind)], preferredDisplayUnit: .seconds)
-            timers[kind] = made
-            return made
+        timers.value(for: kind) {
+            Metrics.Timer(label: "sesame_delivery_attempt_duration_seconds", dimensions: [("kind", kind)], preferredDisplayUnit: .seconds)
         }.record(duration: took)
     }
 
@@ -39,11 +35,6 @@ enum DeliveryMetrics {
     }
 
     static func counter(_ outcome: String) -> Counter {
-        counters.withLock { counters in
-            if let known = counters[outcome] { return known }
-            let made = Counter(label: "sesame_recipients_total", dimensions: [("outcome", outcome)])
-            counters[outcome] = made
-            return made
-        }
+        counters.value(for: outcome) { Counter(label: "sesame_recipients_total", dimensions: [("outcome", outcome)]) }
     }
 }
