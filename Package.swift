@@ -114,7 +114,7 @@ let package = Package(
         // What the HTTP front ends (the AWS APIs and the console) share: the request context.
         .target(
             name: "SesameHTTP",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["SesameCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         // HTTP front end: the AWS APIs on Hummingbird.

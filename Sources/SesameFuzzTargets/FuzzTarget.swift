@@ -133,6 +133,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 secret: "secret", date: parsed.scope.date, region: parsed.scope.region, service: parsed.scope.service)
             _ = try? verifier.verifySignature(parsed, request, signingKey: key)
         }
+        // The client address a trusted proxy forwards (`--trusted-proxy`).
+        _ = ForwardedFor.client(text(head)) { $0.hasPrefix("10.") }
         let presigned = SigV4HTTPRequest(
             method: "GET", rawPath: text(head), rawQuery: text(query), headers: [("host", "fuzz.test")], payloadHash: "")
         _ = try? verifier.parse(presigned)

@@ -1,5 +1,5 @@
-import Foundation
 public import Hummingbird
+import SesameCore
 
 /// Behind a reverse proxy every connection comes from the proxy. When the peer is one the operator
 /// trusts (`--trusted-proxy`), the client is the right-most address of `X-Forwarded-For` that is
@@ -18,17 +18,8 @@ public struct ClientAddressMiddleware: RouterMiddleware {
             let forwarded = request.headers[values: .init("X-Forwarded-For")!].joined(separator: ",").nilIfEmpty
         else { return try await next(request, context) }
         var context = context
-        context.clientAddress = Self.client(forwardedFor: forwarded, trusted: trusted) ?? peer
+        context.clientAddress = ForwardedFor.client(forwarded, trusted: trusted) ?? peer
         return try await next(request, context)
-    }
-
-    /// The right-most untrusted hop; the left-most when every hop is trusted; nil when none parses.
-    public static func client(forwardedFor header: String, trusted: (String) -> Bool) -> String? {
-        let hops = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !hops.isEmpty, hops.allSatisfy({ $0.count <= 45 && $0.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" } }) else {
-            return nil
-        }
-        return hops.last { !trusted($0) } ?? hops.first
     }
 }
 
