@@ -198,6 +198,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = MIME.leafParts(bytes)
         _ = MIME.removingHeaders(bytes) { $0.hasPrefix("x-") }
         _ = FeedbackReport.parse(bytes)
+        // Received mail's spam score reads whatever a remote MTA sent.
+        _ = SpamScore.score(bytes, spf: "fail", dkim: "FAIL", dmarc: "FAIL")
         _ = DKIM.relaxedBody(DKIM.normalizingLineEndings(bytes))
         _ = DKIM.relaxedHeader(bytes.prefix(1000))
         // Open and click tracking rewrites the HTML parts of messages senders give.

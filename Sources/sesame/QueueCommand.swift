@@ -11,6 +11,8 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The PostgreSQL store, when Sesame uses one. [SESAME_DATABASE_URL]", valueName: "url"))
     var databaseURL: String?
 
+    var configuration: SesameConfiguration { OfflineStore.configuration(dataDir: dataDir, databaseURL: databaseURL) }
+
     func with<R: Sendable>(_ body: (StoreOperations) async throws -> R) async throws -> R {
         try await OfflineStore.with(dataDir: dataDir, databaseURL: databaseURL, body)
     }

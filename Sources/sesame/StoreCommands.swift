@@ -19,10 +19,10 @@ struct StoreCommand: AsyncParsableCommand {
         func run() async throws {
             let tables = try await store.with { try await $0.stats() }
             var files: [String: Int] = [:]
-            if store.databaseURL == nil && Environment.value("SESAME_DATABASE_URL") == nil {
-                let dir = store.dataDir ?? Environment.value("SESAME_DATA_DIR") ?? SesameConfiguration().dataDirectory
+            let configuration = store.configuration
+            if configuration.databaseURL == nil {
                 for name in ["sesame.sqlite", "sesame.sqlite-wal"] {
-                    let path = (dir as NSString).appendingPathComponent(name)
+                    let path = (configuration.dataDirectory as NSString).appendingPathComponent(name)
                     if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int { files[name] = size }
                 }
             }
@@ -72,9 +72,7 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        var configuration = SesameConfiguration()
-        if let dir = store.dataDir ?? Environment.value("SESAME_DATA_DIR") { configuration.dataDirectory = dir }
-        configuration.databaseURL = store.databaseURL ?? Environment.value("SESAME_DATABASE_URL")
+        let configuration = store.configuration
         do {
             let bytes = try Backups.backup(configuration, to: to)
             print("Backed up \(configuration.sqlitePath) to \(to) (\(StoreCommand.Stats.size(bytes))).")
@@ -102,9 +100,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        var configuration = SesameConfiguration()
-        if let dir = store.dataDir ?? Environment.value("SESAME_DATA_DIR") { configuration.dataDirectory = dir }
-        configuration.databaseURL = store.databaseURL ?? Environment.value("SESAME_DATABASE_URL")
+        let configuration = store.configuration
         do {
             try Backups.restore(configuration, from: from)
         } catch {

@@ -30,6 +30,8 @@ extension SESBackend {
     }
 
     static let receiptSubject = "Amazon SES Email Receipt Notification"
+    /// A lease time in the past: the message is free for any node.
+    static let released = Date(timeIntervalSince1970: 0)
 
     struct LeaseLost: Error {}
 
@@ -167,7 +169,7 @@ extension SESBackend {
             done.outcomes.append(outcome)
             let release = done.state == .processed
             try await session.saveReceivedProcessing(
-                done, nextAttemptAt: now, leaseUntil: release ? Date(timeIntervalSince1970: 0) : now.addingTimeInterval(settings.lease))
+                done, nextAttemptAt: now, leaseUntil: release ? Self.released : now.addingTimeInterval(settings.lease))
             return (outcome, mailed)
         }
         if mailed { writer.queued.signal() }
@@ -186,12 +188,12 @@ extension SESBackend {
             if let retryAfter {
                 // Released: whichever node is free when it is due takes it.
                 try await session.saveReceivedProcessing(
-                    message, nextAttemptAt: now.addingTimeInterval(retryAfter), leaseUntil: Date(timeIntervalSince1970: 0))
+                    message, nextAttemptAt: now.addingTimeInterval(retryAfter), leaseUntil: Self.released)
             } else {
                 let release = message.state == .processed
                 try await session.saveReceivedProcessing(
                     message, nextAttemptAt: now,
-                    leaseUntil: release ? Date(timeIntervalSince1970: 0) : now.addingTimeInterval(settings.lease))
+                    leaseUntil: release ? Self.released : now.addingTimeInterval(settings.lease))
             }
         }
     }
