@@ -147,10 +147,13 @@ public final class SQLiteSource: SQLConnectionSource {
 
     public func shutdown() async {
         // Taking the writer waits for a write still running (the row writer's included) to end.
-        let writerConnection = await writer.take()
+        // Taking every reader waits for reads still running. Shutdown runs in a cancelled task
+        // when a service failed, and SQLiteNIO's async close() gives up when its task is
+        // cancelled, leaving the connection open: its future-returning close() always closes.
+        let connections = await writer.takeAll() + readers.takeAll()
         rowWriter.close()
-        for connection in await [writerConnection] + readers.drain() {
-            try? await connection.close()
+        for connection in connections {
+            try? await connection.close().get()
         }
         try? await writerThread.shutdownGracefully()
         try? await writerLoop.shutdownGracefully()

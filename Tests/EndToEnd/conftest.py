@@ -87,6 +87,18 @@ class Sesame:
         self.output = ""
 
     def start(self, wait=True):
+        """Starts the node. A port picked free can be taken by another program before the node
+        binds it: the node then exits saying so, and is started again on new ports."""
+        for attempt in range(3):
+            try:
+                return self._start(wait)
+            except RuntimeError as error:
+                if "already in use" not in str(error) or attempt == 2:
+                    raise
+                self.port, self.smtp_port, self.smtps_port = free_port(), free_port(), free_port()
+                self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def _start(self, wait):
         env = {k: v for k, v in os.environ.items() if not k.startswith("SESAME_") and not k.startswith("AWS_")}
         env["SESAME_DNS_SERVER"] = quiet_dns_address()
         env.update(self.extra_env)

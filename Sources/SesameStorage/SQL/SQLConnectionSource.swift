@@ -78,8 +78,12 @@ public actor AsyncPool<Resource: Sendable> {
     private var available: [Resource]
     private var waiters: [CheckedContinuation<Resource, Never>] = []
 
+    /// How many resources the pool was made with.
+    public let capacity: Int
+
     public init(_ resources: [Resource]) {
         self.available = resources
+        self.capacity = resources.count
     }
 
     public func take() async -> Resource {
@@ -95,8 +99,10 @@ public actor AsyncPool<Resource: Sendable> {
         }
     }
 
-    public func drain() -> [Resource] {
-        defer { available = [] }
-        return available
+    /// Every resource, once each is back: for closing them all at shutdown.
+    public func takeAll() async -> [Resource] {
+        var all: [Resource] = []
+        for _ in 0..<capacity { all.append(await take()) }
+        return all
     }
 }
