@@ -67,7 +67,7 @@ public protocol Store: Sendable {
 /// one area can be written (and tested) against that protocol alone.
 public protocol StoreSession: AccountRecords, IAMRecords, PolicyRecords, STSRecords, IdentityProviderRecords, SESRecords, ReceivingRecords,
     QueueRecords,
-    SNSRecords, SQSRecords, ConsoleRecords, MaintenanceRecords
+    SNSRecords, SQSRecords, ConsoleRecords, MaintenanceRecords, WorkbenchRecords
 {}
 
 /// A signed-in console session: root (`userID` nil) or an IAM user.

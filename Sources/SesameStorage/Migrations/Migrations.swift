@@ -16,7 +16,7 @@ public struct Migration: Sendable {
 
 public enum Migrations {
     /// Every migration, oldest first.
-    public static let all: [Migration] = foundation + iamEntities + sesSettings
+    public static let all: [Migration] = foundation + iamEntities + sesSettings + workbench
 
     /// Versions 1–12: accounts, IAM users, SES, the queue and SNS.
     static let foundation: [Migration] = [

@@ -1,0 +1,175 @@
+import Foundation
+import SQLKit
+import SesameCore
+
+// MARK: Captured-mail workbench
+
+extension SQLStoreSession {
+    func mailAwaitingIndex(limit: Int) async throws -> [StoredMessage] {
+        let columns = Self.messageColumns.split(separator: ",").map { "m." + $0.trimmingSpaces }.joined(separator: ", ")
+        return try await db.raw(
+            """
+            SELECT \(unsafeRaw: columns) FROM mail_index_pending p JOIN messages m ON m.id = p.message_id
+            ORDER BY m.created_at LIMIT \(bind: limit)
+            """
+        ).all().map(storedMessage)
+    }
+
+    func indexMail(_ entries: [MailIndexEntry]) async throws {
+        for entry in entries {
+            // A message deleted since it was read is left out rather than failing the batch.
+            let inserted = try await db.raw(
+                """
+                INSERT INTO mail_index (message_id, region, created_at, from_key, to_key, cc_key, bcc_key, reply_to_key, subject,
+                    subject_key, header_message_id, principal, via, size, attachments, inline_parts, seen, snippet, addresses)
+                SELECT \(bind: entry.messageID), \(bind: entry.region), \(bind: Timestamp.millis(entry.createdAt)), \(bind: entry.fromKey),
+                    \(bind: entry.toKey), \(bind: entry.ccKey), \(bind: entry.bccKey), \(bind: entry.replyToKey), \(bind: entry.subject),
+                    \(bind: entry.subject.lowercased()), \(bind: entry.headerMessageID), \(bind: entry.principal), \(bind: entry.via),
+                    \(bind: entry.size), \(bind: entry.attachments), \(bind: entry.inline), 0, \(bind: entry.snippet),
+                    \(bind: entry.addresses.encoded())
+                WHERE EXISTS (SELECT 1 FROM messages WHERE id = \(bind: entry.messageID))
+                ON CONFLICT (message_id) DO NOTHING RETURNING seq
+                """
+            ).first()?.decode(column: "seq", as: Int64.self)
+            guard let seq = inserted else { continue }
+            if source.engine == .postgresql {
+                try await db.raw("INSERT INTO mail_text (seq, doc) VALUES (\(bind: seq), to_tsvector('simple', \(bind: entry.text)))").run()
+            } else {
+                try await db.raw("INSERT INTO mail_text (rowid, text) VALUES (\(bind: seq), \(bind: entry.text))").run()
+            }
+        }
+        guard !entries.isEmpty else { return }
+        try await db.raw(Self.inList("DELETE FROM mail_index_pending WHERE message_id IN (", entries.map(\.messageID))).run()
+    }
+
+    static let summaryColumns =
+        "i.message_id, i.region, i.created_at, i.subject, i.header_message_id, i.principal, i.via, i.size, i.attachments, i.inline_parts, i.seen, i.snippet, i.addresses"
+
+    func searchMail(_ search: MailSearch, start: Int, limit: Int) async throws -> [MailSummary] {
+        var query = SQLQueryString("SELECT \(unsafeRaw: Self.summaryColumns) FROM mail_index i WHERE ")
+        query += whereClause(search)
+        query += " ORDER BY i.created_at DESC, i.message_id DESC LIMIT \(bind: limit) OFFSET \(bind: start)"
+        return try await db.raw(query).all().map { row in
+            MailSummary(
+                messageID: try row.decode(column: "message_id", as: String.self),
+                region: try row.decode(column: "region", as: String.self),
+                createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                subject: try row.decode(column: "subject", as: String.self),
+                headerMessageID: try row.decode(column: "header_message_id", as: String.self),
+                principal: try row.decode(column: "principal", as: String.self), via: try row.decode(column: "via", as: String.self),
+                size: try row.decode(column: "size", as: Int.self), attachments: try row.decode(column: "attachments", as: Int.self),
+                inline: try row.decode(column: "inline_parts", as: Int.self), seen: try row.decode(column: "seen", as: Int.self) != 0,
+                snippet: try row.decode(column: "snippet", as: String.self),
+                addresses: MailAddressBook.decode(try row.decode(column: "addresses", as: String.self))
+                    ?? MailAddressBook(from: nil, to: [], cc: [], bcc: [], replyTo: [], returnPath: ""))
+        }
+    }
+
+    func countMail(_ search: MailSearch) async throws -> Int {
+        var query = SQLQueryString("SELECT COUNT(*) AS n FROM mail_index i WHERE ")
+        query += whereClause(search)
+        return try await db.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    func mailTotals() async throws -> (total: Int, unread: Int) {
+        let row = try await db.raw(
+            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(1 - seen), 0) AS BIGINT) AS unread FROM mail_index"
+        ).first()
+        return (try row?.decode(column: "total", as: Int.self) ?? 0, try row?.decode(column: "unread", as: Int.self) ?? 0)
+    }
+
+    func markMail(ids: [String]?, seen: Bool) async throws -> Int {
+        let value = seen ? 1 : 0
+        guard let ids else {
+            return try await db.raw("UPDATE mail_index SET seen = \(bind: value) WHERE seen <> \(bind: value) RETURNING seq").all().count
+        }
+        var changed = 0
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            var query = SQLQueryString("UPDATE mail_index SET seen = \(bind: value) WHERE seen <> \(bind: value) AND message_id IN (")
+            for (index, id) in ids[chunk..<min(chunk + 500, ids.count)].enumerated() {
+                query += index == 0 ? "\(bind: id)" : ", \(bind: id)"
+            }
+            query += ") RETURNING seq"
+            changed += try await db.raw(query).all().count
+        }
+        return changed
+    }
+
+    func markMail(matching search: MailSearch, seen: Bool) async throws -> Int {
+        let value = seen ? 1 : 0
+        var query = SQLQueryString("UPDATE mail_index SET seen = \(bind: value) WHERE seq IN (SELECT i.seq FROM mail_index i WHERE ")
+        query += whereClause(search)
+        query += ") AND seen <> \(bind: value) RETURNING seq"
+        return try await db.raw(query).all().count
+    }
+
+    func deleteMail(ids: [String]) async throws -> Int {
+        var deleted = 0
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let some = Array(ids[chunk..<min(chunk + 500, ids.count)])
+            try await db.raw(Self.inList("DELETE FROM delivery_queue WHERE message_id IN (", some)).run()
+            // The index entries and notes go with their messages (ON DELETE CASCADE).
+            var query = Self.inList("DELETE FROM messages WHERE id IN (", some)
+            query += " RETURNING id"
+            deleted += try await db.raw(query).all().count
+        }
+        return deleted
+    }
+
+    /// The search as SQL conditions on `mail_index i` (always a whole condition, `1 = 1` when empty).
+    func whereClause(_ search: MailSearch) -> SQLQueryString {
+        var out = SQLQueryString("1 = 1")
+        for clause in search.clauses {
+            out += clause.negated ? " AND NOT (" : " AND ("
+            out += condition(clause.condition)
+            out += ")"
+        }
+        return out
+    }
+
+    func condition(_ condition: MailSearch.Condition) -> SQLQueryString {
+        switch condition {
+        case .contains(let field, let text):
+            let pattern = "%" + Self.likeEscaped(text) + "%"
+            let columns: [String] =
+                switch field {
+                case .from: ["i.from_key"]
+                case .to: ["i.to_key"]
+                case .cc: ["i.cc_key"]
+                case .bcc: ["i.bcc_key"]
+                case .replyTo: ["i.reply_to_key"]
+                case .addressed: ["i.from_key", "i.to_key", "i.cc_key", "i.bcc_key", "i.reply_to_key"]
+                case .subject: ["i.subject_key"]
+                case .messageID: ["LOWER(i.header_message_id)"]
+                case .principal: ["LOWER(i.principal)"]
+                }
+            var out = SQLQueryString("")
+            for (index, column) in columns.enumerated() {
+                out += index == 0 ? "" : " OR "
+                out += "\(unsafeRaw: column) LIKE \(bind: pattern) ESCAPE '\\'"
+            }
+            return out
+        case .via(let origins): return Self.inList("i.via IN (", origins)
+        case .read(let seen): return "i.seen = \(bind: seen ? 1 : 0)"
+        case .hasAttachments: return "i.attachments > 0"
+        case .hasInline: return "i.inline_parts > 0"
+        case .before(let date): return "i.created_at < \(bind: Timestamp.millis(date))"
+        case .after(let date): return "i.created_at >= \(bind: Timestamp.millis(date))"
+        case .larger(let size): return "i.size > \(bind: size)"
+        case .smaller(let size): return "i.size < \(bind: size)"
+        case .words(let words):
+            // Letters and digits only (MailSearch.words), so no word can carry query syntax.
+            if source.engine == .postgresql {
+                let query = words.map { "\($0):*" }.joined(separator: " & ")
+                return "i.seq IN (SELECT seq FROM mail_text WHERE doc @@ to_tsquery('simple', \(bind: query)))"
+            }
+            let query = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            return "i.seq IN (SELECT rowid FROM mail_text WHERE mail_text MATCH \(bind: query))"
+        }
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+            of: "_", with: "\\_")
+    }
+}
