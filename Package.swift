@@ -122,6 +122,7 @@ let package = Package(
             name: "SesameAPI",
             dependencies: [
                 "SesameAWSProtocol", "SesameAWSModels", "SesameBackend", "SesameHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -11,7 +11,8 @@ public import SesameHTTP
 public enum APIRoutes {
     public static func add(
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock,
-        localHostNames: Set<String> = [], webIdentityKeys: (any WebIdentityKeySource)? = nil, sqs: SQSBackend? = nil
+        localHostNames: Set<String> = [], webIdentityKeys: (any WebIdentityKeySource)? = nil, sqs: SQSBackend? = nil,
+        sessions: ConsoleSessions? = nil, mailpitRoot: String = "/"
     ) {
         router.add(middleware: UnroutedRequests())
         let authenticator = SigV4Authenticator(credentials: iam.credentials, clock: clock)
@@ -41,7 +42,9 @@ public enum APIRoutes {
             let host = request.head.authority ?? "localhost"
             return await door.handle(request, context: context, queueURL: "http://\(host)\(request.uri.path)")
         }
-        CapturedMailRoutes(ses: ses, authenticator: authenticator, localHostNames: localHostNames).add(to: router)
+        let access = CapturedMailAccess(authenticator: authenticator, sessions: sessions, localHostNames: localHostNames)
+        CapturedMailRoutes(ses: ses, access: access).add(to: router)
+        MailpitRoutes(workbench: ses.workbench, access: access, root: mailpitRoot).add(to: router)
         IdentityVerificationRoutes(ses: ses).add(to: router)
         UnsubscribeRoutes(ses: ses).add(to: router)
         TrackingRoutes(ses: ses).add(to: router)

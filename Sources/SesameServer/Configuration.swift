@@ -49,6 +49,8 @@ public struct SesameConfiguration: Sendable {
     public var retention = RetentionSettings()
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); nil: none.
     public var trustedProxies: AddressAllowList?
+    /// The path the Mailpit-compatible API is served under (`--mailpit-root`), ending in `/`.
+    public var mailpitRoot = "/"
     /// Who may scrape `/metrics` besides loopback (`--metrics-allow`).
     public var metricsAllowed = try! AddressAllowList([], option: "--metrics-allow")
     /// Sesame's spam score at which received mail's `spamVerdict` is FAIL (GRAY from half of it).
@@ -133,10 +135,6 @@ public struct SesameConfiguration: Sendable {
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("sesame.sqlite") }
     public var masterKeyPath: String { (dataDirectory as NSString).appendingPathComponent("master.key") }
     public var rootCredentialsPath: String { (dataDirectory as NSString).appendingPathComponent("root-credentials.csv") }
-}
-
-public enum SesameVersion {
-    public static let current = "0.1.0"
 }
 
 /// How new identities become verified (`--identity-verification`).

@@ -133,11 +133,12 @@ public struct Sesame: Sendable {
         if let proxies = configuration.trustedProxies {
             router.add(middleware: ClientAddressMiddleware(trusted: { proxies.allows($0) }))
         }
+        let sessions = ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost)
         APIRoutes.add(
             to: router, iam: iam, ses: ses, regions: configuration.regions, clock: ses.clock,
             localHostNames: [configuration.httpAddress.host, configuration.hostname],
             webIdentityKeys: configuration.oidcJWKS.isEmpty ? nil : ConfiguredWebIdentityKeys(sources: configuration.oidcJWKS),
-            sqs: sqs)
+            sqs: sqs, sessions: sessions, mailpitRoot: configuration.mailpitRoot)
         if let registry = configuration.metricsRegistry {
             MetricsRoute.add(to: router, registry: registry, allowed: configuration.metricsAllowed)
         }
@@ -150,7 +151,7 @@ public struct Sesame: Sendable {
         do {
             let console = try Console(
                 iam: iam, ses: ses, sqs: sqs,
-                sessions: ConsoleSessions(store: store, clock: ses.clock, passwordCost: configuration.passwordCost),
+                sessions: sessions,
                 settings: consoleSettings,
                 clock: ses.clock)
             console.addRoutes(to: router)
@@ -293,6 +294,7 @@ public struct Sesame: Sendable {
             background.append(
                 .init(service: MetricsSampler(operations: StoreOperations(store: store), interval: .seconds(5), logger: logger)))
         }
+        background.append(.init(service: MailIndexService(workbench: ses.workbench, logger: logger)))
         if !configuration.inboundAddresses.isEmpty { background.append(.init(service: InboundPolicyRefresher(cache: ses.inbound))) }
         // Every node runs received mail's actions, whichever node's listener took it.
         let checks = DNSReceiptChecks(resolver: try? resolver(for: "receiving"), spamThreshold: configuration.inboundSpamThreshold)

@@ -156,6 +156,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Dedicated IP addresses") var dedicated: DedicatedAddressOptions
     @OptionGroup(title: "Receiving email") var inbound: InboundOptions
     @OptionGroup(title: "Metrics, logs and retention") var operations: OperationsOptions
+    @OptionGroup(title: "Captured mail") var workbench: WorkbenchOptions
 
     @Flag(
         help: ArgumentHelp(
@@ -326,6 +327,7 @@ struct Serve: AsyncParsableCommand {
         try dedicated.apply(to: &configuration)
         try inbound.apply(to: &configuration)
         try operations.apply(to: &configuration)
+        try workbench.apply(to: &configuration)
         configuration.sandbox = sandbox || Environment.flag("SESAME_SANDBOX")
         let verification = identityVerification ?? Environment.value("SESAME_IDENTITY_VERIFICATION") ?? "immediate"
         guard let mode = IdentityVerificationMode(rawValue: verification) else {

@@ -16,46 +16,16 @@ public import SesameHTTP
 public struct CapturedMailRoutes: Sendable {
     let mail: CapturedMail
     let ses: SESBackend
-    let authenticator: SigV4Authenticator
+    let access: CapturedMailAccess
 
-    /// Host names (without port) by which this machine's own tools reach the listener: only
-    /// requests naming one of them may skip the signature from loopback. A web page that
-    /// re-points its own domain at 127.0.0.1 (DNS rebinding) sends its own domain instead.
-    let localHostNames: Set<String>
-
-    public init(ses: SESBackend, authenticator: SigV4Authenticator, localHostNames: Set<String>) {
+    public init(ses: SESBackend, access: CapturedMailAccess) {
         self.ses = ses
         self.mail = ses.capturedMail
-        self.authenticator = authenticator
-        self.localHostNames = Set(["127.0.0.1", "localhost", "[::1]", "::1"].map { $0 } + localHostNames.map { $0.lowercased() })
+        self.access = access
     }
 
-    static func isLoopback(_ ip: String?) -> Bool { ip.map(AddressAllowList.isLoopback) ?? false }
-
-    /// The host a request names (its `Host` header or authority), lower case, without the port.
-    static func hostName(_ authority: String?) -> String? {
-        guard var host = authority?.lowercased(), !host.isEmpty else { return nil }
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return nil }
-            return String(host[...close])
-        }
-        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
-        return host
-    }
-
-    /// Loopback callers that name this listener pass; anyone else must present a valid root signature.
     func admit(_ request: Request, body: ByteBuffer, context: SesameRequestContext) async throws {
-        // The client, not a trusted proxy on this host: mail is not opened to the proxy's clients.
-        if Self.isLoopback(context.clientAddress), let host = Self.hostName(request.head.authority), localHostNames.contains(host) {
-            return
-        }
-        let signed = SigV4Authenticator.httpRequest(request, body: body)
-        let caller = try await authenticator.authenticate(try authenticator.parse(signed), signed)
-        guard caller.principal.isRoot else {
-            throw AWSError(
-                code: "AccessDenied", status: 403,
-                message: "Only the root user may read captured mail without a loopback connection to this listener.")
-        }
+        try await access.admit(request, body: body, context: context)
     }
 
     /// Streams the listing: messages are read a page at a time and written as they are read,

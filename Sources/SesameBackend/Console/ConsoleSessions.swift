@@ -108,6 +108,21 @@ public final class ConsoleSessions: Sendable {
         return try await start(userID: nil)
     }
 
+    /// Whether the root user's email and password match, without starting a session (HTTP Basic
+    /// credentials on the captured-mail APIs); throttled like sign-ins.
+    public func verifyRoot(email: String, password: String, source: String) async throws -> Bool {
+        let user = "root " + email.trimmingSpaces.lowercased()
+        try checkThrottle(source: source, user: user)
+        guard let stored = try await store.read({ try await $0.account() }) else { return false }
+        let emailMatches = stored.account.rootEmail.lowercased() == email.trimmingSpaces.lowercased()
+        let passwordMatches = await PasswordHashing.verify(password, hash: emailMatches ? stored.rootPasswordHash : dummyHash)
+        guard emailMatches && passwordMatches else {
+            await failed(source: source, user: user)
+            return false
+        }
+        return true
+    }
+
     /// Signs in an IAM user by account ID, user name and the password of its login profile.
     public func signInUser(accountID: String, userName: String, password: String, source: String) async throws -> (token: String, SignedIn)?
     {

@@ -55,6 +55,8 @@ public struct SESBackend: Sendable {
     public let inbound: InboundPolicyCache
     /// Signalled when an inbound listener stored a message.
     public let inboundArrived = WakeSignal()
+    /// Captured mail's search index and views (one per process: it feeds live views).
+    public let workbench: MailWorkbench
 
     public init(
         store: any Store, clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(), secrets: SecretBox? = nil,
@@ -88,6 +90,7 @@ public struct SESBackend: Sendable {
         let sendingState = SendingStateCache(store: store)
         self.sendingState = sendingState
         self.inbound = InboundPolicyCache(store: store, sendingState: sendingState)
+        self.workbench = MailWorkbench(store: store)
     }
 
     /// SES list tokens are the base64 of the last item's sort key.

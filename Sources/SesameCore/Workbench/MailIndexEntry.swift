@@ -57,6 +57,16 @@ public struct MailIndexEntry: Sendable, Equatable {
     }
 }
 
+extension MailIndexEntry {
+    /// The entry as lists show it, unread.
+    public var summary: MailSummary {
+        MailSummary(
+            messageID: messageID, region: region, createdAt: createdAt, subject: subject, headerMessageID: headerMessageID,
+            principal: principal, via: via, size: size, attachments: attachments, inline: inline, seen: false, snippet: snippet,
+            addresses: addresses)
+    }
+}
+
 /// A message's addresses with their display names, as its headers give them. Bcc lists the
 /// envelope recipients that no To or Cc header names.
 public struct MailAddressBook: Sendable, Equatable, Codable {

@@ -150,6 +150,7 @@ extension SQLStoreSession {
             }
             return out
         case .via(let origins): return Self.inList("i.via IN (", origins)
+        case .id(let id): return "i.message_id = \(bind: id)"
         case .read(let seen): return "i.seen = \(bind: seen ? 1 : 0)"
         case .hasAttachments: return "i.attachments > 0"
         case .hasInline: return "i.inline_parts > 0"

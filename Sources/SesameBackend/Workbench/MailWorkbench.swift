@@ -1,0 +1,132 @@
+public import Foundation
+import SesameConcurrency
+public import SesameCore
+public import SesameStorage
+
+/// The captured-mail workbench's use cases: search and list from the index, read one message,
+/// mark read, delete, and a feed of new mail for live views. Every read first brings the index
+/// up to date, so mail accepted before a search is in its answer.
+public final class MailWorkbench: Sendable {
+    let store: any Store
+    let indexer: MailIndexer
+
+    public init(store: any Store) {
+        self.store = store
+        self.indexer = MailIndexer(store: store)
+    }
+
+    /// One page of a search, with the counts a list shows.
+    public struct Page: Sendable {
+        public var messages: [MailSummary]
+        /// Messages matching the search.
+        public var matching: Int
+        /// Messages kept, and how many are unread.
+        public var total: Int
+        public var unread: Int
+    }
+
+    /// Indexes what is waiting (the background indexer calls this too); returns the new entries.
+    @discardableResult
+    public func catchUp() async throws -> [MailSummary] { try await indexer.catchUp() }
+
+    /// New mail as it is indexed, for as long as the caller iterates.
+    public func feed() -> AsyncStream<MailSummary> { indexer.subscribe() }
+
+    public func search(_ search: MailSearch, start: Int, limit: Int) async throws -> Page {
+        try await catchUp()
+        return try await store.read { session in
+            let messages = try await session.searchMail(search, start: start, limit: limit)
+            let totals = try await session.mailTotals()
+            let matching = search.isEmpty ? totals.total : try await session.countMail(search)
+            return Page(messages: messages, matching: matching, total: totals.total, unread: totals.unread)
+        }
+    }
+
+    /// A message and its index entry: by ID, or the newest with `latest`.
+    public func message(_ id: String) async throws -> (message: StoredMessage, summary: MailSummary)? {
+        try await catchUp()
+        return try await store.read { session in
+            let summary: MailSummary?
+            if id == "latest" {
+                summary = try await session.searchMail(MailSearch(), start: 0, limit: 1).first
+            } else {
+                summary = try await session.searchMail(MailSearch(clauses: [.init(condition: .id(id), negated: false)]), start: 0, limit: 1)
+                    .first
+            }
+            guard let summary, let message = try await session.messages(ids: [summary.messageID]).first else { return nil }
+            return (message, summary)
+        }
+    }
+
+    /// Marks messages (all when `ids` is nil) read or unread; returns how many changed.
+    @discardableResult
+    public func mark(ids: [String]?, seen: Bool) async throws -> Int {
+        try await catchUp()
+        return try await store.transaction { try await $0.markMail(ids: ids, seen: seen) }
+    }
+
+    @discardableResult
+    public func mark(matching search: MailSearch, seen: Bool) async throws -> Int {
+        try await catchUp()
+        return try await store.transaction { try await $0.markMail(matching: search, seen: seen) }
+    }
+
+    /// Deletes these messages, or every message when `ids` is nil; returns how many went.
+    @discardableResult
+    public func delete(ids: [String]?) async throws -> Int {
+        guard let ids else {
+            let total = try await store.read { try await $0.mailTotals().total }
+            try await store.transaction { try await $0.deleteMessages(id: nil) }
+            return total
+        }
+        return try await store.transaction { try await $0.deleteMail(ids: ids) }
+    }
+
+    /// Deletes every message matching the search, a batch per transaction; returns how many went.
+    @discardableResult
+    public func delete(matching search: MailSearch) async throws -> Int {
+        try await catchUp()
+        var deleted = 0
+        while true {
+            let ids = try await store.read { try await $0.searchMail(search, start: 0, limit: 500) }.map(\.messageID)
+            if ids.isEmpty { return deleted }
+            deleted += try await store.transaction { try await $0.deleteMail(ids: ids) }
+        }
+    }
+}
+
+/// Fills the index from the messages the accepting paths noted, one caller at a time, and
+/// tells subscribers about each message it indexed.
+actor MailIndexer {
+    let store: any Store
+    var subscribers: [UUID: AsyncStream<MailSummary>.Continuation] = [:]
+    static let batch = 200
+
+    init(store: any Store) { self.store = store }
+
+    func catchUp() async throws -> [MailSummary] {
+        var added: [MailSummary] = []
+        while true {
+            let waiting = try await store.read { try await $0.mailAwaitingIndex(limit: Self.batch) }
+            if waiting.isEmpty { break }
+            let entries = waiting.map(MailIndexEntry.init)
+            try await store.transaction { try await $0.indexMail(entries) }
+            added += entries.map(\.summary)
+            if waiting.count < Self.batch { break }
+        }
+        for summary in added { for continuation in subscribers.values { continuation.yield(summary) } }
+        return added
+    }
+
+    nonisolated func subscribe() -> AsyncStream<MailSummary> {
+        // A slow reader keeps only the newest 1,000 (memory stays bounded).
+        let (stream, continuation) = AsyncStream<MailSummary>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        let id = UUID()
+        Task { await self.add(id, continuation) }
+        continuation.onTermination = { _ in Task { await self.remove(id) } }
+        return stream
+    }
+
+    func add(_ id: UUID, _ continuation: AsyncStream<MailSummary>.Continuation) { subscribers[id] = continuation }
+    func remove(_ id: UUID) { subscribers[id] = nil }
+}

@@ -1,0 +1,198 @@
+"""The Mailpit-compatible API over captured mail, exercised as a suite written from Mailpit's
+published API documentation would (field names, types, paging, search words), on both engines."""
+import base64
+import datetime
+import hashlib
+import http.server
+import re
+import threading
+import time
+from email.message import EmailMessage
+
+import requests
+
+from conftest import smtp_password
+from test_smtp import smtp_user, verify
+
+PDF = b"%PDF-1.4\n% Sesame test attachment\n"
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def rich_message(to, link):
+    message = EmailMessage()
+    message["From"] = "Shop Team <shop@example.com>"
+    message["To"] = f"Customer <{to}>"
+    message["Cc"] = "audit@example.net"
+    message["Subject"] = "Confirm your account"
+    message.set_content(f"Welcome! Confirm at {link} within a day.")
+    message.add_alternative(f'<html><body><p>Welcome!</p><a href="{link}">Confirm</a><img src="cid:logo@shop"></body></html>',
+                            subtype="html")
+    message.get_payload()[1].add_related(PNG, "image", "png", cid="<logo@shop>")
+    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="terms.pdf")
+    return message
+
+
+def iso(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_mailpit_endpoints(sesame):
+    node = sesame
+    api = f"{node.endpoint}/api/v1"
+    verify(node, "example.com")
+    ses = node.root_client("ses")
+    for n in range(3):
+        ses.send_email(Source="news@example.com", Destination={"ToAddresses": [f"reader{n}@example.net"]},
+                       Message={"Subject": {"Data": f"Newsletter {n}"}, "Body": {"Text": {"Data": f"Issue number {n} about widgets"}}})
+    key, secret, _ = smtp_user(node)
+    with node.smtp() as s:
+        s.login(key, smtp_password(secret))
+        s.send_message(rich_message("new.user@example.net", "http://127.0.0.1:9/confirm?t=abc"))
+
+    # The list: newest first, with Mailpit's fields and types.
+    listing = requests.get(f"{api}/messages").json()
+    assert listing["total"] == 4 and listing["unread"] == 4 and listing["messages_count"] == 4 and listing["count"] == 4
+    assert listing["start"] == 0 and listing["tags"] == []
+    newest = listing["messages"][0]
+    assert newest["Subject"] == "Confirm your account" and newest["Read"] is False
+    assert newest["From"] == {"Name": "Shop Team", "Address": "shop@example.com"}
+    assert newest["To"] == [{"Name": "Customer", "Address": "new.user@example.net"}]
+    assert newest["Cc"] == [{"Name": "", "Address": "audit@example.net"}]
+    assert newest["Attachments"] == 1 and isinstance(newest["Size"], int) and newest["Size"] > len(PDF)
+    assert newest["Snippet"].startswith("Welcome! Confirm at") and newest["MessageID"].endswith("@") is False
+    assert newest["Sesame"]["Via"] == "SMTP" and newest["Sesame"]["Principal"].endswith(":user/ses-smtp-user.20261123-101500")
+    assert abs((iso(newest["Created"]) - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) < 60
+    assert [m["Subject"] for m in listing["messages"][1:]] == ["Newsletter 2", "Newsletter 1", "Newsletter 0"]
+
+    # Paging.
+    page = requests.get(f"{api}/messages", params={"start": 1, "limit": 2}).json()
+    assert [m["Subject"] for m in page["messages"]] == ["Newsletter 2", "Newsletter 1"] and page["start"] == 1
+    assert page["count"] == 2 and page["messages_count"] == 4
+
+    # Search, with Mailpit's words and Sesame's own.
+    def search(query, **extra):
+        response = requests.get(f"{api}/search", params={"query": query, **extra})
+        assert response.status_code == 200, response.text
+        return [m["Subject"] for m in response.json()["messages"]]
+    assert search("to:reader1@example.net") == ["Newsletter 1"]
+    assert search("widgets -subject:\"Newsletter 2\"") == ["Newsletter 1", "Newsletter 0"]
+    assert search("has:attachment") == ["Confirm your account"]
+    assert search("via:api") == ["Newsletter 2", "Newsletter 1", "Newsletter 0"]
+    assert search("from:shop is:unread") == ["Confirm your account"]
+    assert search("terms") == ["Confirm your account"]  # attachment names are searchable
+    today = datetime.date.today().isoformat()
+    assert len(search(f"after:{today}", tz="UTC")) == 4
+    found = requests.get(f"{api}/search", params={"query": "newsletter", "limit": 1}).json()
+    assert found["messages_count"] == 3 and found["count"] == 1 and found["total"] == 4
+
+    # One message: its summary marks it read.
+    message = requests.get(f"{api}/message/{newest['ID']}").json()
+    assert message["ID"] == newest["ID"] and message["Subject"] == "Confirm your account"
+    assert message["Text"].startswith("Welcome! Confirm at http://127.0.0.1:9/confirm?t=abc")
+    assert '<a href="http://127.0.0.1:9/confirm?t=abc">' in message["HTML"]
+    assert message["ReturnPath"] and iso(message["Date"])
+    [attachment] = message["Attachments"]
+    assert attachment["FileName"] == "terms.pdf" and attachment["ContentType"] == "application/pdf" and attachment["Size"] == len(PDF)
+    assert attachment["Checksums"] == {"MD5": hashlib.md5(PDF).hexdigest(), "SHA1": hashlib.sha1(PDF).hexdigest(),
+                                       "SHA256": hashlib.sha256(PDF).hexdigest()}
+    [inline] = message["Inline"]
+    assert inline["ContentID"] == "logo@shop" and inline["ContentType"] == "image/png"
+    assert requests.get(f"{api}/messages").json()["unread"] == 3
+    assert requests.get(f"{api}/message/latest").json()["ID"] == newest["ID"]
+
+    # Parts, headers, raw source, and the HTML and text views.
+    part = requests.get(f"{api}/message/{newest['ID']}/part/{attachment['PartID']}")
+    assert part.status_code == 200 and part.content == PDF and part.headers["Content-Type"] == "application/pdf"
+    assert requests.get(f"{api}/message/latest/part/{inline['PartID']}").content == PNG
+    headers = requests.get(f"{api}/message/{newest['ID']}/headers").json()
+    assert headers["Subject"] == ["Confirm your account"] and headers["To"] == ["Customer <new.user@example.net>"]
+    raw = requests.get(f"{api}/message/{newest['ID']}/raw")
+    assert raw.headers["Content-Type"].startswith("text/plain") and "Subject: Confirm your account" in raw.text
+    assert raw.text == node.captured(id=newest["ID"])[0]["RawData"]
+    view = requests.get(f"{node.endpoint}/view/{newest['ID']}.html")
+    assert view.headers["Content-Type"].startswith("text/html") and view.headers["Content-Security-Policy"].startswith("sandbox")
+    assert f"/api/v1/message/{newest['ID']}/part/{inline['PartID']}" in view.text and "cid:" not in view.text
+    assert requests.get(f"{node.endpoint}/view/latest.txt").text.startswith("Welcome!")
+    newsletter = listing["messages"][1]["ID"]
+    assert requests.get(f"{node.endpoint}/view/{newsletter}.html").status_code == 404
+
+    # Read flags by ID, by search, and for all.
+    assert requests.put(f"{api}/messages", json={"IDs": [newest["ID"]], "Read": False}).text == "ok"
+    assert requests.get(f"{api}/search", params={"query": "is:unread"}).json()["messages_count"] == 4
+    requests.put(f"{api}/messages", json={"Read": True, "Search": "newsletter"})
+    assert search("is:unread") == ["Confirm your account"]
+    requests.put(f"{api}/messages", json={"Read": True})
+    assert requests.get(f"{api}/messages").json()["unread"] == 0
+
+    # Errors in plain text with Mailpit's statuses.
+    assert requests.get(f"{api}/message/nope").status_code == 404
+    assert requests.get(f"{api}/message/{newest['ID']}/part/9").status_code == 404
+    bad = requests.get(f"{api}/search", params={"query": "before:someday"})
+    assert bad.status_code == 400 and "before:" in bad.text
+    assert requests.get(f"{api}/search").status_code == 400
+    assert requests.get(f"{api}/messages", params={"limit": "0"}).status_code == 400
+    assert requests.put(f"{api}/messages", data="{not json").status_code == 400
+
+    # Deleting: by search, by ID, then everything.
+    assert requests.delete(f"{api}/search", params={"query": "subject:\"Newsletter 0\""}).text == "ok"
+    assert search("newsletter") == ["Newsletter 2", "Newsletter 1"]
+    requests.delete(f"{api}/messages", json={"IDs": [newsletter]})
+    assert requests.get(f"{api}/messages").json()["total"] == 2
+    assert node.captured(id=newsletter) == []
+    requests.delete(f"{api}/messages")
+    assert requests.get(f"{api}/messages").json()["total"] == 0 and node.captured() == []
+
+    info = requests.get(f"{api}/info").json()
+    assert info["Messages"] == 0 and info["Version"].startswith("Sesame")
+
+
+def test_mailpit_api_requires_root_off_loopback(sqlite_sesame):
+    node = sqlite_sesame
+    creds = node.root_credentials()
+    api = f"{node.endpoint}/api/v1/messages"
+    # A page on another origin that points its name at 127.0.0.1 names its own host.
+    assert requests.get(api, headers={"Host": "attacker.test"}).status_code == 403
+    ok = requests.get(api, headers={"Host": "attacker.test"}, auth=(creds["Root email"], creds["Root password"]))
+    assert ok.status_code == 200 and ok.json()["total"] == 0
+    wrong = requests.get(api, headers={"Host": "attacker.test"}, auth=(creds["Root email"], "wrong"))
+    assert wrong.status_code == 403 and "root" in wrong.text
+
+
+class LinkTarget(http.server.BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):
+        LinkTarget.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"confirmed")
+
+    def log_message(self, *args):
+        pass
+
+
+def newest_message_to(base_url, address, timeout=10):
+    """What an end-to-end suite does with Mailpit: wait for the newest message to an address."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = requests.get(f"{base_url}/api/v1/search", params={"query": f"to:{address}", "limit": 1}).json()
+        if found["messages"]:
+            return requests.get(f"{base_url}/api/v1/message/{found['messages'][0]['ID']}").json()
+        time.sleep(0.1)
+    raise AssertionError(f"no message to {address}")
+
+
+def test_a_suite_fetches_the_newest_message_and_follows_its_link(sqlite_sesame):
+    node = sqlite_sesame
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), LinkTarget)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verify(node, "example.com")
+        link = f"http://127.0.0.1:{server.server_port}/confirm?token=s3same"
+        node.root_client("ses").send_raw_email(RawMessage={"Data": rich_message("signup@example.net", link).as_bytes()})
+        message = newest_message_to(node.endpoint, "signup@example.net")
+        first_link = re.search(r'href="([^"]+)"', message["HTML"]).group(1)
+        assert requests.get(first_link).text == "confirmed"
+        assert LinkTarget.hits == ["/confirm?token=s3same"]
+    finally:
+        server.shutdown()
