@@ -133,6 +133,19 @@ def test_captured_mail_listing_is_streamed_paged_and_bounded(sqlite_sesame):
     assert [m["Subject"] for m in second["messages"]] == ["small 0", "big"]
     everything = json.load(urllib.request.urlopen(f"{node.endpoint}/_aws/ses?limit=100"))
     assert len(everything["messages"]) == 51 and "nextToken" not in everything
+    # Filters by recipient, subject text and time, newest first, paged the same way.
+    def listed(**query):
+        return [m["Subject"] for m in json.load(urllib.request.urlopen(
+            f"{node.endpoint}/_aws/ses?" + urllib.parse.urlencode({"newest": "true", **query})))["messages"]]
+    assert listed(to="SMALL1@example.net") == ["small 1"]
+    assert listed(subject="MALL ", limit=2) == ["small 2", "small 1"]
+    hour_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+    assert listed(since=hour_ago, limit=3) == ["small 2", "small 1", "small 0"]
+    assert listed(since=str(int((time.time() + 3600) * 1000))) == []
+    assert listed(since="0", to="small0@example.net") == ["small 0"]
+    with pytest.raises(urllib.error.HTTPError) as bad:
+        urllib.request.urlopen(f"{node.endpoint}/_aws/ses?since=yesterday")
+    assert bad.value.code == 400 and "since must be" in json.load(bad.value)["message"]
     with pytest.raises(urllib.error.HTTPError) as bad:
         urllib.request.urlopen(f"{node.endpoint}/_aws/ses?limit=0")
     assert bad.value.code == 400 and json.load(bad.value)["__type"] == "ValidationError"

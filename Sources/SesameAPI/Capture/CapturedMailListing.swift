@@ -8,6 +8,9 @@ import SesameCore
 /// The body of `GET /_aws/ses`: `{"messages": [...]}` in LocalStack's shape, written a page at a
 /// time. Query parameters:
 /// - `id=ID`: that message alone; `email=ADDRESS`: only mail from that envelope sender;
+///   `to=ADDRESS`: only mail to that envelope recipient; `subject=TEXT`: only mail whose subject
+///   contains the text (ignoring case); `since=TIME` (ISO 8601, or epoch milliseconds): only mail
+///   stored at or after it;
 /// - `newest=true`: newest first (the default is oldest first, as LocalStack lists);
 /// - `limit=N` (1–10,000, default 10,000): at most N messages. When more remain, the document
 ///   ends with `"nextToken"` (and `"more"`, saying so in words): ask again with `after=TOKEN`
@@ -21,14 +24,24 @@ enum CapturedMailListing {
 
     struct Query {
         var id: String?
-        var source: String?
+        var filter = MessageFilter()
         var newestFirst = false
         var limit = CapturedMailListing.maxLimit
         var after: MessageCursor?
 
-        init(_ parameters: Hummingbird.Parameters) throws {
+        init(_ parameters: QueryString) throws {
             id = parameters.get("id")
-            source = parameters.get("email")
+            filter.source = parameters.get("email")
+            filter.recipient = parameters.get("to")
+            filter.subject = parameters.get("subject")
+            if let text = parameters.get("since") {
+                guard let date = CapturedMailListing.time(text) else {
+                    throw AWSError(
+                        code: "ValidationError", status: 400,
+                        message: "since must be an ISO 8601 time such as 2026-11-30T10:00:00Z, or epoch milliseconds (got '\(text)').")
+                }
+                filter.since = date
+            }
             if let text = parameters.get("newest") { newestFirst = ["true", "1", "yes"].contains(text.lowercased()) }
             if let text = parameters.get("limit") {
                 guard let value = Int(text), (1...CapturedMailListing.maxLimit).contains(value) else {
@@ -45,6 +58,14 @@ enum CapturedMailListing {
                 after = cursor
             }
         }
+    }
+
+    static func time(_ text: String) -> Date? {
+        if let millis = Int64(text) { return Date(timeIntervalSince1970: Double(millis) / 1000) }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 
     struct Entry: Encodable {
@@ -111,8 +132,8 @@ enum CapturedMailListing {
         var next: MessageCursor?
         listing: while written < query.limit {
             let want = min(pageSize, query.limit - written)
-            let (source, after, newest) = (query.source, cursor, query.newestFirst)
-            let page = try await mail.summaries(source: source, after: after, newestFirst: newest, limit: want)
+            let (filter, after, newest) = (query.filter, cursor, query.newestFirst)
+            let page = try await mail.summaries(filter: filter, after: after, newestFirst: newest, limit: want)
             for group in groups(page) {
                 let ids = group.map(\.id)
                 let loaded = try await mail.messages(ids: ids)

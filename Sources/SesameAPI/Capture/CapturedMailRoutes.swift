@@ -33,7 +33,7 @@ public struct CapturedMailRoutes: Sendable {
     func list(_ request: Request, context: SesameRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 * 1024)
         try await admit(request, body: body, context: context)
-        let query = try CapturedMailListing.Query(request.uri.queryParameters)
+        let query = try CapturedMailListing.Query(QueryString(request))
         if let id = query.id {
             let found = try await mail.messages(ids: [id])
             let json = try CapturedMailListing.document(found.map(CapturedMailListing.entry), next: nil)

@@ -61,10 +61,7 @@ public struct MailpitRoutes: Sendable {
 
     // MARK: Lists
 
-    /// A query parameter, decoded as browsers and HTTP libraries encode it (`+` is a space).
-    static func parameter(_ request: Request, _ name: String) -> String? {
-        URIEncoding.parsePairs(Array((request.uri.query ?? "").utf8), plusAsSpace: true).first { $0.0 == name }?.1
-    }
+    static func parameter(_ request: Request, _ name: String) -> String? { QueryString(request).get(name) }
 
     func search(_ request: Request) throws -> MailSearch {
         guard let query = Self.parameter(request, "query"), !query.trimmingSpaces.isEmpty else {

@@ -11,8 +11,10 @@ public struct CapturedMail: Sendable {
     public init(store: any Store) { self.store = store }
 
     /// One page of summaries (no content), oldest or newest first, after `cursor`.
-    public func summaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary] {
-        try await store.read { try await $0.messageSummaries(source: source, after: cursor, newestFirst: newestFirst, limit: limit) }
+    public func summaries(
+        filter: MessageFilter, after cursor: MessageCursor?, newestFirst: Bool, limit: Int
+    ) async throws -> [MessageSummary] {
+        try await store.read { try await $0.messageSummaries(filter: filter, after: cursor, newestFirst: newestFirst, limit: limit) }
     }
 
     /// The messages with these IDs, content included (those deleted since are left out).

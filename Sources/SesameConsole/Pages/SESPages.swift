@@ -149,7 +149,7 @@ extension Console {
             // One page, newest first, without the messages' content.
             let before = request.uri.queryParameters.get("before").flatMap(MessageCursor.init(token:))
             let pageSize = 100
-            let messages = try await mail.summaries(source: nil, after: before, newestFirst: true, limit: pageSize)
+            let messages = try await mail.summaries(filter: MessageFilter(), after: before, newestFirst: true, limit: pageSize)
             return page(
                 "mail", title: "Captured mail",
                 MailListModel(

@@ -185,6 +185,25 @@ public struct DkimSigningKey: Sendable, Equatable {
 
 /// A stored message without its content: what a listing shows, and the size of what it would
 /// take to load the message whole.
+/// Which stored messages a listing shows: every given condition holds.
+public struct MessageFilter: Sendable, Equatable {
+    /// The envelope sender, exactly.
+    public var source: String?
+    /// One of the envelope recipients, ignoring case.
+    public var recipient: String?
+    /// Text the subject contains, ignoring case.
+    public var subject: String?
+    /// Stored at or after this instant.
+    public var since: Date?
+
+    public init(source: String? = nil, recipient: String? = nil, subject: String? = nil, since: Date? = nil) {
+        self.source = source
+        self.recipient = recipient
+        self.subject = subject
+        self.since = since
+    }
+}
+
 public struct MessageSummary: Sendable, Equatable {
     public var id: String
     public var region: String

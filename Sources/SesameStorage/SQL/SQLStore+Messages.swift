@@ -85,11 +85,22 @@ extension SQLStoreSession {
         try await insertMessages([message])
     }
 
-    func messageSummaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary] {
+    func messageSummaries(
+        filter: MessageFilter, after cursor: MessageCursor?, newestFirst: Bool, limit: Int
+    ) async throws -> [MessageSummary] {
         var query = SQLQueryString(
             "SELECT id, region, source, destinations, subject, principal_arn, via, created_at, LENGTH(raw_base64) AS raw_length FROM messages WHERE 1 = 1"
         )
-        if let source { query += " AND source = \(bind: source)" }
+        if let source = filter.source { query += " AND source = \(bind: source)" }
+        if let recipient = filter.recipient {
+            // destinations is a JSON array of strings: the address with its quotes matches one element.
+            query +=
+                " AND LOWER(destinations) LIKE \(bind: "%" + Self.likeEscaped(Self.jsonArray([recipient.lowercased()]).dropFirst().dropLast()) + "%") ESCAPE '\\'"
+        }
+        if let subject = filter.subject {
+            query += " AND LOWER(subject) LIKE \(bind: "%" + Self.likeEscaped(subject.lowercased()) + "%") ESCAPE '\\'"
+        }
+        if let since = filter.since { query += " AND created_at >= \(bind: Timestamp.millis(since))" }
         if let cursor {
             let millis = Timestamp.millis(cursor.createdAt)
             query +=

@@ -169,7 +169,7 @@ extension SQLStoreSession {
         }
     }
 
-    static func likeEscaped(_ text: String) -> String {
+    static func likeEscaped(_ text: some StringProtocol) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
             of: "_", with: "\\_")
     }

@@ -28,7 +28,9 @@ public protocol SESRecords: Sendable {
     func insertMessage(_ message: StoredMessage) async throws
     /// One page of messages without their content, oldest first (or newest first), strictly
     /// after `cursor` in that order, optionally of one envelope sender.
-    func messageSummaries(source: String?, after cursor: MessageCursor?, newestFirst: Bool, limit: Int) async throws -> [MessageSummary]
+    func messageSummaries(
+        filter: MessageFilter, after cursor: MessageCursor?, newestFirst: Bool, limit: Int
+    ) async throws -> [MessageSummary]
     /// The messages with these IDs (those that exist).
     func messages(ids: [String]) async throws -> [StoredMessage]
     func deleteMessages(id: String?) async throws
