@@ -51,6 +51,10 @@ public struct SesameConfiguration: Sendable {
     public var trustedProxies: AddressAllowList?
     /// The path the Mailpit-compatible API is served under (`--mailpit-root`), ending in `/`.
     public var mailpitRoot = "/"
+    /// The relay captured mail is released through (`--release-relay`); nil: release is off.
+    public var releaseRelay: String?
+    /// Who released mail may go to (`--release-allow`): addresses, `@domain`s, or `*`.
+    public var releaseAllowed = ["*"]
     /// Who may scrape `/metrics` besides loopback (`--metrics-allow`).
     public var metricsAllowed = try! AddressAllowList([], option: "--metrics-allow")
     /// Sesame's spam score at which received mail's `spamVerdict` is FAIL (GRAY from half of it).

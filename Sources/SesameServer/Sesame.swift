@@ -105,7 +105,7 @@ public struct Sesame: Sendable {
     var secrets: SecretBox { credentials.secrets }
 
     /// The backends every front end shares (one message writer, one rate limiter, one cache).
-    func makeBackends() -> (IAMBackend, SESBackend) {
+    func makeBackends() throws -> (IAMBackend, SESBackend) {
         let clock = SystemWallClock()
         let iam = IAMBackend(store: store, secrets: secrets, credentials: credentials, clock: clock)
         var sesConfiguration = SESBackend.Configuration()
@@ -120,6 +120,15 @@ public struct Sesame: Sendable {
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         sesConfiguration.deliveryMode = configuration.delivery
         sesConfiguration.feedbackSender = "MAILER-DAEMON@\(configuration.hostname)"
+        if let url = configuration.releaseRelay {
+            let settings = try RelayTransport.Settings.parse(url)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if configuration.relayInsecureTLS { tls.certificateVerification = .none }
+            if let file = configuration.relayCAFile { tls.trustRoots = .file(file) }
+            sesConfiguration.release = MailRelease(
+                releaser: try RelayTransport(settings: settings, heloName: configuration.hostname, tls: tls, maxConnections: 2),
+                allowed: configuration.releaseAllowed, relayName: "\(settings.endpoint.host):\(settings.endpoint.port)")
+        }
         let sns = SNSBackend(store: store, clock: clock, signing: snsSigning, baseURL: "http://\(configuration.httpAddress)")
         let ses = SESBackend(store: store, clock: clock, configuration: sesConfiguration, secrets: secrets, sns: sns)
         return (iam, ses)
@@ -255,7 +264,7 @@ public struct Sesame: Sendable {
     public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping OnRunning = { _ in }) async throws {
         try await ListenerPreflight.check(configuration)
         let storeService = StoreService(store: store)
-        let (iam, ses) = makeBackends()
+        let (iam, ses) = try makeBackends()
         let smtpBound = WakeSignal()
         var background: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.identityVerification == .dns {

@@ -196,3 +196,42 @@ def test_a_suite_fetches_the_newest_message_and_follows_its_link(sqlite_sesame):
         assert LinkTarget.hits == ["/confirm?token=s3same"]
     finally:
         server.shutdown()
+
+
+def test_release_to_a_relay_the_operator_allows(tmpdir_path):
+    import os
+    from conftest import Sesame, free_port
+    from mailsinks import Sink
+    sink = Sink(free_port(), reject=["refused@allowed.test"]).start()
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=[
+        "--release-relay", f"smtp://127.0.0.1:{sink.port}?tls=none", "--release-allow", "@allowed.test",
+        "--release-allow", "boss@example.org"]).start()
+    try:
+        verify(node, "example.com")
+        node.root_client("ses").send_raw_email(RawMessage={"Data": rich_message("dev@example.net", "http://127.0.0.1:9/x").as_bytes()})
+        api = f"{node.endpoint}/api/v1"
+        released = requests.post(f"{api}/message/latest/release", json={"To": ["qa@allowed.test", "boss@example.org"]})
+        assert released.status_code == 200 and released.text == "ok", released.text
+        [got] = sink.wait_for(1)
+        assert sorted(got["rcpt_tos"]) == ["boss@example.org", "qa@allowed.test"]
+        assert got["content"].replace(b"\r\n", b"\n") == node.captured()[0]["RawData"].encode().replace(b"\r\n", b"\n")
+        # Not allowed, not an address, refused by the relay: each said plainly, nothing sent.
+        denied = requests.post(f"{api}/message/latest/release", json={"To": ["someone@elsewhere.test"]})
+        assert denied.status_code == 400 and "--release-allow" in denied.text
+        assert requests.post(f"{api}/message/latest/release", json={"To": ["not an address"]}).status_code == 400
+        assert requests.post(f"{api}/message/latest/release", json={}).status_code == 400
+        refused = requests.post(f"{api}/message/latest/release", json={"To": ["refused@allowed.test"]})
+        assert refused.status_code == 400 and "User unknown" in refused.text
+        assert len(sink.messages) == 1
+    finally:
+        assert node.stop() == 0
+        sink.stop()
+
+
+def test_release_is_off_without_a_relay(sqlite_sesame):
+    node = sqlite_sesame
+    verify(node, "example.com")
+    node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["b@example.net"]},
+                                       Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "x"}}})
+    off = requests.post(f"{node.endpoint}/api/v1/message/latest/release", json={"To": ["b@example.net"]})
+    assert off.status_code == 400 and "--release-relay" in off.text

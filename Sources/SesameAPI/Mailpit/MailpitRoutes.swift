@@ -56,6 +56,15 @@ public struct MailpitRoutes: Sendable {
             return Self.bytes(found.message.raw, type: "text/plain; charset=utf-8")
         }
         route(.get, api + "message/{id}/part/{part}") { _, _, context in try await part(context) }
+        route(.post, api + "message/{id}/release") { _, body, context in
+            struct Release: Decodable { var To: [String] }
+            guard body.readableBytes > 0, let release = try? JSONDecoder().decode(Release.self, from: Data(body.readableBytesView)) else {
+                throw MailpitFailure(status: .badRequest, "the body must be JSON such as {\"To\": [\"someone@example.com\"]}")
+            }
+            let found = try await find(context)
+            try await workbench.release(id: found.summary.messageID, to: release.To)
+            return Self.ok()
+        }
         route(.get, root + "view/{file}") { _, _, context in try await view(context) }
     }
 

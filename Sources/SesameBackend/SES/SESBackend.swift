@@ -32,6 +32,8 @@ public struct SESBackend: Sendable {
         /// Whether the node has an S3-compatible endpoint or a directory for files (`--s3-endpoint`,
         /// `--s3-directory`): receipt rules' S3 actions need one.
         public var objectStorageConfigured = false
+        /// Where captured mail can be released to (`--release-relay`), and to whom (`--release-allow`).
+        public var release: MailRelease?
         public static let maxRecipients = 50
 
         public init() {}
@@ -90,7 +92,7 @@ public struct SESBackend: Sendable {
         let sendingState = SendingStateCache(store: store)
         self.sendingState = sendingState
         self.inbound = InboundPolicyCache(store: store, sendingState: sendingState)
-        self.workbench = MailWorkbench(store: store)
+        self.workbench = MailWorkbench(store: store, release: configuration.release)
     }
 
     /// SES list tokens are the base64 of the last item's sort key.

@@ -9,10 +9,12 @@ public import SesameStorage
 public final class MailWorkbench: Sendable {
     let store: any Store
     let indexer: MailIndexer
+    let release: MailRelease?
 
-    public init(store: any Store) {
+    public init(store: any Store, release: MailRelease? = nil) {
         self.store = store
         self.indexer = MailIndexer(store: store)
+        self.release = release
     }
 
     /// One page of a search, with the counts a list shows.
