@@ -175,6 +175,7 @@ let package = Package(
                 "SesameHTTP", "SesameBackend", "SesameAWSProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [
                 .embedInCode("Templates/error.mustache"),

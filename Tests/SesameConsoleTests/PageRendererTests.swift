@@ -151,15 +151,26 @@ import Testing
             (
                 "mail",
                 MailListModel(
-                    hasOlder: true, older: "tok9",
-                    messages: [.init(id: "m1", time: "2026", source: "a@x", to: "b@x", subject: "Hi", via: "SMTP")]), ["m1", "tok9", "Hi"]
+                    query: "to:b@x", error: "bad word", matching: 1, total: 7, unread: 1,
+                    messages: [
+                        .init(id: "m1", time: "2026", from: "a@x", to: "b@x", subject: "Hi", via: "SMTP", unread: true, attachments: true)
+                    ],
+                    newer: nil, older: "/console/mail?page=9", live: false, notice: "done"),
+                ["m1", "page=9", "Hi", "bad word", "done", "to:b@x"]
             ),
             (
                 "message",
                 MessageModel(
                     id: "m1", messageRegion: "ap-south-1", principal: "arn:p", via: "SMTP", source: "a@x", to: "b@x", subject: "Hi",
-                    headers: [.init(name: "Subject", value: "Hi")], raw: "raw-text", hasEvents: false, deliveries: [], events: [],
-                    text: "body text", html: nil), ["ap-south-1", "raw-text", "body text"]
+                    from: "A <a@x>", configurationSet: "set1", seen: true, headers: [.init(name: "Subject", value: "Hi")], raw: "raw-text",
+                    hasEvents: false, deliveries: [], events: [], text: "body text", hasHTML: true, remoteImages: false,
+                    parts: [.init(id: "2", name: "terms.pdf", type: "application/pdf", size: "9 bytes", inline: false)],
+                    links: ["https://l.test/x"], compatibility: [.init(feature: "border-radius", clients: "Outlook (Windows)")],
+                    dkim: "Not signed.", canRelease: true, notice: nil),
+                [
+                    "ap-south-1", "raw-text", "body text", "/console/mail/m1/part/2", "terms.pdf", "https://l.test/x", "border-radius",
+                    "set1", "release-to", "Not signed.",
+                ]
             ),
             (
                 "queue",

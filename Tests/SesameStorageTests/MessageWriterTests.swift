@@ -202,7 +202,7 @@ import Testing
             while true {
                 let after = cursor
                 let page = try await store.read {
-                    try await $0.messageSummaries(source: source, after: after, newestFirst: newest, limit: 2)
+                    try await $0.messageSummaries(filter: MessageFilter(source: source), after: after, newestFirst: newest, limit: 2)
                 }
                 ids += page.map(\.id)
                 guard page.count == 2, let last = page.last else { return ids }
@@ -213,7 +213,9 @@ import Testing
         #expect(try await all(newest: false) == ["p0", "p1", "p2", "p3", "p4", "p5", "p6"])
         #expect(try await all(newest: true) == ["p6", "p5", "p4", "p3", "p2", "p1", "p0"])
         #expect(try await all(newest: false, source: "other@example.com") == ["p2"])
-        let first = try await store.read { try await $0.messageSummaries(source: nil, after: nil, newestFirst: false, limit: 1) }
+        let first = try await store.read {
+            try await $0.messageSummaries(filter: MessageFilter(), after: nil, newestFirst: false, limit: 1)
+        }
         #expect(first.first?.size == 300)
         #expect(first.first?.destinations == ["r0@example.net"])
     }

@@ -313,7 +313,9 @@ extension IAMUser {
                     "a@example.com"
                 ])
             try await store.write { try await $0.deleteMessages(id: nil) }
-            #expect(try await store.read { try await $0.messageSummaries(source: nil, after: nil, newestFirst: false, limit: 10) }.isEmpty)
+            #expect(
+                try await store.read { try await $0.messageSummaries(filter: MessageFilter(), after: nil, newestFirst: false, limit: 10) }
+                    .isEmpty)
         }
     }
 }

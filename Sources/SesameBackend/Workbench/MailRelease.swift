@@ -29,6 +29,9 @@ public struct MailRelease: Sendable {
 }
 
 extension MailWorkbench {
+    /// Whether the operator set up a release relay.
+    public var canRelease: Bool { release != nil }
+
     /// Releases a stored message to `recipients`; throws when release is not set up, a
     /// recipient is not allowed, or the relay did not take the message for every recipient.
     public func release(id: String, to recipients: [String]) async throws {

@@ -15,8 +15,7 @@ extension Console {
         }
         router.post("/console/identities") { request, context in try await self.identityAction(request, context) }
         router.get("/console/sending") { request, context in try await self.sending(request, context) }
-        router.get("/console/mail") { request, context in try await self.mailList(request, context) }
-        router.get("/console/mail/:id") { request, context in try await self.message(request, context) }
+        addWorkbenchRoutes(to: router)
     }
 
     func picker(_ action: String, region: String) -> String {
@@ -140,58 +139,6 @@ extension Console {
     /// action `sesame:ReadCapturedMail` (an `*` action grant includes it).
     func authorizeCapturedMail(_ caller: Caller) throws {
         try Authorizer.authorize(caller, action: "sesame:ReadCapturedMail", resource: "*")
-    }
-
-    func mailList(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
-        do {
-            try authorizeCapturedMail(signedIn.caller)
-            // One page, newest first, without the messages' content.
-            let before = request.uri.queryParameters.get("before").flatMap(MessageCursor.init(token:))
-            let pageSize = 100
-            let messages = try await mail.summaries(filter: MessageFilter(), after: before, newestFirst: true, limit: pageSize)
-            return page(
-                "mail", title: "Captured mail",
-                MailListModel(
-                    hasOlder: messages.count == pageSize, older: messages.last?.cursor.token ?? "",
-                    messages: messages.map {
-                        .init(
-                            id: $0.id, time: Timestamp.iso8601($0.createdAt), source: $0.source,
-                            to: $0.destinations.joined(separator: ", "),
-                            subject: $0.subject ?? "(no subject)", via: $0.via.rawValue)
-                    }), signedIn: signedIn)
-        } catch {
-            return errorPage(error, signedIn: signedIn, back: "/console")
-        }
-    }
-
-    func message(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        guard let signedIn = try await signedIn(request) else { return redirect("/console/signin") }
-        let id = try context.parameters.require("id")
-        do {
-            try authorizeCapturedMail(signedIn.caller)
-            let (found, deliveries, events) = try await mail.detail(id: id)
-            guard let message = found else { throw SesameError(.notFound, "No captured message has the ID \(id).") }
-            let parts = MIME.textParts(message.raw)
-            let model = MessageModel(
-                id: message.id, messageRegion: message.region, principal: message.principalARN, via: message.via.rawValue,
-                source: message.source, to: message.destinations.joined(separator: ", "), subject: message.subject ?? "(no subject)",
-                headers: MIME.headers(of: message.raw).map { .init(name: $0.name, value: MIME.decodeHeaderText($0.value)) },
-                raw: String(decoding: message.raw, as: UTF8.self), hasEvents: !events.isEmpty,
-                deliveries: deliveries.map {
-                    .init(recipient: $0.recipient, state: $0.state.rawValue, attempts: $0.attempts, reply: $0.lastReply ?? "")
-                },
-                events: events.map { event in
-                    .init(
-                        time: Timestamp.iso8601(event.createdAt), kind: event.kind.rawValue,
-                        recipients: event.recipients.joined(separator: ", "),
-                        type: [event.type, event.subType].compactMap { $0 }.joined(separator: " / "), detail: event.detail ?? "")
-                },
-                text: parts.text, html: parts.html)
-            return page("message", title: message.subject ?? "Message", model, signedIn: signedIn)
-        } catch {
-            return errorPage(error, signedIn: signedIn, back: "/console/mail")
-        }
     }
 }
 

@@ -186,54 +186,6 @@ struct SendingModel: Sendable {
     var chart: String
 }
 
-struct MailListModel: Sendable {
-    struct Row: Sendable {
-        var id: String
-        var time: String
-        var source: String
-        var to: String
-        var subject: String
-        var via: String
-    }
-    var hasOlder: Bool
-    var older: String
-    var messages: [Row]
-}
-
-struct MessageModel: Sendable {
-    struct Header: Sendable {
-        var name: String
-        var value: String
-    }
-    struct Delivery: Sendable {
-        var recipient: String
-        var state: String
-        var attempts: Int
-        var reply: String
-    }
-    struct Event: Sendable {
-        var time: String
-        var kind: String
-        var recipients: String
-        var type: String
-        var detail: String
-    }
-    var id: String
-    var messageRegion: String
-    var principal: String
-    var via: String
-    var source: String
-    var to: String
-    var subject: String
-    var headers: [Header]
-    var raw: String
-    var hasEvents: Bool
-    var deliveries: [Delivery]
-    var events: [Event]
-    var text: String?
-    var html: String?
-}
-
 struct QueueModel: Sendable {
     struct State: Sendable {
         var name: String

@@ -183,8 +183,6 @@ public struct DkimSigningKey: Sendable, Equatable {
     }
 }
 
-/// A stored message without its content: what a listing shows, and the size of what it would
-/// take to load the message whole.
 /// Which stored messages a listing shows: every given condition holds.
 public struct MessageFilter: Sendable, Equatable {
     /// The envelope sender, exactly.
@@ -204,6 +202,8 @@ public struct MessageFilter: Sendable, Equatable {
     }
 }
 
+/// A stored message without its content: what a listing shows, and the size of what it would
+/// take to load the message whole.
 public struct MessageSummary: Sendable, Equatable {
     public var id: String
     public var region: String
