@@ -120,6 +120,7 @@ public struct Sesame: Sendable {
         sesConfiguration.maxSendRate = configuration.maxSendRate ?? (configuration.sandbox ? 1 : 14)
         sesConfiguration.deliveryMode = configuration.delivery
         sesConfiguration.feedbackSender = "MAILER-DAEMON@\(configuration.hostname)"
+        sesConfiguration.linkChecker = HTTPLinkChecker()
         if let url = configuration.releaseRelay {
             let settings = try RelayTransport.Settings.parse(url)
             var tls = TLSConfiguration.makeClientConfiguration()

@@ -31,7 +31,7 @@ class ImageServer(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def newsletter(image_url):
+def newsletter(image_url, shop_url):
     message = EmailMessage()
     message["From"] = "Shop <shop@example.com>"
     message["To"] = "reader@example.net"
@@ -39,7 +39,7 @@ def newsletter(image_url):
     message.set_content("Our spring catalogue is attached.")
     message.add_alternative(
         f'<html><body style="display:flex"><p id="words">Spring is here</p><img id="remote" src="{image_url}">'
-        '<img id="inline" src="cid:logo@shop"><a href="https://shop.test/spring">Shop now</a>'
+        f'<img id="inline" src="cid:logo@shop"><a href="{shop_url}">Shop now</a>'
         '<script>document.body.setAttribute("data-ran", "yes")</script></body></html>', subtype="html")
     message.get_payload()[1].add_related(PNG, "image", "png", cid="<logo@shop>")
     message.add_attachment(PDF, maintype="application", subtype="pdf", filename="catalogue.pdf")
@@ -64,7 +64,8 @@ def test_captured_mail_workbench_in_the_browser(tmpdir_path):
             ses.send_email(Source="alerts@example.com", Destination={"ToAddresses": [f"ops{n}@example.net"]},
                            Message={"Subject": {"Data": f"Disk alert {n}"}, "Body": {"Text": {"Data": "disk is full"}}})
         remote = f"http://127.0.0.1:{images.server_port}/pixel.png"
-        ses.send_raw_email(RawMessage={"Data": newsletter(remote)})
+        shop = f"http://127.0.0.1:{images.server_port}/spring"
+        ses.send_raw_email(RawMessage={"Data": newsletter(remote, shop)})
         sign_in_root(driver, node)
         wait_for(driver, "Signed in as root")
 
@@ -106,7 +107,7 @@ def test_captured_mail_workbench_in_the_browser(tmpdir_path):
         assert driver.execute_script("return document.getElementById('remote').naturalWidth") == 0
         driver.switch_to.default_content()
         assert ImageServer.hits == []
-        assert "https://shop.test/spring" in driver.find_element(By.ID, "links").text
+        assert shop in driver.find_element(By.ID, "links").text
         assert "display: flex" in driver.find_element(By.ID, "compatibility").text
         assert "catalogue.pdf" in driver.find_element(By.ID, "parts").text
         driver.save_screenshot(os.path.join(driver.shots, "mail-message.png"))
@@ -116,6 +117,10 @@ def test_captured_mail_workbench_in_the_browser(tmpdir_path):
         while time.time() < deadline and not ImageServer.hits:
             time.sleep(0.1)
         assert ImageServer.hits == ["/pixel.png"]
+        # Links are checked when asked (the server refuses HEAD: asked again with GET).
+        driver.find_element(By.ID, "check-links").click()
+        wait_for(driver, "Check again")
+        assert "200 OK" in driver.find_element(By.ID, "links").text and ImageServer.hits == ["/pixel.png", "/spring"]
 
         # Attachment and .eml downloads.
         driver.find_element(By.LINK_TEXT, "catalogue.pdf").click()

@@ -162,10 +162,15 @@ class LinkTarget(http.server.BaseHTTPRequestHandler):
     hits = []
 
     def do_GET(self):
-        LinkTarget.hits.append(self.path)
-        self.send_response(200)
+        LinkTarget.hits.append(("GET", self.path))
+        self.send_response(404 if self.path == "/missing" else 200)
         self.end_headers()
         self.wfile.write(b"confirmed")
+
+    def do_HEAD(self):
+        LinkTarget.hits.append(("HEAD", self.path))
+        self.send_response(405)  # HEAD refused: the check asks again with GET
+        self.end_headers()
 
     def log_message(self, *args):
         pass
@@ -191,9 +196,18 @@ def test_a_suite_fetches_the_newest_message_and_follows_its_link(sqlite_sesame):
         link = f"http://127.0.0.1:{server.server_port}/confirm?token=s3same"
         node.root_client("ses").send_raw_email(RawMessage={"Data": rich_message("signup@example.net", link).as_bytes()})
         message = newest_message_to(node.endpoint, "signup@example.net")
+        assert LinkTarget.hits == []  # reading a message checks no link
         first_link = re.search(r'href="([^"]+)"', message["HTML"]).group(1)
         assert requests.get(first_link).text == "confirmed"
-        assert LinkTarget.hits == ["/confirm?token=s3same"]
+        assert LinkTarget.hits == [("GET", "/confirm?token=s3same")]
+
+        # Mailpit's link check, on request.
+        broken = f"http://127.0.0.1:{server.server_port}/missing"
+        node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["links@example.net"]},
+                                           Message={"Subject": {"Data": "links"}, "Body": {"Text": {"Data": f"{link} and {broken}"}}})
+        checked = requests.get(f"{node.endpoint}/api/v1/message/latest/link-check").json()
+        assert checked == {"Errors": 1, "Links": [{"URL": link, "StatusCode": 200, "Status": "OK"},
+                                                  {"URL": broken, "StatusCode": 404, "Status": "Not Found"}]}
     finally:
         server.shutdown()
 

@@ -165,10 +165,12 @@ import Testing
                     from: "A <a@x>", configurationSet: "set1", seen: true, headers: [.init(name: "Subject", value: "Hi")], raw: "raw-text",
                     hasEvents: false, deliveries: [], events: [], text: "body text", hasHTML: true, remoteImages: false,
                     parts: [.init(id: "2", name: "terms.pdf", type: "application/pdf", size: "9 bytes", inline: false)],
-                    links: ["https://l.test/x"], compatibility: [.init(feature: "border-radius", clients: "Outlook (Windows)")],
+                    links: [.init(url: "https://l.test/x", status: "404 Not Found", broken: true)], linksChecked: true, hasLinks: true,
+                    compatibility: [.init(feature: "border-radius", clients: "Outlook (Windows)")],
                     dkim: "Not signed.", canRelease: true, notice: nil),
                 [
-                    "ap-south-1", "raw-text", "body text", "/console/mail/m1/part/2", "terms.pdf", "https://l.test/x", "border-radius",
+                    "ap-south-1", "raw-text", "body text", "/console/mail/m1/part/2", "terms.pdf", "https://l.test/x", "404 Not Found",
+                    "Check again", "border-radius",
                     "set1", "release-to", "Not signed.",
                 ]
             ),

@@ -56,6 +56,15 @@ public struct MailpitRoutes: Sendable {
             return Self.bytes(found.message.raw, type: "text/plain; charset=utf-8")
         }
         route(.get, api + "message/{id}/part/{part}") { _, _, context in try await part(context) }
+        route(.get, api + "message/{id}/link-check") { request, _, context in
+            let found = try await find(context)
+            let follow = ["true", "1"].contains(Self.parameter(request, "follow")?.lowercased() ?? "")
+            let links = try await workbench.checkLinks(id: found.summary.messageID, followRedirects: follow) ?? []
+            return try Self.json(
+                MailpitShapes.LinkCheck(
+                    Errors: links.filter(\.isError).count,
+                    Links: links.map { MailpitShapes.Link(URL: $0.url, StatusCode: $0.code, Status: $0.text) }))
+        }
         route(.post, api + "message/{id}/release") { _, body, context in
             struct Release: Decodable { var To: [String] }
             guard body.readableBytes > 0, let release = try? JSONDecoder().decode(Release.self, from: Data(body.readableBytesView)) else {

@@ -34,6 +34,8 @@ public struct SESBackend: Sendable {
         public var objectStorageConfigured = false
         /// Where captured mail can be released to (`--release-relay`), and to whom (`--release-allow`).
         public var release: MailRelease?
+        /// Checks captured mail's links when someone asks.
+        public var linkChecker: (any LinkChecker)?
         public static let maxRecipients = 50
 
         public init() {}
@@ -92,7 +94,7 @@ public struct SESBackend: Sendable {
         let sendingState = SendingStateCache(store: store)
         self.sendingState = sendingState
         self.inbound = InboundPolicyCache(store: store, sendingState: sendingState)
-        self.workbench = MailWorkbench(store: store, release: configuration.release)
+        self.workbench = MailWorkbench(store: store, release: configuration.release, linkChecker: configuration.linkChecker)
     }
 
     /// SES list tokens are the base64 of the last item's sort key.

@@ -10,11 +10,13 @@ public final class MailWorkbench: Sendable {
     let store: any Store
     let indexer: MailIndexer
     let release: MailRelease?
+    let linkChecker: (any LinkChecker)?
 
-    public init(store: any Store, release: MailRelease? = nil) {
+    public init(store: any Store, release: MailRelease? = nil, linkChecker: (any LinkChecker)? = nil) {
         self.store = store
         self.indexer = MailIndexer(store: store)
         self.release = release
+        self.linkChecker = linkChecker
     }
 
     /// One page of a search, with the counts a list shows.

@@ -14,6 +14,29 @@ extension Console {
         case .success(let who): signedIn = who
         case .failure(let holder): return holder.response
         }
+        return try await message(request, context, signedIn: signedIn, checked: nil)
+    }
+
+    /// `POST …/links`: the message page with each link's status.
+    func messageLinks(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
+        let signedIn: ConsoleSessions.SignedIn
+        switch try await mailReader(request) {
+        case .success(let who): signedIn = who
+        case .failure(let holder): return holder.response
+        }
+        guard try await checkedForm(request, context, signedIn) != nil else { return csrfRefused(signedIn) }
+        let id = try context.parameters.require("id")
+        do {
+            let statuses = try await ses.workbench.checkLinks(id: id, followRedirects: true) ?? []
+            return try await message(request, context, signedIn: signedIn, checked: statuses)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: "/console/mail/\(URIEncodingForPath.encode(id))")
+        }
+    }
+
+    func message(
+        _ request: Request, _ context: SesameRequestContext, signedIn: ConsoleSessions.SignedIn, checked: [LinkStatus]?
+    ) async throws -> Response {
         let id = try context.parameters.require("id")
         let parameters = Self.query(request)
         do {
@@ -48,7 +71,13 @@ extension Console {
                         id: $0.id, name: $0.fileName.isEmpty ? "part-\($0.id)" : $0.fileName, type: $0.contentType,
                         size: Self.size($0.size), inline: $0.isInline)
                 },
-                links: MailText.links(text: document.text, html: document.html),
+                links: MailText.links(text: document.text, html: document.html).map { url in
+                    let status = checked?.first { $0.url == url }
+                    return .init(
+                        url: url, status: status.map { $0.code == 0 ? "unreachable: \($0.text)" : "\($0.code) \($0.text)" },
+                        broken: status?.isError ?? false)
+                },
+                linksChecked: checked != nil, hasLinks: !MailText.links(text: document.text, html: document.html).isEmpty,
                 compatibility: HTMLCompatibility.findings(document.html ?? "").map { .init(feature: $0.feature, clients: $0.clients) },
                 dkim: await ses.ownDKIMVerdict(message), canRelease: ses.workbench.canRelease, notice: parameters["notice"])
             return page("message", title: model.subject, model, signedIn: signedIn)

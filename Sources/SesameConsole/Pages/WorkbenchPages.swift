@@ -31,6 +31,7 @@ extension Console {
         router.post("/console/mail/:id/read") { request, context in try await self.markOne(request, context) }
         router.post("/console/mail/:id/delete") { request, context in try await self.deleteOne(request, context) }
         router.post("/console/mail/:id/release") { request, context in try await self.releaseOne(request, context) }
+        router.post("/console/mail/:id/links") { request, context in try await self.messageLinks(request, context) }
     }
 
     /// A GET request's query, decoded as browsers encode forms (`+` is a space).

@@ -49,6 +49,12 @@ struct MessageModel: Sendable {
         var size: String
         var inline: Bool
     }
+    struct Link: Sendable {
+        var url: String
+        /// The check's answer, once asked for.
+        var status: String?
+        var broken: Bool
+    }
     struct Finding: Sendable {
         var feature: String
         var clients: String
@@ -72,7 +78,9 @@ struct MessageModel: Sendable {
     var hasHTML: Bool
     var remoteImages: Bool
     var parts: [Part]
-    var links: [String]
+    var links: [Link]
+    var linksChecked: Bool
+    var hasLinks: Bool
     var compatibility: [Finding]
     var dkim: String
     var canRelease: Bool
