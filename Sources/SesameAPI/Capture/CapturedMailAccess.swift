@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 public import Hummingbird
 import NIOCore
 import SesameAWSProtocol
@@ -63,8 +63,24 @@ public struct CapturedMailAccess: Sendable {
         }
     }
 
+    /// The same rule for a request that is not routed (a WebSocket upgrade): a loopback peer
+    /// naming this listener, or the root user's HTTP Basic credentials.
+    func admits(_ request: HTTPRequest, clientAddress: String?) async -> Bool {
+        if Self.isLoopback(clientAddress), let host = Self.hostName(request.authority),
+            localHostNames.contains(host)
+        {
+            return true
+        }
+        guard let sessions, let basic = Self.basicCredentials(request.headerFields) else { return false }
+        return (try? await sessions.verifyRoot(email: basic.user, password: basic.password, source: clientAddress ?? "unknown")) ?? false
+    }
+
     static func basicCredentials(_ request: Request) -> (user: String, password: String)? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+        basicCredentials(request.headers)
+    }
+
+    static func basicCredentials(_ headers: HTTPFields) -> (user: String, password: String)? {
+        guard let header = headers[.authorization], header.lowercased().hasPrefix("basic "),
             let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingSpaces),
             let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
