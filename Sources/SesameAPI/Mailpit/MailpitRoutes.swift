@@ -103,11 +103,11 @@ public struct MailpitRoutes: Sendable {
         let start = try Self.number(request, "start", default: 0, range: 0...Int(Int32.max))
         let limit = try Self.number(request, "limit", default: 50, range: 1...Self.maxLimit)
         let page = try await workbench.search(search, start: start, limit: limit)
-        let unread = search.isEmpty ? page.unread : (try await workbench.search(search.adding(.read(false)), start: 0, limit: 1).matching)
         return try Self.json(
             MailpitShapes.MessagesSummary(
                 total: page.total, unread: page.unread, count: page.messages.count, messages_count: page.matching,
-                messages_unread: unread, start: start, tags: [], messages: page.messages.map(MailpitShapes.MessageSummary.init)))
+                messages_unread: page.matchingUnread, start: start, tags: [], messages: page.messages.map(MailpitShapes.MessageSummary.init)
+            ))
     }
 
     static func number(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -279,11 +279,5 @@ struct MailpitFailure: Error {
     init(status: HTTPResponse.Status, _ message: String) {
         self.status = status
         self.message = message
-    }
-}
-
-extension MailSearch {
-    func adding(_ condition: Condition) -> MailSearch {
-        MailSearch(clauses: clauses + [.init(condition: condition, negated: false)])
     }
 }

@@ -22,8 +22,9 @@ public final class MailWorkbench: Sendable {
     /// One page of a search, with the counts a list shows.
     public struct Page: Sendable {
         public var messages: [MailSummary]
-        /// Messages matching the search.
+        /// Messages matching the search, and how many of them are unread.
         public var matching: Int
+        public var matchingUnread: Int
         /// Messages kept, and how many are unread.
         public var total: Int
         public var unread: Int
@@ -41,8 +42,8 @@ public final class MailWorkbench: Sendable {
         return try await store.read { session in
             let messages = try await session.searchMail(search, start: start, limit: limit)
             let totals = try await session.mailTotals()
-            let matching = search.isEmpty ? totals.total : try await session.countMail(search)
-            return Page(messages: messages, matching: matching, total: totals.total, unread: totals.unread)
+            let matching: (Int, Int) = search.isEmpty ? (totals.total, totals.unread) : try await session.countMail(search)
+            return Page(messages: messages, matching: matching.0, matchingUnread: matching.1, total: totals.total, unread: totals.unread)
         }
     }
 
@@ -104,6 +105,8 @@ public final class MailWorkbench: Sendable {
 actor MailIndexer {
     let store: any Store
     var subscribers: [UUID: AsyncStream<MailSummary>.Continuation] = [:]
+    /// Entries added since the planner's statistics were last refreshed.
+    var sinceStatistics = 0
     static let batch = 200
 
     init(store: any Store) { self.store = store }
@@ -119,6 +122,11 @@ actor MailIndexer {
             if waiting.count < Self.batch { break }
         }
         for summary in added { for continuation in subscribers.values { continuation.yield(summary) } }
+        sinceStatistics += added.count
+        if sinceStatistics >= 5000 {
+            sinceStatistics = 0
+            try await store.transaction { try await $0.refreshMailStatistics() }
+        }
         return added
     }
 

@@ -12,7 +12,14 @@ extension Migrations {
             engineStatements: [
                 .sqlite: [
                     indexTable(key: "seq INTEGER PRIMARY KEY"),
-                    "CREATE INDEX mail_index_created ON mail_index (created_at, message_id)",
+                    // Searches walk this index newest first and test the filters on its own
+                    // columns, never reading the wider rows (snippet, addresses) they skip.
+                    """
+                    CREATE INDEX mail_index_scan ON mail_index (created_at, message_id, seen, attachments, inline_parts, size, via,
+                        from_key, to_key, cc_key, bcc_key, reply_to_key, subject_key, header_message_id, principal)
+                    """,
+                    "CREATE INDEX mail_index_seen ON mail_index (seen)",
+                    summaryTable,
                     "CREATE VIRTUAL TABLE mail_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
                     "CREATE TRIGGER mail_index_forget AFTER DELETE ON mail_index BEGIN DELETE FROM mail_text WHERE rowid = OLD.seq; END",
                     """
@@ -24,7 +31,10 @@ extension Migrations {
                 ],
                 .postgresql: [
                     indexTable(key: "seq BIGSERIAL PRIMARY KEY"),
+                    // No covering index here: a B-tree entry has a size limit that long address lists pass.
                     "CREATE INDEX mail_index_created ON mail_index (created_at, message_id)",
+                    "CREATE INDEX mail_index_seen ON mail_index (seen)",
+                    summaryTable,
                     "CREATE TABLE mail_text (seq BIGINT PRIMARY KEY REFERENCES mail_index(seq) ON DELETE CASCADE, doc tsvector NOT NULL)",
                     "CREATE INDEX mail_text_doc ON mail_text USING GIN (doc)",
                     """
@@ -60,10 +70,17 @@ extension Migrations {
             size BIGINT NOT NULL,
             attachments INTEGER NOT NULL,
             inline_parts INTEGER NOT NULL,
-            seen INTEGER NOT NULL DEFAULT 0,
+            seen INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    }
+
+    /// What lists show of a message and searches never test, apart so that searches scan narrow rows.
+    static let summaryTable = """
+        CREATE TABLE mail_summaries (
+            seq BIGINT PRIMARY KEY REFERENCES mail_index(seq) ON DELETE CASCADE,
             snippet TEXT NOT NULL,
             addresses TEXT NOT NULL
         )
         """
-    }
 }

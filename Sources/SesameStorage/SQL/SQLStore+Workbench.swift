@@ -21,17 +21,22 @@ extension SQLStoreSession {
             let inserted = try await db.raw(
                 """
                 INSERT INTO mail_index (message_id, region, created_at, from_key, to_key, cc_key, bcc_key, reply_to_key, subject,
-                    subject_key, header_message_id, principal, via, size, attachments, inline_parts, seen, snippet, addresses)
+                    subject_key, header_message_id, principal, via, size, attachments, inline_parts, seen)
                 SELECT \(bind: entry.messageID), \(bind: entry.region), \(bind: Timestamp.millis(entry.createdAt)), \(bind: entry.fromKey),
                     \(bind: entry.toKey), \(bind: entry.ccKey), \(bind: entry.bccKey), \(bind: entry.replyToKey), \(bind: entry.subject),
                     \(bind: entry.subject.lowercased()), \(bind: entry.headerMessageID), \(bind: entry.principal), \(bind: entry.via),
-                    \(bind: entry.size), \(bind: entry.attachments), \(bind: entry.inline), 0, \(bind: entry.snippet),
-                    \(bind: entry.addresses.encoded())
+                    \(bind: entry.size), \(bind: entry.attachments), \(bind: entry.inline), 0
                 WHERE EXISTS (SELECT 1 FROM messages WHERE id = \(bind: entry.messageID))
                 ON CONFLICT (message_id) DO NOTHING RETURNING seq
                 """
             ).first()?.decode(column: "seq", as: Int64.self)
             guard let seq = inserted else { continue }
+            try await db.raw(
+                """
+                INSERT INTO mail_summaries (seq, snippet, addresses)
+                VALUES (\(bind: seq), \(bind: entry.snippet), \(bind: entry.addresses.encoded()))
+                """
+            ).run()
             if source.engine == .postgresql {
                 try await db.raw("INSERT INTO mail_text (seq, doc) VALUES (\(bind: seq), to_tsvector('simple', \(bind: entry.text)))").run()
             } else {
@@ -43,14 +48,31 @@ extension SQLStoreSession {
     }
 
     static let summaryColumns =
-        "i.message_id, i.region, i.created_at, i.subject, i.header_message_id, i.principal, i.via, i.size, i.attachments, i.inline_parts, i.seen, i.snippet, i.addresses"
+        "i.seq, i.message_id, i.region, i.created_at, i.subject, i.header_message_id, i.principal, i.via, i.size, i.attachments, i.inline_parts, i.seen"
 
     func searchMail(_ search: MailSearch, start: Int, limit: Int) async throws -> [MailSummary] {
         var query = SQLQueryString("SELECT \(unsafeRaw: Self.summaryColumns) FROM mail_index i WHERE ")
         query += whereClause(search)
         query += " ORDER BY i.created_at DESC, i.message_id DESC LIMIT \(bind: limit) OFFSET \(bind: start)"
-        return try await db.raw(query).all().map { row in
-            MailSummary(
+        let rows = try await db.raw(query).all()
+        // The page's snippets and addresses, read for its rows alone.
+        var display: [Int64: (String, String)] = [:]
+        let seqs = try rows.map { try $0.decode(column: "seq", as: Int64.self) }
+        for chunk in stride(from: 0, to: seqs.count, by: 500) {
+            var lookup = SQLQueryString("SELECT seq, snippet, addresses FROM mail_summaries WHERE seq IN (")
+            for (index, seq) in seqs[chunk..<min(chunk + 500, seqs.count)].enumerated() {
+                lookup += index == 0 ? "\(bind: seq)" : ", \(bind: seq)"
+            }
+            lookup += ")"
+            for row in try await db.raw(lookup).all() {
+                display[try row.decode(column: "seq", as: Int64.self)] = (
+                    try row.decode(column: "snippet", as: String.self), try row.decode(column: "addresses", as: String.self)
+                )
+            }
+        }
+        return try rows.map { row in
+            let shown = display[try row.decode(column: "seq", as: Int64.self)] ?? ("", "")
+            return MailSummary(
                 messageID: try row.decode(column: "message_id", as: String.self),
                 region: try row.decode(column: "region", as: String.self),
                 createdAt: Timestamp.date(millis: try row.decode(column: "created_at", as: Int64.self)),
@@ -59,23 +81,30 @@ extension SQLStoreSession {
                 principal: try row.decode(column: "principal", as: String.self), via: try row.decode(column: "via", as: String.self),
                 size: try row.decode(column: "size", as: Int.self), attachments: try row.decode(column: "attachments", as: Int.self),
                 inline: try row.decode(column: "inline_parts", as: Int.self), seen: try row.decode(column: "seen", as: Int.self) != 0,
-                snippet: try row.decode(column: "snippet", as: String.self),
-                addresses: MailAddressBook.decode(try row.decode(column: "addresses", as: String.self))
+                snippet: shown.0,
+                addresses: MailAddressBook.decode(shown.1)
                     ?? MailAddressBook(from: nil, to: [], cc: [], bcc: [], replyTo: [], returnPath: ""))
         }
     }
 
-    func countMail(_ search: MailSearch) async throws -> Int {
-        var query = SQLQueryString("SELECT COUNT(*) AS n FROM mail_index i WHERE ")
+    func refreshMailStatistics() async throws {
+        // PostgreSQL plans by statistics that autovacuum refreshes only now and then; after a
+        // large batch of new mail they are refreshed at once. SQLite plans without them.
+        if source.engine == .postgresql { try await db.raw("ANALYZE mail_index").run() }
+    }
+
+    func countMail(_ search: MailSearch) async throws -> (matching: Int, unread: Int) {
+        var query = SQLQueryString("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(1 - i.seen), 0) AS BIGINT) AS unread FROM mail_index i WHERE ")
         query += whereClause(search)
-        return try await db.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
+        let row = try await db.raw(query).first()
+        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "unread", as: Int.self) ?? 0)
     }
 
     func mailTotals() async throws -> (total: Int, unread: Int) {
-        let row = try await db.raw(
-            "SELECT COUNT(*) AS total, CAST(COALESCE(SUM(1 - seen), 0) AS BIGINT) AS unread FROM mail_index"
-        ).first()
-        return (try row?.decode(column: "total", as: Int.self) ?? 0, try row?.decode(column: "unread", as: Int.self) ?? 0)
+        // Two counts each answered from an index, not one pass over the rows.
+        let total = try await db.raw("SELECT COUNT(*) AS n FROM mail_index").first()?.decode(column: "n", as: Int.self) ?? 0
+        let unread = try await db.raw("SELECT COUNT(*) AS n FROM mail_index WHERE seen = 0").first()?.decode(column: "n", as: Int.self) ?? 0
+        return (total, unread)
     }
 
     func markMail(ids: [String]?, seen: Bool) async throws -> Int {

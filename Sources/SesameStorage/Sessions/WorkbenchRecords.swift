@@ -9,14 +9,16 @@ public protocol WorkbenchRecords: Sendable {
     func indexMail(_ entries: [MailIndexEntry]) async throws
     /// Indexed messages matching the search, newest first, skipping `start`.
     func searchMail(_ search: MailSearch, start: Int, limit: Int) async throws -> [MailSummary]
-    /// How many indexed messages match the search.
-    func countMail(_ search: MailSearch) async throws -> Int
+    /// How many indexed messages match the search, and how many of those are unread.
+    func countMail(_ search: MailSearch) async throws -> (matching: Int, unread: Int)
     /// Indexed messages, and how many of them are unread.
     func mailTotals() async throws -> (total: Int, unread: Int)
     /// Marks the messages (every indexed message when `ids` is nil) read or unread; returns how many changed.
     func markMail(ids: [String]?, seen: Bool) async throws -> Int
     /// Marks every message matching the search; returns how many changed.
     func markMail(matching search: MailSearch, seen: Bool) async throws -> Int
+    /// Brings the engine's planner statistics up to date (after many new entries).
+    func refreshMailStatistics() async throws
     /// Deletes these messages with their queue rows and index entries; returns how many went.
     func deleteMail(ids: [String]) async throws -> Int
 }
