@@ -47,6 +47,8 @@ SEEDS = {
         b"&Message.Subject.Data=Hi&Message.Body.Text.Data=x+y" + NUL + b"Action=SendEmail",
         b"Action=TagUser&UserName=ann&Tags.member.1.Key=k&Tags.member.1.Value=v&Tags.member.2.Key=%ZZ" + NUL,
         b"Action=SetTopicAttributes&Attributes.entry.1.key=Policy&Attributes.entry.1.value=%7B%7D&MaxItems=10&Enabled=true" + NUL + b"a=%&b==&&=",
+        # The workbench's search words (the body half is parsed as a search too).
+        b'from:shop -to:"Ann B" subject:"a b" is:unread has:attachment via:api before:2026-11-30T10:00:00+02:00 larger:1.5kb !x' + NUL,
     ],
     "mime": [
         b"DKIM-Signature: v=1; a=rsa-sha256; c=simple/relaxed; d=example.org; s=sel; l=10; x=1; h=from : to;\r\n bh=AAAA; b=BBBB\r\n"
@@ -60,6 +62,11 @@ SEEDS = {
         b"Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such user\r\n--r--\r\n",
         b"Content-Type: multipart/report; report-type=feedback-report; boundary=f\r\n\r\n--f\r\nContent-Type: message/feedback-report\r\n\r\n"
         b"Feedback-Type: abuse\r\nOriginal-Rcpt-To: b@example.net\r\n--f\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <x@y>\r\n\r\nbody\r\n--f--\r\n",
+        # Captured mail with nested parts, an inline image, an attachment and links.
+        b"Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: multipart/related; boundary=r\r\n\r\n--r\r\n"
+        b"Content-Type: text/html\r\n\r\n<a href='https://a.test/?x=1&amp;y'>a</a><img src=cid:i><style>p{display:flex}</style>\r\n--r\r\n"
+        b"Content-Type: image/png\r\nContent-ID: <i>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--r--\r\n--o\r\n"
+        b"Content-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\n\r\n%PDF\r\n--o--\r\n",
     ],
     "policy": [
         b"v=spf1 ip4:192.0.2.0/24 a:%{d} mx/24 include:_spf.%{o} exists:%{i}.x ~all redirect=other.test" + NUL + b"x",

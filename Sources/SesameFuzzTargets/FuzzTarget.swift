@@ -155,6 +155,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         _ = URIEncoding.decode(body, plusAsSpace: true)
         _ = URIEncoding.encode(body)
+        // The workbench's search words, from the console and the Mailpit API.
+        _ = try? MailSearch.parse(text(body))
     }
 
     /// Built once: the route table sorts every SES v2 operation.
@@ -205,6 +207,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // Open and click tracking rewrites the HTML parts of messages senders give.
         _ = MIME.rewritingHTML(bytes) { HTMLTracking.rewrite($0, pixelURL: "p") { "t" + $0.url } }
         _ = HTMLTracking.rewrite(text(bytes), pixelURL: nil) { $0.url + "x" }
+        // The captured-mail workbench reads every message a client sent: its parts, bodies,
+        // links, snippet, compatibility findings, and the part a download names.
+        let document = MailDocument(bytes)
+        for part in document.parts.prefix(20) { _ = MailDocument.content(of: bytes, partID: part.id) }
+        _ = MailDocument.content(of: bytes, partID: text(bytes.prefix(12)))
+        _ = MailText.links(text: document.text, html: document.html ?? text(bytes))
+        _ = MailText.plainText(fromHTML: text(bytes))
+        _ = HTMLCompatibility.findings(document.html ?? "")
+        let stored = StoredMessage(
+            id: "fuzz", region: "us-east-1", source: "a@example.com", destinations: ["b@example.net"], subject: nil, raw: bytes,
+            principalARN: "arn:aws:iam::123456789012:root", via: .smtp, createdAt: Date(timeIntervalSince1970: 0))
+        _ = MailAddressBook.decode(MailIndexEntry(stored).addresses.encoded())
     }
 
     /// DNS answers chosen by the input: every TXT query answers the same text, every host the
