@@ -9,21 +9,13 @@ import SesameHTTP
 /// One captured message in the console, and what can be done with it.
 extension Console {
     func message(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        let signedIn: ConsoleSessions.SignedIn
-        switch try await mailReader(request) {
-        case .success(let who): signedIn = who
-        case .failure(let holder): return holder.response
-        }
+        let signedIn = try await mailReader(request)
         return try await message(request, context, signedIn: signedIn, checked: nil)
     }
 
     /// `POST …/links`: the message page with each link's status.
     func messageLinks(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        let signedIn: ConsoleSessions.SignedIn
-        switch try await mailReader(request) {
-        case .success(let who): signedIn = who
-        case .failure(let holder): return holder.response
-        }
+        let signedIn = try await mailReader(request)
         guard try await checkedForm(request, context, signedIn) != nil else { return csrfRefused(signedIn) }
         let id = try context.parameters.require("id")
         do {
@@ -94,10 +86,7 @@ extension Console {
     /// The message's HTML alone, for the page's frame: sandboxed (no scripts, no forms, its own
     /// origin), inline images from Sesame, remote images only when asked (`?images=1`).
     func messageBody(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        switch try await mailReader(request) {
-        case .success: break
-        case .failure(let holder): return holder.response
-        }
+        _ = try await mailReader(request)
         let id = try context.parameters.require("id")
         guard let found = try await ses.workbench.message(id), var html = MailDocument(found.message.raw).html else {
             return Response(status: .notFound)
@@ -118,10 +107,7 @@ extension Console {
     }
 
     func messagePart(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        switch try await mailReader(request) {
-        case .success: break
-        case .failure(let holder): return holder.response
-        }
+        _ = try await mailReader(request)
         let id = try context.parameters.require("id"), partID = try context.parameters.require("part")
         guard let found = try await ses.workbench.message(id),
             let part = MailDocument(found.message.raw).parts.first(where: { $0.id == partID }),
@@ -137,10 +123,7 @@ extension Console {
     }
 
     func messageSource(_ request: Request, _ context: SesameRequestContext) async throws -> Response {
-        switch try await mailReader(request) {
-        case .success: break
-        case .failure(let holder): return holder.response
-        }
+        _ = try await mailReader(request)
         let id = try context.parameters.require("id")
         guard let found = try await ses.workbench.message(id) else { return Response(status: .notFound) }
         return Response(
@@ -185,11 +168,7 @@ extension Console {
     func onOne(
         _ request: Request, _ context: SesameRequestContext, _ act: @Sendable (String, [String: String]) async throws -> String
     ) async throws -> Response {
-        let signedIn: ConsoleSessions.SignedIn
-        switch try await mailReader(request) {
-        case .success(let who): signedIn = who
-        case .failure(let holder): return holder.response
-        }
+        let signedIn = try await mailReader(request)
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let id = try context.parameters.require("id")
         do {

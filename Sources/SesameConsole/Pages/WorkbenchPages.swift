@@ -15,23 +15,31 @@ extension Console {
     static let mailPageSize = 100
 
     func addWorkbenchRoutes(to router: Router<SesameRequestContext>) {
-        router.get("/console/mail") { request, _ in try await self.mailList(request) }
-        router.get("/console/mail/events") { request, _ in try await self.mailEvents(request) }
-        router.get("/console/assets/mail-live.js") { _, _ in
+        func route(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, SesameRequestContext) async throws -> Response
+        ) {
+            router.on(RouterPath(path), method: method) { request, context in
+                try await Self.answering { try await handler(request, context) }
+            }
+        }
+        route(.get, "/console/mail") { request, _ in try await self.mailList(request) }
+        route(.get, "/console/mail/events") { request, _ in try await self.mailEvents(request) }
+        route(.get, "/console/assets/mail-live.js") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: MailLiveScript.source)))
         }
-        router.post("/console/mail/read") { request, context in try await self.markMatching(request, context) }
-        router.post("/console/mail/delete") { request, context in try await self.deleteMatching(request, context) }
-        router.get("/console/mail/:id") { request, context in try await self.message(request, context) }
-        router.get("/console/mail/:id/body.html") { request, context in try await self.messageBody(request, context) }
-        router.get("/console/mail/:id/part/:part") { request, context in try await self.messagePart(request, context) }
-        router.get("/console/mail/:id/message.eml") { request, context in try await self.messageSource(request, context) }
-        router.post("/console/mail/:id/read") { request, context in try await self.markOne(request, context) }
-        router.post("/console/mail/:id/delete") { request, context in try await self.deleteOne(request, context) }
-        router.post("/console/mail/:id/release") { request, context in try await self.releaseOne(request, context) }
-        router.post("/console/mail/:id/links") { request, context in try await self.messageLinks(request, context) }
+        route(.post, "/console/mail/read") { request, context in try await self.markMatching(request, context) }
+        route(.post, "/console/mail/delete") { request, context in try await self.deleteMatching(request, context) }
+        route(.get, "/console/mail/:id") { request, context in try await self.message(request, context) }
+        route(.get, "/console/mail/:id/body.html") { request, context in try await self.messageBody(request, context) }
+        route(.get, "/console/mail/:id/part/:part") { request, context in try await self.messagePart(request, context) }
+        route(.get, "/console/mail/:id/message.eml") { request, context in try await self.messageSource(request, context) }
+        route(.post, "/console/mail/:id/read") { request, context in try await self.markOne(request, context) }
+        route(.post, "/console/mail/:id/delete") { request, context in try await self.deleteOne(request, context) }
+        route(.post, "/console/mail/:id/release") { request, context in try await self.releaseOne(request, context) }
+        route(.post, "/console/mail/:id/links") { request, context in try await self.messageLinks(request, context) }
     }
 
     /// A GET request's query, decoded as browsers encode forms (`+` is a space).
@@ -43,23 +51,28 @@ extension Console {
         return out
     }
 
-    /// The signed-in caller allowed to read captured mail, or the response that says otherwise.
-    func mailReader(_ request: Request) async throws -> Result<ConsoleSessions.SignedIn, ResponseHolder> {
-        guard let signedIn = try await signedIn(request) else { return .failure(ResponseHolder(redirect("/console/signin"))) }
+    /// The signed-in caller allowed to read captured mail; otherwise throws the response that
+    /// says so (the sign-in page, or not authorized), which `answering` sends.
+    func mailReader(_ request: Request) async throws -> ConsoleSessions.SignedIn {
+        guard let signedIn = try await signedIn(request) else { throw ResponseHolder(redirect("/console/signin")) }
         do {
             try authorizeCapturedMail(signedIn.caller)
-            return .success(signedIn)
+            return signedIn
         } catch {
-            return .failure(ResponseHolder(errorPage(error, signedIn: signedIn, back: "/console")))
+            throw ResponseHolder(errorPage(error, signedIn: signedIn, back: "/console"))
+        }
+    }
+
+    static func answering(_ work: () async throws -> Response) async throws -> Response {
+        do {
+            return try await work()
+        } catch let holder as ResponseHolder {
+            return holder.response
         }
     }
 
     func mailList(_ request: Request) async throws -> Response {
-        let signedIn: ConsoleSessions.SignedIn
-        switch try await mailReader(request) {
-        case .success(let who): signedIn = who
-        case .failure(let holder): return holder.response
-        }
+        let signedIn = try await mailReader(request)
         let parameters = Self.query(request)
         let text = parameters["q"] ?? ""
         let pageNumber = max(0, min(Int(parameters["page"] ?? "") ?? 0, 1_000_000))
@@ -97,10 +110,7 @@ extension Console {
     /// `text/event-stream`: one `data:` line of JSON per new message, and a comment every 15
     /// seconds so a closed page is noticed; each connection holds at most 1,000 waiting events.
     func mailEvents(_ request: Request) async throws -> Response {
-        switch try await mailReader(request) {
-        case .success: break
-        case .failure(let holder): return holder.response
-        }
+        _ = try await mailReader(request)
         let feed = ses.workbench.feed()
         let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         let forward = Task {
@@ -163,11 +173,7 @@ extension Console {
         _ request: Request, _ context: SesameRequestContext,
         _ act: @Sendable (MailSearch, [String: String]) async throws -> String
     ) async throws -> Response {
-        let signedIn: ConsoleSessions.SignedIn
-        switch try await mailReader(request) {
-        case .success(let who): signedIn = who
-        case .failure(let holder): return holder.response
-        }
+        let signedIn = try await mailReader(request)
         guard let form = try await checkedForm(request, context, signedIn) else { return csrfRefused(signedIn) }
         let text = form["q"] ?? ""
         do {

@@ -345,24 +345,7 @@ extension MIME {
             out.append(LeafPart(type: type, headers: headers, body: body))
             return
         }
-        let delimiter = Array(("--" + boundary).utf8)
-        var parts: [[UInt8]] = []
-        var current: [UInt8]?
-        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            let trimmed = line.last == 0x0D ? line.dropLast() : line
-            if trimmed.starts(with: delimiter) {
-                if let part = current { parts.append(part) }
-                if Array(trimmed) == delimiter + [0x2D, 0x2D] {
-                    current = nil
-                    break
-                }
-                current = []
-            } else if current != nil {
-                current! += line + [0x0A]
-            }
-        }
-        if let part = current { parts.append(part) }
-        for part in parts { collect(part, depth: depth + 1, into: &out) }
+        for part in multipartBodies(body, boundary: boundary, keepingLastLineBreak: true) { collect(part, depth: depth + 1, into: &out) }
     }
 
     static func decodeQuotedPrintable(_ body: [UInt8]) -> [UInt8] {
@@ -389,5 +372,39 @@ extension MIME {
             i += 1
         }
         return out
+    }
+}
+
+extension MIME {
+    /// The parts of a multipart body between its boundary lines. The line break before a
+    /// boundary belongs to the boundary (RFC 2046); `keepingLastLineBreak` leaves it on the part,
+    /// as the text-part reading before the workbench expected.
+    static func multipartBodies(_ body: [UInt8], boundary: String, keepingLastLineBreak: Bool) -> [[UInt8]] {
+        let delimiter = Array(("--" + boundary).utf8)
+        var parts: [[UInt8]] = []
+        var current: [UInt8]?
+        func close(_ part: [UInt8]) {
+            var part = part
+            if !keepingLastLineBreak {
+                if part.last == 0x0A { part.removeLast() }
+                if part.last == 0x0D { part.removeLast() }
+            }
+            parts.append(part)
+        }
+        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            if trimmed.starts(with: delimiter) {
+                if let part = current { close(part) }
+                if trimmed.count >= delimiter.count + 2, trimmed.dropFirst(delimiter.count).starts(with: [0x2D, 0x2D]) {
+                    current = nil
+                    break
+                }
+                current = []
+            } else if current != nil {
+                current! += line + [0x0A]
+            }
+        }
+        if let part = current { close(part) }
+        return parts
     }
 }

@@ -152,31 +152,8 @@ public struct MailDocument: Sendable {
         return Array(raw[min(start, raw.count)...])
     }
 
-    /// The parts of a multipart body between its boundary lines.
     static func split(_ body: [UInt8], boundary: String) -> [[UInt8]] {
-        let delimiter = Array(("--" + boundary).utf8)
-        var parts: [[UInt8]] = []
-        var current: [UInt8]?
-        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            let trimmed = line.last == 0x0D ? line.dropLast() : line
-            if trimmed.starts(with: delimiter) {
-                if var part = current {
-                    // The line break before a boundary belongs to the boundary.
-                    if part.last == 0x0A { part.removeLast() }
-                    if part.last == 0x0D { part.removeLast() }
-                    parts.append(part)
-                }
-                if trimmed.count >= delimiter.count + 2, trimmed.dropFirst(delimiter.count).starts(with: [0x2D, 0x2D]) {
-                    current = nil
-                    break
-                }
-                current = []
-            } else if current != nil {
-                current! += line + [0x0A]
-            }
-        }
-        if let part = current { parts.append(part) }
-        return parts
+        MIME.multipartBodies(body, boundary: boundary, keepingLastLineBreak: false)
     }
 
     static func decode(_ body: [UInt8], encoding: String?) -> [UInt8] {

@@ -18,7 +18,7 @@ extension Migrations {
                     CREATE INDEX mail_index_scan ON mail_index (created_at, message_id, seen, attachments, inline_parts, size, via,
                         from_key, to_key, cc_key, bcc_key, reply_to_key, subject_key, header_message_id, principal)
                     """,
-                    "CREATE INDEX mail_index_seen ON mail_index (seen)",
+                    "CREATE INDEX mail_index_seen ON mail_index (seen, created_at, message_id)",
                     summaryTable,
                     "CREATE VIRTUAL TABLE mail_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
                     "CREATE TRIGGER mail_index_forget AFTER DELETE ON mail_index BEGIN DELETE FROM mail_text WHERE rowid = OLD.seq; END",
@@ -33,7 +33,7 @@ extension Migrations {
                     indexTable(key: "seq BIGSERIAL PRIMARY KEY"),
                     // No covering index here: a B-tree entry has a size limit that long address lists pass.
                     "CREATE INDEX mail_index_created ON mail_index (created_at, message_id)",
-                    "CREATE INDEX mail_index_seen ON mail_index (seen)",
+                    "CREATE INDEX mail_index_seen ON mail_index (seen, created_at, message_id)",
                     summaryTable,
                     "CREATE TABLE mail_text (seq BIGINT PRIMARY KEY REFERENCES mail_index(seq) ON DELETE CASCADE, doc tsvector NOT NULL)",
                     "CREATE INDEX mail_text_doc ON mail_text USING GIN (doc)",
