@@ -60,6 +60,7 @@ def test_captured_mail_workbench_in_the_browser(tmpdir_path):
     try:
         verify(node, "example.com")
         ses = node.root_client("ses")
+        ses.verify_domain_dkim(Domain="example.com")  # Easy DKIM: delivery signs example.com's mail
         for n in range(3):
             ses.send_email(Source="alerts@example.com", Destination={"ToAddresses": [f"ops{n}@example.net"]},
                            Message={"Subject": {"Data": f"Disk alert {n}"}, "Body": {"Text": {"Data": "disk is full"}}})
@@ -110,6 +111,8 @@ def test_captured_mail_workbench_in_the_browser(tmpdir_path):
         assert shop in driver.find_element(By.ID, "links").text
         assert "display: flex" in driver.find_element(By.ID, "compatibility").text
         assert "catalogue.pdf" in driver.find_element(By.ID, "parts").text
+        dkim = driver.find_element(By.ID, "dkim").text
+        assert dkim.startswith("Signed as delivery will sign it: d=example.com s=") and dkim.endswith("verified with Sesame's key"), dkim
         driver.save_screenshot(os.path.join(driver.shots, "mail-message.png"))
         driver.find_element(By.ID, "show-images").click()
         wait_for(driver, "remote images shown")

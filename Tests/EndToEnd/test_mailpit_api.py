@@ -272,3 +272,29 @@ def test_mailpit_event_stream_announces_new_mail(sqlite_sesame):
         raise AssertionError("upgraded")
     except websocket.WebSocketBadStatusException as refused:
         assert refused.status_code in (400, 403)
+
+
+def test_mailpit_root_moves_the_api_under_a_path(tmpdir_path):
+    import json
+    import os
+    import websocket
+    from conftest import Sesame
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--mailpit-root", "/mailpit"]).start()
+    try:
+        verify(node, "example.com")
+        ws = websocket.create_connection(f"ws://127.0.0.1:{node.port}/mailpit/api/events", timeout=10)
+        node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["b@example.net"]},
+                                           Message={"Subject": {"Data": "rooted"}, "Body": {"Text": {"Data": "x"}}})
+        assert json.loads(ws.recv())["Data"]["Subject"] == "rooted"
+        ws.close()
+        assert requests.get(f"{node.endpoint}/mailpit/api/v1/messages").json()["total"] == 1
+        assert requests.get(f"{node.endpoint}/mailpit/view/latest.txt").text == "x"
+        assert requests.get(f"{node.endpoint}/api/v1/messages").status_code == 404
+    finally:
+        assert node.stop() == 0
+    bad = Sesame(os.path.join(tmpdir_path, "data2"), args=["--mailpit-root", "mailpit"])
+    try:
+        bad.start()
+        raise AssertionError("started")
+    except RuntimeError as refused:
+        assert "--mailpit-root must be a path such as / or /mailpit" in str(refused)

@@ -4,14 +4,28 @@ public import SesameCore
 extension SESBackend {
     /// The message's DKIM signatures checked against Sesame's own keys (the keys its DNS
     /// records publish), in words for people: each signature's domain, selector and result.
+    /// Mail is signed when it goes out, so a captured message without a signature is signed
+    /// here as delivery would sign it, and that signature is checked.
     public func ownDKIMVerdict(_ message: StoredMessage) async -> String {
         let lookup = OwnDKIMKeys(ses: self, region: message.region)
-        let outcomes = await DKIMVerifier(lookup: lookup, verify: DKIMKeys.verifySignature).verifyAll(message.raw, now: clock.now())
-        guard !outcomes.isEmpty else { return "Not signed." }
-        return outcomes.map { outcome in
-            let words = outcome.result == .pass ? "verified with Sesame's key" : "\(outcome.result.rawValue): \(outcome.reason)"
-            return "d=\(outcome.domain) s=\(outcome.selector): \(words)"
-        }.joined(separator: "; ")
+        let verifier = DKIMVerifier(lookup: lookup, verify: DKIMKeys.verifySignature)
+        var outcomes = await verifier.verifyAll(message.raw, now: clock.now())
+        var prefix = ""
+        if outcomes.isEmpty {
+            let prepared = await prepareForDelivery(message.raw, region: message.region)
+            if let note = prepared.note { return note }
+            outcomes = await verifier.verifyAll(prepared.message, now: clock.now())
+            guard !outcomes.isEmpty else {
+                return
+                    "Not signed, and delivery would not sign it: the From domain has no DKIM key with signing enabled in \(message.region)."
+            }
+            prefix = "Signed as delivery will sign it: "
+        }
+        return prefix
+            + outcomes.map { outcome in
+                let words = outcome.result == .pass ? "verified with Sesame's key" : "\(outcome.result.rawValue): \(outcome.reason)"
+                return "d=\(outcome.domain) s=\(outcome.selector): \(words)"
+            }.joined(separator: "; ")
     }
 }
 
