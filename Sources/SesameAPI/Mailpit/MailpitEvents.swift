@@ -32,8 +32,10 @@ public struct MailpitEvents: Sendable {
             return .dontUpgrade
         }
         guard await access.admits(request, clientAddress: channel.remoteAddress?.ipAddress) else { return .dontUpgrade }
-        let feed = workbench.feed()
+        let workbench = self.workbench
         return .upgrade([:]) { inbound, outbound, _ in
+            // Subscribed once the connection is a WebSocket: an upgrade that fails leaves no subscriber.
+            let feed = workbench.feed()
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     // The client's frames are read (and dropped) so a close is noticed.

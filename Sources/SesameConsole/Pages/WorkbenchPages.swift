@@ -111,21 +111,23 @@ extension Console {
     /// seconds so a closed page is noticed; each connection holds at most 1,000 waiting events.
     func mailEvents(_ request: Request) async throws -> Response {
         _ = try await mailReader(request)
-        let feed = ses.workbench.feed()
-        let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
-        let forward = Task {
-            for await summary in feed { continuation.yield(Self.event(summary)) }
-            continuation.finish()
-        }
-        let ping = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(15))
-                continuation.yield(": ping\n\n")
-            }
-        }
+        let workbench = ses.workbench
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
             body: ResponseBody { writer in
+                // Subscribed when the body is written, so a response never sent leaves nothing running.
+                let feed = workbench.feed()
+                let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+                let forward = Task {
+                    for await summary in feed { continuation.yield(Self.event(summary)) }
+                    continuation.finish()
+                }
+                let ping = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(15))
+                        continuation.yield(": ping\n\n")
+                    }
+                }
                 defer {
                     forward.cancel()
                     ping.cancel()
