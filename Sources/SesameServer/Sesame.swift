@@ -311,7 +311,10 @@ public struct Sesame: Sendable {
             background.append(
                 .init(service: MetricsSampler(operations: StoreOperations(store: store), interval: .seconds(5), logger: logger)))
         }
-        background.append(.init(service: MailIndexService(workbench: ses.workbench, logger: logger)))
+        background.append(
+            .init(
+                service: MailIndexService(
+                    workbench: ses.workbench, busy: { ses.writer.committed(within: .milliseconds(500)) }, logger: logger)))
         if !configuration.inboundAddresses.isEmpty { background.append(.init(service: InboundPolicyRefresher(cache: ses.inbound))) }
         // Every node runs received mail's actions, whichever node's listener took it.
         let checks = DNSReceiptChecks(resolver: try? resolver(for: "receiving"), spamThreshold: configuration.inboundSpamThreshold)

@@ -40,6 +40,13 @@ public final class MessageWriter: Service, Sendable {
     }
 
     public func run() async throws { try await committer.run() }
+
+    /// Whether accepted mail was committed within `interval`: background work that needs the
+    /// store's writer (the workbench's indexer) waits while mail is flowing.
+    public func committed(within interval: Duration) -> Bool {
+        guard let last = batches.lastCommit.withLock({ $0 }) else { return false }
+        return ContinuousClock.now - last < interval
+    }
 }
 
 /// How a batch of accepted messages is written: by appending when nothing in it can be refused,
@@ -58,6 +65,8 @@ final class MessageBatches: Sendable {
     /// the store has a single writer (this process): a batch that fits under the quota by it
     /// cannot have a message refused, so it skips the exact count and the transaction.
     let quotaBounds = Locked<[String: Int]>([:])
+    /// When the last batch began committing.
+    let lastCommit = Locked<ContinuousClock.Instant?>(nil)
 
     init(store: any Store, publisher: MessageWriter.Publisher?, queued: WakeSignal) {
         self.store = store
@@ -73,6 +82,7 @@ final class MessageBatches: Sendable {
     /// Writes a batch; one outcome per message (nil: stored).
     func commit(_ batch: [Pending]) async -> [(any Error)?] {
         let started = ContinuousClock.now
+        lastCommit.withLock { $0 = started }
         defer {
             commitTimer.record(duration: ContinuousClock.now - started)
             batchSize.record(batch.count)

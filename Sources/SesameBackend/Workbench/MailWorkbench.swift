@@ -30,9 +30,10 @@ public final class MailWorkbench: Sendable {
         public var unread: Int
     }
 
-    /// Indexes what is waiting (the background indexer calls this too); returns the new entries.
+    /// Indexes what is waiting, at most `maxBatches` batches of 200 (all of it when nil, as
+    /// before every read); returns the new entries.
     @discardableResult
-    public func catchUp() async throws -> [MailSummary] { try await indexer.catchUp() }
+    public func catchUp(maxBatches: Int? = nil) async throws -> [MailSummary] { try await indexer.catchUp(maxBatches: maxBatches) }
 
     /// New mail as it is indexed, for as long as the caller iterates.
     public func feed() -> AsyncStream<MailSummary> { indexer.subscribe() }
@@ -111,9 +112,11 @@ actor MailIndexer {
 
     init(store: any Store) { self.store = store }
 
-    func catchUp() async throws -> [MailSummary] {
+    func catchUp(maxBatches: Int?) async throws -> [MailSummary] {
         var added: [MailSummary] = []
-        while true {
+        var batches = 0
+        while maxBatches.map({ batches < $0 }) ?? true {
+            batches += 1
             let waiting = try await store.read { try await $0.mailAwaitingIndex(limit: Self.batch) }
             if waiting.isEmpty { break }
             let entries = waiting.map(MailIndexEntry.init)
