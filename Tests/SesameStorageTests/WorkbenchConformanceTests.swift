@@ -44,8 +44,9 @@ import Testing
                 "m3", seconds: 3, from: "news@example.org", to: "ann@example.net", subject: "Weekly news_letter 100%",
                 body: "Widgetry and more."),
         ])
-        let pending = try await store.read { try await $0.mailAwaitingIndex(limit: 10) }
-        #expect(pending.map(\.id) == ["m1", "m2", "m3"])
+        let waiting = try await store.read { try await $0.mailAwaitingIndex(limit: 10) }
+        #expect(waiting.map(\.id) == ["m1", "m2", "m3"] && waiting.allSatisfy { $0.size > 40 })
+        let pending = try await store.read { try await $0.messages(ids: waiting.map(\.id)) }
         try await store.transaction { try await $0.indexMail(pending.map(MailIndexEntry.init)) }
         #expect(try await store.read { try await $0.mailAwaitingIndex(limit: 10) }.isEmpty)
         // Indexing again is harmless.
@@ -92,7 +93,7 @@ import Testing
         try await store.appendMessages([
             Self.message("m4", seconds: 4, from: "a@example.com", to: "b@example.net", subject: "widget", body: "x")
         ])
-        let again = try await store.read { try await $0.mailAwaitingIndex(limit: 10) }
+        let again = try await store.read { try await $0.messages(ids: try await $0.mailAwaitingIndex(limit: 10).map(\.id)) }
         try await store.transaction { try await $0.indexMail(again.map(MailIndexEntry.init)) }
         #expect(try await search(store, "widget") == ["m4"])
         // A message deleted before it is indexed takes its note with it.

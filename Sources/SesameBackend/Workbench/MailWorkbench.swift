@@ -109,6 +109,25 @@ actor MailIndexer {
     /// Entries added since the planner's statistics were last refreshed.
     var sinceStatistics = 0
     static let batch = 200
+    /// Message bytes read at once for indexing, beyond a single larger message.
+    static let memoryBudget = 8 * 1024 * 1024
+
+    static func groups(_ waiting: [(id: String, size: Int)]) -> [[String]] {
+        var out: [[String]] = []
+        var current: [String] = []
+        var bytes = 0
+        for message in waiting {
+            if !current.isEmpty && bytes + message.size > memoryBudget {
+                out.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(message.id)
+            bytes += message.size
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
 
     init(store: any Store) { self.store = store }
 
@@ -119,9 +138,14 @@ actor MailIndexer {
             batches += 1
             let waiting = try await store.read { try await $0.mailAwaitingIndex(limit: Self.batch) }
             if waiting.isEmpty { break }
-            let entries = waiting.map(MailIndexEntry.init)
-            try await store.transaction { try await $0.indexMail(entries) }
-            added += entries.map(\.summary)
+            // Messages are read a budget's worth at a time (a larger one alone), as the
+            // captured-mail listing reads them: memory stays bounded whatever clients sent.
+            for group in Self.groups(waiting) {
+                let messages = try await store.read { try await $0.messages(ids: group) }
+                let entries = messages.map(MailIndexEntry.init)
+                try await store.transaction { try await $0.indexMail(entries) }
+                added += entries.map(\.summary)
+            }
             if waiting.count < Self.batch { break }
         }
         for summary in added { for continuation in subscribers.values { continuation.yield(summary) } }

@@ -42,7 +42,12 @@ public struct MailDocument: Sendable {
     /// Message parts deeper than this are not opened (a crafted message cannot recurse forever).
     static let maxDepth = 8
 
-    public init(_ raw: [UInt8]) {
+    /// Decoded body text beyond `textLimit` bytes is left out (the index needs only so much);
+    /// nil reads it all.
+    let textLimit: Int?
+
+    public init(_ raw: [UInt8], textLimit: Int? = nil) {
+        self.textLimit = textLimit
         let headers = MIME.headers(of: raw)
         self.headers = headers
         func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
@@ -99,23 +104,28 @@ public struct MailDocument: Sendable {
         let disposition = header("content-disposition") ?? ""
         let dispositionType = disposition.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? ""
         let fileName = MIME.decodeHeaderText(MIME.parameter("filename", in: disposition) ?? MIME.parameter("name", in: contentType) ?? "")
-        let decoded = Self.decode(body, encoding: header("content-transfer-encoding"))
+        let encoding = header("content-transfer-encoding")
         // The first text/plain and text/html parts that are not attachments are the bodies.
-        if dispositionType != "attachment" && fileName.isEmpty {
-            if type == "text/plain", text == nil {
-                text = Self.string(decoded, contentType: contentType)
-                return
+        if dispositionType != "attachment" && fileName.isEmpty
+            && (type == "text/plain" && text == nil || type == "text/html" && html == nil)
+        {
+            var encoded = body
+            // Twice the limit of encoded bytes holds the limit decoded (base64 and
+            // quoted-printable only grow text), so a huge body is never decoded whole.
+            if let textLimit, encoded.count > textLimit * 2 { encoded = Array(encoded.prefix(textLimit * 2)) }
+            if encoding?.trimmingSpaces.lowercased() == "base64" {
+                encoded = encoded.filter { $0 > 0x20 }
+                encoded.removeLast(encoded.count % 4)
             }
-            if type == "text/html", html == nil {
-                html = Self.string(decoded, contentType: contentType)
-                return
-            }
+            let string = Self.string(Self.decode(encoded, encoding: encoding), contentType: contentType)
+            if type == "text/plain" { text = string } else { html = string }
+            return
         }
         let contentID = Self.unbracketed(header("content-id") ?? "")
         parts.append(
             Part(
                 id: id.isEmpty ? "1" : id.map(String.init).joined(separator: "."), contentType: type, fileName: fileName,
-                contentID: contentID, disposition: dispositionType, size: decoded.count,
+                contentID: contentID, disposition: dispositionType, size: Self.decodedSize(body, encoding: encoding),
                 isInline: dispositionType != "attachment" && !contentID.isEmpty))
     }
 
@@ -154,6 +164,21 @@ public struct MailDocument: Sendable {
 
     static func split(_ body: [UInt8], boundary: String) -> [[UInt8]] {
         MIME.multipartBodies(body, boundary: boundary, keepingLastLineBreak: false)
+    }
+
+    /// A part's decoded size, without decoding base64 (four characters are three bytes, less the padding).
+    static func decodedSize(_ body: [UInt8], encoding: String?) -> Int {
+        switch encoding?.trimmingSpaces.lowercased() ?? "7bit" {
+        case "base64":
+            var characters = 0, padding = 0
+            for byte in body where byte > 0x20 {
+                characters += 1
+                padding = byte == UInt8(ascii: "=") ? padding + 1 : 0
+            }
+            return max(0, characters / 4 * 3 - min(padding, 2))
+        case "quoted-printable": return MIME.decodeQuotedPrintable(body).count
+        default: return body.count
+        }
     }
 
     static func decode(_ body: [UInt8], encoding: String?) -> [UInt8] {

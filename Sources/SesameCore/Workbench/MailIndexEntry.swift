@@ -29,7 +29,7 @@ public struct MailIndexEntry: Sendable, Equatable {
     public static let maxBodyText = 64 * 1024
 
     public init(_ message: StoredMessage) {
-        let document = MailDocument(message.raw)
+        let document = MailDocument(message.raw, textLimit: Self.maxBodyText)
         let book = MailAddressBook(document: document, envelope: message.destinations)
         func key(_ list: [MailAddressBook.Address]) -> String {
             list.map { "\($0.name) <\($0.address)>" }.joined(separator: ", ").lowercased()

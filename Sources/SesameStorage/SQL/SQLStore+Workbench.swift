@@ -5,14 +5,13 @@ import SesameCore
 // MARK: Captured-mail workbench
 
 extension SQLStoreSession {
-    func mailAwaitingIndex(limit: Int) async throws -> [StoredMessage] {
-        let columns = Self.messageColumns.split(separator: ",").map { "m." + $0.trimmingSpaces }.joined(separator: ", ")
-        return try await db.raw(
+    func mailAwaitingIndex(limit: Int) async throws -> [(id: String, size: Int)] {
+        try await db.raw(
             """
-            SELECT \(unsafeRaw: columns) FROM mail_index_pending p JOIN messages m ON m.id = p.message_id
+            SELECT m.id, LENGTH(m.raw_base64) AS raw_length FROM mail_index_pending p JOIN messages m ON m.id = p.message_id
             ORDER BY m.created_at LIMIT \(bind: limit)
             """
-        ).all().map(storedMessage)
+        ).all().map { (try $0.decode(column: "id", as: String.self), try $0.decode(column: "raw_length", as: Int.self) / 4 * 3) }
     }
 
     func indexMail(_ entries: [MailIndexEntry]) async throws {

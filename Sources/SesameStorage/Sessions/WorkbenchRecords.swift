@@ -3,8 +3,9 @@ public import SesameCore
 /// The captured-mail workbench's index: filled in the background from the messages the
 /// accepting paths note, searched and listed without reading message bodies.
 public protocol WorkbenchRecords: Sendable {
-    /// Messages noted for indexing and not indexed yet, oldest first.
-    func mailAwaitingIndex(limit: Int) async throws -> [StoredMessage]
+    /// Messages noted for indexing and not indexed yet, oldest first: their IDs and sizes (the
+    /// indexer reads them within a memory budget).
+    func mailAwaitingIndex(limit: Int) async throws -> [(id: String, size: Int)]
     /// Adds the entries (an entry already indexed is left as it is) and clears their notes.
     func indexMail(_ entries: [MailIndexEntry]) async throws
     /// Indexed messages matching the search, newest first, skipping `start`.
