@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 public import Logging
 import NIOCore
 import NIOSSL
@@ -170,17 +169,11 @@ public struct Sesame: Sendable {
             logger.error("the console's templates did not compile; the console is off: \(error)")
         }
         let address = configuration.httpAddress
-        let events = APIRoutes.mailpitEvents(
-            iam: iam, ses: ses, clock: ses.clock, sessions: sessions,
-            localHostNames: [configuration.httpAddress.host, configuration.hostname], root: configuration.mailpitRoot)
         return Application(
             router: router,
-            // A connection that sends nothing for a minute (a body never sent, a client gone) is
-            // closed. Mailpit's event stream is the one request upgraded to a WebSocket.
-            server: .http1WebSocketUpgrade(
-                configuration: .init(
-                    http1: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
-                shouldUpgrade: { request, channel, logger in await events.shouldUpgrade(request, channel: channel, logger: logger) }),
+            // A connection that sends nothing for a minute (a body never sent, a client gone) is closed.
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
             // "Running" means every listener is up: the SMTP listeners bind in their own service.
             onServerRunning: { channel in
