@@ -110,7 +110,7 @@ actor MailIndexer {
     var sinceStatistics = 0
     static let batch = 200
     /// Message bytes read at once for indexing, beyond a single larger message.
-    static let memoryBudget = 8 * 1024 * 1024
+    static let memoryBudget = 4 * 1024 * 1024
 
     static func groups(_ waiting: [(id: String, size: Int)]) -> [[String]] {
         var out: [[String]] = []
