@@ -9,6 +9,16 @@ public import SesameHTTP
 /// older SDKs, also at a queue's URL) and AWS JSON 1.0 (SQS) at `/`, SES v2 (REST-JSON) under `/v2/`, captured mail and the public SNS and
 /// verification links.
 public enum APIRoutes {
+    /// Mailpit's WebSocket event stream (served by the HTTP server's upgrade, not the router).
+    public static func mailpitEvents(
+        iam: IAMBackend, ses: SESBackend, clock: any WallClock, sessions: ConsoleSessions?, localHostNames: Set<String>, root: String
+    ) -> MailpitEvents {
+        let access = CapturedMailAccess(
+            authenticator: SigV4Authenticator(credentials: iam.credentials, clock: clock), sessions: sessions,
+            localHostNames: localHostNames)
+        return MailpitEvents(workbench: ses.workbench, access: access, root: root)
+    }
+
     public static func add(
         to router: Router<SesameRequestContext>, iam: IAMBackend, ses: SESBackend, regions: [String], clock: any WallClock,
         localHostNames: Set<String> = [], webIdentityKeys: (any WebIdentityKeySource)? = nil, sqs: SQSBackend? = nil,

@@ -39,6 +39,8 @@ public struct SesameConfiguration: Sendable {
     /// `postgres://user:pass@host:port/db`; nil keeps the store in SQLite at `DATA/sesame.sqlite`.
     public var databaseURL: String?
     public var httpAddress = HostPort(host: "127.0.0.1", port: 8080)
+    /// How long an HTTP connection may stay silent before it is closed.
+    public var httpIdleTimeout: Duration = .seconds(60)
     public var smtpAddresses = [HostPort(host: "127.0.0.1", port: 2587)]
     public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
     /// Inbound (MX) listeners for SES receiving (`--inbound-address`); none unless given.

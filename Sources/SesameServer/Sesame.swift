@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 import NIOCore
 import NIOSSL
@@ -169,11 +170,16 @@ public struct Sesame: Sendable {
             logger.error("the console's templates did not compile; the console is off: \(error)")
         }
         let address = configuration.httpAddress
+        let events = APIRoutes.mailpitEvents(
+            iam: iam, ses: ses, clock: ses.clock, sessions: sessions,
+            localHostNames: [configuration.httpAddress.host, configuration.hostname], root: configuration.mailpitRoot)
         return Application(
             router: router,
-            // A connection that sends nothing for a minute (a body never sent, a client gone) is closed.
-            server: .http1(
-                configuration: .init(additionalChannelHandlers: MalformedRequestResponder.handlers(), idleTimeout: .seconds(60))),
+            // A connection silent for --http-idle-timeout (a body never sent, a client gone) is closed.
+            // Mailpit's event stream is the one request upgraded to a WebSocket.
+            server: .sesame(
+                idleTimeout: TimeAmount(configuration.httpIdleTimeout),
+                shouldUpgrade: { request, channel, logger in await events.shouldUpgrade(request, channel: channel, logger: logger) }),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
             // "Running" means every listener is up: the SMTP listeners bind in their own service.
             onServerRunning: { channel in

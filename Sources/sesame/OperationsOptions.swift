@@ -5,7 +5,8 @@ import SesameBackend
 import SesameCore
 import SesameServer
 
-/// Running Sesame as a service: who may scrape metrics, the log format, and how long the store keeps things.
+/// Running Sesame as a service: who may scrape metrics, the log format, how long idle HTTP
+/// connections stay open, and how long the store keeps things.
 struct OperationsOptions: ParsableArguments {
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -26,6 +27,12 @@ struct OperationsOptions: ParsableArguments {
             "This node's name in metrics (sesame_node_info), log lines (node), the console and `sesame nodes`; unique among the nodes of one store. [SESAME_NODE_NAME] (default: the host name)",
             valueName: "name"))
     var nodeName: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds an HTTP connection may stay silent (before its first request, between requests, or with a body never sent) before it is closed. Mailpit's WebSocket event stream is kept alive by pings instead. [SESAME_HTTP_IDLE_TIMEOUT] (default: 60)",
+            valueName: "seconds"))
+    var httpIdleTimeout: Double?
 
     @Flag(
         inversion: .prefixedNo,
@@ -84,6 +91,10 @@ struct OperationsOptions: ParsableArguments {
         if let seconds = retentionInterval ?? Environment.value("SESAME_RETENTION_INTERVAL").flatMap({ Double($0) }) {
             guard seconds >= 0.1 else { throw ValidationError("--retention-interval must be at least 0.1 seconds (got \(seconds)).") }
             configuration.retention.interval = .milliseconds(Int(seconds * 1000))
+        }
+        if let seconds = httpIdleTimeout ?? Environment.value("SESAME_HTTP_IDLE_TIMEOUT").flatMap({ Double($0) }) {
+            guard seconds >= 0.1 else { throw ValidationError("--http-idle-timeout must be at least 0.1 seconds (got \(seconds)).") }
+            configuration.httpIdleTimeout = .milliseconds(Int64(seconds * 1000))
         }
         let ranges = metricsAllow.isEmpty ? Environment.list("SESAME_METRICS_ALLOW") ?? [] : metricsAllow
         let proxies = trustedProxy.isEmpty ? Environment.list("SESAME_TRUSTED_PROXY") ?? [] : trustedProxy

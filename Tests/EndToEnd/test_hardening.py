@@ -483,6 +483,45 @@ def test_unrouted_and_unparsable_requests_get_aws_error_documents(sqlite_sesame)
     assert node.root_client("sts").get_caller_identity()["Account"]
 
 
+def test_silent_http_connections_are_closed_but_the_event_stream_stays_open(tmpdir_path):
+    """--http-idle-timeout closes a connection that never sends a request head, or stops halfway
+    through one, or stays silent after a request; Mailpit's WebSocket event stream is kept alive
+    by pings instead, and a malformed first request still gets its answer on this pipeline."""
+    import websocket
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--http-idle-timeout", "1"]).start()
+
+    def closed_after(sent):
+        with socket.create_connection(("127.0.0.1", node.port), timeout=10) as s:
+            s.sendall(sent)
+            started = time.time()
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+            return data, time.time() - started
+
+    try:
+        for sent in (b"", b"GET / HTTP/1.1\r\nHost:"):
+            data, waited = closed_after(sent)
+            assert data == b"" and 0.5 < waited < 5, (sent, waited)
+        data, waited = closed_after(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert data.startswith(b"HTTP/1.1 200") and waited < 5
+        answer, _ = raw_http(node, b"GET /?Action=" + b"a" * 90_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 400") and b"<Code>MalformedRequest</Code>" in answer
+        verify(node, "example.com")
+        ws = websocket.create_connection(f"ws://127.0.0.1:{node.port}/api/events", timeout=10)
+        try:
+            time.sleep(2.5)
+            node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["late@example.net"]},
+                                               Message={"Subject": {"Data": "still here"}, "Body": {"Text": {"Data": "x"}}})
+            assert json.loads(ws.recv())["Data"]["Subject"] == "still here"
+        finally:
+            ws.close()
+    finally:
+        assert node.stop() == 0
+    refused = subprocess.run([SESAME_BIN, "serve", "--http-idle-timeout", "0"], capture_output=True, text=True, timeout=30)
+    assert refused.returncode != 0 and "--http-idle-timeout must be at least 0.1 seconds (got 0.0)." in refused.stderr
+
+
 def test_console_mail_list_is_paged_newest_first(unthrottled):
     node = unthrottled
     key, secret, _ = smtp_user(node)

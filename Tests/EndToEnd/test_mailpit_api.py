@@ -251,14 +251,42 @@ def test_release_is_off_without_a_relay(sqlite_sesame):
     assert off.status_code == 400 and "--release-relay" in off.text
 
 
+def test_mailpit_event_stream_announces_new_mail(sqlite_sesame):
+    """Mailpit's clients (its web UI, mailpit-api, Playwright helpers) wait on ws://HOST/api/events."""
+    import json
+    import websocket
+    node = sqlite_sesame
+    verify(node, "example.com")
+    ws = websocket.create_connection(f"ws://127.0.0.1:{node.port}/api/events", timeout=10)
+    try:
+        node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["ws@example.net"]},
+                                           Message={"Subject": {"Data": "pushed"}, "Body": {"Text": {"Data": "x"}}})
+        event = json.loads(ws.recv())
+        assert event["Type"] == "new" and event["Data"]["Subject"] == "pushed"
+        assert event["Data"]["To"] == [{"Name": "", "Address": "ws@example.net"}] and event["Data"]["Read"] is False
+    finally:
+        ws.close()
+    # Naming another host it is refused (an HTTP error, no upgrade), as the API is.
+    try:
+        websocket.create_connection(f"ws://127.0.0.1:{node.port}/api/events", timeout=10, host="attacker.test")
+        raise AssertionError("upgraded")
+    except websocket.WebSocketBadStatusException as refused:
+        assert refused.status_code in (400, 403)
+
+
 def test_mailpit_root_moves_the_api_under_a_path(tmpdir_path):
+    import json
     import os
+    import websocket
     from conftest import Sesame
     node = Sesame(os.path.join(tmpdir_path, "data"), args=["--mailpit-root", "/mailpit"]).start()
     try:
         verify(node, "example.com")
+        ws = websocket.create_connection(f"ws://127.0.0.1:{node.port}/mailpit/api/events", timeout=10)
         node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["b@example.net"]},
                                            Message={"Subject": {"Data": "rooted"}, "Body": {"Text": {"Data": "x"}}})
+        assert json.loads(ws.recv())["Data"]["Subject"] == "rooted"
+        ws.close()
         assert requests.get(f"{node.endpoint}/mailpit/api/v1/messages").json()["total"] == 1
         assert requests.get(f"{node.endpoint}/mailpit/view/latest.txt").text == "x"
         assert requests.get(f"{node.endpoint}/api/v1/messages").status_code == 404

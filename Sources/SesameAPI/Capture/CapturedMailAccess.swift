@@ -63,6 +63,18 @@ public struct CapturedMailAccess: Sendable {
         }
     }
 
+    /// The same rule for a request that is not routed (a WebSocket upgrade): a loopback peer
+    /// naming this listener, or the root user's HTTP Basic credentials.
+    func admits(_ request: HTTPRequest, clientAddress: String?) async -> Bool {
+        if Self.isLoopback(clientAddress), let host = Self.hostName(request.authority),
+            localHostNames.contains(host)
+        {
+            return true
+        }
+        guard let sessions, let basic = Self.basicCredentials(request.headerFields) else { return false }
+        return (try? await sessions.verifyRoot(email: basic.user, password: basic.password, source: clientAddress ?? "unknown")) ?? false
+    }
+
     static func basicCredentials(_ request: Request) -> (user: String, password: String)? {
         basicCredentials(request.headers)
     }
