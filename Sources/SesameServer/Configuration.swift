@@ -41,6 +41,8 @@ public struct SesameConfiguration: Sendable {
     public var httpAddress = HostPort(host: "127.0.0.1", port: 8080)
     /// How long an HTTP connection may stay silent before it is closed.
     public var httpIdleTimeout: Duration = .seconds(60)
+    /// How long a graceful shutdown may take before what still runs is cancelled.
+    public var shutdownTimeout: Duration = .seconds(30)
     public var smtpAddresses = [HostPort(host: "127.0.0.1", port: 2587)]
     public var smtpsAddresses = [HostPort(host: "127.0.0.1", port: 2465)]
     /// Inbound (MX) listeners for SES receiving (`--inbound-address`); none unless given.

@@ -320,26 +320,29 @@ public struct Sesame: Sendable {
         background.append(
             .init(
                 service: ReceiptProcessor(ses: ses, checks: checks, storage: storage, settings: configuration.receipt, logger: logger)))
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: storeService),
-                    // Stopped before the store (services stop in reverse order): the last
-                    // last-used records and the last accepted messages are written first.
-                    .init(service: credentials),
-                    .init(service: ses.writer),
-                    .init(
-                        service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup,
-                        failureTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: makeNotificationDispatcher(ses: ses)),
-                    .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
-                ] + background + [
-                    .init(service: makeSMTPServer(ses: ses, tls: tls, bound: smtpBound)),
-                    .init(service: makeHTTPApplication(iam: iam, ses: ses, sqs: sqs, smtpBound: smtpBound, onRunning: onRunning)),
-                ],
-                gracefulShutdownSignals: gracefulShutdownSignals,
-                logger: logger))
-        try await group.run()
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: storeService),
+                // Stopped before the store (services stop in reverse order): the last
+                // last-used records and the last accepted messages are written first.
+                .init(service: credentials),
+                .init(service: ses.writer),
+                .init(
+                    service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: makeNotificationDispatcher(ses: ses)),
+                .init(service: SendingStateWarmUp(ses: ses, regions: configuration.regions)),
+            ] + background + [
+                .init(service: makeSMTPServer(ses: ses, tls: tls, bound: smtpBound)),
+                .init(service: makeHTTPApplication(iam: iam, ses: ses, sqs: sqs, smtpBound: smtpBound, onRunning: onRunning)),
+                .init(service: ShutdownWatch(timeout: configuration.shutdownTimeout, logger: logger)),
+            ],
+            gracefulShutdownSignals: gracefulShutdownSignals,
+            logger: logger)
+        // A service still waiting when the time is up (on a PostgreSQL that went away, say) is
+        // cancelled, so a stop signal always stops the node. What was acknowledged is stored already.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 }
 
@@ -352,6 +355,23 @@ struct SendingStateWarmUp: Service {
     func run() async throws {
         await ses.warmUp(regions: regions)
         try? await gracefulShutdown()
+    }
+}
+
+/// Says so when a stop takes longer than `--shutdown-timeout` and what still runs is cancelled.
+/// It is the last service, so it hears of the stop first; it does not hold the stop up.
+struct ShutdownWatch: Service {
+    let timeout: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let (timeout, logger) = (timeout, logger)
+        Task.detached {
+            try await Task.sleep(for: timeout)
+            logger.warning(
+                "still stopping after --shutdown-timeout (\(timeout)): cancelling what still waits (is the store reachable?)")
+        }
     }
 }
 

@@ -34,6 +34,12 @@ struct OperationsOptions: ParsableArguments {
             valueName: "seconds"))
     var httpIdleTimeout: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a stop (SIGTERM, SIGINT) may take: listeners close, sessions and background work finish, the store closes. Whatever still waits then (on a PostgreSQL that went away, say) is cancelled, so the node always stops; acknowledged mail is stored already. [SESAME_SHUTDOWN_TIMEOUT] (default: 30)",
+            valueName: "seconds"))
+    var shutdownTimeout: Double?
+
     @Flag(
         inversion: .prefixedNo,
         help:
@@ -95,6 +101,10 @@ struct OperationsOptions: ParsableArguments {
         if let seconds = httpIdleTimeout ?? Environment.value("SESAME_HTTP_IDLE_TIMEOUT").flatMap({ Double($0) }) {
             guard seconds >= 0.1 else { throw ValidationError("--http-idle-timeout must be at least 0.1 seconds (got \(seconds)).") }
             configuration.httpIdleTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let seconds = shutdownTimeout ?? Environment.value("SESAME_SHUTDOWN_TIMEOUT").flatMap({ Double($0) }) {
+            guard seconds >= 0.1 else { throw ValidationError("--shutdown-timeout must be at least 0.1 seconds (got \(seconds)).") }
+            configuration.shutdownTimeout = .milliseconds(Int64(seconds * 1000))
         }
         let ranges = metricsAllow.isEmpty ? Environment.list("SESAME_METRICS_ALLOW") ?? [] : metricsAllow
         let proxies = trustedProxy.isEmpty ? Environment.list("SESAME_TRUSTED_PROXY") ?? [] : trustedProxy

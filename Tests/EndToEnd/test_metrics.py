@@ -100,7 +100,7 @@ def test_metrics_after_traffic_and_json_logs_without_secrets(tmpdir_path):
         assert secret not in log
 
 
-def test_bad_metrics_ranges_and_log_formats_are_refused_at_start():
+def test_bad_metrics_ranges_log_formats_and_timeouts_are_refused_at_start():
     """(Which addresses may scrape is decided by `AddressAllowList`, unit-tested in the core: every
     client of these tests is on loopback, which is always allowed.)"""
     import subprocess
@@ -109,6 +109,8 @@ def test_bad_metrics_ranges_and_log_formats_are_refused_at_start():
     assert out.returncode != 0 and "--metrics-allow takes an address or a CIDR range" in out.stderr
     out = subprocess.run([binary, "serve", "--log-format", "xml"], capture_output=True, text=True)
     assert out.returncode != 0 and "--log-format must be text or json" in out.stderr
+    out = subprocess.run([binary, "serve", "--shutdown-timeout", "0"], capture_output=True, text=True)
+    assert out.returncode != 0 and "--shutdown-timeout must be at least 0.1 seconds (got 0.0)." in out.stderr
 
 
 def test_two_named_nodes_on_one_postgres_are_listed_with_what_they_do(tmpdir_path):
