@@ -293,7 +293,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameStorageTests",
-            dependencies: ["SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend"],
+            dependencies: [
+                "SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

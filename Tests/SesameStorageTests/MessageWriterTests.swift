@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import SesameBackend
 import SesameCore
 import SesameStorage
@@ -142,13 +143,15 @@ import Testing
     }
 
     /// A message whose rows break a constraint (here, a recipient queued twice, as repeated
-    /// recipients once were) fails alone; every other message of its batch is stored.
+    /// recipients once were) fails alone; every other message of its batch is stored. The commit
+    /// metrics count the commits that happened: each stored message once, nothing for a failure.
     @Test(arguments: Engine.allCases)
     func oneFailingMessageNeverFailsItsBatch(_ engine: Engine) async throws {
         let fixture = try await StoreFixture.make(engine)
         defer { Task { await fixture.cleanup() } }
         let store = fixture.store
-        let writer = MessageWriter(store: store)
+        let metrics = TestMetrics()
+        let writer = MessageWriter(store: store, metrics: metrics)
         func queued(_ id: String, _ recipients: [String]) -> StoredMessage {
             var m = message(id, recipients: 0)
             m.destinations = recipients
@@ -177,6 +180,9 @@ import Testing
         #expect(failed == ["q3", "q13", "q23", "q33"])
         let stored = try await store.read { try await $0.messages(ids: (0..<40).map { "q\($0)" }) }
         #expect(stored.count == 36)
+        let sizes = try metrics.expectRecorder("sesame_store_commit_batch_size").values
+        #expect(sizes.reduce(0, +) == 36)
+        #expect(try metrics.expectTimer("sesame_store_commit_duration_seconds").values.count == sizes.count)
     }
 
     /// Listing pages: oldest or newest first, each page strictly after the last one's cursor,

@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+public import Metrics
 public import ServiceLifecycle
 public import SesameConcurrency
 public import SesameCore
@@ -22,8 +22,12 @@ public final class MessageWriter: Service, Sendable {
     /// in the same transaction.
     public typealias Publisher = @Sendable (any StoreSession, [StoredMessage]) async throws -> Void
 
-    public init(store: any Store, maxBatch: Int = 512, publisher: Publisher? = nil, queued: WakeSignal = WakeSignal()) {
-        let batches = MessageBatches(store: store, publisher: publisher, queued: queued)
+    /// `metrics` is where the commit metrics go (tests pass their own; by default, the process's).
+    public init(
+        store: any Store, maxBatch: Int = 512, publisher: Publisher? = nil, queued: WakeSignal = WakeSignal(),
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
+        let batches = MessageBatches(store: store, publisher: publisher, queued: queued, metrics: metrics)
         self.queued = queued
         self.batches = batches
         // The batch is written on the store's writer executor (SQLite's writer thread); the
@@ -68,25 +72,23 @@ final class MessageBatches: Sendable {
     /// When the last batch began committing.
     let lastCommit = Locked<ContinuousClock.Instant?>(nil)
 
-    init(store: any Store, publisher: MessageWriter.Publisher?, queued: WakeSignal) {
+    /// `sesame_store_commit_duration_seconds` and `sesame_store_commit_batch_size`: each commit
+    /// of accepted messages, how long it took and how many messages it carried.
+    let commitTimer: Metrics.Timer
+    let batchSize: Recorder
+
+    init(store: any Store, publisher: MessageWriter.Publisher?, queued: WakeSignal, metrics: any MetricsFactory) {
         self.store = store
         self.publisher = publisher
         self.queued = queued
+        self.commitTimer = Metrics.Timer(label: "sesame_store_commit_duration_seconds", preferredDisplayUnit: .seconds, factory: metrics)
+        self.batchSize = Recorder(label: "sesame_store_commit_batch_size", aggregate: true, factory: metrics)
     }
-
-    /// `sesame_store_commit_duration_seconds` and `sesame_store_commit_batch_size`: each commit
-    /// of accepted messages, how long it took and how many messages it carried.
-    let commitTimer = Metrics.Timer(label: "sesame_store_commit_duration_seconds", preferredDisplayUnit: .seconds)
-    let batchSize = Recorder(label: "sesame_store_commit_batch_size", aggregate: true)
 
     /// Writes a batch; one outcome per message (nil: stored).
     func commit(_ batch: [Pending]) async -> [(any Error)?] {
         let started = ContinuousClock.now
         lastCommit.withLock { $0 = started }
-        defer {
-            commitTimer.record(duration: ContinuousClock.now - started)
-            batchSize.record(batch.count)
-        }
         do {
             let outcomes: [SesameError?]
             if canAppend(batch) {
@@ -101,6 +103,10 @@ final class MessageBatches: Sendable {
             }
             // Queue rows were written (events may have queued feedback mail too).
             if batch.contains(where: { !$0.message.deliveries.isEmpty || !$0.message.events.isEmpty }) { queued.signal() }
+            // Commits that happened: a batch that failed and was retried message by message is
+            // counted as those retries, not once more.
+            commitTimer.record(duration: ContinuousClock.now - started)
+            batchSize.record(batch.count)
             return outcomes
         } catch  where batch.count > 1 {
             // Nothing in the batch was stored. One message's fault must not refuse the others:
