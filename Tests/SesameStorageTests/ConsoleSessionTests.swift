@@ -1,8 +1,10 @@
 import Foundation
-import SesameBackend
+import SesameConcurrency
 import SesameCore
 import SesameStorage
 import Testing
+
+@testable import SesameBackend
 
 /// A clock the test moves forward.
 final class MovableClock: WallClock, @unchecked Sendable {
@@ -53,6 +55,30 @@ final class MovableClock: WallClock, @unchecked Sendable {
             try await sessions.signOut(tokenHash: thirdSession.tokenHash)
             #expect(try await sessions.resolve(token: third) == nil)
             #expect(try await sessions.resolve(token: "made-up") == nil)
+        }
+    }
+
+    /// HTTP Basic credentials on the captured-mail APIs come with every request: bcrypt runs once,
+    /// then again after five minutes, at once for a changed password, and for every failure.
+    @Test(arguments: Engine.allCases)
+    func rootBasicCredentialsAreCheckedWithBcryptOnceAWhile(_ engine: Engine) async throws {
+        try await StoreFixture.withIAM(engine) { _, _, store in
+            let clock = MovableClock()
+            let sessions = ConsoleSessions(store: store, clock: clock, passwordCost: 4)
+            let right = "correct horse battery"
+            for _ in 0..<5 { #expect(try await sessions.verifyRoot(email: "Root@example.com", password: right, source: "192.0.2.1")) }
+            #expect(sessions.rootPasswordChecks.withLock { $0 } == 1)
+            #expect(try await !sessions.verifyRoot(email: "root@example.com", password: "wrong", source: "192.0.2.1"))
+            #expect(try await !sessions.verifyRoot(email: "root@example.com", password: "wrong", source: "192.0.2.1"))
+            #expect(sessions.rootPasswordChecks.withLock { $0 } == 3)
+            clock.advance(301)
+            #expect(try await sessions.verifyRoot(email: "root@example.com", password: right, source: "192.0.2.1"))
+            #expect(sessions.rootPasswordChecks.withLock { $0 } == 4)
+            let changed = await PasswordHashing.hash("a new password", cost: 4)
+            try await store.write { try await $0.updateRootPasswordHash(changed) }
+            #expect(try await !sessions.verifyRoot(email: "root@example.com", password: right, source: "192.0.2.1"))
+            #expect(try await sessions.verifyRoot(email: "root@example.com", password: "a new password", source: "192.0.2.1"))
+            #expect(sessions.rootPasswordChecks.withLock { $0 } == 6)
         }
     }
 

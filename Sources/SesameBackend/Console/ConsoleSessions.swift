@@ -32,6 +32,14 @@ public final class ConsoleSessions: Sendable {
     let dummyHash: String
     /// Failed sign-ins within `failureWindow` after which a user name is refused, even with the
     /// right password, until the failures age out; and the same for a client address.
+    /// HTTP Basic credentials that matched the root user lately, until when: clients send them
+    /// on every request, and bcrypt on each would make every request slow. The key hashes the
+    /// stored password hash with what was sent, so a changed password misses at once.
+    let verifiedBasic = Locked<[String: Date]>([:])
+    static let basicVerifiedFor: TimeInterval = 300
+    static let basicVerifiedLimit = 64
+    /// How many times `verifyRoot` ran bcrypt (tests check the cache with it).
+    let rootPasswordChecks = Locked(0)
     public static let userFailureLimit = 10
     public static let addressFailureLimit = 30
     static let failureWindow: TimeInterval = 900
@@ -114,11 +122,20 @@ public final class ConsoleSessions: Sendable {
         let user = "root " + email.trimmingSpaces.lowercased()
         try checkThrottle(source: source, user: user)
         guard let stored = try await store.read({ try await $0.account() }) else { return false }
+        let key = Self.hash([stored.rootPasswordHash, email.trimmingSpaces.lowercased(), password].joined(separator: "\u{0}"))
+        let now = clock.now()
+        if verifiedBasic.withLock({ $0[key].map { now < $0 } ?? false }) { return true }
         let emailMatches = stored.account.rootEmail.lowercased() == email.trimmingSpaces.lowercased()
+        rootPasswordChecks.withLock { $0 += 1 }
         let passwordMatches = await PasswordHashing.verify(password, hash: emailMatches ? stored.rootPasswordHash : dummyHash)
         guard emailMatches && passwordMatches else {
             await failed(source: source, user: user)
             return false
+        }
+        verifiedBasic.withLock { verified in
+            if verified.count >= Self.basicVerifiedLimit { verified = verified.filter { now < $0.value } }
+            if verified.count >= Self.basicVerifiedLimit { verified.removeAll() }
+            verified[key] = now.addingTimeInterval(Self.basicVerifiedFor)
         }
         return true
     }
