@@ -266,12 +266,14 @@ def test_mailpit_event_stream_announces_new_mail(sqlite_sesame):
         assert event["Data"]["To"] == [{"Name": "", "Address": "ws@example.net"}] and event["Data"]["Read"] is False
     finally:
         ws.close()
-    # Naming another host it is refused (an HTTP error, no upgrade), as the API is.
-    try:
-        websocket.create_connection(f"ws://127.0.0.1:{node.port}/api/events", timeout=10, host="attacker.test")
-        raise AssertionError("upgraded")
-    except websocket.WebSocketBadStatusException as refused:
-        assert refused.status_code in (400, 403)
+    # Naming another host it is refused (an HTTP error, no upgrade), as the API is; so is a page
+    # from another site (a browser sends its Origin; WebSockets are not bound by CORS).
+    for refused_by in ({"host": "attacker.test"}, {"origin": "http://attacker.test"}, {"origin": "null"}):
+        try:
+            websocket.create_connection(f"ws://127.0.0.1:{node.port}/api/events", timeout=10, **refused_by)
+            raise AssertionError(f"upgraded with {refused_by}")
+        except websocket.WebSocketBadStatusException as refused:
+            assert refused.status_code in (400, 403)
 
 
 def test_mailpit_root_moves_the_api_under_a_path(tmpdir_path):
