@@ -206,6 +206,25 @@ def test_dns_rebinding_cannot_read_captured_mail(sqlite_sesame):
         assert answer.startswith(b"HTTP/1.1 200"), host
 
 
+def test_pages_from_other_sites_cannot_use_captured_mail(sqlite_sesame):
+    """A page open in the developer's browser can send requests to 127.0.0.1 naming it (a form
+    post or a no-cors fetch needs no preflight): with an Origin naming another site they are
+    refused, and nothing is deleted or released."""
+    node = sqlite_sesame
+    verify(node, "example.com")
+    node.root_client("ses").send_email(Source="a@example.com", Destination={"ToAddresses": ["b@example.net"]},
+                                       Message={"Subject": {"Data": "kept"}, "Body": {"Text": {"Data": "x"}}})
+    host = b"127.0.0.1:%d" % node.port
+    for origin in (b"http://attacker.test", b"null", b"http://127.0.0.1:1"):
+        for request in (b"DELETE /_aws/ses", b"DELETE /api/v1/messages", b"GET /api/v1/messages"):
+            answer, _ = raw_http(node, request + b" HTTP/1.1\r\nHost: " + host + b"\r\nOrigin: " + origin
+                                 + b"\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}")
+            assert answer.startswith(b"HTTP/1.1 403") and b"Origin names another host" in answer, (origin, request)
+    # The same requests from Sesame's own origin (or with no Origin, as curl and SDKs send) work.
+    answer, _ = raw_http(node, b"GET /api/v1/messages HTTP/1.1\r\nHost: " + host + b"\r\nOrigin: http://" + host + b"\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200") and json.loads(answer.split(b"\r\n\r\n", 1)[1])["total"] == 1
+
+
 def test_one_address_cannot_take_every_smtp_slot_or_hold_one_by_trickling(tmpdir_path):
     node = Sesame(os.path.join(tmpdir_path, "data"),
                   args=["--smtp-max-connections-per-address", "3", "--smtp-idle-timeout", "2"]).start()

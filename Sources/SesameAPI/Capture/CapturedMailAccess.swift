@@ -45,8 +45,14 @@ public struct CapturedMailAccess: Sendable {
         return localHostNames.contains(host)
     }
 
-    /// Passes local callers and the root user; throws `AccessDenied` (403) otherwise.
+    /// Passes local callers and the root user; throws `AccessDenied` (403) otherwise, and for a
+    /// page from another site whoever it is.
     func admit(_ request: Request, body: ByteBuffer, context: SesameRequestContext) async throws {
+        guard Self.sameOrigin(request.headers, authority: request.head.authority) else {
+            throw AWSError(
+                code: "AccessDenied", status: 403,
+                message: "A web page from another site may not use captured mail: the request's Origin names another host.")
+        }
         if isLocal(request, context: context) { return }
         if let sessions, let basic = Self.basicCredentials(request) {
             if try await sessions.verifyRoot(email: basic.user, password: basic.password, source: context.clientAddress ?? "unknown") {
@@ -66,6 +72,7 @@ public struct CapturedMailAccess: Sendable {
     /// The same rule for a request that is not routed (a WebSocket upgrade): a loopback peer
     /// naming this listener, or the root user's HTTP Basic credentials.
     func admits(_ request: HTTPRequest, clientAddress: String?) async -> Bool {
+        guard Self.sameOrigin(request.headerFields, authority: request.authority) else { return false }
         if Self.isLoopback(clientAddress), let host = Self.hostName(request.authority),
             localHostNames.contains(host)
         {
@@ -73,6 +80,27 @@ public struct CapturedMailAccess: Sendable {
         }
         guard let sessions, let basic = Self.basicCredentials(request.headerFields) else { return false }
         return (try? await sessions.verifyRoot(email: basic.user, password: basic.password, source: clientAddress ?? "unknown")) ?? false
+    }
+
+    /// A browser names the page a request comes from in `Origin`, and a page from any site open
+    /// in a developer's browser can send requests to the Sesame on their machine (a loopback
+    /// client naming this listener, and the browser may add remembered Basic credentials); a
+    /// WebSocket is not even bound by CORS. So a request with an `Origin` is taken only when it
+    /// names the host the request was sent to; without one (curl, SDKs, test suites' HTTP and
+    /// WebSocket clients) the rules above decide alone.
+    static func sameOrigin(_ headers: HTTPFields, authority: String?) -> Bool {
+        guard let origin = headers[.origin]?.lowercased() else { return true }
+        var rest: Substring
+        if origin.hasPrefix("http://") {
+            rest = origin.dropFirst(7)
+        } else if origin.hasPrefix("https://") {
+            rest = origin.dropFirst(8)
+        } else {
+            return false  // "null" (a sandboxed or local file page) and anything else
+        }
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard let authority = authority?.lowercased(), !rest.isEmpty else { return false }
+        return rest == authority
     }
 
     static func basicCredentials(_ request: Request) -> (user: String, password: String)? {

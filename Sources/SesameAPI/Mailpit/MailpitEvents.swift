@@ -31,9 +31,7 @@ public struct MailpitEvents: Sendable {
         guard request.path.map({ $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }) == path else {
             return .dontUpgrade
         }
-        guard Self.sameOrigin(request), await access.admits(request, clientAddress: channel.remoteAddress?.ipAddress) else {
-            return .dontUpgrade
-        }
+        guard await access.admits(request, clientAddress: channel.remoteAddress?.ipAddress) else { return .dontUpgrade }
         let workbench = self.workbench
         return .upgrade([:]) { inbound, outbound, _ in
             // Subscribed once the connection is a WebSocket: an upgrade that fails leaves no subscriber.
@@ -55,25 +53,6 @@ public struct MailpitEvents: Sendable {
                 Task { try? await outbound.close(.goingAway, reason: "Sesame is shutting down") }
             }
         }
-    }
-
-    /// WebSockets are not bound by CORS: without this, a page from any site open in a developer's
-    /// browser could listen to the captured mail of the Sesame on their machine. A request with an
-    /// `Origin` (a browser's) is taken only when it names the host the request was sent to;
-    /// without one (curl, websocket clients in test suites) the usual access rule decides alone.
-    static func sameOrigin(_ request: HTTPRequest) -> Bool {
-        guard let origin = request.headerFields[.origin]?.lowercased() else { return true }
-        var rest: Substring
-        if origin.hasPrefix("http://") {
-            rest = origin.dropFirst(7)
-        } else if origin.hasPrefix("https://") {
-            rest = origin.dropFirst(8)
-        } else {
-            return false  // "null" (a sandboxed or file page) and anything else
-        }
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        guard let authority = request.authority?.lowercased(), !rest.isEmpty else { return false }
-        return rest == authority
     }
 
     struct Event: Encodable {
