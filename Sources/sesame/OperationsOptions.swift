@@ -94,17 +94,20 @@ struct OperationsOptions: ParsableArguments {
         configuration.retention.messages = try days(retainMessages, "SESAME_RETAIN_MESSAGES", "--retain-messages")
         configuration.retention.events = try days(retainEvents, "SESAME_RETAIN_EVENTS", "--retain-events")
         configuration.retention.suppression = try days(retainSuppression, "SESAME_RETAIN_SUPPRESSION", "--retain-suppression")
-        if let seconds = retentionInterval ?? Environment.value("SESAME_RETENTION_INTERVAL").flatMap({ Double($0) }) {
-            guard seconds >= 0.1 else { throw ValidationError("--retention-interval must be at least 0.1 seconds (got \(seconds)).") }
-            configuration.retention.interval = .milliseconds(Int(seconds * 1000))
+        /// A duration option in seconds (fractions allowed, at least 0.1), or its variable.
+        func duration(_ value: Double?, _ variable: String, _ option: String) throws -> Duration? {
+            guard let seconds = value ?? Environment.value(variable).flatMap({ Double($0) }) else { return nil }
+            guard seconds >= 0.1 else { throw ValidationError("\(option) must be at least 0.1 seconds (got \(seconds)).") }
+            return .milliseconds(Int64(seconds * 1000))
         }
-        if let seconds = httpIdleTimeout ?? Environment.value("SESAME_HTTP_IDLE_TIMEOUT").flatMap({ Double($0) }) {
-            guard seconds >= 0.1 else { throw ValidationError("--http-idle-timeout must be at least 0.1 seconds (got \(seconds)).") }
-            configuration.httpIdleTimeout = .milliseconds(Int64(seconds * 1000))
+        if let interval = try duration(retentionInterval, "SESAME_RETENTION_INTERVAL", "--retention-interval") {
+            configuration.retention.interval = interval
         }
-        if let seconds = shutdownTimeout ?? Environment.value("SESAME_SHUTDOWN_TIMEOUT").flatMap({ Double($0) }) {
-            guard seconds >= 0.1 else { throw ValidationError("--shutdown-timeout must be at least 0.1 seconds (got \(seconds)).") }
-            configuration.shutdownTimeout = .milliseconds(Int64(seconds * 1000))
+        if let idle = try duration(httpIdleTimeout, "SESAME_HTTP_IDLE_TIMEOUT", "--http-idle-timeout") {
+            configuration.httpIdleTimeout = idle
+        }
+        if let stop = try duration(shutdownTimeout, "SESAME_SHUTDOWN_TIMEOUT", "--shutdown-timeout") {
+            configuration.shutdownTimeout = stop
         }
         let ranges = metricsAllow.isEmpty ? Environment.list("SESAME_METRICS_ALLOW") ?? [] : metricsAllow
         let proxies = trustedProxy.isEmpty ? Environment.list("SESAME_TRUSTED_PROXY") ?? [] : trustedProxy
