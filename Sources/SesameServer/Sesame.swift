@@ -327,6 +327,7 @@ public struct Sesame: Sendable {
                 // last-used records and the last accepted messages are written first.
                 .init(service: credentials),
                 .init(service: ses.writer),
+                .init(service: ses.inboundWriter),
                 .init(
                     service: try makeQueueManager(ses: ses), successTerminationBehavior: .gracefullyShutdownGroup,
                     failureTerminationBehavior: .gracefullyShutdownGroup),

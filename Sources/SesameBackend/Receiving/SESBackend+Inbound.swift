@@ -31,7 +31,7 @@ extension SESBackend {
             message.helo = helo
             return message
         }
-        try await store.transaction { try await $0.insertReceivedMessages(messages) }
+        try await inboundWriter.write(messages)
         Counter(label: "sesame_received_messages_total", dimensions: [("state", "accepted")]).increment(by: messages.count)
         inboundArrived.signal()
         return messages[0].id

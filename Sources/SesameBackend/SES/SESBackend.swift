@@ -46,6 +46,8 @@ public struct SESBackend: Sendable {
     public var configuration: Configuration
     /// The one writer of accepted messages (group commit).
     public let writer: MessageWriter
+    /// The one writer of received mail (group commit).
+    public let inboundWriter: InboundWriter
     let sendingState: SendingStateCache
     let rateLimiter = RateLimiter()
     /// Seals DKIM private keys; without it domains get Easy DKIM tokens but no signing key.
@@ -91,6 +93,7 @@ public struct SESBackend: Sendable {
             sns?.posted.signal()
         }
         self.writer = MessageWriter(store: store, publisher: publisher, queued: queued)
+        self.inboundWriter = InboundWriter(store: store)
         let sendingState = SendingStateCache(store: store)
         self.sendingState = sendingState
         self.inbound = InboundPolicyCache(store: store, sendingState: sendingState)
