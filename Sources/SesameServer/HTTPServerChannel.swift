@@ -20,13 +20,16 @@ struct HTTPServerChannel: ServerChildChannel {
 
     let upgrade: HTTP1WebSocketUpgradeChannel
     let firstRequestTimeout: TimeAmount
+    /// The one path a WebSocket upgrade may ask for (Mailpit's event stream).
+    let webSocketPath: String
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let timeout = firstRequestTimeout
+        let (timeout, path) = (firstRequestTimeout, webSocketPath)
         return upgrade.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try pipeline.addHandler(MalformedRequestResponder(firstRequestTimeout: timeout), position: .after(decoder.handler))
+            try pipeline.addHandler(
+                HTTPConnectionGuard(firstRequestTimeout: timeout, webSocketPath: path), position: .after(decoder.handler))
             return value
         }
     }
@@ -37,10 +40,11 @@ struct HTTPServerChannel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 with Sesame's guard and the WebSocket upgrades `shouldUpgrade` accepts; a
-    /// connection idle for `idleTimeout` (before its first request or between requests) is closed.
+    /// HTTP/1.1 with Sesame's guard and the WebSocket upgrades to `webSocketPath` that
+    /// `shouldUpgrade` accepts; a connection idle for `idleTimeout` (before its first request or
+    /// between requests) is closed.
     static func sesame(
-        idleTimeout: TimeAmount,
+        idleTimeout: TimeAmount, webSocketPath: String,
         shouldUpgrade:
             @escaping @Sendable (HTTPRequest, any Channel, Logger) async throws -> ShouldUpgradeResult<
                 WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
@@ -50,7 +54,7 @@ extension HTTPServerBuilder {
             HTTPServerChannel(
                 upgrade: HTTP1WebSocketUpgradeChannel(
                     responder: responder, configuration: .init(http1: .init(idleTimeout: idleTimeout)), shouldUpgrade: shouldUpgrade),
-                firstRequestTimeout: idleTimeout)
+                firstRequestTimeout: idleTimeout, webSocketPath: webSocketPath)
         }
     }
 }

@@ -178,7 +178,7 @@ public struct Sesame: Sendable {
             // A connection silent for --http-idle-timeout (a body never sent, a client gone) is closed.
             // Mailpit's event stream is the one request upgraded to a WebSocket.
             server: .sesame(
-                idleTimeout: TimeAmount(configuration.httpIdleTimeout),
+                idleTimeout: TimeAmount(configuration.httpIdleTimeout), webSocketPath: events.path,
                 shouldUpgrade: { request, channel, logger in await events.shouldUpgrade(request, channel: channel, logger: logger) }),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Sesame"),
             // "Running" means every listener is up: the SMTP listeners bind in their own service.

@@ -502,6 +502,20 @@ def test_unrouted_and_unparsable_requests_get_aws_error_documents(sqlite_sesame)
     assert node.root_client("sts").get_caller_identity()["Account"]
 
 
+def test_upgrade_requests_sesame_does_not_honour_are_answered_as_http(sqlite_sesame):
+    """`curl --http2` and Java's HTTP client ask plain-text servers to upgrade to h2c; a WebSocket
+    handshake may go to a path that is not the event stream. Each is answered as HTTP/1.1."""
+    node = sqlite_sesame
+    for upgrade in (b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n",
+                    b"Connection: Upgrade\r\nUpgrade: websocket\r\n",
+                    b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"):
+        answer, _ = raw_http(node, b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgrade + b"\r\n")
+        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"ok\n"), (upgrade, answer)
+    out = subprocess.run(["curl", "-s", "--http2", "--max-time", "10", f"{node.endpoint}/health"], capture_output=True, text=True)
+    assert out.stdout == "ok\n", out
+    assert node.root_client("sts").get_caller_identity()["Account"]
+
+
 def test_silent_http_connections_are_closed_but_the_event_stream_stays_open(tmpdir_path):
     """--http-idle-timeout closes a connection that never sends a request head, or stops halfway
     through one, or stays silent after a request; Mailpit's WebSocket event stream is kept alive

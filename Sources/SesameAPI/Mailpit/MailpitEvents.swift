@@ -15,7 +15,8 @@ import SesameCore
 public struct MailpitEvents: Sendable {
     let workbench: MailWorkbench
     let access: CapturedMailAccess
-    let path: String
+    /// Where the stream is served (`ROOT/api/events`).
+    public let path: String
 
     public init(workbench: MailWorkbench, access: CapturedMailAccess, root: String) {
         self.workbench = workbench

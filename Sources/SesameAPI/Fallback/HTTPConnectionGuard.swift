@@ -1,3 +1,4 @@
+import Foundation
 public import NIOCore
 public import NIOHTTP1
 import SesameAWSProtocol
@@ -9,22 +10,28 @@ import SesameCore
 ///   that are not HTTP/1.1) is answered with an AWS error document and the connection closed,
 ///   instead of an empty 400 or, while the WebSocket upgrade is still deciding, no answer at all;
 /// - a connection that sends no complete request head within `firstRequestTimeout` is closed
-///   (after the first request, Hummingbird's idle timeout takes over).
+///   (after the first request, Hummingbird's idle timeout takes over);
+/// - an `Upgrade` header Sesame will not honour is dropped from the first request, which is then
+///   answered as plain HTTP/1.1 (as a server may): NIO's upgrade handler would otherwise lose
+///   that request's head, and `curl --http2` or Java's HTTP client (`Upgrade: h2c`) would get no
+///   answer. Only a complete WebSocket handshake to `webSocketPath` keeps it.
 ///
 /// It sits right after the decoder, so it speaks NIO's HTTP/1 parts and works the same before
 /// and after the WebSocket upgrade handler has decided.
-public final class MalformedRequestResponder: ChannelInboundHandler, RemovableChannelHandler {
+public final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = HTTPServerRequestPart
     public typealias InboundOut = HTTPServerRequestPart
     public typealias OutboundOut = HTTPServerResponsePart
 
     let firstRequestTimeout: TimeAmount
+    let webSocketPath: String?
     var answered = false
     var firstHeadSeen = false
     var firstRequestDeadline: Scheduled<Void>?
 
-    public init(firstRequestTimeout: TimeAmount = .seconds(60)) {
+    public init(firstRequestTimeout: TimeAmount = .seconds(60), webSocketPath: String? = nil) {
         self.firstRequestTimeout = firstRequestTimeout
+        self.webSocketPath = webSocketPath
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
@@ -46,12 +53,33 @@ public final class MalformedRequestResponder: ChannelInboundHandler, RemovableCh
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if !firstHeadSeen, case .head = unwrapInboundIn(data) {
-            firstHeadSeen = true
-            firstRequestDeadline?.cancel()
-            firstRequestDeadline = nil
+        // Only the first request can be upgraded, and after an upgrade what passes is not HTTP:
+        // parts are looked at until the first head.
+        guard !firstHeadSeen, case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        firstHeadSeen = true
+        firstRequestDeadline?.cancel()
+        firstRequestDeadline = nil
+        if head.headers.contains(name: "upgrade"), !Self.isWebSocketHandshake(head, path: webSocketPath) {
+            head.headers.remove(name: "upgrade")
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            return
         }
         context.fireChannelRead(data)
+    }
+
+    /// A complete WebSocket opening handshake (RFC 6455 section 4.2.1) to `path`.
+    static func isWebSocketHandshake(_ head: HTTPRequestHead, path: String?) -> Bool {
+        guard let path, head.method == .GET, head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) == path else {
+            return false
+        }
+        func tokens(_ name: String) -> [String] {
+            head.headers[name].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        }
+        return tokens("upgrade").contains("websocket") && tokens("connection").contains("upgrade")
+            && head.headers.contains(name: "sec-websocket-key") && head.headers.contains(name: "sec-websocket-version")
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {

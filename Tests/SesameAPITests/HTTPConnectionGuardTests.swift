@@ -6,12 +6,14 @@ import Testing
 @testable import SesameAPI
 
 /// The guard right after NIO's request decoder: unparsable requests get an AWS error document and
-/// the connection closes; a connection that sends no request head in time is closed.
-@Suite struct MalformedRequestResponderTests {
-    func connection(timeout: TimeAmount = .seconds(5)) throws -> EmbeddedChannel {
+/// the connection closes; a connection that sends no request head in time is closed; an
+/// `Upgrade` Sesame will not honour is dropped from the first request.
+@Suite struct HTTPConnectionGuardTests {
+    func connection(timeout: TimeAmount = .seconds(5), webSocketPath: String? = "/api/events") throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([
-            HTTPResponseEncoder(), ByteToMessageHandler(HTTPRequestDecoder()), MalformedRequestResponder(firstRequestTimeout: timeout),
+            HTTPResponseEncoder(), ByteToMessageHandler(HTTPRequestDecoder()),
+            HTTPConnectionGuard(firstRequestTimeout: timeout, webSocketPath: webSocketPath),
         ])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
@@ -64,5 +66,31 @@ import Testing
         channel.embeddedEventLoop.advanceTime(by: .seconds(60))
         #expect(channel.isActive)
         _ = try channel.finish()
+    }
+
+    func firstHead(_ channel: EmbeddedChannel, _ request: String) throws -> HTTPRequestHead? {
+        try channel.writeInbound(ByteBuffer(string: request))
+        guard case .head(let head)? = try channel.readInbound(as: HTTPServerRequestPart.self) else { return nil }
+        return head
+    }
+
+    @Test func upgradesSesameWillNotHonourAreDroppedFromTheFirstRequest() throws {
+        let h2c = try firstHead(
+            try connection(),
+            "GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n")
+        #expect(h2c?.uri == "/health" && h2c?.headers.contains(name: "upgrade") == false)
+        let handshake =
+            "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        // A WebSocket handshake elsewhere, or one missing its key, is plain HTTP too.
+        let elsewhere = try firstHead(try connection(), "GET /health HTTP/1.1\r\nHost: x\r\n" + handshake)
+        #expect(elsewhere?.headers.contains(name: "upgrade") == false)
+        let keyless = try firstHead(
+            try connection(), "GET /api/events HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+        #expect(keyless?.headers.contains(name: "upgrade") == false)
+        let withoutStream = try firstHead(try connection(webSocketPath: nil), "GET /api/events HTTP/1.1\r\nHost: x\r\n" + handshake)
+        #expect(withoutStream?.headers.contains(name: "upgrade") == false)
+        // The event stream's own handshake keeps it, with a query string too.
+        let stream = try firstHead(try connection(), "GET /api/events?x=1 HTTP/1.1\r\nHost: x\r\n" + handshake)
+        #expect(stream?.headers["upgrade"] == ["websocket"])
     }
 }
