@@ -294,7 +294,7 @@ let package = Package(
         .testTarget(
             name: "SesameStorageTests",
             dependencies: [
-                "SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend", "SesameConcurrency",
+                "SesameStorage", "SesameSQLite", "SesamePostgres", "SesameBackend", "SesameConcurrency", "SesameDelivery",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

@@ -38,6 +38,9 @@ public final class MailWorkbench: Sendable {
     /// New mail as it is indexed, for as long as the caller iterates.
     public func feed() -> AsyncStream<MailSummary> { indexer.subscribe() }
 
+    /// Whether a live view (the console's, Mailpit's event stream) is listening to `feed()`.
+    public var hasLiveViewers: Bool { indexer.listening.withLock { $0 > 0 } }
+
     public func search(_ search: MailSearch, start: Int, limit: Int) async throws -> Page {
         try await catchUp()
         return try await store.read { session in
@@ -106,6 +109,8 @@ public final class MailWorkbench: Sendable {
 actor MailIndexer {
     let store: any Store
     var subscribers: [UUID: AsyncStream<MailSummary>.Continuation] = [:]
+    /// How many subscribe() streams are open, readable without the actor.
+    nonisolated let listening = Locked(0)
     /// Entries added since the planner's statistics were last refreshed.
     var sinceStatistics = 0
     static let batch = 200
@@ -161,8 +166,12 @@ actor MailIndexer {
         // A slow reader keeps only the newest 1,000 (memory stays bounded).
         let (stream, continuation) = AsyncStream<MailSummary>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         let id = UUID()
+        listening.withLock { $0 += 1 }
         Task { await self.add(id, continuation) }
-        continuation.onTermination = { _ in Task { await self.remove(id) } }
+        continuation.onTermination = { _ in
+            self.listening.withLock { $0 -= 1 }
+            Task { await self.remove(id) }
+        }
         return stream
     }
 

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SesameBackend
+import SesameCore
+import SesameDelivery
+import SesameStorage
+import Testing
+
+/// The background indexer while mail keeps coming: nothing is indexed for nobody, and a live view
+/// still hears of new mail, on both engines.
+@Suite struct WorkbenchLiveTests {
+    @Test(arguments: Engine.allCases)
+    func liveViewsHearOfMailWhileItKeepsComing(_ engine: Engine) async throws {
+        let fixture = try await StoreFixture.make(engine)
+        defer { Task { await fixture.cleanup() } }
+        let store = fixture.store
+        let workbench = MailWorkbench(store: store)
+        let logger = Logger(label: "test")
+        // The writer is never idle here: mail "keeps coming" the whole test.
+        let service = MailIndexService(workbench: workbench, busy: { true }, busyInterval: .milliseconds(200), logger: logger)
+        let group = ServiceGroup(services: [service], logger: logger)
+        let running = Task { try await group.run() }
+        func message(_ id: String) -> StoredMessage {
+            WorkbenchConformanceTests.message(id, seconds: 0, from: "a@example.com", to: "b@example.net", subject: id, body: "x")
+        }
+        func waiting() async throws -> Int { try await store.read { try await $0.mailAwaitingIndex(limit: 10) }.count }
+
+        // Nobody watching: the burst is left for later (a search would index it first).
+        try await store.appendMessages([message("unwatched")])
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(try await waiting() == 1)
+
+        // A live view: it hears of mail within about a second all the same.
+        let feed = workbench.feed()
+        try await Task.sleep(for: .milliseconds(50))
+        try await store.appendMessages([message("watched")])
+        let listening = Task {
+            var heard: [String] = []
+            for await summary in feed {
+                heard.append(summary.subject)
+                if heard.count == 2 { break }
+            }
+            return heard
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(5))
+            listening.cancel()
+        }
+        let heard = await listening.value
+        timeout.cancel()
+        #expect(Set(heard) == ["unwatched", "watched"])
+        #expect(try await waiting() == 0)
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+}
