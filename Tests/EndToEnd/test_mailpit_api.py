@@ -276,6 +276,31 @@ def test_mailpit_event_stream_announces_new_mail(sqlite_sesame):
             assert refused.status_code in (400, 403)
 
 
+def test_mailpit_event_streams_are_capped(sqlite_sesame):
+    """Each stream holds at most 1,000 summaries for a slow reader; 64 streams at once bound the total."""
+    import websocket
+    url = f"ws://127.0.0.1:{sqlite_sesame.port}/api/events"
+    streams = [websocket.create_connection(url, timeout=10) for _ in range(64)]
+    try:
+        try:
+            websocket.create_connection(url, timeout=10)
+            raise AssertionError("a 65th stream was opened")
+        except websocket.WebSocketBadStatusException as refused:
+            assert refused.status_code == 400
+        streams.pop().close()
+        deadline = time.time() + 10
+        while True:
+            try:
+                streams.append(websocket.create_connection(url, timeout=10))
+                break
+            except websocket.WebSocketBadStatusException:
+                assert time.time() < deadline, "a closed stream's place was not given back"
+                time.sleep(0.1)
+    finally:
+        for stream in streams:
+            stream.close()
+
+
 def test_mailpit_root_moves_the_api_under_a_path(tmpdir_path):
     import json
     import os
