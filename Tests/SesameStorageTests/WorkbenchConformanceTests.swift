@@ -101,5 +101,16 @@ import Testing
         )
         #expect(try await store.transaction { try await $0.deleteMail(ids: ["m5"]) } == 1)
         #expect(try await store.read { try await $0.mailAwaitingIndex(limit: 10) }.isEmpty)
+        // One deleted after it was read for indexing is left out; the rest of its batch is indexed.
+        try await store.appendMessages([
+            Self.message("m6", seconds: 6, from: "a@example.com", to: "b@example.net", subject: "gone soon", body: "x"),
+            Self.message("m7", seconds: 7, from: "a@example.com", to: "b@example.net", subject: "stays", body: "x"),
+        ])
+        let read = try await store.read { try await $0.messages(ids: ["m6", "m7"]) }
+        try await store.transaction { try await $0.deleteMessages(id: "m6") }
+        try await store.transaction { try await $0.indexMail(read.map(MailIndexEntry.init)) }
+        #expect(try await search(store, "subject:gone") == [])
+        #expect(try await search(store, "subject:stays") == ["m7"])
+        #expect(try await store.read { try await $0.mailTotals() }.total == 2)
     }
 }
