@@ -362,6 +362,52 @@ def _raw_get(node, path):
         return e
 
 
+def test_console_live_mail_views_are_capped(tmpdir_path):
+    """Each live view holds at most 1,000 lines for a slow reader; 64 at once bound the total. A
+    view closed by its page gives its place back (noticed at the next ping, within 15 s)."""
+    password = "console-root-Passw0rd"
+    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": password}).start()
+    streams = []
+
+    def open_stream(cookie):
+        s = socket.create_connection(("127.0.0.1", node.port), timeout=10)
+        s.sendall(f"GET /console/mail/events HTTP/1.1\r\nHost: 127.0.0.1:{node.port}\r\nCookie: {cookie}\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(4096)
+            assert chunk, head
+            head += chunk
+        return s, head
+
+    try:
+        form_cookie, token = sign_in_form_token(node)
+        status, headers, _ = console_post(node, "/console/signin", {"kind": "root", "email": "root@sesame.localhost",
+                                                                     "password": password, "signin_csrf": token}, cookie=form_cookie)
+        assert status == 303
+        cookie = "; ".join(c.split(";")[0] for c in headers.get_all("Set-Cookie"))
+        for _ in range(64):
+            stream, head = open_stream(cookie)
+            assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head, head
+            streams.append(stream)
+        refused, head = open_stream(cookie)
+        assert head.startswith(b"HTTP/1.1 503") and b"Retry-After: 30" in head.replace(b"retry-after", b"Retry-After")
+        refused.close()
+        streams.pop().close()
+        deadline = time.time() + 25
+        while True:
+            stream, head = open_stream(cookie)
+            if head.startswith(b"HTTP/1.1 200"):
+                streams.append(stream)
+                break
+            stream.close()
+            assert time.time() < deadline, "a closed view's place was not given back"
+            time.sleep(0.5)
+    finally:
+        for stream in streams:
+            stream.close()
+        assert node.stop() == 0
+
+
 def test_console_sign_in_does_not_reveal_users_and_locks_out_guessing(sqlite_sesame):
     node = sqlite_sesame
     iam = node.root_client("iam")

@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import SesameAWSProtocol
 import SesameBackend
+import SesameConcurrency
 import SesameCore
 import SesameHTTP
 
@@ -111,10 +112,19 @@ extension Console {
     /// seconds so a closed page is noticed; each connection holds at most 1,000 waiting events.
     func mailEvents(_ request: Request) async throws -> Response {
         _ = try await mailReader(request)
-        let workbench = ses.workbench
+        let workbench = ses.workbench, liveViews = self.liveViews
+        guard liveViews.withLock({ $0 < Self.maxLiveViews }) else {
+            // The page still works: it shows new mail on reload.
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "30"],
+                body: .init(
+                    byteBuffer: ByteBuffer(string: "Too many live views of captured mail are open; reload the page to see new mail.\n")))
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
             body: ResponseBody { writer in
+                liveViews.withLock { $0 += 1 }
+                defer { liveViews.withLock { $0 -= 1 } }
                 // Subscribed when the body is written, so a response never sent leaves nothing running.
                 let feed = workbench.feed()
                 let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
