@@ -26,22 +26,27 @@ public final class WakeSignal: Sendable {
 
     /// Returns at the next signal (at once if one is pending) or after `timeout`. A spurious
     /// return is possible; callers look for work anyway.
+    /// Returns at once when the calling task is cancelled (a loop then sees it and ends).
     public func wait(timeout: Duration) async {
         let sleeper = Task {
             try? await Task.sleep(for: timeout)
             self.signal()
         }
         defer { sleeper.cancel() }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.pending {
-                    state.pending = false
-                    return true
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pending || Task.isCancelled {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
                 }
-                state.waiter = continuation
-                return false
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            self.signal()
         }
     }
 }

@@ -20,6 +20,10 @@ public final class SQLiteSource: SQLConnectionSource {
     let writerExecutor: EventLoopTaskExecutor
     /// Batches of rows (accepted mail) go through this handle instead of SQLiteNIO.
     let rowWriter: SQLiteRowWriter
+    /// Set by the first shutdown: a second one (the command line closes the store after a failed
+    /// run, when the store's service may have closed it already) returns at once, since every
+    /// connection is already taken and closed.
+    let shutDown = Locked(false)
     public var writeExecutor: (any TaskExecutor)? { writerExecutor }
 
     public var engine: StorageEngine { .sqlite }
@@ -146,6 +150,11 @@ public final class SQLiteSource: SQLConnectionSource {
     }
 
     public func shutdown() async {
+        guard
+            !shutDown.withLock({ done in
+                defer { done = true }; return done
+            })
+        else { return }
         // Taking the writer waits for a write still running (the row writer's included) to end.
         // Taking every reader waits for reads still running. Shutdown runs in a cancelled task
         // when a service failed, and SQLiteNIO's async close() gives up when its task is

@@ -30,6 +30,15 @@ import Testing
         }
         await shutdown.value
         #expect(try await read.value == 1)
+        // The command line closes the store again after a failed run: a second shutdown returns
+        // at once (it used to wait forever for connections the first one had taken).
+        let again = Task { await source.shutdown() }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(10))
+            Issue.record("a second shutdown did not return")
+        }
+        await again.value
+        timeout.cancel()
     }
 
     struct One: Decodable { let one: Int }

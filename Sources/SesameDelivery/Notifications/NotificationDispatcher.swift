@@ -47,7 +47,7 @@ public final class NotificationDispatcher: Service, Sendable {
     public func run() async throws {
         let stopping = Locked(false)
         await withGracefulShutdownHandler {
-            while !stopping.withLock({ $0 }) {
+            while !stopping.withLock({ $0 }), !Task.isCancelled {
                 let now = clock.now()
                 let owner = settings.owner, limit = settings.concurrency, leaseUntil = now.addingTimeInterval(settings.lease)
                 let items =

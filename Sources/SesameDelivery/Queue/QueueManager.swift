@@ -58,7 +58,7 @@ public final class QueueManager: Service, Sendable {
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                while !stopping.withLock({ $0 }) {
+                while !stopping.withLock({ $0 }), !Task.isCancelled {
                     let now = ses.clock.now()
                     let rows: [QueuedRecipient]
                     do {
