@@ -10,6 +10,18 @@ enum ListenerPreflight {
         listeners += configuration.smtpAddresses.map { ($0, "SMTP (STARTTLS)", "--smtp-address") }
         listeners += configuration.smtpsAddresses.map { ($0, "SMTP (implicit TLS)", "--smtps-address") }
         listeners += configuration.inboundAddresses.map { ($0, "inbound SMTP (receipt rules)", "--inbound-address") }
+        // One address given to two listeners (or twice to one) would fail only once the first is
+        // up: said here, before anything starts.
+        var seen: [String: (String, String)] = [:]
+        for (address, what, option) in listeners where address.port != 0 {
+            let key = "\(address.host.lowercased()):\(address.port)"
+            if let (firstWhat, firstOption) = seen[key] {
+                throw ListenerUnavailable(
+                    description: "\(address) is given for \(firstWhat) (\(firstOption)) and again for \(what) (\(option)); "
+                        + "each listener needs an address of its own. Choose another port for one of them.")
+            }
+            seen[key] = (what, option)
+        }
         for (address, what, option) in listeners where address.port != 0 {
             do {
                 let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -184,6 +184,8 @@ public struct Sesame: Sendable {
             // "Running" means every listener is up: the SMTP listeners bind in their own service.
             onServerRunning: { channel in
                 await smtpBound.wait(timeout: .seconds(30))
+                // A listener that failed cancels the start: no banner for a node that is stopping.
+                guard !Task.isCancelled else { return }
                 listening.withLock { $0 = true }
                 await onRunning(channel.localAddress?.port ?? address.port)
             },

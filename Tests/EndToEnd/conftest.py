@@ -29,12 +29,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SESAME_BIN = os.environ.get("SESAME_BIN", os.path.join(ROOT, ".build", "debug", "sesame"))
 
 
+_handed_out = set()
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A port free now on 127.0.0.1, never one this run handed out before: the system may offer a
+    port again as soon as its probe closes, and two listeners of one node once got the same one."""
+    while True:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def postgres_admin_url():

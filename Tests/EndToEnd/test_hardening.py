@@ -297,6 +297,16 @@ def test_a_taken_port_stops_sesame_at_once_with_a_clear_message(tmpdir_path):
         assert "is running" not in log
     finally:
         taken.close()
+    # One address for two listeners is refused before anything starts, naming both options.
+    node = Sesame(os.path.join(tmpdir_path, "data2"))
+    node.smtps_port = node.smtp_port
+    node.start(wait=False)
+    code = node.proc.wait(timeout=30)
+    log = node.read_log()
+    node.log.close()
+    assert code == 1 and "is running" not in log
+    assert (f"127.0.0.1:{node.smtp_port} is given for SMTP (STARTTLS) (--smtp-address) and again for SMTP (implicit TLS) "
+            "(--smtps-address); each listener needs an address of its own") in log
 
 
 def console_post(node, path, fields, cookie=None, source="127.0.0.1"):
