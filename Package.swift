@@ -175,7 +175,7 @@ let package = Package(
         .target(
             name: "SesameConsole",
             dependencies: [
-                "SesameHTTP", "SesameBackend", "SesameAWSProtocol", "SesameConcurrency",
+                "SesameHTTP", "SesameBackend", "SesameAWSProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import SesameAWSProtocol
 public import SesameBackend
-import SesameConcurrency
 public import SesameCore
 import SesameHTTP
 
@@ -41,10 +40,6 @@ public struct Console: Sendable {
     let settings: Settings
     let clock: any WallClock
     let renderer: PageRenderer
-    /// Live mail views open now (each holds at most 1,000 lines for a slow reader; at most
-    /// `maxLiveViews` at once bound what they hold in all).
-    let liveViews = Locked(0)
-    static let maxLiveViews = 64
 
     public init(
         iam: IAMBackend, ses: SESBackend, sqs: SQSBackend? = nil, sessions: ConsoleSessions, settings: Settings, clock: any WallClock

@@ -6,7 +6,6 @@ public import NIOCore
 import NIOWebSocket
 import ServiceLifecycle
 public import SesameBackend
-import SesameConcurrency
 import SesameCore
 
 /// Mailpit's event stream, the WebSocket at `ROOT/api/events` its web UI and its clients
@@ -18,10 +17,6 @@ public struct MailpitEvents: Sendable {
     let access: CapturedMailAccess
     /// Where the stream is served (`ROOT/api/events`).
     public let path: String
-    /// Streams open now. Each holds at most 1,000 summaries for a client that reads slowly, so
-    /// a cap on streams bounds what they can hold in all.
-    let open = Locked(0)
-    static let maxStreams = 64
 
     public init(workbench: MailWorkbench, access: CapturedMailAccess, root: String) {
         self.workbench = workbench
@@ -37,13 +32,11 @@ public struct MailpitEvents: Sendable {
         guard request.path.map({ $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }) == path else {
             return .dontUpgrade
         }
-        guard open.withLock({ $0 < Self.maxStreams }), await access.admits(request, clientAddress: channel.remoteAddress?.ipAddress) else {
+        guard workbench.hasRoomForLiveViewer, await access.admits(request, clientAddress: channel.remoteAddress?.ipAddress) else {
             return .dontUpgrade
         }
-        let workbench = self.workbench, open = self.open
+        let workbench = self.workbench
         return .upgrade([:]) { inbound, outbound, _ in
-            open.withLock { $0 += 1 }
-            defer { open.withLock { $0 -= 1 } }
             // Subscribed once the connection is a WebSocket: an upgrade that fails leaves no subscriber.
             let feed = workbench.feed()
             try await withGracefulShutdownHandler {

@@ -41,6 +41,13 @@ public final class MailWorkbench: Sendable {
     /// Whether a live view (the console's, Mailpit's event stream) is listening to `feed()`.
     public var hasLiveViewers: Bool { indexer.listening.withLock { $0 > 0 } }
 
+    /// Live views open at once, the console's and Mailpit's event streams together: each holds
+    /// at most 1,000 summaries for a slow reader, so the cap bounds what they hold in all.
+    public static let maxLiveViewers = 64
+
+    /// Whether another live view may open (front ends refuse one when not).
+    public var hasRoomForLiveViewer: Bool { indexer.listening.withLock { $0 < Self.maxLiveViewers } }
+
     public func search(_ search: MailSearch, start: Int, limit: Int) async throws -> Page {
         try await catchUp()
         return try await store.read { session in

@@ -5,7 +5,6 @@ import NIOCore
 import ServiceLifecycle
 import SesameAWSProtocol
 import SesameBackend
-import SesameConcurrency
 import SesameCore
 import SesameHTTP
 
@@ -112,8 +111,8 @@ extension Console {
     /// seconds so a closed page is noticed; each connection holds at most 1,000 waiting events.
     func mailEvents(_ request: Request) async throws -> Response {
         _ = try await mailReader(request)
-        let workbench = ses.workbench, liveViews = self.liveViews
-        guard liveViews.withLock({ $0 < Self.maxLiveViews }) else {
+        let workbench = ses.workbench
+        guard workbench.hasRoomForLiveViewer else {
             // The page still works: it shows new mail on reload.
             return Response(
                 status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "30"],
@@ -123,8 +122,6 @@ extension Console {
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
             body: ResponseBody { writer in
-                liveViews.withLock { $0 += 1 }
-                defer { liveViews.withLock { $0 -= 1 } }
                 // Subscribed when the body is written, so a response never sent leaves nothing running.
                 let feed = workbench.feed()
                 let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1000))
