@@ -376,7 +376,7 @@ def _raw_get(node, path):
 
 def test_console_live_mail_views_are_capped(tmpdir_path):
     """Each live view holds at most 1,000 lines for a slow reader; 64 at once bound the total. A
-    view closed by its page gives its place back (noticed at the next ping, within 15 s)."""
+    view closed by its page gives its place back (the second ping after the close fails, within 10 s)."""
     password = "console-root-Passw0rd"
     node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": password}).start()
     streams = []

@@ -107,8 +107,10 @@ extension Console {
         return (all.isEmpty ? book.bcc.map(\.address) : all).joined(separator: ", ")
     }
 
-    /// `text/event-stream`: one `data:` line of JSON per new message, and a comment every 15
-    /// seconds so a closed page is noticed; each connection holds at most 1,000 waiting events.
+    /// `text/event-stream`: one `data:` line of JSON per new message, and a comment every 5 seconds
+    /// so a closed page is noticed: the server keeps a half-closed connection open, so the first
+    /// write after a page closes still succeeds and only the next one fails (within 10 s). Each
+    /// connection holds at most 1,000 waiting events.
     func mailEvents(_ request: Request) async throws -> Response {
         _ = try await mailReader(request)
         let workbench = ses.workbench
@@ -131,7 +133,7 @@ extension Console {
                 }
                 let ping = Task {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(15))
+                        try? await Task.sleep(for: .seconds(5))
                         continuation.yield(": ping\n\n")
                     }
                 }
