@@ -248,6 +248,28 @@ def sqlite_sesame(tmpdir_path):
 
 
 @pytest.fixture
+def unthrottled(tmpdir_path):
+    """A node without the sending rate, for tests that send faster than SES's 14 a second."""
+    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--max-send-rate=-1"]).start()
+    yield node
+    assert node.stop() == 0
+
+
+@pytest.fixture
+def console(tmpdir_path):
+    """A node with a root password and headless Chromium, both stopped after the test."""
+    from console_helpers import ROOT_PASSWORD, chrome
+
+    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
+    driver = chrome(tmpdir_path)
+    try:
+        yield node, driver
+    finally:
+        driver.quit()
+        assert node.stop() == 0
+
+
+@pytest.fixture
 def moto_s3(tmpdir_path):
     """moto's server with signature checks on after three unsigned calls, which make the IAM user
     whose key Sesame signs with."""

@@ -1,6 +1,6 @@
 """The web console in headless Chromium (Selenium): sign-in, the SMTP-credentials wizard as SES's
-documentation describes it, the CSV, sending with those credentials, deleting the user, and the
-not-authorized error for an IAM user without IAM rights."""
+documentation describes it, the CSV, sending with those credentials, deleting the user, the
+not-authorized error for an IAM user without IAM rights, users, identities and captured mail."""
 import csv
 import glob
 import io
@@ -13,63 +13,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from conftest import Sesame, free_port, smtp_password
-
-ROOT_PASSWORD = "console-root-Passw0rd"
-
-
-@pytest.fixture
-def console(tmpdir_path):
-    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
-    driver = chrome(tmpdir_path)
-    try:
-        yield node, driver
-    finally:
-        driver.quit()
-        assert node.stop() == 0
-
-
-def chrome(tmpdir_path):
-    """Headless Chromium with downloads into tmpdir_path/downloads."""
-    downloads = os.path.join(tmpdir_path, "downloads")
-    os.makedirs(downloads, exist_ok=True)
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.downloads = downloads
-    driver.shots = os.environ.get("SESAME_SCREENSHOTS") or os.path.join(tmpdir_path, "screenshots")
-    os.makedirs(driver.shots, exist_ok=True)
-    return driver
-
-
-def wait_for(driver, text, timeout=10):
-    """Waits until the page shows `text` (a click's navigation may still be under way)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if text in driver.page_source:
-            return True
-        time.sleep(0.05)
-    raise AssertionError(f"page never showed {text!r}:\n{driver.page_source[:3000]}")
-
-
-def visit(driver, node, path):
-    driver.get(node.endpoint + path)
-    assert "Something went wrong" not in driver.page_source
-    driver.save_screenshot(os.path.join(driver.shots, re.sub(r"[^a-z0-9]+", "_", path) + ".png"))
-
-
-def sign_in_root(driver, node, password=ROOT_PASSWORD):
-    visit(driver, node, "/console/signin")
-    driver.find_element(By.ID, "root-email").send_keys("root@sesame.localhost")
-    driver.find_element(By.ID, "root-password").send_keys(password)
-    driver.find_element(By.ID, "root-signin").click()
+from conftest import smtp_password
+from console_helpers import ROOT_PASSWORD, create_smtp_credentials, sign_in_root, visit, wait_for
+from http_helpers import NoRedirect
 
 
 def test_root_creates_smtp_credentials_sends_and_deletes_them(console):
@@ -205,11 +153,6 @@ def test_forms_need_the_session_and_its_csrf_token(console):
         opener.open(request)
     cookie = signed_in.value.headers["Set-Cookie"]
     assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def test_user_pages_keys_policies_password_and_login_failures(console):
@@ -393,15 +336,6 @@ def test_identities_sending_and_captured_mail_pages(console):
             assert src == "" or src.startswith(node.endpoint) or src.startswith("about:"), (path, src)
 
 
-def create_smtp_credentials(driver, node, path="/console/smtp/create"):
-    visit(driver, node, path)
-    name = driver.find_element(By.ID, "user-name").get_attribute("value")
-    driver.find_element(By.ID, "create").click()
-    wait_for(driver, "This is the only time you can see or download these credentials")
-    driver.find_element(By.CSS_SELECTOR, "#show-credentials summary").click()
-    return name, driver.find_element(By.ID, "smtp-username").text, driver.find_element(By.ID, "smtp-password").text
-
-
 def test_rotation_replaces_the_user_in_one_step(console):
     node, driver = console
     sign_in_root(driver, node)
@@ -421,148 +355,3 @@ def test_rotation_replaces_the_user_in_one_step(console):
     s.login(new_user, new_password)
     s.sendmail("rotate@example.com", ["x@example.net"], "Subject: rotated\r\n\r\nx\r\n")
     s.quit()
-
-
-def test_queue_and_suppression_pages(tmpdir_path):
-    from conftest import free_port
-    from mailsinks import Sink
-    port = free_port()  # nothing listens yet: deliveries wait in the queue
-    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD},
-                  args=["--delivery", "relay", "--relay-url", f"smtp://127.0.0.1:{port}?tls=none", "--retry-initial", "3600"]).start()
-    driver = chrome(tmpdir_path)
-    sink = None
-    try:
-        ses = node.root_client("ses")
-        ses.verify_email_identity(EmailAddress="sender@example.com")
-        keep = ses.send_email(Source="sender@example.com", Destination={"ToAddresses": ["keep@example.net"]},
-                              Message={"Subject": {"Data": "queued one"}, "Body": {"Text": {"Data": "x"}}})["MessageId"]
-        drop = ses.send_email(Source="sender@example.com", Destination={"ToAddresses": ["drop@example.net"]},
-                              Message={"Subject": {"Data": "dropped one"}, "Body": {"Text": {"Data": "x"}}})["MessageId"]
-        sign_in_root(driver, node)
-        wait_for(driver, "Signed in as root")
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            visit(driver, node, "/console/queue")
-            if "refused" in driver.find_element(By.ID, "queue").text.lower():
-                break
-            time.sleep(0.3)
-        assert driver.find_element(By.ID, "delivery-mode").text == "relay"
-        table = driver.find_element(By.ID, "queue").text
-        assert "keep@example.net" in table and "drop@example.net" in table and "queued: 2" in driver.find_element(By.ID, "queue-states").text
-        # Delete one message's recipients from the queue.
-        row = [r for r in driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr") if "drop@example.net" in r.text][0]
-        row.find_element(By.CSS_SELECTOR, "button[value=delete]").click()
-        wait_for(driver, f"Removed 1 queued recipient of {drop}")
-        assert "drop@example.net" not in driver.find_element(By.ID, "queue").text
-        # The relay comes up; "Retry all now" sends what waits.
-        sink = Sink(port).start()
-        driver.find_element(By.ID, "retry-all").click()
-        wait_for(driver, "1 recipient will be tried again now.")
-        assert sink.wait_for(1)[0]["rcpt_tos"] == ["keep@example.net"]
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            visit(driver, node, "/console/queue?state=delivered")
-            if "keep@example.net" in driver.find_element(By.ID, "queue").text:
-                break
-            time.sleep(0.3)
-        assert "keep@example.net" in driver.find_element(By.ID, "queue").text
-        # The message page shows where each recipient stands and the events.
-        visit(driver, node, f"/console/mail/{keep}")
-        assert "keep@example.net delivered" in driver.find_element(By.ID, "deliveries").text
-        assert "Delivery" in driver.find_element(By.ID, "events").text
-        driver.save_screenshot(os.path.join(driver.shots, "message-delivery.png"))
-
-        # Suppression list: add, see it refuse a send, remove.
-        visit(driver, node, "/console/suppression")
-        driver.find_element(By.ID, "address").send_keys("blocked@example.net")
-        driver.find_element(By.ID, "add-suppressed").click()
-        wait_for(driver, "blocked@example.net was added to the suppression list.")
-        assert "blocked@example.net BOUNCE" in driver.find_element(By.ID, "suppressed").text
-        driver.save_screenshot(os.path.join(driver.shots, "suppression.png"))
-        listed = node.root_client("sesv2").list_suppressed_destinations()["SuppressedDestinationSummaries"]
-        assert [e["EmailAddress"] for e in listed] == ["blocked@example.net"]
-        driver.find_element(By.ID, "address").send_keys("not an address")
-        driver.find_element(By.ID, "add-suppressed").click()
-        wait_for(driver, "error-message")
-        visit(driver, node, "/console/suppression")
-        driver.find_element(By.CSS_SELECTOR, "#suppressed button[value=remove]").click()
-        wait_for(driver, "blocked@example.net was removed from the suppression list.")
-        assert node.root_client("sesv2").list_suppressed_destinations()["SuppressedDestinationSummaries"] == []
-        visit(driver, node, "/console/queue")
-        driver.save_screenshot(os.path.join(driver.shots, "queue.png"))
-    finally:
-        driver.quit()
-        assert node.stop() == 0
-        if sink:
-            sink.stop()
-
-
-
-def test_topics_queues_and_a_queue_s_messages(console):
-    node, driver = console
-    sns, sqs = node.root_client("sns"), node.root_client("sqs")
-    topic = sns.create_topic(Name="console-feedback")["TopicArn"]
-    url = sqs.create_queue(QueueName="console-queue")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    import json as _json
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": _json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": arn,
-        "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]})})
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
-    sns.publish(TopicArn=topic, Message="<hello from SNS>")
-    sign_in_root(driver, node)
-    wait_for(driver, "Signed in as root")
-    visit(driver, node, "/console/messaging")
-    assert topic in driver.find_element(By.ID, "topics").text and f"sqs {arn} raw" in driver.find_element(By.ID, "topics").text
-    row = driver.find_element(By.ID, "queues").text
-    assert "console-queue 1 0 0" in row, row
-    driver.find_element(By.LINK_TEXT, "console-queue").click()
-    wait_for(driver, "The oldest messages")
-    assert "<hello from SNS>" in driver.find_element(By.ID, "queue-messages").text
-    # Looking did not receive it.
-    assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "<hello from SNS>"
-
-
-def test_received_mail_page_shows_rules_verdicts_and_actions(tmpdir_path):
-    port = free_port()
-    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD},
-                  args=["--inbound-address", f"127.0.0.1:{port}"]).start()
-    driver = chrome(tmpdir_path)
-    try:
-        ses = node.root_client("ses")
-        ses.verify_domain_identity(Domain="example.com")
-        ses.verify_email_identity(EmailAddress="postmaster@example.com")
-        ses.create_receipt_rule_set(RuleSetName="inbound")
-        ses.create_receipt_rule(RuleSetName="inbound", Rule={
-            "Name": "support", "Enabled": True, "Recipients": ["support@example.com"], "Actions": [
-                {"AddHeaderAction": {"HeaderName": "X-Route", "HeaderValue": "support"}},
-                {"BounceAction": {"SmtpReplyCode": "550", "Message": "Gone fishing", "Sender": "postmaster@example.com"}}]})
-        ses.create_receipt_rule_set(RuleSetName="spare")
-        ses.set_active_receipt_rule_set(RuleSetName="inbound")
-        ses.create_receipt_filter(Filter={"Name": "block-doc", "IpFilter": {"Policy": "Block", "Cidr": "203.0.113.0/24"}})
-        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
-            smtp.ehlo("mail.remote.test")
-            smtp.sendmail("alice@remote.test", ["support@example.com"], b"From: alice@remote.test\r\nSubject: hi\r\n\r\nhello\r\n")
-        sign_in_root(driver, node)
-        wait_for(driver, "Signed in as root")
-        deadline = time.time() + 20
-        while True:
-            visit(driver, node, "/console/receiving")
-            received = driver.find_element(By.ID, "received").text
-            if "processed" in received or time.time() > deadline:
-                break
-            time.sleep(0.2)
-        text = driver.find_element(By.TAG_NAME, "main").text
-        assert "inbound (active)" in text and "spare" in text and "(active)" not in text.split("spare")[1].split("\n")[0]
-        assert "AddHeader X-Route: support → Bounce 550 Gone fishing" in text
-        assert "block-doc Block 203.0.113.0/24" in driver.find_element(By.ID, "filters").text
-        assert "alice@remote.test" in received and "support@example.com" in received and "processed" in received, received
-        assert "SPF GRAY" in received and "virus PASS" in received, received  # the node's DNS knows no remote.test
-        assert "support: AddHeader done" in received and "support: Bounce done" in received, received
-        # One rule set's mail only.
-        driver.find_element(By.LINK_TEXT, "spare").click()
-        wait_for(driver, "by rule set spare")
-        assert "No mail received yet." in driver.find_element(By.ID, "received").text
-    finally:
-        driver.quit()
-        assert node.stop() == 0, node.read_log()

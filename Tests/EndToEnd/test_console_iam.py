@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from conftest import Sesame, create_database
-from test_console import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
+from console_helpers import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -12,9 +12,9 @@ from selenium.webdriver.common.by import By
 
 from conftest import Sesame, free_port
 from mailsinks import Sink
-from test_console import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
+from console_helpers import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
 from test_mailpit_api import PDF, PNG
-from test_smtp import verify
+from smtp_helpers import verify
 
 
 class ImageServer(http.server.BaseHTTPRequestHandler):

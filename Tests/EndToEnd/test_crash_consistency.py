@@ -14,7 +14,7 @@ import botocore.exceptions
 import pytest
 
 from conftest import Sesame, create_database, smtp_password
-from test_smtp import send, smtp_user, verify
+from smtp_helpers import send, smtp_user, verify
 
 TRIALS = int(os.environ.get("SESAME_CRASH_TRIALS", "20"))
 

@@ -1,6 +1,5 @@
 """Every IAM action through boto3, including the errors IAM defines."""
 import json
-import urllib.parse
 
 import pytest
 from botocore.exceptions import ClientError

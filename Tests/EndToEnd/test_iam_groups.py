@@ -1,7 +1,6 @@
 """IAM groups through boto3 and the aws CLI: lifecycle, members, inline and attached policies,
 the conflicts IAM refuses, and a member's permissions coming from its groups."""
 import json
-import urllib.parse
 
 import pytest
 from botocore.exceptions import ClientError

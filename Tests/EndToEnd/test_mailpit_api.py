@@ -12,7 +12,7 @@ from email.message import EmailMessage
 import requests
 
 from conftest import smtp_password
-from test_smtp import smtp_user, verify
+from smtp_helpers import smtp_user, verify
 
 PDF = b"%PDF-1.4\n% Sesame test attachment\n"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")

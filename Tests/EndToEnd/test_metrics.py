@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import ROOT, Sesame, smtp_password
-from test_smtp import smtp_user
+from smtp_helpers import smtp_user
 
 
 def scrape(node):

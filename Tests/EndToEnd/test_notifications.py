@@ -15,7 +15,7 @@ import pytest
 
 from conftest import create_database, free_port
 from mailsinks import Sink
-from test_delivery import node, send, show, states, wait_until
+from delivery_helpers import node, send, show, states, wait_until
 
 
 class Receiver:

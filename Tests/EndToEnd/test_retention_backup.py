@@ -14,7 +14,7 @@ import urllib.parse
 import boto3
 import pytest
 
-from conftest import SESAME_BIN, Sesame, create_database, postgres_admin_url
+from conftest import SESAME_BIN, Sesame, create_database
 
 
 def cli(*args, env=None, check=True):

@@ -1,11 +1,9 @@
 """The `sesame` command itself: help, version, first start, restarts, files, shutdown, several nodes."""
-import csv
 import base64
 import os
 import stat
 import subprocess
 
-import pytest
 
 from conftest import SESAME_BIN, Sesame, create_database
 

@@ -10,16 +10,13 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
+from http_helpers import NoRedirect
+
 
 def error_code(call, **kwargs):
     with pytest.raises(ClientError) as info:
         call(**kwargs)
     return info.value.response["Error"]["Code"]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def follow(url):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from test_delivery import show, states, wait_until
+from delivery_helpers import states, wait_until
 
 SIM = "@simulator.amazonses.com"
 

@@ -5,17 +5,13 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Sesame, create_database, free_port
-from test_delivery import states, wait_until
+from conftest import Sesame, create_database
+from delivery_helpers import states, wait_until
 
 SIM = "@simulator.amazonses.com"
 

@@ -18,7 +18,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import Sesame, free_port
-from test_console import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
+from console_helpers import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
 from test_notifications import Receiver, subscribe, verify_signature
 
 

@@ -1,5 +1,4 @@
 """SES API v1 through boto3 and the aws CLI: identities, sending, quota, and captured mail."""
-import base64
 import email
 import email.policy
 import json

@@ -2,12 +2,11 @@
 import email
 import email.policy
 import json
-import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
-from test_delivery import show, states
+from delivery_helpers import show, states
 
 
 def error_of(call, *args, **kwargs):

@@ -1,9 +1,7 @@
 """SES API v2 (REST-JSON) through boto3's sesv2 client and `aws sesv2`."""
-import base64
 import email
 import email.policy
 import json
-import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError

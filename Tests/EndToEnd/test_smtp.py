@@ -5,45 +5,13 @@ import json
 import os
 import smtplib
 import socket
-import ssl
 import subprocess
 import time
 
 import pytest
 
 from conftest import SESAME_BIN, Sesame, smtp_password
-
-MESSAGE = "From: {frm}\r\nTo: {to}\r\nSubject: {subject}\r\n\r\nHello over SMTP.\r\n.leading dot\r\n"
-
-
-def smtp_user(node, name="ses-smtp-user.20261123-101500", policy=None, region="us-east-1"):
-    """An IAM user with a sending policy and an access key, as the SES console makes them.
-    Returns (access key ID, secret, user ARN)."""
-    iam = node.root_client("iam")
-    user = iam.create_user(UserName=name)["User"]
-    policy = policy or {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:SendRawEmail", "Resource": "*"}]}
-    iam.put_user_policy(UserName=name, PolicyName="AmazonSesSendingAccess", PolicyDocument=json.dumps(policy))
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return key["AccessKeyId"], key["SecretAccessKey"], user["Arn"]
-
-
-def verify(node, identity, region="us-east-1"):
-    ses = node.root_client("ses", region=region)
-    if "@" in identity:
-        ses.verify_email_identity(EmailAddress=identity)
-    else:
-        ses.verify_domain_identity(Domain=identity)
-
-
-def send(s, frm, to, subject="hi", body=None):
-    """MAIL, RCPT…, DATA by hand so the reply to the message (250 Ok <id>) is visible."""
-    code, reply = s.mail(frm)
-    assert code == 250, reply
-    for rcpt in to if isinstance(to, list) else [to]:
-        code, reply = s.rcpt(rcpt)
-        assert code == 250, reply
-    msg = body if body is not None else MESSAGE.format(frm=frm, to=to if isinstance(to, str) else to[0], subject=subject)
-    return s.data(msg.encode() if isinstance(msg, str) else msg)
+from smtp_helpers import auth_failures, base64_plain, send, smtp_user, verify
 
 
 def test_starttls_v4_password_delivers_with_the_stored_message_id(sesame):
@@ -115,12 +83,6 @@ def test_auth_only_after_tls_and_mail_only_after_auth(sqlite_sesame):
     s = sqlite_sesame.smtp("starttls")
     assert s.mail("a@example.com") == (530, b"Authentication required")
     s.quit()
-
-
-def auth_failures(node, *args):
-    p = subprocess.run([SESAME_BIN, "auth-failures", "--data-dir", node.data_dir, "--json", *args],
-                       capture_output=True, text=True, check=True)
-    return [json.loads(line) for line in p.stdout.splitlines()]
 
 
 def test_failed_logins_get_535_and_a_recorded_diagnosis(tmpdir_path):
@@ -293,162 +255,6 @@ def test_sandbox_requires_verified_recipients(tmpdir_path):
         assert node.stop() == 0
 
 
-def raw_tls_session(node):
-    """A TLS socket on the implicit-TLS port, greeting read."""
-    raw = socket.create_connection(("127.0.0.1", node.smtps_port), timeout=10)
-    sock = node.tls_context().wrap_socket(raw, server_hostname="localhost")
-    f = sock.makefile("rb")
-    assert f.readline().startswith(b"220 ")
-    return sock, f
-
-
-def read_reply(f):
-    lines = []
-    while True:
-        line = f.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line[3:4] == b" ":
-            break
-    return b"".join(lines)
-
-
-def test_pipelining_and_smuggling(sqlite_sesame):
-    node = sqlite_sesame
-    key, secret, _ = smtp_user(node)
-    verify(node, "example.com")
-    sock, f = raw_tls_session(node)
-    plain = base64_plain(key, smtp_password(secret))
-    # Everything up to DATA in one write (RFC 2920), replies in order.
-    sock.sendall(b"EHLO c\r\nAUTH PLAIN " + plain + b"\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.net>\r\n"
-                 b"RCPT TO:<c@example.net>\r\nDATA\r\n")
-    replies = [read_reply(f) for _ in range(6)]
-    assert [r[:3] for r in replies] == [b"250", b"235", b"250", b"250", b"250", b"354"]
-    # A smuggled second message behind LF.LF: it is all one message (bare LFs stored as
-    # CRLF), and nothing leaks out as commands.
-    sock.sendall(b"Subject: one\r\n\r\nfirst\n.\nMAIL FROM:<a@example.com>\r\nRCPT TO:<evil@example.net>\r\nDATA\r\n"
-                 b"Subject: smuggled\r\n\r\nsecond\r\n.\r\n")
-    reply = read_reply(f)
-    assert reply.startswith(b"250 Ok 0")
-    # A bare CR is still refused, and CR.CR ends nothing.
-    sock.sendall(b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n")
-    assert [read_reply(f)[:3] for _ in range(3)] == [b"250", b"250", b"354"]
-    sock.sendall(b"Subject: cr\r\n\r\nx\r.\rMAIL FROM:<a@example.com>\r\n.\r\n")
-    assert read_reply(f).startswith(b"554 Transaction failed: Bare CR in message data")
-    # The session goes on; message data and the next commands in one write.
-    sock.sendall(b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.net>\r\nDATA\r\n")
-    assert [read_reply(f)[:3] for _ in range(3)] == [b"250", b"250", b"354"]
-    sock.sendall(b"Subject: two\r\n\r\nsecond\r\n.\r\nNOOP\r\nQUIT\r\n")
-    assert read_reply(f).startswith(b"250 Ok 0")
-    assert read_reply(f) == b"250 Ok\r\n"
-    assert read_reply(f) == b"221 Bye\r\n"
-    sock.close()
-    captured = node.captured()
-    assert [m["Subject"] for m in captured] == ["one", "two"]
-    assert b"first\r\n.\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<evil@example.net>" in captured[0]["RawData"].encode()
-    assert captured[0]["Destination"]["ToAddresses"] == ["b@example.net", "c@example.net"]
-    # Messages back to back in many small writes, without waiting for any reply: the next
-    # arrives while one is being stored, and every reply still comes once and in order.
-    sock, f = raw_tls_session(node)
-    sock.sendall(b"EHLO c\r\nAUTH PLAIN " + plain + b"\r\n")
-    assert [read_reply(f)[:3] for _ in range(2)] == [b"250", b"235"]
-    for n in range(5):
-        for part in (b"MAIL FROM:<a@example.com>\r\n", b"RCPT TO:<b@example.net>\r\nDATA\r\n",
-                     b"Subject: rapid %d\r\n\r\n" % n, b"x" * 70000 + b"\r\n.\r\n"):
-            sock.sendall(part)
-    sock.sendall(b"QUIT\r\n")
-    replies = [read_reply(f) for _ in range(5 * 4 + 1)]
-    assert [r[:3] for r in replies] == [b"250", b"250", b"354", b"250"] * 5 + [b"221"]
-    assert len({r for r in replies if r.startswith(b"250 Ok 0")}) == 5
-    sock.close()
-    rapid = sorted(m["Subject"] for m in node.captured() if m["Subject"].startswith("rapid"))
-    assert rapid == [f"rapid {n}" for n in range(5)]
-    # Bare LF in a command is refused too.
-    sock, f = raw_tls_session(node)
-    sock.sendall(b"EHLO c\nNOOP\r\n")
-    assert read_reply(f).startswith(b"500 ")
-    assert read_reply(f) == b"250 Ok\r\n"
-    sock.close()
-
-
-def plain_auth(s, user, password):
-    """One AUTH PLAIN attempt (smtplib's login() would try LOGIN as well)."""
-    return s.docmd("AUTH", "PLAIN " + base64_plain(user, password).decode())
-
-
-def base64_plain(user, password):
-    import base64
-    return base64.b64encode(f"\0{user}\0{password}".encode())
-
-
-def test_plaintext_injected_after_starttls_is_not_executed(sqlite_sesame):
-    raw = socket.create_connection(("127.0.0.1", sqlite_sesame.smtp_port), timeout=10)
-    f = raw.makefile("rb")
-    f.readline()
-    raw.sendall(b"EHLO c\r\n")
-    read_reply(f)
-    raw.sendall(b"STARTTLS\r\nNOOP\r\n")
-    assert read_reply(f) == b"220 Ready to start TLS\r\n"
-    # The connection is dropped instead of answering the injected NOOP inside TLS.
-    assert f.read() == b""
-    raw.close()
-
-
-def test_repeated_failures_are_slowed_then_refused_per_address_and_user(tmpdir_path):
-    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--smtp-auth-failure-limit", "4"]).start()
-    try:
-        key, secret, _ = smtp_user(node)
-        neighbour, neighbour_secret, _ = smtp_user(node, name="neighbour")
-        s = node.smtp()
-        # smtplib's login() tries PLAIN, then LOGIN, with the same wrong password: one mistake.
-        # The same wrong password offered again counts no more.
-        with pytest.raises(smtplib.SMTPAuthenticationError):
-            s.login(key, "wrong-0")
-        assert plain_auth(s, key, "wrong-0") == (535, b"Authentication Credentials Invalid")
-        for n in (1, 2):
-            assert plain_auth(s, key, f"wrong-{n}") == (535, b"Authentication Credentials Invalid")
-        # The fourth distinct failure reaches the limit: 421 and the connection is closed.
-        started = time.time()
-        assert plain_auth(s, key, "wrong-3")[0] == 421
-        # Failures past half the limit were slowed down.
-        assert time.time() - started >= 0.4
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            s.noop()
-        # Now even the right password is refused for this user name from this address...
-        s = node.smtp()
-        assert plain_auth(s, key, smtp_password(secret))[0] == 421
-        s.close()
-        # ...but a neighbour behind the same address still signs in.
-        s = node.smtp()
-        assert plain_auth(s, neighbour, smtp_password(neighbour_secret))[0] == 235
-        s.quit()
-    finally:
-        assert node.stop() == 0
-
-
-def test_connection_cap_and_idle_timeout(tmpdir_path):
-    node = Sesame(os.path.join(tmpdir_path, "data"), args=["--smtp-max-connections", "2", "--smtp-idle-timeout", "1"]).start()
-    try:
-        first = socket.create_connection(("127.0.0.1", node.smtp_port), timeout=10)
-        second = socket.create_connection(("127.0.0.1", node.smtp_port), timeout=10)
-        assert first.makefile("rb").readline().startswith(b"220 ")
-        assert second.makefile("rb").readline().startswith(b"220 ")
-        third = socket.create_connection(("127.0.0.1", node.smtps_port), timeout=10)
-        # The cap is counted before TLS: the refusal comes once the handshake is done.
-        tls = node.tls_context().wrap_socket(third, server_hostname="localhost")
-        assert tls.makefile("rb").readline() == b"421 Too many concurrent SMTP connections\r\n"
-        tls.close()
-        # Idle sessions are closed with SES's timeout reply.
-        f = first.makefile("rb")
-        assert f.readline() == b"451 Timeout waiting for data from client\r\n"
-        assert f.read() == b""
-        first.close()
-        second.close()
-    finally:
-        assert node.stop() == 0
-
-
 def test_swaks_starttls_and_implicit_tls(sqlite_sesame):
     node = sqlite_sesame
     key, secret, _ = smtp_user(node)
@@ -488,18 +294,6 @@ def test_openssl_s_client_session(sqlite_sesame):
         assert "235 Authentication successful." in p.stdout, p.stdout + p.stderr
         assert "250 Ok 0" in p.stdout and "221 Bye" in p.stdout
     assert [m["Subject"] for m in node.captured()] == ["via openssl", "via openssl"]
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_tls_older_than_1_2_is_refused(sqlite_sesame):
-    context = sqlite_sesame.tls_context()
-    context.minimum_version = ssl.TLSVersion.TLSv1
-    context.maximum_version = ssl.TLSVersion.TLSv1_1
-    context.set_ciphers("ALL:@SECLEVEL=0")
-    raw = socket.create_connection(("127.0.0.1", sqlite_sesame.smtps_port), timeout=10)
-    with pytest.raises((ssl.SSLError, ConnectionResetError)):
-        context.wrap_socket(raw, server_hostname="localhost").recv(10)
-    raw.close()
 
 
 def test_configuration_set_header_is_honoured_and_stripped(sqlite_sesame):
@@ -557,36 +351,3 @@ def test_smtp_and_api_messages_side_by_side_in_captured_mail(sesame):
     assert entries[smtp_id]["Principal"] == arn and entries[api_id]["Principal"].endswith(":root")
     assert all("RawData" in m and m["RawData"] for m in entries.values())
     assert [m["Id"] for m in sesame.captured(email="smtp@example.com")] == [smtp_id]
-
-
-def test_bad_bytes_never_bring_the_server_down(sqlite_sesame):
-    """Random bytes, NULs, endless lines and garbage instead of a TLS handshake: each connection
-    fails on its own, and the next client is served."""
-    import random
-    rng = random.Random(4)
-    node = sqlite_sesame
-    payloads = [bytes(rng.randrange(256) for _ in range(4096)) for _ in range(5)]
-    payloads += [b"\x00" * 5000 + b"\r\n", b"EHLO " + b"x" * 100_000 + b"\r\n", b"\xff\xfe\r\n" * 50,
-                 b"EHLO c\r\nMAIL FROM:<" + b"a" * 5000 + b"@example.com>\r\n", b"\r\n" * 1000]
-    for port in (node.smtp_port, node.smtps_port):
-        for payload in payloads:
-            raw = socket.create_connection(("127.0.0.1", port), timeout=10)
-            try:
-                raw.sendall(payload)
-                raw.settimeout(1)
-                try:
-                    while raw.recv(65536):
-                        pass
-                except (socket.timeout, ConnectionResetError):
-                    pass
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            finally:
-                raw.close()
-    key, secret, _ = smtp_user(node)
-    verify(node, "example.com")
-    s = node.smtp("implicit")
-    s.login(key, smtp_password(secret))
-    assert send(s, "a@example.com", "b@example.net")[0] == 250
-    s.quit()
-    assert node.proc.poll() is None

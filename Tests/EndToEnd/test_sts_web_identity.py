@@ -5,7 +5,6 @@ every way a token is refused. Both engines."""
 import base64
 import http.server
 import json
-import os
 import threading
 import time
 
@@ -14,7 +13,7 @@ import botocore
 import botocore.config
 import pytest
 from botocore.exceptions import ClientError
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
