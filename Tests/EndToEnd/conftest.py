@@ -258,15 +258,10 @@ def unthrottled(tmpdir_path):
 @pytest.fixture
 def console(tmpdir_path):
     """A node with a root password and headless Chromium, both stopped after the test."""
-    from console_helpers import ROOT_PASSWORD, chrome
+    from console_helpers import console_node
 
-    node = Sesame(os.path.join(tmpdir_path, "data"), env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
-    driver = chrome(tmpdir_path)
-    try:
-        yield node, driver
-    finally:
-        driver.quit()
-        assert node.stop() == 0
+    with console_node(tmpdir_path) as pair:
+        yield pair
 
 
 @pytest.fixture

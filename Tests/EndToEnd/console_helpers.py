@@ -1,5 +1,6 @@
 """Helpers for the console tests: headless Chromium, waiting for a page, signing in through the
 browser or with plain HTTP and the form's token."""
+import contextlib
 import os
 import re
 import time
@@ -10,6 +11,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from conftest import Sesame
 
 
 
@@ -31,6 +34,18 @@ def chrome(tmpdir_path):
     driver.shots = os.environ.get("SESAME_SCREENSHOTS") or os.path.join(tmpdir_path, "screenshots")
     os.makedirs(driver.shots, exist_ok=True)
     return driver
+
+
+@contextlib.contextmanager
+def console_node(tmpdir_path, database_url=None):
+    """(node, driver): a node with ROOT_PASSWORD for the root and headless Chromium; both stopped after."""
+    node = Sesame(os.path.join(tmpdir_path, "data"), database_url=database_url, env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
+    driver = chrome(tmpdir_path)
+    try:
+        yield node, driver
+    finally:
+        driver.quit()
+        assert node.stop() == 0
 
 
 def wait_for(driver, text, timeout=10):

@@ -3,26 +3,19 @@
 the typed confirmation, the password policy, the account alias on sign-in, and an IAM user
 forced to change its password at sign-in."""
 import json
-import os
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import Sesame, create_database
-from console_helpers import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
+from conftest import create_database
+from console_helpers import console_node, sign_in_root, visit, wait_for
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def console(request, tmpdir_path):
-    database_url = create_database() if request.param == "postgres" else None
-    node = Sesame(os.path.join(tmpdir_path, "data"), database_url=database_url, env={"SESAME_ROOT_PASSWORD": ROOT_PASSWORD}).start()
-    driver = chrome(tmpdir_path)
-    try:
-        yield node, driver
-    finally:
-        driver.quit()
-        assert node.stop() == 0
+    with console_node(tmpdir_path, create_database() if request.param == "postgres" else None) as pair:
+        yield pair
 
 
 def fill(driver, element_id, text):
