@@ -1,6 +1,7 @@
 """Several nodes on one PostgreSQL: the sending rate is one rate for all of them (three nodes
-driven at once send at the configured rate, within 10%), and background work such as pruning
-runs on exactly one node at a time, moving to another when that node stops."""
+driven at once send at the configured rate, within 10%), and background work (pruning, DNS
+verification checks) runs on exactly one node at a time, moving to another when that node stops
+or dies."""
 import os
 import threading
 import time
@@ -55,23 +56,51 @@ def test_three_nodes_share_the_sending_rate(tmpdir_path):
             assert node.stop() == 0, node.read_log()
 
 
-def test_pruning_runs_on_one_node_at_a_time_and_moves_when_it_stops(tmpdir_path):
+def runs(node, job):
+    return value(scrape(node), "sesame_background_runs_total", job=job)
+
+
+def wait_for_runs(node, job, timeout):
+    deadline = time.time() + timeout
+    while runs(node, job) == 0:
+        assert time.time() < deadline, f"{node.data_dir} never took over {job}"
+        time.sleep(0.1)
+
+
+def test_background_work_runs_on_one_node_at_a_time_and_moves_when_it_stops(tmpdir_path):
+    """Pruning and DNS verification checks each run on exactly one node. A node that stops gives
+    its jobs back, so another takes them at its next run; a node killed outright holds them until
+    its lease runs out (pruning's: three intervals; DNS checks': 30 s, not waited for here)."""
     database_url = create_database()
-    args = ["--retain-messages", "30", "--retention-interval", "0.3"]
-    first = Sesame(os.path.join(tmpdir_path, "a"), database_url=database_url, env=KEY, args=["--node-name", "a", *args]).start()
-    time.sleep(1)  # a takes the lease first
-    second = Sesame(os.path.join(tmpdir_path, "b"), database_url=database_url, env=KEY, args=["--node-name", "b", *args]).start()
+    args = ["--retain-messages", "30", "--retention-interval", "0.3", "--identity-verification", "dns",
+            "--identity-check-interval", "0.1"]
+    jobs = ("retention", "identity-dns-checks")
+
+    def start(name):
+        return Sesame(os.path.join(tmpdir_path, name), database_url=database_url, env=KEY, args=["--node-name", name, *args]).start()
+
+    first = start("a")
+    time.sleep(1)  # a takes the leases first
+    second = start("b")
+    third = None
     try:
         time.sleep(3)
-        runs_a = value(scrape(first), "sesame_background_runs_total", job="retention")
-        runs_b = value(scrape(second), "sesame_background_runs_total", job="retention")
-        assert runs_a >= 5 and runs_b == 0, (runs_a, runs_b)
-    finally:
+        for job in jobs:
+            assert runs(first, job) >= 5 and runs(second, job) == 0, (job, runs(first, job), runs(second, job))
+        # A graceful stop gives the leases back: b takes both jobs within a few of its runs (the
+        # DNS checks' lease would otherwise hold them for 30 s).
         assert first.stop() == 0, first.read_log()
-    try:
-        deadline = time.time() + 10
-        while value(scrape(second), "sesame_background_runs_total", job="retention") == 0:
-            assert time.time() < deadline, "b never took over the pruning"
-            time.sleep(0.2)
+        for job in jobs:
+            wait_for_runs(second, job, timeout=5)
+        third = start("c")
+        time.sleep(1)
+        assert [runs(third, job) for job in jobs] == [0, 0]
+        # b is killed: it cannot give anything back, so c takes pruning when b's lease runs out.
+        second.proc.kill()
+        second.proc.wait()
+        wait_for_runs(third, "retention", timeout=10)
     finally:
-        assert second.stop() == 0, second.read_log()
+        first.stop()
+        second.stop()
+        if third is not None:
+            assert third.stop() == 0, third.read_log()

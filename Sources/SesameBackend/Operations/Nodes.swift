@@ -25,6 +25,12 @@ extension StoreOperations {
         }
     }
 
+    /// Gives back `owner`'s lease on `job` (a node stopping): another node takes the job at its
+    /// next run rather than when the lease would have run out.
+    public func releaseLease(job: String, owner: String) async throws {
+        try await store.transaction { try await $0.releaseLease(job: job, owner: owner) }
+    }
+
     /// Nodes seen since `since`, most recently seen first.
     public func nodes(seenSince since: Date) async throws -> [NodeStatus] {
         try await store.read { try await $0.nodes(seenSince: since) }.map {

@@ -43,6 +43,7 @@ public final class IdentityDNSChecker: Service, Sendable {
             }
             return .milliseconds(Int64(wait * 1000))
         }
+        await lease.release()
     }
 
     func findings(_ check: SESBackend.DNSCheck) async -> DNSVerificationState.Findings {

@@ -3,8 +3,9 @@ import Metrics
 import SesameBackend
 
 /// Leader-free background work: before each run a node renews its lease on the job in the store,
-/// so one node at a time runs it; when that node stops renewing (stopped, crashed, cut off), the
-/// lease runs out and another node takes the job. Runs are counted in
+/// so one node at a time runs it. A node that stops gives the lease back (`release()`), so another
+/// takes the job at its next run; when a node stops renewing without that (crashed, cut off), the
+/// lease runs out and another node takes the job then. Runs are counted in
 /// `sesame_background_runs_total{job}` on the node that ran them.
 struct JobLease: Sendable {
     let operations: StoreOperations
@@ -18,5 +19,10 @@ struct JobLease: Sendable {
         guard (try? await operations.holdLease(job: job, owner: owner, for: duration)) == true else { return false }
         Counter(label: "sesame_background_runs_total", dimensions: [("job", job)]).increment()
         return true
+    }
+
+    /// Gives the lease back, if this node holds it: called when the job's loop ends.
+    func release() async {
+        try? await operations.releaseLease(job: job, owner: owner)
     }
 }

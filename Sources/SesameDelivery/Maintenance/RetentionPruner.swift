@@ -39,5 +39,6 @@ public struct RetentionPruner: Service {
             }
             return retention.interval
         }
+        await lease.release()
     }
 }

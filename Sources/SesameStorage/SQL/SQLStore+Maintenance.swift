@@ -114,6 +114,10 @@ extension SQLStoreSession {
         return holder == owner
     }
 
+    func releaseLease(job: String, owner: String) async throws {
+        try await db.raw("DELETE FROM background_leases WHERE job = \(bind: job) AND owner = \(bind: owner)").run()
+    }
+
     func putNode(_ node: NodeRecord) async throws {
         try await db.raw(
             """

@@ -19,6 +19,9 @@ public protocol MaintenanceRecords: Sendable {
     /// Holds (or renews) the lease on a background job for `owner` until `until`; false while
     /// another owner's lease runs.
     func holdLease(job: String, owner: String, now: Date, until: Date) async throws -> Bool
+    /// Gives the lease back if `owner` holds it (a node stopping), so another node takes the job
+    /// at its next run instead of when the lease would have run out.
+    func releaseLease(job: String, owner: String) async throws
     /// A node's heartbeat: inserted, or its row updated.
     func putNode(_ node: NodeRecord) async throws
     /// Nodes seen since `since`, most recently seen first.
