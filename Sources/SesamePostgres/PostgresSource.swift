@@ -58,6 +58,15 @@ public final class PostgresSource: SQLConnectionSource, Sendable {
 
     public var writeExecutor: (any TaskExecutor)? { nil }
 
+    /// Holds one of the pool's connections for as long as it listens.
+    public func listen(on channel: String, _ handle: @escaping @Sendable (String) async -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                for try await notification in notifications { await handle(notification.payload) }
+            }
+        }
+    }
+
     public func withTransaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     {
         do {

@@ -58,6 +58,11 @@ public protocol Store: Sendable {
     /// Where write transactions run, if the engine has a place of its own for them (SQLite's
     /// writer loop): a task that mostly writes starts there and saves a hand-off per write.
     var writeExecutor: (any TaskExecutor)? { get }
+    /// Hands `handle` the IDs of messages any node added to the captured-mail index, as each
+    /// indexing transaction commits, until the task is cancelled or the store's connection fails.
+    /// Only where several processes write the store (`hasSingleWriter` false): with one writer the
+    /// indexer knows what it added, and this returns at once.
+    func followIndexedMail(_ handle: @escaping @Sendable ([String]) async -> Void) async throws
     /// Applies pending migrations; safe to call from several nodes at once.
     func migrate() async throws
     func shutdown() async

@@ -19,6 +19,8 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
 struct StoreFixture {
     let store: any Store
     let cleanup: @Sendable () async -> Void
+    /// PostgreSQL: the database's URL, for a second store on it (another node).
+    var databaseURL: String? = nil
 
     static let logger: Logger = {
         var logger = Logger(label: "sesame-tests")
@@ -61,10 +63,12 @@ struct StoreFixture {
             let source = try PostgresSource(url: components.string!, maxConnections: 4, logger: logger)
             let store = SQLStore(source: source, logger: logger)
             try await store.migrate()
-            return StoreFixture(store: store) {
-                await store.shutdown()
-                try? await adminExecute(admin, "DROP DATABASE IF EXISTS \(name)")
-            }
+            return StoreFixture(
+                store: store,
+                cleanup: {
+                    await store.shutdown()
+                    try? await adminExecute(admin, "DROP DATABASE IF EXISTS \(name)")
+                }, databaseURL: components.string!)
         }
     }
 

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import SesameBackend
 import SesameCore
 import SesameDelivery
+import SesamePostgres
 import SesameStorage
 import Testing
 
@@ -53,5 +54,52 @@ import Testing
         #expect(try await waiting() == 0)
         await group.triggerGracefulShutdown()
         try await running.value
+    }
+
+    /// Several nodes on one PostgreSQL: a node's live view hears of mail another node indexed
+    /// (the indexing commit's NOTIFY), and of mail its own node indexed, once.
+    @Test func liveViewsHearOfMailIndexedByAnotherNode() async throws {
+        let fixture = try await StoreFixture.make(.postgres)
+        defer { Task { await fixture.cleanup() } }
+        let logger = Logger(label: "test")
+        let otherStore = SQLStore(
+            source: try PostgresSource(url: try #require(fixture.databaseURL), maxConnections: 2, logger: StoreFixture.logger),
+            logger: StoreFixture.logger)
+        let here = MailWorkbench(store: fixture.store), there = MailWorkbench(store: otherStore)
+        #expect(here.needsFollowing)
+        // This node never indexes on its own here ("busy" for an hour): what its view hears of
+        // mail the other node indexed came through the store.
+        let service = MailIndexService(workbench: here, busy: { true }, busyInterval: .seconds(3600), logger: logger)
+        let group = ServiceGroup(services: [service], logger: logger)
+        let running = Task { try await group.run() }
+        func message(_ id: String) -> StoredMessage {
+            WorkbenchConformanceTests.message(id, seconds: 0, from: "a@example.com", to: "b@example.net", subject: id, body: "x")
+        }
+        let feed = here.feed()
+        let listening = Task {
+            var heard: [String] = []
+            for await summary in feed {
+                heard.append(summary.subject)
+                if heard.count == 3 { break }
+            }
+            return heard
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(10))
+            listening.cancel()
+        }
+        try await Task.sleep(for: .milliseconds(300))  // the service starts listening
+
+        try await otherStore.appendMessages([message("there-1"), message("there-2")])
+        #expect(try await there.catchUp().count == 2)
+        try await fixture.store.appendMessages([message("here")])
+        #expect(try await here.catchUp().count == 1)
+        let heard = await listening.value
+        timeout.cancel()
+        #expect(heard == ["there-1", "there-2", "here"])
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await otherStore.shutdown()
     }
 }

@@ -38,6 +38,17 @@ public final class MailWorkbench: Sendable {
     /// New mail as it is indexed, for as long as the caller iterates.
     public func feed() -> AsyncStream<MailSummary> { indexer.subscribe() }
 
+    /// Whether `feed()` needs `followIndexedMail()` running: where several nodes share the store,
+    /// any of them may index a message, and each node's live views hear of it from the store.
+    public var needsFollowing: Bool { !store.hasSingleWriter }
+
+    /// Tells this node's live views of every message any node indexes, until cancelled or the
+    /// store's connection fails (the caller starts it again).
+    public func followIndexedMail() async throws {
+        let indexer = self.indexer
+        try await store.followIndexedMail { ids in await indexer.announce(ids) }
+    }
+
     /// Whether a live view (the console's, Mailpit's event stream) is listening to `feed()`.
     public var hasLiveViewers: Bool { indexer.listening.withLock { $0 > 0 } }
 
@@ -66,8 +77,10 @@ public final class MailWorkbench: Sendable {
             if id == "latest" {
                 summary = try await session.searchMail(MailSearch(), start: 0, limit: 1).first
             } else {
-                summary = try await session.searchMail(MailSearch(clauses: [.init(condition: .id(id), negated: false)]), start: 0, limit: 1)
-                    .first
+                summary = try await session.searchMail(
+                    MailSearch(clauses: [.init(condition: .ids([id]), negated: false)]), start: 0, limit: 1
+                )
+                .first
             }
             guard let summary, let message = try await session.messages(ids: [summary.messageID]).first else { return nil }
             return (message, summary)
@@ -160,7 +173,8 @@ actor MailIndexer {
             }
             if waiting.count < Self.batch { break }
         }
-        for summary in added { for continuation in subscribers.values { continuation.yield(summary) } }
+        // With several writers, every node hears of entries from the store (`announce`), its own too.
+        if store.hasSingleWriter { tell(added) }
         sinceStatistics += added.count
         if sinceStatistics >= 5000 {
             sinceStatistics = 0
@@ -180,6 +194,19 @@ actor MailIndexer {
             Task { await self.remove(id) }
         }
         return stream
+    }
+
+    /// Tells subscribers of entries indexed by any node, named by a commit's notification.
+    func announce(_ ids: [String]) async {
+        guard !subscribers.isEmpty, !ids.isEmpty else { return }
+        let search = MailSearch(clauses: [.init(condition: .ids(ids), negated: false)])
+        guard let found = try? await store.read({ try await $0.searchMail(search, start: 0, limit: ids.count) }) else { return }
+        tell(found.reversed())
+    }
+
+    /// Oldest first, as the entries were added.
+    func tell(_ summaries: [MailSummary]) {
+        for summary in summaries { for continuation in subscribers.values { continuation.yield(summary) } }
     }
 
     func add(_ id: UUID, _ continuation: AsyncStream<MailSummary>.Continuation) { subscribers[id] = continuation }

@@ -27,8 +27,8 @@ public struct MailSearch: Sendable, Equatable {
         case smaller(Int)
         /// Every word appears in the subject or body (as a word or a word's beginning).
         case words([String])
-        /// The message with this Sesame message ID (not a search word: for looking one up).
-        case id(String)
+        /// The messages with these Sesame message IDs (not a search word: for looking them up).
+        case ids([String])
     }
 
     public struct Clause: Sendable, Equatable {

@@ -9,6 +9,9 @@ import SesameConcurrency
 /// mail keeps coming, it indexes one batch a second, and only when a live view (the console's,
 /// Mailpit's event stream) is listening, so a steady stream still shows up live and a burst with
 /// nobody watching costs nothing. Searches catch up first anyway: this only keeps live views prompt.
+///
+/// Where several nodes share the store (PostgreSQL), any node may index a message, so this also
+/// follows what every node indexes (`LISTEN`): a live view hears of mail whichever node took it.
 public struct MailIndexService: Service {
     let workbench: MailWorkbench
     let busy: @Sendable () -> Bool
@@ -26,6 +29,17 @@ public struct MailIndexService: Service {
     }
 
     public func run() async throws {
+        let workbench = self.workbench, logger = self.logger
+        await withTaskGroup(of: Void.self) { group in
+            // Several nodes: live views hear of mail whichever node indexed it.
+            if workbench.needsFollowing { group.addTask { await Self.follow(workbench, logger: logger) } }
+            await index()
+            group.cancelAll()
+        }
+    }
+
+    /// Indexes as the type's comment says, until graceful shutdown.
+    func index() async {
         let workbench = self.workbench, busy = self.busy, logger = self.logger, busyInterval = self.busyInterval
         let lastIndexed = Locked(ContinuousClock.now)
         await BackgroundLoop.run(wake: WakeSignal()) {
@@ -43,6 +57,21 @@ public struct MailIndexService: Service {
                 logger.warning("indexing captured mail failed (tried again in 5 s): \(error)")
                 return .seconds(5)
             }
+        }
+    }
+
+    /// Follows what every node indexes until cancelled, listening again a second after the
+    /// store's connection ends (a live view misses only what was indexed in between).
+    static func follow(_ workbench: MailWorkbench, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await workbench.followIndexedMail()
+            } catch  where !Task.isCancelled {
+                logger.warning("following the captured-mail index failed (tried again in 1 s): \(error)")
+            } catch {
+                return
+            }
+            try? await Task.sleep(for: .seconds(1))
         }
     }
 }

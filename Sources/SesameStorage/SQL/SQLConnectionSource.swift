@@ -21,6 +21,10 @@ public protocol SQLConnectionSource: Sendable {
     /// Whether an error means the store cannot serve for now (disk full, I/O error, busy, the
     /// server unreachable): the client is told to retry (SES's 503, SMTP's 451), not that it failed.
     func isUnavailable(_ error: any Error) -> Bool
+    /// Hands `handle` each payload sent on `channel` (by any node, `NOTIFY`) as its transaction
+    /// commits, until the task is cancelled or the connection fails (PostgreSQL's `LISTEN`).
+    /// Engines with a single writer have no one else to hear from and return at once.
+    func listen(on channel: String, _ handle: @escaping @Sendable (String) async -> Void) async throws
     func shutdown() async
 }
 
@@ -66,6 +70,8 @@ public struct SQLRows: Sendable {
 }
 
 extension SQLConnectionSource {
+    public func listen(on channel: String, _ handle: @escaping @Sendable (String) async -> Void) async throws {}
+
     public func insertRows(_ rows: SQLRows) async throws {
         guard !rows.rows.isEmpty else { return }
         let insert = rows.insertStatement

@@ -72,6 +72,21 @@ extension SQLStoreSession {
         }
         try await db.raw(summaries).run()
         try await db.raw(text).run()
+        if source.engine == .postgresql { try await announce(added.map(\.entry.messageID)) }
+    }
+
+    /// Names the messages added on `SQLStore.indexedMailChannel`, heard by every node's live views
+    /// when this transaction commits; a payload stays under PostgreSQL's 8,000 bytes.
+    private func announce(_ ids: [String]) async throws {
+        var payloads: [String] = []
+        for id in ids {
+            if let last = payloads.last, last.utf8.count + 1 + id.utf8.count < 7000 {
+                payloads[payloads.count - 1] = last + " " + id
+            } else {
+                payloads.append(id)
+            }
+        }
+        for payload in payloads { try await db.raw("SELECT pg_notify(\(bind: SQLStore.indexedMailChannel), \(bind: payload))").run() }
     }
 
     static let summaryColumns =
@@ -206,7 +221,7 @@ extension SQLStoreSession {
             }
             return out
         case .via(let origins): return Self.inList("i.via IN (", origins)
-        case .id(let id): return "i.message_id = \(bind: id)"
+        case .ids(let ids): return ids.isEmpty ? "1 = 0" : Self.inList("i.message_id IN (", ids)
         case .read(let seen): return "i.seen = \(bind: seen ? 1 : 0)"
         case .hasAttachments: return "i.attachments > 0"
         case .hasInline: return "i.inline_parts > 0"

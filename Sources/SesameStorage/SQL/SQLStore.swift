@@ -45,6 +45,15 @@ public final class SQLStore: Store {
 
     public var hasSingleWriter: Bool { source.engine == .sqlite }
 
+    /// The channel on which indexing transactions name the messages they added.
+    static let indexedMailChannel = "sesame_mail_indexed"
+
+    public func followIndexedMail(_ handle: @escaping @Sendable ([String]) async -> Void) async throws {
+        try await source.listen(on: Self.indexedMailChannel) { payload in
+            await handle(payload.split(separator: " ").map(String.init))
+        }
+    }
+
     public var writeExecutor: (any TaskExecutor)? { source.writeExecutor }
 
     func transaction<R: Sendable>(write: Bool, _ body: @escaping @Sendable (any StoreSession) async throws -> R) async throws -> R {
