@@ -61,17 +61,20 @@ public struct MailIndexService: Service {
     }
 
     /// Follows what every node indexes until cancelled, listening again a second after the
-    /// store's connection ends (a live view misses only what was indexed in between).
+    /// store's connection ends, five after a failure (a live view misses only what was indexed in
+    /// between).
     static func follow(_ workbench: MailWorkbench, logger: Logger) async {
         while !Task.isCancelled {
+            var pause = Duration.seconds(1)
             do {
                 try await workbench.followIndexedMail()
             } catch  where !Task.isCancelled {
-                logger.warning("following the captured-mail index failed (tried again in 1 s): \(error)")
+                logger.warning("following the captured-mail index failed (tried again in 5 s): \(error)")
+                pause = .seconds(5)
             } catch {
                 return
             }
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: pause)
         }
     }
 }
