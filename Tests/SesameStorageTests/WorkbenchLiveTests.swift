@@ -36,20 +36,7 @@ import Testing
         let feed = workbench.feed()
         try await Task.sleep(for: .milliseconds(50))
         try await store.appendMessages([message("watched")])
-        let listening = Task {
-            var heard: [String] = []
-            for await summary in feed {
-                heard.append(summary.subject)
-                if heard.count == 2 { break }
-            }
-            return heard
-        }
-        let timeout = Task {
-            try await Task.sleep(for: .seconds(5))
-            listening.cancel()
-        }
-        let heard = await listening.value
-        timeout.cancel()
+        let heard = await Self.subjects(from: feed, count: 2, within: .seconds(5)).value
         #expect(Set(heard) == ["unwatched", "watched"])
         #expect(try await waiting() == 0)
         await group.triggerGracefulShutdown()
@@ -76,18 +63,7 @@ import Testing
             WorkbenchConformanceTests.message(id, seconds: 0, from: "a@example.com", to: "b@example.net", subject: id, body: "x")
         }
         let feed = here.feed()
-        let listening = Task {
-            var heard: [String] = []
-            for await summary in feed {
-                heard.append(summary.subject)
-                if heard.count == 3 { break }
-            }
-            return heard
-        }
-        let timeout = Task {
-            try await Task.sleep(for: .seconds(10))
-            listening.cancel()
-        }
+        let listening = Self.subjects(from: feed, count: 3, within: .seconds(10))
         try await Task.sleep(for: .milliseconds(300))  // the service starts listening
 
         try await otherStore.appendMessages([message("there-1"), message("there-2")])
@@ -95,11 +71,27 @@ import Testing
         try await fixture.store.appendMessages([message("here")])
         #expect(try await here.catchUp().count == 1)
         let heard = await listening.value
-        timeout.cancel()
         #expect(heard == ["there-1", "there-2", "here"])
 
         await group.triggerGracefulShutdown()
         try await running.value
         await otherStore.shutdown()
+    }
+
+    /// The subjects a feed yields, until `count` came or `limit` passed.
+    static func subjects(from feed: AsyncStream<MailSummary>, count: Int, within limit: Duration) -> Task<[String], Never> {
+        let listening = Task {
+            var heard: [String] = []
+            for await summary in feed {
+                heard.append(summary.subject)
+                if heard.count == count { break }
+            }
+            return heard
+        }
+        Task {
+            try await Task.sleep(for: limit)
+            listening.cancel()
+        }
+        return listening
     }
 }
