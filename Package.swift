@@ -263,7 +263,7 @@ let package = Package(
         // the libFuzzer driver scripts/fuzz builds (a corpus replayer in ordinary builds).
         .target(
             name: "SesameFuzzTargets",
-            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameAWSModels", "SesameSMTPProtocol"],
+            dependencies: ["SesameCore", "SesameAWSProtocol", "SesameAWSModels", "SesameSMTPProtocol", "SesameDelivery"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "SesameFuzz", dependencies: ["SesameFuzzTargets"], swiftSettings: swiftSettings),
@@ -272,7 +272,13 @@ let package = Package(
             name: "SesameSMTPTests",
             dependencies: ["SesameSMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "SesameDeliveryTests", dependencies: ["SesameDelivery"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SesameDeliveryTests",
+            dependencies: [
+                "SesameDelivery", "SesameSMTPProtocol", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SesameConsoleTests", dependencies: ["SesameConsole", "SesameCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings),

@@ -94,6 +94,23 @@ SEEDS = {
         + NUL + b'{"name":"<Ann>","flag":true,"list":[1,"two"],"raw":"<b>","user":{"first":"A"}}',
         b"{{#unless missing}}x{{/unless}}{{#each}}{{/each}}" + NUL + b"[1,2]",
     ],
+    # A relay's or MX host's replies; the first byte: TLS policy (bits 0-1), credentials (bit 2).
+    "smtpclient": [
+        b"\x02220 mx.example.net ESMTP\r\n250-mx.example.net\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n"
+        b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <c@example.org>: no such user\r\n354 go\r\n250 2.0.0 Ok: queued\r\n",
+        b"\x05220 relay.test\r\n250-relay.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n220 2.0.0 Ready\r\n"
+        b"250-relay.test\r\n250 AUTH PLAIN\r\n235 2.7.0 Authenticated\r\n250 Ok\r\n451 4.3.0 try later\r\n",
+        b"\x03220 old.test\r\n502 what\r\n250 old.test\r\n250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n554 5.7.1 rejected\r\n",
+        b"\x00220-multi\n220 line greeting\n250-a\n251 mismatch\n",
+    ],
+    # DNS answers: an MX whose names point back at the question, and a TXT of two strings.
+    "dns": [
+        bytes([0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 7]) + b"example" + bytes([4]) + b"test"
+        + bytes([0, 0, 15, 0, 1, 0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 7, 0, 10, 2]) + b"mx" + bytes([0xc0, 12]),
+        bytes([0, 7, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 1]) + b"t" + bytes([0, 0, 16, 0, 1, 0xc0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, 9, 3])
+        + b"v=D" + bytes([4]) + b"KIM1" + bytes([0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16]) + bytes(range(16)),
+        bytes([0, 9, 0x81, 0x83, 0, 1, 0, 1, 0, 0, 0, 0, 1]) + b"a" + bytes([0, 0, 1, 0, 1, 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xc0, 12]),
+    ],
 }
 
 CRASHES = {

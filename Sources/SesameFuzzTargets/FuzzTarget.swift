@@ -24,6 +24,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// The JSON protocols: SES v2 routing by method and path, URI labels, query strings and JSON
     /// bodies decoded and validated by shape, outputs written back; SQS (JSON 1.0) bodies.
     case json
+    /// What a relay or a recipient's MX sends back: the reply parser, fed in pieces, driving the
+    /// client state machine through set-up and transactions.
+    case smtpclient
+    /// What a DNS server answers: the wire format, compressed names, MX, A, AAAA, CNAME and TXT.
+    case dns
 
     /// From a plain thread (libFuzzer's): the parsers that need DNS answers run to completion here.
     public func run(_ bytes: [UInt8]) {
@@ -50,7 +55,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 let spf = await SPFEvaluator.check(ip: "192.0.2.1", domain: "fuzz.test", sender: "a@fuzz.test", helo: "h", lookup: records)
                 _ = await DMARCEvaluator.evaluate(fromDomain: "fuzz.test", spf: spf, spfDomain: "fuzz.test", dkim: [], lookup: records)
             }
-        case .smtp, .sigv4, .query, .template, .json: return nil
+        case .smtp, .sigv4, .query, .template, .json, .smtpclient, .dns: return nil
         }
     }
 
@@ -63,6 +68,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .policy: Self.policy(bytes)
         case .template: Self.template(bytes)
         case .json: Self.json(bytes)
+        case .smtpclient: Self.smtpClient(bytes)
+        case .dns: Self.dns(bytes)
         }
     }
 

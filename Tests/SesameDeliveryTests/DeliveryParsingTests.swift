@@ -57,4 +57,29 @@ struct DeliveryParsingTests {
         overrun[overrun.count - strings.count] = 40
         #expect(throws: DNSMessage.Malformed.self) { try DNSMessage.parse(overrun) }
     }
+
+    /// A name is at most 255 octets however its labels and pointers are arranged.
+    @Test func dnsNamesLongerThan255OctetsAreMalformed() throws {
+        func response(owner labels: [Int]) -> [UInt8] {
+            var name: [UInt8] = []
+            for length in labels { name += [UInt8(length)] + Array(repeating: UInt8(ascii: "a"), count: length) }
+            let question: [UInt8] = name + [0, 0, 1, 0, 1]
+            return [0, 9, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0] + question + [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1]
+        }
+        // 3 × 64 + 62 + the root's 1 = 255 octets: the longest name there is.
+        #expect(try DNSMessage.parse(response(owner: [63, 63, 63, 61])).answers == [.a("192.0.2.1")])
+        #expect(throws: DNSMessage.Malformed.self) { try DNSMessage.parse(response(owner: [63, 63, 63, 62])) }
+        // A chain of pointers spelling a 2.5 KB owner name: 40 segments of a 63-octet label and
+        // a pointer to the next, after the answer that points at the first.
+        var chained: [UInt8] = [0, 9, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 0xc0, 28, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1]
+        for index in 0..<40 {
+            let next = 28 + (index + 1) * 66
+            chained += [63] + Array(repeating: UInt8(ascii: "b"), count: 63)
+            chained += index == 39 ? [0] : [0xc0 | UInt8(next >> 8), UInt8(next & 0xff)]
+        }
+        #expect(throws: DNSMessage.Malformed.self) { try DNSMessage.parse(chained) }
+        chained.removeSubrange(28...)
+        chained += [63] + Array(repeating: UInt8(ascii: "b"), count: 63) + [0]
+        #expect(try DNSMessage.parse(chained).answers == [.a("192.0.2.1")])
+    }
 }

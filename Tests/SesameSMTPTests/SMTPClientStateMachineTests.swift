@@ -138,6 +138,36 @@ struct SMTPClientStateMachineTests {
         #expect(throws: SMTPReplyParser.Malformed.self) { try parser.next() }
     }
 
+    /// A server cannot grow one reply without end, nor send a line past the limit; a read full
+    /// of short replies is taken apart whole.
+    @Test func replyParserBoundsRepliesAndReadsManyAtOnce() throws {
+        var endless = SMTPReplyParser()
+        endless.append(Array(String(repeating: "250-more\r\n", count: 1000).utf8))
+        #expect(try endless.next() == nil)
+        endless.append(Array(String(repeating: "250-more\r\n", count: 2000).utf8))
+        #expect(throws: SMTPReplyParser.Malformed.self) { try endless.next() }
+
+        var long = SMTPReplyParser()
+        long.append(Array(("250 " + String(repeating: "x", count: 5000) + "\r\n").utf8))
+        #expect(throws: SMTPReplyParser.Malformed.self) { try long.next() }
+
+        var many = SMTPReplyParser()
+        many.append(Array(String(repeating: "250 ok\r\n", count: 20_000).utf8))
+        many.append(Array("354 go\r\n550-".utf8))
+        var replies = 0
+        while let reply = try many.next() {
+            #expect(reply == SMTPReply(250, "ok"))
+            replies += 1
+            if replies == 20_000 { break }
+        }
+        #expect(replies == 20_000)
+        #expect(try many.next() == SMTPReply(354, "go"))
+        #expect(try many.next() == nil && many.hasBufferedInput)
+        many.append(Array("no\r\n550 such user\r\n".utf8))
+        #expect(try many.next() == SMTPReply(code: 550, lines: ["no", "such user"]))
+        #expect(!many.hasBufferedInput)
+    }
+
     @Test func dotStuffingDoublesLeadingDotsAndEndsWithCRLF() {
         let raw = Array("Subject: x\r\n\r\n.hidden\r\nline\n..two\r\nlast".utf8)
         #expect(

@@ -28,6 +28,8 @@ final class SMTPClientReplyHandler: ChannelInboundHandler {
     var parser = SMTPReplyParser()
     /// Replies handed to the connection's task so far.
     var yielded = 0
+    /// Replies the stream holds for the connection's task before the server is cut off.
+    static let maxWaitingReplies = 256
     let continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation
 
     init(continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation) {
@@ -40,7 +42,11 @@ final class SMTPClientReplyHandler: ChannelInboundHandler {
         do {
             while let reply = try parser.next() {
                 yielded += 1
-                continuation.yield(reply)
+                // The stream keeps at most `maxWaitingReplies`: more means the server sends replies
+                // nobody asked for (a transaction has at most 52 outstanding), and memory would grow.
+                if case .dropped = continuation.yield(reply) {
+                    throw SMTPClientError("the server sent more than \(Self.maxWaitingReplies) replies nobody asked for; connection closed")
+                }
             }
         } catch {
             continuation.finish(throwing: error)
@@ -97,7 +103,8 @@ public final class SMTPClientConnection: @unchecked Sendable {
         connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(60),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, source: String? = nil
     ) async throws -> SMTPClientConnection {
-        let (stream, continuation) = AsyncThrowingStream<SMTPReply, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<SMTPReply, any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(SMTPClientReplyHandler.maxWaitingReplies))
         let implicit = configuration.tls == .implicit
         let sslContext = implicit ? tls : nil
         var bootstrap = ClientBootstrap(group: group)

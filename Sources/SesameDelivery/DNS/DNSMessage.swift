@@ -92,9 +92,11 @@ public enum DNSMessage {
         return Response(id: id, rcode: flags & 0x0f, truncated: flags & 0x0200 != 0, answers: records)
     }
 
-    /// Reads a possibly compressed name at `offset`, moving `offset` past it.
+    /// Reads a possibly compressed name at `offset`, moving `offset` past it. A name is at most
+    /// 255 octets (RFC 1035 2.3.4): compression pointers cannot make a small answer hold huge names.
     static func readName(_ bytes: [UInt8], _ offset: inout Int) throws(Malformed) -> String {
         var labels: [String] = []
+        var nameLength = 1
         var at = offset
         var jumped = false
         var hops = 0
@@ -114,6 +116,8 @@ public enum DNSMessage {
                 continue
             }
             guard at + 1 + length <= bytes.count else { throw Malformed() }
+            nameLength += 1 + length
+            guard nameLength <= 255 else { throw Malformed() }
             labels.append(String(decoding: bytes[at + 1..<at + 1 + length], as: UTF8.self))
             at += 1 + length
         }

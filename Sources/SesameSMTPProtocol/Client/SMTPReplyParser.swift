@@ -8,9 +8,13 @@ public struct SMTPReplyParser: Sendable {
 
     var buffer: [UInt8] = []
     var pendingLines: [String] = []
+    var pendingLength = 0
     var pendingCode: Int?
     /// A reply line longer than this is refused (RFC 5321 allows 512 octets).
     public var maxLineLength = 4096
+    /// A reply (all its lines) longer than this is refused: a server cannot grow a reply without
+    /// end with `250-` lines. The longest EHLO replies are well under 2 KB.
+    public var maxReplyLength = 16 * 1024
 
     public init() {}
 
@@ -21,25 +25,38 @@ public struct SMTPReplyParser: Sendable {
 
     /// The next whole reply, nil if more bytes are needed.
     public mutating func next() throws(Malformed) -> SMTPReply? {
-        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+        // Lines are read from `start` on and the bytes read are dropped once, on the way out: a
+        // read full of short lines costs linear time, not a shift of the buffer per line.
+        var start = 0
+        defer { if start > 0 { buffer.removeFirst(start) } }
+        while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
             var end = newline
-            if end > 0 && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            let line = String(decoding: buffer[0..<end], as: UTF8.self)
-            buffer.removeSubrange(0...newline)
-            let bytes = Array(line.utf8)
-            guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let code = Int(String(line.prefix(3))),
+            if end > start && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let bytes = Array(buffer[start..<end])
+            start = newline + 1
+            let line = String(decoding: bytes, as: UTF8.self)
+            guard bytes.count >= 3, bytes.count <= maxLineLength, bytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                let code = Int(String(line.prefix(3))),
                 bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
             else { throw Malformed(line: line) }
             if let pendingCode, pendingCode != code { throw Malformed(line: line) }
+            pendingLength += bytes.count
+            guard pendingLength <= maxReplyLength else { throw Malformed(line: "a reply longer than \(maxReplyLength) bytes: " + line) }
             let text = bytes.count > 4 ? String(line.dropFirst(4)) : ""
             pendingLines.append(text)
             pendingCode = code
             if bytes.count == 3 || bytes[3] == UInt8(ascii: " ") {
-                defer { pendingLines = []; pendingCode = nil }
+                defer {
+                    pendingLines = []
+                    pendingLength = 0
+                    pendingCode = nil
+                }
                 return SMTPReply(code: code, lines: pendingLines)
             }
         }
-        if buffer.count > maxLineLength { throw Malformed(line: String(decoding: buffer.prefix(80), as: UTF8.self)) }
+        if buffer.count - start > maxLineLength {
+            throw Malformed(line: String(decoding: buffer[start...].prefix(80), as: UTF8.self))
+        }
         return nil
     }
 }
