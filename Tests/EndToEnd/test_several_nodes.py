@@ -123,8 +123,9 @@ def test_a_live_view_hears_of_mail_whichever_node_took_it(tmpdir_path):
             time.sleep(0.5)
             root = here.root_credentials()  # the account the first node made; the other shares it
             for node, subject in ((there, "through there"), (here, "through here")):
-                node.client("ses", root["Access key ID"], root["Secret access key"]).send_email(Source="a@example.com", Destination={"ToAddresses": ["live@example.net"]},
-                                                   Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": "x"}}})
+                ses = node.client("ses", root["Access key ID"], root["Secret access key"])
+                ses.send_email(Source="a@example.com", Destination={"ToAddresses": ["live@example.net"]},
+                               Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": "x"}}})
                 event = json.loads(ws.recv())
                 assert event["Type"] == "new" and event["Data"]["Subject"] == subject, event
             ws.settimeout(1.5)
