@@ -9,6 +9,7 @@ import os
 import base64
 import hashlib
 import hmac
+import shutil
 import signal
 import smtplib
 import socket
@@ -262,6 +263,27 @@ def console(tmpdir_path):
 
     with console_node(tmpdir_path) as pair:
         yield pair
+
+
+@pytest.fixture(scope="module")
+def terraform_env(tmp_path_factory):
+    """A Terraform configuration that installs the AWS provider from the machine's mirror only."""
+    from terraform_helpers import provider_mirror
+
+    if shutil.which("terraform") is None or provider_mirror() is None:
+        pytest.fail("terraform and the AWS provider mirror come with the machine (machine notes, section 6)")
+    work = tmp_path_factory.mktemp("terraform")
+    cache = work / "plugin-cache"
+    cache.mkdir()
+    config = work / "terraformrc"
+    config.write_text(
+        f'plugin_cache_dir = "{cache}"\n'
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{provider_mirror()}"\n'
+        f'    include = ["registry.terraform.io/hashicorp/*"]\n  }}\n'
+        f'  direct {{\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }}\n}}\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(TF_CLI_CONFIG_FILE=str(config), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1", TF_INPUT="0")
+    return work, env
 
 
 @pytest.fixture

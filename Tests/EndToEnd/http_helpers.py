@@ -1,4 +1,4 @@
-"""Raw HTTP against a node, for requests no well-behaved client would send, and its memory."""
+"""Raw HTTP against a node, for requests no well-behaved client would send; its metrics and its memory."""
 import re
 import socket
 import time
@@ -6,7 +6,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-
+from prometheus_client.parser import text_string_to_metric_families
 
 
 def raw_http(node, head, body=b"", read_timeout=10):
@@ -46,3 +46,20 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise AssertionError("no VmRSS")
+
+
+def scrape(node):
+    """The node's /metrics, parsed by prometheus_client: {name: [(labels, value)]}."""
+    with urllib.request.urlopen(f"{node.endpoint}/metrics") as r:
+        assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        text = r.read().decode()
+    samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            samples.setdefault(sample.name, []).append((sample.labels, sample.value))
+    return samples
+
+
+def value(samples, name, **labels):
+    """The sum of `name`'s samples whose labels include `labels`."""
+    return sum(v for found, v in samples.get(name, []) if all(found.get(k) == w for k, w in labels.items()))

@@ -1,5 +1,6 @@
 """Helpers for the SMTP tests: an SMTP user made as SES's console makes one, verified identities,
 a transaction driven by hand so every reply is visible, and raw TLS sessions."""
+import base64
 import json
 import socket
 import subprocess
@@ -74,5 +75,9 @@ def plain_auth(s, user, password):
 
 
 def base64_plain(user, password):
-    import base64
     return base64.b64encode(f"\0{user}\0{password}".encode())
+
+
+# Attachments for test messages: a tiny PDF and a 1×1 PNG.
+PDF = b"%PDF-1.4\n% Sesame test attachment\n"
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from conftest import Sesame, free_port
 from mailsinks import Sink
 from console_helpers import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
-from test_mailpit_api import PDF, PNG
+from smtp_helpers import PDF, PNG
 from smtp_helpers import verify
 
 

@@ -1,6 +1,5 @@
 """The Mailpit-compatible API over captured mail, exercised as a suite written from Mailpit's
 published API documentation would (field names, types, paging, search words), on both engines."""
-import base64
 import datetime
 import hashlib
 import http.server
@@ -12,10 +11,7 @@ from email.message import EmailMessage
 import requests
 
 from conftest import smtp_password
-from smtp_helpers import smtp_user, verify
-
-PDF = b"%PDF-1.4\n% Sesame test attachment\n"
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+from smtp_helpers import PDF, PNG, smtp_user, verify
 
 
 def rich_message(to, link):

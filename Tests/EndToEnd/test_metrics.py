@@ -6,31 +6,13 @@ import base64
 import json
 import os
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
-from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import ROOT, Sesame, smtp_password
 from smtp_helpers import smtp_user
-
-
-def scrape(node):
-    with urllib.request.urlopen(f"{node.endpoint}/metrics") as r:
-        assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
-        text = r.read().decode()
-    samples = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            samples.setdefault(sample.name, []).append((sample.labels, sample.value))
-    return samples
-
-
-def value(samples, name, **labels):
-    """The sum of `name`'s samples whose labels include `labels`."""
-    return sum(v for found, v in samples.get(name, []) if all(found.get(k) == w for k, w in labels.items()))
+from http_helpers import scrape, value
 
 
 def test_metrics_after_traffic_and_json_logs_without_secrets(tmpdir_path):

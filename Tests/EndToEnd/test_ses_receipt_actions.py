@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import Sesame, create_database, free_port
 from mailsinks import DNS
-from test_sqs import allow_topic
+from sns_helpers import allow_topic
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=1024)
 PRIVATE_PEM = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,

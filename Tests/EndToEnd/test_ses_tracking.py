@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 
 from conftest import Sesame, free_port
 from console_helpers import ROOT_PASSWORD, chrome, sign_in_root, visit, wait_for
-from test_notifications import Receiver, subscribe, verify_signature
+from sns_helpers import Receiver, subscribe, verify_signature
 
 
 class Landing:

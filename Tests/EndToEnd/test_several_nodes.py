@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import Sesame, create_database
-from test_metrics import scrape, value
+from http_helpers import scrape, value
 
 KEY = {"SESAME_MASTER_KEY": "q2+1NtVXcJt9d2X4n7QfKcH1aA9cR3Ww0e5yZbL6mUo="}  # one store, one key
 

@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from test_notifications import Receiver
-from test_sqs import allow_topic, error_of
+from sns_helpers import Receiver
+from sns_helpers import allow_topic, error_of
 
 
 def queue(sqs, name, topic=None, **attributes):

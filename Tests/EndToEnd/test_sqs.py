@@ -7,21 +7,7 @@ import threading
 import time
 
 import pytest
-from botocore.exceptions import ClientError
-
-
-def allow_topic(sqs, url, queue_arn, topic_arn):
-    """The queue policy SES's documentation has one set: SNS may send for this topic only."""
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
-        "Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
-            "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]})})
-
-
-def error_of(call, **kwargs):
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    return info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]
+from sns_helpers import allow_topic, error_of
 
 
 def test_queues_and_their_attributes(sesame):

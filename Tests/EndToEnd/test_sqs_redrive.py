@@ -8,7 +8,7 @@ import threading
 import time
 
 from conftest import Sesame, create_database
-from test_sqs import error_of
+from sns_helpers import error_of
 
 
 def queue(sqs, name, **attributes):

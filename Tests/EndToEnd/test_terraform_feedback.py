@@ -5,11 +5,11 @@ and a FIFO topic with a policy feeding a FIFO queue. Applied, planned again (no 
 wrote is read back with boto3. About two minutes: see below."""
 import json
 
-from test_notifications import Receiver
-from test_terraform_iam import Module, terraform_env  # noqa: F401  (the fixture is shared)
+from sns_helpers import Receiver
+from terraform_helpers import Module
 
 
-def test_terraform_feedback_pipeline(sqlite_sesame, terraform_env):  # noqa: F811
+def test_terraform_feedback_pipeline(sqlite_sesame, terraform_env):
     # One engine: the provider waits about 25 s after each queue and queue policy for their
     # attributes to settle (its own propagation wait, with AWS as with Sesame); the boto3 tests
     # cover both engines.

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from conftest import Sesame, create_database
-from test_terraform_iam import Module, terraform_env  # noqa: F401  (the fixture is shared)
+from terraform_helpers import Module
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -25,7 +25,7 @@ def node(request, tmpdir_path):
     assert started.stop() == 0, started.read_log()
 
 
-def test_terraform_ses(node, terraform_env, tmpdir_path):  # noqa: F811
+def test_terraform_ses(node, terraform_env, tmpdir_path):
     work, env = terraform_env
     root = node.root_credentials()
     pem = os.path.join(tmpdir_path, "byo.pem")
