@@ -150,11 +150,12 @@ public final class SQLiteSource: SQLConnectionSource {
     }
 
     public func shutdown() async {
-        guard
-            !shutDown.withLock({ done in
-                defer { done = true }; return done
-            })
-        else { return }
+        let alreadyShutDown = shutDown.withLock { done in
+            let was = done
+            done = true
+            return was
+        }
+        guard !alreadyShutDown else { return }
         // Taking the writer waits for a write still running (the row writer's included) to end.
         // Taking every reader waits for reads still running. Shutdown runs in a cancelled task
         // when a service failed, and SQLiteNIO's async close() gives up when its task is
